@@ -1,0 +1,246 @@
+/* report_optimize.c: `fslaw report --optimize`: a schedule written by
+ * fslaw optimize beside the baselines fslaw optimize prints (MATH.md §4):
+ * the rates, the predicted loss curves and the predicted final losses. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "baselines.h"
+#include "report.h"
+
+/* Rows of the page: the optimum, then the baselines of fslaw optimize. */
+#define OPT_ROWS (CLI_NBASE + 1)
+
+/* Everything the --optimize page shows. */
+typedef struct opt_page {
+  fslaw_law *law;                /* the law the schedule was optimised for */
+  double p[FSLAW_MAX_PARAMS];    /* its parameters */
+  fslaw_optimize_options oo;     /* steps, peak and warmup of every schedule */
+  int given[3];                  /* steps, peak, warmup given (1) or inferred (0) */
+  double *lr[OPT_ROWS];          /* rates: [0] the optimum, [1 + b] baseline b */
+  double final[OPT_ROWS];        /* predicted final loss; NaN: does not fit */
+  double *x;                     /* steps 0..steps-1 */
+  size_t ng;                     /* points of the loss curves */
+  double *gx, *gy[OPT_ROWS];     /* their steps and predicted losses */
+} opt_page;
+
+static const char *opt_name(int r) { return r ? cli_base_name(r - 1) : "optimum"; }
+
+static void opt_free(opt_page *t) {
+  fslaw_law_destroy(t->law);
+  for (int r = 0; r < OPT_ROWS; r++) {
+    free(t->lr[r]);
+    free(t->gy[r]);
+  }
+  free(t->x);
+  free(t->gx);
+}
+
+/* The schedule CSV of fslaw optimize --out: a header, then "step,lr" rows
+ * with steps 0, 1, 2, ... */
+static int opt_read(const char *path, double **lr, size_t *n) {
+  FILE *f = fopen(path, "r");
+  if (!f) return cli_error("report", "%s: cannot open", path);
+  char line[256];
+  size_t cap = 1024, k = 0;
+  double *v = malloc(cap * sizeof *v);
+  int rc = !v ? cli_error("report", "out of memory") : 0;
+  if (!rc && (!fgets(line, sizeof line, f) || strncmp(line, "step,lr", 7)))
+    rc = cli_error("report", "%s:1: expected the header step,lr (fslaw optimize --out)", path);
+  while (!rc && fgets(line, sizeof line, f)) {
+    char *end, *e2;
+    unsigned long long s = strtoull(line, &end, 10);
+    double r = *end == ',' ? strtod(end + 1, &e2) : NAN;
+    if (*end != ',' || s != k || !isfinite(r) || r < 0 || (*e2 && *e2 != '\n' && *e2 != '\r')) {
+      rc = cli_error("report", "%s:%zu: expected step %zu and a rate >= 0", path, k + 2, k);
+      break;
+    }
+    if (k == cap) {
+      double *g = realloc(v, 2 * cap * sizeof *v);
+      if (!g) {
+        rc = cli_error("report", "out of memory");
+        break;
+      }
+      v = g;
+      cap *= 2;
+    }
+    v[k++] = r;
+  }
+  fclose(f);
+  if (!rc && k < 2) rc = cli_error("report", "%s: fewer than 2 steps", path);
+  if (rc) free(v);
+  *lr = rc ? NULL : v;
+  *n = k;
+  return rc;
+}
+
+/* Steps, peak and warmup: from the options, else from the schedule (its
+ * rows, its largest rate, the end of its initial ramp). */
+static int opt_shape(const report_opts *o, opt_page *t, size_t n) {
+  fslaw_optimize_options *oo = &t->oo;
+  const double *lr = t->lr[0];
+  oo->steps = n;
+  oo->warmup_inclusive = o->style_s && !strcmp(o->style_s, "inclusive");
+  if (o->style_s && strcmp(o->style_s, "standard") && strcmp(o->style_s, "inclusive"))
+    return cli_error("report", "option '--warmup-style': expected standard or inclusive, got '%s'", o->style_s);
+  if ((t->given[0] = o->steps_s != NULL) && cli_parse_count("report", "steps", o->steps_s, &oo->steps))
+    return 1;
+  if (oo->steps != n)
+    return cli_error("report", "option '--steps': %s has %zu steps, not %zu", o->optimize, n, oo->steps);
+  oo->peak = 0;
+  for (size_t k = 0; k < n; k++) oo->peak = fmax(oo->peak, lr[k]);
+  if ((t->given[1] = o->peak_s != NULL)) {
+    char *end;
+    oo->peak = strtod(o->peak_s, &end);
+    if (*end || end == o->peak_s || !(oo->peak > 0) || oo->peak > 1e6)
+      return cli_error("report", "option '--peak': expected a positive rate, got '%s'", o->peak_s);
+  }
+  if (!(oo->peak > 0)) return cli_error("report", "%s: every rate is 0", o->optimize);
+  size_t e = fslaw_warmup_end(lr, n);
+  oo->warmup = e ? e + (size_t)oo->warmup_inclusive : 0;
+  if ((t->given[2] = o->warmup_s != NULL)) {
+    oo->warmup = 0;
+    if (strcmp(o->warmup_s, "0") && cli_parse_count("report", "warmup", o->warmup_s, &oo->warmup))
+      return 1;
+  }
+  if (oo->warmup + 2 > n)
+    return cli_error("report", "option '--warmup': %zu leaves fewer than 2 steps of %zu", oo->warmup, n);
+  return 0;
+}
+
+/* Final loss and loss curve of row r; a baseline that cannot be evaluated
+ * gets NaN (as in fslaw optimize), the optimum an error. */
+static int opt_predict(opt_page *t, int r, const size_t *g) {
+  fslaw_error err;
+  size_t n = t->oo.steps;
+  t->final[r] = NAN;
+  for (size_t i = 0; i < t->ng; i++) t->gy[r][i] = NAN;
+  if (r && cli_base_rates(r - 1, &t->oo, t->lr[r])) return 0;
+  if (fslaw_law_final_loss(t->law, t->p, t->lr[r], n, &t->final[r], NULL, &err) ||
+      !isfinite(t->final[r]) ||
+      (t->ng && fslaw_law_predict(t->law, t->p, t->lr[r], n, g, t->ng, t->gy[r], &err))) {
+    t->final[r] = NAN;
+    if (!r) return cli_error("report", "the law cannot evaluate the optimised schedule: %s", err.msg);
+    for (size_t i = 0; i < t->ng; i++) t->gy[r][i] = NAN;
+  }
+  return 0;
+}
+
+static int opt_load(const report_opts *o, opt_page *t) {
+  fslaw_error err;
+  size_t n = 0;
+  if (fslaw_params_read(o->params, &t->law, t->p, &err)) return cli_error("report", "%s", err.msg);
+  if (opt_read(o->optimize, &t->lr[0], &n) || opt_shape(o, t, n)) return 1;
+  size_t *g = report_grid_steps(t->oo.warmup, n, &t->ng);
+  int rc = !g ? cli_error("report", "out of memory") : 0;
+  t->x = malloc(n * sizeof *t->x);
+  t->gx = malloc((t->ng + 1) * sizeof *t->gx);
+  rc = rc || !t->x || !t->gx ? (rc ? rc : cli_error("report", "out of memory")) : 0;
+  for (int r = 0; !rc && r < OPT_ROWS; r++) {
+    if (r && !(t->lr[r] = malloc(n * sizeof *t->lr[r]))) rc = cli_error("report", "out of memory");
+    if (!rc && !(t->gy[r] = malloc((t->ng + 1) * sizeof *t->gy[r])))
+      rc = cli_error("report", "out of memory");
+  }
+  for (size_t k = 0; !rc && k < n; k++) t->x[k] = (double)k;
+  for (size_t i = 0; !rc && i < t->ng; i++) t->gx[i] = (double)g[i];
+  for (int r = 0; !rc && r < OPT_ROWS; r++) rc = opt_predict(t, r, g);
+  free(g);
+  return rc;
+}
+
+static int opt_charts(rep_html *h, const opt_page *t, rep_series *s) {
+  rep_chart c = {"Learning-rate schedules", "step", "learning rate",
+                 "Solid: the optimised schedule; dashed: the baselines of fslaw optimize at the "
+                 "same steps, peak and warmup.",
+                 0, 0, 1, 1, 0, 900, 380};
+  for (int r = 0; r < OPT_ROWS; r++)
+    s[r] = (rep_series){opt_name(r), opt_name(r), "lr", t->x, t->lr[r], t->oo.steps,
+                        r ? FSLAW_SVG_DASHED : FSLAW_SVG_LINE, {{0}}};
+  fputs("<h2>Schedules</h2>\n", h->f);
+  if (report_chart(h, &c, s, OPT_ROWS)) return 1;
+  c.title = "Predicted loss curves";
+  c.ylabel = "predicted loss";
+  c.caption = "The law's prediction after warmup for every schedule; colours as above.";
+  c.smooth = 1;
+  for (int r = 0; r < OPT_ROWS; r++) {
+    s[r].yname = "pred";
+    s[r].x = t->gx;
+    s[r].y = t->gy[r];
+    s[r].n = t->ng;
+  }
+  fputs("<h2>Predicted losses</h2>\n", h->f);
+  return report_chart(h, &c, s, OPT_ROWS);
+}
+
+static void opt_table(FILE *f, const opt_page *t) {
+  fprintf(f, "<p>Predicted loss at the last step (step %zu), as <code>fslaw optimize</code> "
+             "prints it (6 decimals), exactly, and above the optimum:</p>\n"
+             "<div class=\"wide\"><table class=\"finals\">\n<tr><th>schedule</th><th>final loss</th>"
+             "<th>exact</th><th>above the optimum</th><th>spec</th></tr>\n",
+          t->oo.steps - 1);
+  for (int r = 0; r < OPT_ROWS; r++) {
+    char spec[256] = "";
+    if (r) cli_base_spec(r - 1, &t->oo, spec, sizeof spec);
+    fprintf(f, "<tr%s data-sched=\"", r ? "" : " class=\"mean\"");
+    rep_text(f, opt_name(r));
+    fputs("\"><td>", f);
+    rep_text(f, opt_name(r));
+    if (isnan(t->final[r])) {
+      fputs("</td><td>n/a</td><td></td><td></td>", f);
+    } else {
+      fprintf(f, "</td><td class=\"num\">%.6f</td>", t->final[r]);
+      report_num_cell(f, t->final[r]);
+      report_num_cell(f, t->final[r] - t->final[0]);
+    }
+    fputs("<td><code>", f);
+    rep_text(f, r ? spec : "(the schedule file)");
+    fputs("</code></td></tr>\n", f);
+  }
+  fputs("</table></div>\n", f);
+}
+
+static void opt_intro(FILE *f, const report_opts *o, const opt_page *t) {
+  char b[32];
+  fputs("<p>The schedule <code>", f);
+  rep_text(f, o->optimize);
+  fputs("</code> (written by <code>fslaw optimize --out</code>) under the law <code>", f);
+  rep_text(f, fslaw_law_spec(t->law));
+  fprintf(f, "</code> of <code>");
+  rep_text(f, o->params);
+  fprintf(f, "</code>, beside the baselines of <code>fslaw optimize</code>: %zu steps (%s), peak "
+             "%s (%s), warmup %zu %s (%s).</p>\n",
+          t->oo.steps, t->given[0] ? "given" : "the file's rows", cli_num(b, t->oo.peak),
+          t->given[1] ? "given" : "the file's largest rate", t->oo.warmup,
+          t->oo.warmup_inclusive ? "inclusive" : "standard",
+          t->given[2] ? "given" : "the end of the file's initial ramp");
+}
+
+static int opt_page_write(FILE *f, const report_opts *o, const void *page, const cJSON *meta) {
+  const opt_page *t = page;
+  char title[512];
+  if (o->title) snprintf(title, sizeof title, "%s", o->title);
+  else snprintf(title, sizeof title, "fslaw report: optimised schedule under %s", fslaw_law_spec(t->law));
+  rep_series s[OPT_ROWS];
+  rep_html h;
+  rep_begin(&h, f, title);
+  opt_intro(f, o, t);
+  int rc = opt_charts(&h, t, s);
+  if (!rc) {
+    opt_table(f, t);
+    report_write_params(f, t->law, t->p, o->params, meta);
+    rep_end(&h);
+  }
+  return rc;
+}
+
+/* fslaw report --optimize: the page about an optimised schedule. */
+int report_optimize(const report_opts *o) {
+  opt_page t = {0};
+  int rc = opt_load(o, &t);
+  cJSON *meta = rc ? NULL : report_read_meta(o->params);
+  const char *in[2] = {o->optimize, o->params};
+  if (!rc) rc = report_emit(o, in, 2, opt_page_write, &t, meta);
+  cJSON_Delete(meta);
+  opt_free(&t);
+  return rc;
+}
