@@ -27,7 +27,8 @@ const cli_command cli_optimize = {
     "tail, 8-1-1 (steps at 80 %% and 90 %%), and the optimum.\n\n"
     "families (--family, default free):\n"
     "  free    any non-increasing schedule after warmup in [0, ETA], optimised through\n"
-    "          the law's gradient on 32, 256, ... knots up to every step\n"
+    "          the law's gradient on 32, 256, ... knots up to every step, then its\n"
+    "          abrupt drops moved (BOBYQA on a staircase through them) while that helps\n"
     "  wsd     decay fraction, tail (linear, cosine, sqrt, exp, power) and end rate\n"
     "  cosine  end rate       linear  end rate       power  exponent and peak\n\n"
     "options:\n"
@@ -37,7 +38,9 @@ const cli_command cli_optimize = {
     "  --warmup W      linear warmup steps (default 0); --warmup-style as in schedules\n"
     "  --out S.csv     write the schedule as CSV step,lr (load it with\n"
     "                  --schedule file:path=S.csv)\n"
-    "  --plot F.svg    draw the optimum beside the baselines\n\n"
+    "  --plot F.svg    draw the optimum beside the baselines\n"
+    "  --max-evals E   evaluation budget of each search stage (default 400 for free,\n"
+    "                  300 for the shape families; raise it for long smooth optima)\n\n"
     "theory mode (MATH.md §4): --theory minimises the final loss of the discrete FSL\n"
     "of the power-law kernel model (MATH.md §2, the fsl of `fslaw theory` after N\n"
     "steps) instead of a fitted law, through its exact gradient with respect to every\n"
@@ -68,6 +71,7 @@ static const char *row_name(int b) { return b < NBASE ? cli_base_name(b) : "clos
 /* Every option of the command. */
 typedef struct {
   const char *params, *steps, *peak, *warmup, *style, *family, *out, *plot; /* both modes */
+  const char *max_evals;                                                    /* both modes */
   const char *beta, *s, *features, *dim, *sigma, *batch, *form;            /* theory mode */
   int theory;                                                               /* --theory */
 } opts;
@@ -127,6 +131,7 @@ static int parse_options(int argc, char **argv, opts *a, fslaw_optimize_options 
                            {"family", OPT_STRING, &a->family, 0, 0, 0, 0},
                            {"out", OPT_STRING, &a->out, 0, 0, 0, 0},
                            {"plot", OPT_STRING, &a->plot, 0, 0, 0, 0},
+                           {"max-evals", OPT_STRING, &a->max_evals, 0, 0, 0, 0},
                            {"theory", OPT_FLAG, NULL, &a->theory, 0, 0, 0},
                            {"beta", OPT_STRING, &a->beta, 0, 0, 0, 0},
                            {"s", OPT_STRING, &a->s, 0, 0, 0, 0},
@@ -158,6 +163,7 @@ static int parse_options(int argc, char **argv, opts *a, fslaw_optimize_options 
   if (f < 0)
     return cli_error(CMD, "option '--family': expected free, wsd, cosine, linear or power, got '%s'", a->family);
   o->family = (fslaw_family)f;
+  if (a->max_evals && cli_parse_count(CMD, "max-evals", a->max_evals, &o->max_evals)) return 1;
   return 0;
 }
 

@@ -266,6 +266,162 @@ static void lr_to_v(const knots *K, double *v) {
   }
 }
 
+/* One L-BFGS stage on n knots, started from (and leaving its result in)
+ * pb->lr; *exhausted is set when it used its whole budget. */
+static fslaw_status knot_stage(problem *pb, size_t n, size_t budget, int *exhausted,
+                               fslaw_error *err) {
+  knots K;
+  double *v = malloc(n * sizeof *v), *lb = calloc(n, sizeof *lb), *ub = malloc(n * sizeof *ub);
+  int ok = v && lb && ub && knots_init(&K, pb, n);
+  nlopt_opt opt = ok ? nlopt_create(NLOPT_LD_LBFGS, (unsigned)K.nk) : NULL;
+  if (opt) {
+    for (size_t m = 0; m < K.nk; m++) ub[m] = 1 - 1e-12;
+    lr_to_v(&K, v);
+    nlopt_set_lower_bounds(opt, lb);
+    nlopt_set_upper_bounds(opt, ub);
+    nlopt_set_min_objective(opt, free_obj, &K);
+    nlopt_set_ftol_rel(opt, 1e-12);
+    nlopt_set_maxeval(opt, (int)budget);
+    /* NLopt's default L-BFGS memory grows with the dimension; 10 pairs
+     * are plenty and halve the time on every-step stages */
+    nlopt_set_vector_storage(opt, 10);
+    double val;
+    *exhausted |= nlopt_optimize(opt, v, &val) == NLOPT_MAXEVAL_REACHED;
+    knots_to_lr(&K, v);
+    nlopt_destroy(opt);
+  }
+  if (ok) knots_free(&K);
+  free(v);
+  free(lb);
+  free(ub);
+  if (!ok || !opt) return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
+  if (pb->failed) return fslaw_fail(err, FSLAW_EINVAL, "%s", pb->err.msg);
+  return FSLAW_OK;
+}
+
+/* ---- moving the cliffs --------------------------------------------------------
+ * Knot stages keep an abrupt drop near the coarse knot it started on: moving
+ * it along the ladder means splitting it between two knots, which laws that
+ * reward cliffs (mpl) penalise, so the ladder stops in the basin the coarse
+ * grid chose (on the bundled 400M fit 0.0012 above the best staircase). So
+ * after the ladder, the cliffs of the every-step schedule are fitted by a
+ * staircase whose cliff steps and levels BOBYQA tunes together, and L-BFGS
+ * on every step then re-tunes every rate; a round is kept only when it
+ * lowers the loss. It uses loss values only, so it serves every law; a law
+ * whose optimum has no cliffs (smooth decays) gets no round at all. */
+
+#define MAX_CLIFFS 16
+
+/* Step k (> first) is a cliff when it drops the rate by at least 10 % and
+ * by at least 4 times as much as either neighbouring step (isolated, not a
+ * steep stretch of a smooth decay). */
+static int is_cliff(const double *lr, size_t k, size_t first, size_t n) {
+  double d = lr[k - 1] - lr[k];
+  if (!(d >= 0.1 * lr[k - 1]) || !(d > 0)) return 0;
+  double before = k - 1 > first ? lr[k - 2] - lr[k - 1] : 0;
+  double after = k + 1 < n ? lr[k] - lr[k + 1] : 0;
+  return d >= 4 * before && d >= 4 * after;
+}
+
+/* The largest cliffs after first, in step order, into pos; returns their number. */
+static size_t find_cliffs(const double *lr, size_t first, size_t n, size_t *pos) {
+  size_t nc = 0;
+  for (size_t k = first + 1; k < n; k++) {
+    if (!is_cliff(lr, k, first, n)) continue;
+    if (nc < MAX_CLIFFS) {
+      pos[nc++] = k;
+      continue;
+    }
+    size_t weakest = 0; /* full: replace the smallest relative drop if k's is larger */
+    for (size_t c = 1; c < nc; c++)
+      if (lr[pos[c]] / lr[pos[c] - 1] > lr[pos[weakest]] / lr[pos[weakest] - 1]) weakest = c;
+    if (lr[k] / lr[k - 1] < lr[pos[weakest]] / lr[pos[weakest] - 1]) {
+      memmove(pos + weakest, pos + weakest + 1, (nc - weakest - 1) * sizeof *pos);
+      pos[nc - 1] = k;
+    }
+  }
+  return nc;
+}
+
+/* A staircase through the cliffs: level l_0 from the warmup's end, l_c from
+ * cliff step x_c on, warmup = x_0 <= x_1 <= ... <= x_K <= steps (x_K =
+ * steps: the cliff has gone). Parameters in [0, 1], so bounds alone keep
+ * every candidate valid: K + 1 log-decrements (l_c = l_{c-1} exp(-LOG_DROP
+ * p_c), l_{-1} = peak: evenly scaled down to tiny rates) then K
+ * stick-breaking fractions (x_c = x_{c-1} + (steps - x_{c-1}) p_{K+c},
+ * rounded to a step). */
+#define LOG_DROP 40.0
+
+typedef struct {
+  problem *pb;                /* the problem */
+  size_t nc;                  /* cliffs K */
+  double x[MAX_CLIFFS + 1];   /* x_0 .. x_K */
+  double lev[MAX_CLIFFS + 1]; /* l_0 .. l_K */
+} stairs;
+
+static void stairs_to_lr(stairs *S, const double *p) {
+  const fslaw_optimize_options *o = S->pb->o;
+  size_t K = S->nc, n = o->steps;
+  double r = o->peak, end = (double)n;
+  for (size_t c = 0; c <= K; c++) S->lev[c] = r *= exp(-LOG_DROP * p[c]);
+  S->x[0] = (double)o->warmup;
+  for (size_t c = 1; c <= K; c++)
+    S->x[c] = fmin(end, round(S->x[c - 1] + (end - S->x[c - 1]) * p[K + c]));
+  double *lr = S->pb->lr;
+  for (size_t c = 0; c <= K; c++) {
+    size_t to = c < K ? (size_t)S->x[c + 1] : n;
+    for (size_t j = (size_t)S->x[c]; j < to; j++) lr[j] = S->lev[c];
+  }
+}
+
+static double stairs_obj(unsigned np, const double *p, double *g, void *data) {
+  (void)np, (void)g;
+  stairs *S = data;
+  stairs_to_lr(S, p);
+  return final_loss(S->pb, 0);
+}
+
+/* The staircase through the K cliffs of pb->lr at pos (levels: the rate
+ * at each cliff), then BOBYQA on its levels and cliff steps together
+ * (derivative-free: the loss is a step function of a cliff's position, and
+ * smearing a cliff over a fractional step would split the drop, which mpl
+ * penalises at first order, so every step is a kink). */
+static fslaw_status stairs_stage(problem *pb, const size_t *pos, size_t K, size_t budget,
+                                 int *exhausted, fslaw_error *err) {
+  stairs S = {pb, K, {0}, {0}};
+  size_t np = 2 * K + 1;
+  double p[2 * MAX_CLIFFS + 1], lb[2 * MAX_CLIFFS + 1] = {0}, ub[2 * MAX_CLIFFS + 1];
+  const fslaw_optimize_options *o = pb->o;
+  double prev = o->peak, x = (double)o->warmup, end = (double)o->steps;
+  for (size_t c = 0; c <= K; c++) {
+    double e = pb->lr[c ? pos[c - 1] : o->warmup];
+    p[c] = e > 0 && prev > 0 ? fmin(fmax(log(prev / e) / LOG_DROP, 0), 1) : 1;
+    prev = e;
+    if (c) {
+      p[K + c] = ((double)pos[c - 1] - x) / (end - x);
+      x = (double)pos[c - 1];
+    }
+  }
+  for (size_t i = 0; i < np; i++) ub[i] = 1;
+  nlopt_opt opt = nlopt_create(NLOPT_LN_BOBYQA, (unsigned)np);
+  if (!opt) return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
+  double step[2 * MAX_CLIFFS + 1];
+  for (size_t i = 0; i < np; i++) step[i] = i <= K ? 0.005 : 0.02; /* x1.2 rate, 2 % of the steps left */
+  nlopt_set_lower_bounds(opt, lb);
+  nlopt_set_upper_bounds(opt, ub);
+  nlopt_set_initial_step(opt, step);
+  nlopt_set_min_objective(opt, stairs_obj, &S);
+  nlopt_set_xtol_abs1(opt, 1e-6);
+  nlopt_set_ftol_rel(opt, 1e-12);
+  nlopt_set_maxeval(opt, (int)budget);
+  double val;
+  *exhausted |= nlopt_optimize(opt, p, &val) == NLOPT_MAXEVAL_REACHED;
+  stairs_to_lr(&S, p);
+  nlopt_destroy(opt);
+  if (pb->failed) return fslaw_fail(err, FSLAW_EINVAL, "%s", pb->err.msg);
+  return FSLAW_OK;
+}
+
 static fslaw_status optimize_free(problem *pb, fslaw_optimize_result *res, fslaw_error *err) {
   const fslaw_optimize_options *o = pb->o;
   size_t post = o->steps - o->warmup, budget = o->max_evals ? o->max_evals : 400;
@@ -273,39 +429,42 @@ static fslaw_status optimize_free(problem *pb, fslaw_optimize_result *res, fslaw
   for (size_t k = o->warmup; k < o->steps; k++)
     pb->lr[k] = o->peak * (0.1 + 0.45 * (1 + cos(FSLAW_PI * (double)(k - o->warmup) / (double)post)));
   int exhausted = 0;
-  for (size_t nk = 32;; nk *= 8) {
-    knots K;
+  fslaw_status st = FSLAW_OK;
+  for (size_t nk = 32; !st; nk *= 8) {
     size_t n = nk < post ? nk : post;
-    double *v = malloc(n * sizeof *v), *lb = calloc(n, sizeof *lb), *ub = malloc(n * sizeof *ub);
-    int ok = v && lb && ub && knots_init(&K, pb, n);
-    nlopt_opt opt = ok ? nlopt_create(NLOPT_LD_LBFGS, (unsigned)K.nk) : NULL;
-    if (opt) {
-      for (size_t m = 0; m < K.nk; m++) ub[m] = 1 - 1e-12;
-      lr_to_v(&K, v);
-      nlopt_set_lower_bounds(opt, lb);
-      nlopt_set_upper_bounds(opt, ub);
-      nlopt_set_min_objective(opt, free_obj, &K);
-      nlopt_set_ftol_rel(opt, 1e-12);
-      nlopt_set_maxeval(opt, (int)budget);
-      /* NLopt's default L-BFGS memory grows with the dimension; 10 pairs
-       * are plenty and halve the time on every-step stages */
-      nlopt_set_vector_storage(opt, 10);
-      double val;
-      exhausted |= nlopt_optimize(opt, v, &val) == NLOPT_MAXEVAL_REACHED;
-      knots_to_lr(&K, v);
-      nlopt_destroy(opt);
-    }
-    if (ok) knots_free(&K);
-    free(v);
-    free(lb);
-    free(ub);
-    if (!ok) return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
-    if (pb->failed) return fslaw_fail(err, FSLAW_EINVAL, "%s", pb->err.msg);
+    st = knot_stage(pb, n, budget, &exhausted, err);
     if (n == post) break;
   }
-  res->final_loss = final_loss(pb, 0);
-  snprintf(res->reason, sizeof res->reason, "L-BFGS on 32, 256, ... knots up to every step: %s",
-           exhausted ? "a stage used its whole evaluation budget" : "converged");
+  if (st) return st;
+  /* then alternately: a staircase through the cliffs with its cliffs moved
+   * jointly with its levels, and every step again; kept while it helps */
+  double best = final_loss(pb, 0), *keep = malloc(post * sizeof *keep);
+  if (!keep) return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
+  size_t rounds = 0, pos[MAX_CLIFFS], nc;
+  while (!st && rounds < 4 && (nc = find_cliffs(pb->lr, o->warmup, o->steps, pos)) > 0) {
+    memcpy(keep, pb->lr + o->warmup, post * sizeof *keep);
+    int ex = 0;
+    st = stairs_stage(pb, pos, nc, budget, &ex, err);
+    if (!st) st = knot_stage(pb, post, budget, &ex, err);
+    double v = st ? HUGE_VAL : final_loss(pb, 0);
+    if (!(v < best)) { /* no gain: the round is undone */
+      memcpy(pb->lr + o->warmup, keep, post * sizeof *keep);
+      break;
+    }
+    exhausted |= ex;
+    int small = v > best - 1e-9 * fabs(best);
+    best = v;
+    rounds++;
+    if (small) break;
+  }
+  free(keep);
+  if (st) return st;
+  if (pb->failed) return fslaw_fail(err, FSLAW_EINVAL, "%s", pb->err.msg);
+  res->final_loss = best;
+  snprintf(res->reason, sizeof res->reason,
+           "L-BFGS on 32, 256, ... knots up to every step, then %zu round%s of BOBYQA on the "
+           "cliffs' steps and levels: %s", rounds,
+           rounds == 1 ? "" : "s", exhausted ? "a stage used its whole evaluation budget" : "converged");
   return FSLAW_OK;
 }
 

@@ -4,7 +4,8 @@
  *
  * Families: `free` (any non-increasing schedule after warmup with rates in
  * [0, peak], optimised through the law's gradient with respect to every
- * rate, on a coarse grid of knots first and then finer ones), or a shape
+ * rate, on a coarse grid of knots first and then finer ones, then its
+ * abrupt drops moved by BOBYQA on a staircase through them), or a shape
  * whose own parameters are tuned (wsd: decay fraction, tail and end rate;
  * cosine, linear: end rate; power: exponent and peak). */
 #ifndef FSLAW_OPTIMIZE_H
@@ -37,7 +38,7 @@ typedef struct fslaw_optimize_options {
   size_t warmup;         /* linear warmup steps (schedule module convention) */
   int warmup_inclusive;  /* 1: the ramp reaches the peak at step warmup-1 */
   fslaw_family family;   /* what shape to search */
-  size_t max_evals;      /* evaluation budget per stage (0: default) */
+  size_t max_evals;      /* evaluation budget per stage (0: default 400 free, 300 shapes) */
 } fslaw_optimize_options;
 
 /* What came out. */
@@ -45,7 +46,7 @@ typedef struct fslaw_optimize_result {
   double final_loss;     /* predicted loss at the last step */
   size_t evaluations;    /* law evaluations used */
   char spec[512];        /* schedule spec of the optimum (shape families) */
-  char reason[96];       /* how the search stopped */
+  char reason[160];      /* how the search stopped */
 } fslaw_optimize_result;
 
 /* Predicted loss at the last step of lr[0..n-1] and, when grad != NULL, its
