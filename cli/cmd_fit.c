@@ -22,6 +22,9 @@ const cli_command cli_fit = {
     "  --huber D           Huber delta on log residuals (default 0.001)\n"
     "  --loss L            huber (default) or mse (sum of squared log residuals)\n"
     "  --from STEP         fit only points at or after STEP (always after warmup)\n"
+    "  --max-points N      thin each run to N logged points evenly spread over its\n"
+    "                      window (default 500; 0 = every point): a fit's time grows\n"
+    "                      with the points, so dense logs are thinned, with a note\n"
     "  --starts N          number of starts (default 32)\n"
     "  --fix NAME=VALUE    hold a parameter fixed (repeatable)\n"
     "  --bound NAME=LO:HI  bounds of a parameter (repeatable)\n"
@@ -62,14 +65,14 @@ static int parse_assign(const fslaw_law *law, const char *opt, const char *text,
 }
 
 typedef struct {
-  const char *law, *out, *huber, *loss, *from, *starts;
+  const char *law, *out, *huber, *loss, *from, *starts, *max_points;
   const char *fix[16], *bound[16];
   size_t nfix, nbound;
   cli_run_opts ro;
 } fit_opts;
 
 static int configure(fslaw_fit *fit, const fslaw_law *law, const fit_opts *o, size_t *from,
-                     fslaw_loss *loss, double *delta) {
+                     size_t *max_points, fslaw_loss *loss, double *delta) {
   *delta = 1e-3;
   *loss = FSLAW_LOSS_HUBER;
   *from = 0;
@@ -92,6 +95,13 @@ static int configure(fslaw_fit *fit, const fslaw_law *law, const fit_opts *o, si
       return cli_error("fit", "option '--from': expected a step number, got '%s'", o->from);
     *from = (size_t)v;
   }
+  *max_points = FSLAW_FIT_MAX_POINTS;
+  if (o->max_points && strcmp(o->max_points, "0") &&
+      cli_parse_count("fit", "max-points", o->max_points, max_points))
+    return 1;
+  if (o->max_points && !strcmp(o->max_points, "0")) *max_points = 0;
+  if (fslaw_fit_set_max_points(fit, *max_points))
+    return cli_error("fit", "option '--max-points': %s", fslaw_fit_errmsg(fit));
   for (size_t k = 0; k < o->nfix; k++) {
     size_t i;
     double v;
@@ -123,7 +133,9 @@ static int add_runs(fslaw_fit *fit, const char *const *paths, size_t n, const cl
 
 static void summary(FILE *f, const fslaw_law *law, const double *p, const fslaw_fit_result *res,
                     size_t nruns, fslaw_loss loss, double delta) {
-  fprintf(f, "law %s: %zu runs, %zu points after warmup\n", fslaw_law_spec(law), nruns, res->points);
+  fprintf(f, "law %s: %zu runs, %zu points after warmup", fslaw_law_spec(law), nruns, res->points);
+  if (res->logged > res->points) fprintf(f, " (of %zu logged; --max-points)", res->logged);
+  fputc('\n', f);
   if (loss == FSLAW_LOSS_HUBER) fprintf(f, "objective %.10g (summed Huber, delta %g)\n", res->objective, delta);
   else fprintf(f, "objective %.10g (summed squared log residuals)\n", res->objective);
   fprintf(f, "best of %zu starts: start %zu, %s after %zu evaluations\n", res->starts,
@@ -142,6 +154,7 @@ static int run(int argc, char **argv) {
                           {"huber", OPT_STRING, &o.huber, 0, 0, 0, 0},
                           {"loss", OPT_STRING, &o.loss, 0, 0, 0, 0},
                           {"from", OPT_STRING, &o.from, 0, 0, 0, 0},
+                          {"max-points", OPT_STRING, &o.max_points, 0, 0, 0, 0},
                           {"starts", OPT_STRING, &o.starts, 0, 0, 0, 0},
                           {"fix", OPT_MULTI, 0, 0, o.fix, &o.nfix, 16},
                           {"bound", OPT_MULTI, 0, 0, o.bound, &o.nbound, 16},
@@ -160,11 +173,11 @@ static int run(int argc, char **argv) {
   fslaw_law *law;
   if (fslaw_law_create(o.law, &law, &err)) return cli_error("fit", "option '--law': %s", err.msg);
   fslaw_fit *fit = fslaw_fit_create(law);
-  size_t from = 0;
+  size_t from = 0, max_points = 0;
   fslaw_loss loss = FSLAW_LOSS_HUBER;
   double delta = 1e-3, p[FSLAW_MAX_PARAMS];
   fslaw_fit_result res;
-  rc = !fit ? cli_error("fit", "out of memory") : configure(fit, law, &o, &from, &loss, &delta);
+  rc = !fit ? cli_error("fit", "out of memory") : configure(fit, law, &o, &from, &max_points, &loss, &delta);
   if (!rc) rc = add_runs(fit, pos, npos, &o.ro, from);
   if (!rc && fslaw_fit_run(fit, p, &res)) rc = cli_error("fit", "%s", fslaw_fit_errmsg(fit));
   if (!rc) {
@@ -174,7 +187,11 @@ static int run(int argc, char **argv) {
       if (res.on_bound & (1UL << i))
         fprintf(stderr, "fslaw fit: warning: parameter '%s' ended on a bound; widen it with --bound %s=LO:HI or fix it\n",
                 fslaw_law_param_name(law, i), fslaw_law_param_name(law, i));
-    fslaw_fit_info info = {pos, npos, from, loss, delta};
+    if (res.logged > res.points)
+      fprintf(stderr, "fslaw fit: note: runs thinned to at most %zu points each (%zu of %zu logged "
+                      "points fitted); --max-points 0 fits every point\n",
+              max_points, res.points, res.logged);
+    fslaw_fit_info info = {pos, npos, from, loss, delta, max_points};
     char *json = fslaw_params_to_json(law, p, &res, &info);
     cli_out out;
     if (!json) rc = cli_error("fit", "out of memory");

@@ -337,6 +337,7 @@ void report_write_params(FILE *f, const fslaw_law *law, const double *p, const c
     report_meta_row(f, meta, keys[i][0], keys[i][1]);
   const cJSON *w = cJSON_GetObjectItemCaseSensitive(meta, "window");
   if (w) report_meta_row(f, w, "from", "fitted from step");
+  if (w) report_meta_row(f, w, "max_points", "points kept per run (0: all)");
   fputs("</table></div>\n", f);
   if (!meta || !cJSON_GetObjectItemCaseSensitive(meta, "objective"))
     fputs("<p>The params JSON records no fit (parameters only).</p>\n", f);

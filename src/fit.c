@@ -31,6 +31,8 @@ struct fslaw_fit {
   fit_run *runs;          /* the runs */
   size_t nruns;           /* number of runs */
   size_t maxn;            /* largest number of points of a run */
+  size_t max_points;      /* points kept per run (0 = all) */
+  size_t logged;          /* logged points in the windows, before thinning */
   fslaw_error err;        /* last error */
 };
 
@@ -46,6 +48,7 @@ fslaw_fit *fslaw_fit_create(const fslaw_law *law) {
   f->nstarts = 32;
   f->ftol = 1e-12;
   f->max_evals = 3000;
+  f->max_points = FSLAW_FIT_MAX_POINTS;
   for (size_t i = 0; i < np; i++) {
     f->lo[i] = fslaw_law_param_lower(law, i);
     f->hi[i] = fslaw_law_param_upper(law, i);
@@ -114,6 +117,24 @@ fslaw_status fslaw_fit_set_tolerance(fslaw_fit *f, double ftol_rel, size_t max_e
   return FSLAW_OK;
 }
 
+fslaw_status fslaw_fit_set_max_points(fslaw_fit *f, size_t n) {
+  if (n == 1) return fslaw_fail(&f->err, FSLAW_EINVAL, "max points must be 0 (all) or at least 2");
+  f->max_points = n;
+  return FSLAW_OK;
+}
+
+/* Keep keep (>= 2) of the m points at[], logy[], evenly spread by index with
+ * the first and the last; in place (the kept index never precedes its slot). */
+static size_t thin(size_t *at, double *logy, size_t m, size_t keep) {
+  if (!keep || m <= keep) return m;
+  for (size_t i = 0; i < keep; i++) {
+    size_t j = (size_t)floor((double)i * (double)(m - 1) / (double)(keep - 1) + 0.5);
+    at[i] = at[j];
+    logy[i] = logy[j];
+  }
+  return keep;
+}
+
 fslaw_status fslaw_fit_add_run(fslaw_fit *f, const char *name, const double *lr, size_t nsteps,
                                const size_t *steps, const double *loss, size_t n, size_t from) {
   fslaw_law_eval *probe;
@@ -150,6 +171,8 @@ fslaw_status fslaw_fit_add_run(fslaw_fit *f, const char *name, const double *lr,
                       "run '%s' has no logged loss after its warmup (which ends at step %zu)%s",
                       name, warmup, from ? " and at or after --from" : "");
   }
+  f->logged += m;
+  m = thin(at, logy, m, f->max_points);
   fit_run *r = &f->runs[f->nruns];
   r->logy = logy;
   r->n = m;
@@ -390,6 +413,7 @@ fslaw_status fslaw_fit_run(fslaw_fit *f, double *params, fslaw_fit_result *res) 
   unpack(&proto, sr[best].x, params);
   res->objective = fslaw_fit_objective(f, params, NULL);
   for (size_t r = 0; r < f->nruns; r++) res->points += f->runs[r].n;
+  res->logged = f->logged;
   res->starts = ns;
   res->best_start = best;
   res->iterations = sr[best].evals;

@@ -44,6 +44,7 @@ char *fslaw_params_to_json(const fslaw_law *law, const double *values,
     fslaw_json_add_number(o, "huber", info->delta);
     cJSON *w = cJSON_AddObjectToObject(o, "window");
     if (w) cJSON_AddNumberToObject(w, "from", (double)info->from);
+    if (w) cJSON_AddNumberToObject(w, "max_points", (double)info->max_points);
     cJSON *r = cJSON_AddArrayToObject(o, "runs");
     for (size_t i = 0; r && i < info->nruns; i++)
       cJSON_AddItemToArray(r, cJSON_CreateString(info->runs[i]));

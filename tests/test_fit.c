@@ -1,6 +1,6 @@
 /* test_fit.c: the fitter: recovery of known parameters from synthetic runs,
  * objective gradient vs finite differences, thread-count independence,
- * fixed parameters and every error path. */
+ * fixed parameters, thinning of dense logs and every error path. */
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -169,6 +169,44 @@ static void test_errors(void) {
   fslaw_law_destroy(law);
 }
 
+/* A run logged at every step is thinned to max_points evenly spread points:
+ * the objective equals the one of the same points added by hand, the result
+ * counts both, and the fit still recovers the truth. */
+static void test_thinning(void) {
+  fslaw_law *law;
+  fslaw_law_create("mtl", &law, NULL);
+  const double truth[4] = {2.6, 0.5, 0.5, 0.4}, p[4] = {2.5, 0.6, 0.4, 0.3};
+  size_t *all = malloc(N * sizeof *all), kept[7];
+  double *loss = malloc(N * sizeof *loss), kloss[7];
+  for (size_t i = 0; i < N; i++) all[i] = i;
+  fslaw_law_predict(law, truth, lr[0], N, all, N, loss, NULL);
+  fslaw_fit *dense = fslaw_fit_create(law), *byhand = fslaw_fit_create(law);
+  CHECK(fslaw_fit_set_max_points(dense, 1) == FSLAW_EINVAL);
+  CHECK(fslaw_fit_set_max_points(dense, 7) == FSLAW_OK);
+  CHECK(fslaw_fit_set_max_points(byhand, 0) == FSLAW_OK);
+  CHECK(fslaw_fit_add_run(dense, "dense", lr[0], N, all, loss, N, 1000) == FSLAW_OK);
+  /* the window is steps 1000..3999: 3000 points, kept at index 0, 500, ..., 2999 */
+  for (size_t i = 0; i < 7; i++) {
+    kept[i] = 1000 + (size_t)floor(i * 2999.0 / 6 + 0.5);
+    kloss[i] = loss[kept[i]];
+  }
+  CHECK(kept[1] == 1500 && kept[6] == 3999);
+  CHECK(fslaw_fit_add_run(byhand, "kept", lr[0], N, kept, kloss, 7, 0) == FSLAW_OK);
+  double a = fslaw_fit_objective(dense, p, NULL), b = fslaw_fit_objective(byhand, p, NULL);
+  CHECK(a > 0 && a == b);
+  fslaw_fit_result res;
+  double got[4];
+  CHECK(fslaw_fit_set_starts(dense, 4) == FSLAW_OK);
+  CHECK(fslaw_fit_run(dense, got, &res) == FSLAW_OK);
+  CHECK(res.points == 7 && res.logged == 3000);
+  for (size_t i = 0; i < 4; i++) CHECK_REL(got[i], truth[i], 1e-5);
+  fslaw_fit_destroy(dense);
+  fslaw_fit_destroy(byhand);
+  fslaw_law_destroy(law);
+  free(all);
+  free(loss);
+}
+
 int main(void) {
   make_runs();
   const double mtl[4] = {2.6, 0.5, 0.5, 0.4};
@@ -178,5 +216,6 @@ int main(void) {
   test_gradient();
   test_threads_and_fix();
   test_errors();
+  test_thinning();
   return check_done("test_fit");
 }

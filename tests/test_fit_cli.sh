@@ -37,6 +37,16 @@ xmllint --noout "$TMP/pred.svg" && ok || bad "predict plot XML"
 "$FSLAW" predict --params "$TMP/mtl.json" --schedule 'cosine:peak=3e-4,final=3e-5,warmup=2160,steps=30000' --every 1000 >"$TMP/s.csv" && ok || bad "predict schedule"
 grep -q '^cosine,29999,' "$TMP/s.csv" && ok || bad "schedule prediction reaches the last step"
 
+# a dense log is thinned to --max-points per run, with a note; 0 keeps all
+"$FSLAW" fit --law mtl --starts 2 --max-points 40 --out "$TMP/thin.json" $TRAIN >"$TMP/sum" 2>"$TMP/err" && ok || bad "thinned fit"
+grep -q "^law mtl: 3 runs, 120 points after warmup (of 437 logged; --max-points)" "$TMP/sum" && ok || bad "thinned summary: $(cat "$TMP/sum")"
+grep -q "note: runs thinned to at most 40 points each" "$TMP/err" && ok || bad "thinning note: $(cat "$TMP/err")"
+grep -q '"max_points":.*40' "$TMP/thin.json" && ok || bad "max_points recorded"
+"$FSLAW" fit --law mtl --starts 2 --max-points 0 $TRAIN 2>"$TMP/err" >/dev/null && grep -q "437 points after warmup$" "$TMP/err" && ! grep -q note "$TMP/err" \
+  && ok || bad "--max-points 0 keeps all: $(cat "$TMP/err")"
+expect_fail "max-points 1" "option '--max-points': max points must be 0 (all) or at least 2" "$FSLAW" fit --law mtl --max-points 1 $TRAIN
+expect_fail "max-points text" "option '--max-points': expected a positive whole number, got 'many'" "$FSLAW" fit --law mtl --max-points many $TRAIN
+
 # bad input: each a clear error, non-zero exit, no output file
 expect_fail "no law" "option '--law' is required" "$FSLAW" fit $TRAIN
 expect_fail "unknown law" "option '--law': unknown law 'mlp'" "$FSLAW" fit --law mlp $TRAIN

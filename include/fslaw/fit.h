@@ -29,6 +29,8 @@ typedef enum fslaw_loss {
 typedef struct fslaw_fit_result {
   double objective;      /* objective at the returned parameters */
   size_t points;         /* number of fitted points */
+  size_t logged;         /* logged points in the fitted windows (>= points:
+                            more when runs were thinned to max_points) */
   size_t starts;         /* number of starts run */
   size_t best_start;     /* index of the start that won (0 = default start) */
   size_t iterations;     /* objective evaluations of the winning start */
@@ -53,6 +55,15 @@ fslaw_status fslaw_fit_set_bounds(fslaw_fit *fit, size_t i, double lo, double hi
 fslaw_status fslaw_fit_fix(fslaw_fit *fit, size_t i, double value);
 /* Stopping: relative objective tolerance and evaluation budget per start. */
 fslaw_status fslaw_fit_set_tolerance(fslaw_fit *fit, double ftol_rel, size_t max_evals);
+
+/* Default of fslaw_fit_set_max_points. */
+#define FSLAW_FIT_MAX_POINTS 500
+
+/* Most points kept per run (0 = all; default FSLAW_FIT_MAX_POINTS), applied to runs added
+ * afterwards: a run logged more densely is thinned to n points evenly spread
+ * (by index) over its fitted window, first and last kept, so the cost of a
+ * fit does not grow with the logging interval (cost ~ points x drops). */
+fslaw_status fslaw_fit_set_max_points(fslaw_fit *fit, size_t n);
 
 /* Add a run: per-step rates lr[0..nsteps-1] and n logged losses at
  * increasing steps. Points after warmup and at or after step `from` are

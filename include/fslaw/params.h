@@ -25,6 +25,7 @@ typedef struct fslaw_fit_info {
   size_t from;             /* --from step (0 = right after warmup) */
   fslaw_loss loss;         /* objective type */
   double delta;            /* Huber delta */
+  size_t max_points;       /* points kept per run (0 = all) */
 } fslaw_fit_info;
 
 /* The params JSON of a fit as a new NUL-terminated string (free with free()).

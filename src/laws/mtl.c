@@ -104,7 +104,8 @@ const law_kind fslaw_law_mtl = {
     {{"L0", 0, 20, 2.5, 1, 4, 0},
      {"A", 1e-4, 1e2, 0.5, 0.05, 5, 1},
      {"alpha", 0.01, 3, 0.5, 0.1, 1, 0},
-     {"C", 0, 1e4, 0.5, 0.01, 10, 0}},
+     /* log scale: the fit then works at any lr scale (C scales as 1/lr) */
+     {"C", 1e-8, 1e4, 0.5, 0.01, 10, 1}},
     "lambda",
     prepare,
     predict,
