@@ -96,10 +96,14 @@ static int configure(fslaw_fit *fit, const fslaw_law *law, const fit_opts *o, si
     *from = (size_t)v;
   }
   *max_points = FSLAW_FIT_MAX_POINTS;
-  if (o->max_points && strcmp(o->max_points, "0") &&
-      cli_parse_count("fit", "max-points", o->max_points, max_points))
-    return 1;
-  if (o->max_points && !strcmp(o->max_points, "0")) *max_points = 0;
+  if (o->max_points) {
+    char *end;
+    double v = strtod(o->max_points, &end);
+    if (*end || end == o->max_points || !(v >= 0) || v != floor(v) || v > 1e12)
+      return cli_error("fit", "option '--max-points': expected 0 (every point) or a whole number "
+                              ">= 2, got '%s'", o->max_points);
+    *max_points = (size_t)v;
+  }
   if (fslaw_fit_set_max_points(fit, *max_points))
     return cli_error("fit", "option '--max-points': %s", fslaw_fit_errmsg(fit));
   for (size_t k = 0; k < o->nfix; k++) {

@@ -45,7 +45,7 @@ grep -q '"max_points":.*40' "$TMP/thin.json" && ok || bad "max_points recorded"
 "$FSLAW" fit --law mtl --starts 2 --max-points 0 $TRAIN 2>"$TMP/err" >/dev/null && grep -q "437 points after warmup$" "$TMP/err" && ! grep -q note "$TMP/err" \
   && ok || bad "--max-points 0 keeps all: $(cat "$TMP/err")"
 expect_fail "max-points 1" "option '--max-points': max points must be 0 (all) or at least 2" "$FSLAW" fit --law mtl --max-points 1 $TRAIN
-expect_fail "max-points text" "option '--max-points': expected a positive whole number, got 'many'" "$FSLAW" fit --law mtl --max-points many $TRAIN
+expect_fail "max-points text" "option '--max-points': expected 0 (every point) or a whole number >= 2, got 'many'" "$FSLAW" fit --law mtl --max-points many $TRAIN
 
 # bad input: each a clear error, non-zero exit, no output file
 expect_fail "no law" "option '--law' is required" "$FSLAW" fit $TRAIN
