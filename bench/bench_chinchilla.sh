@@ -25,13 +25,21 @@ echo "threads: ${OMP_NUM_THREADS:-$(nproc)}; load: $(cut -d' ' -f1-3 /proc/loada
 timed() {
   /usr/bin/time -f '%e %U %S' -o "$TMP/time" "$@" || return 1
   read -r WALL u s <"$TMP/time"
-  CPU=$(echo "$u + $s" | bc -l)
+  CPU=$(printf '%.2f' "$(echo "$u + $s" | bc -l)")
 }
 
-# 1. the grid fit (4500 starts)
+# 1. the grid fit (4500 starts), on all threads and on one
 timed "$FSLAW" fit --law chinchilla --where epoch_excluded=0 --out "$TMP/fit.json" "$DATA" >"$TMP/fit.txt" || exit 1
 FIT_S=$WALL FIT_CPU=$CPU
 cat "$TMP/fit.txt"
+OMP_NUM_THREADS=1 timed "$FSLAW" fit --law chinchilla --where epoch_excluded=0 --out "$TMP/fit1.json" \
+  "$DATA" >/dev/null || exit 1
+FIT1_S=$WALL FIT1_CPU=$CPU
+SAME="same result"
+cmp -s <(grep -v fslaw_version "$TMP/fit.json") <(grep -v fslaw_version "$TMP/fit1.json") ||
+  { SAME="FAIL: a different result"; FAILED=1; }
+echo "  grid fit: ${FIT_S} s wall, ${FIT_CPU} s CPU on ${OMP_NUM_THREADS:-$(nproc)} threads;" \
+     "${FIT1_S} s wall, ${FIT1_CPU} s CPU on 1 ($SAME)"
 
 # 2. the objective at Hoffmann's unrounded values (every parameter fixed)
 "$FSLAW" fit --law chinchilla --where epoch_excluded=0 --out "$TMP/hoff.json" \
@@ -67,15 +75,19 @@ EOF
 if $PY -c 'import numpy, scipy' 2>/dev/null; then
   echo "scipy L-BFGS-B, same 4500 starts (takes a while)..."
   $PY "$HERE/chinchilla_scipy.py" "$DATA" >"$TMP/scipy.json" || exit 1
-  $PY - "$TMP" "$FIT_S" "$FIT_CPU" <<'EOF'
+  echo "  load after scipy: $(cut -d' ' -f1-3 /proc/loadavg)"
+  $PY - "$TMP" "$FIT_S" "$FIT_CPU" "$FIT1_S" "$FIT1_CPU" <<'EOF'
 import json, sys
-d, fs, fc = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+d = sys.argv[1]
+fs, fc, f1, c1 = (float(v) for v in sys.argv[2:6])
 s = json.load(open(d + "/scipy.json")); f = json.load(open(d + "/fit.json"))
 print(f"  scipy: objective {s['objective']:.10g}, A {s['A']:.6g} B {s['B']:.6g} E {s['E']:.6g} "
-      f"alpha {s['alpha']:.6g} beta {s['beta']:.6g}; {s['evaluations']} evaluations, {s['seconds']:.2f} s")
-print(f"  fslaw: objective {f['objective']:.10g}; {fs:.2f} s wall, {fc:.2f} s CPU (whole command)")
-print(f"  scipy CPU {s['cpu_seconds']:.2f} s: speed-up {s['seconds'] / fs:.1f}x wall, {s['cpu_seconds'] / fc:.1f}x CPU "
-      f"(goal >= 30x; wall counts fslaw's OpenMP threads, CPU is per core)")
+      f"alpha {s['alpha']:.6g} beta {s['beta']:.6g}; {s['evaluations']} evaluations, "
+      f"{s['seconds']:.2f} s wall, {s['cpu_seconds']:.2f} s CPU (one process)")
+print(f"  fslaw: objective {f['objective']:.10g}; all threads {fs:.2f} s wall, {fc:.2f} s CPU; "
+      f"one thread {f1:.2f} s wall, {c1:.2f} s CPU (whole command)")
+print(f"  speed-up: {s['seconds'] / fs:.1f}x wall (all threads), {s['seconds'] / f1:.1f}x wall (one thread), "
+      f"{s['cpu_seconds'] / c1:.1f}x CPU (one thread) (goal >= 30x)")
 print(f"  objective difference "
       f"{(s['objective'] - f['objective']) / f['objective']:.2e} (relative, scipy - fslaw)")
 EOF

@@ -1,5 +1,6 @@
 /* table_fit.c: the Epoch fitting procedure for table laws (fslaw/table.h,
- * MATH.md §6): summed Huber loss of log residuals, unbounded L-BFGS (NLopt)
+ * MATH.md §6): summed Huber loss of log residuals (a law's one-pass form
+ * where it has one, table_huber.c), unbounded L-BFGS (NLopt)
  * in fit coordinates from every point of a start grid, keep the best; and a
  * nonparametric bootstrap whose resample r draws from a stream seeded by
  * (seed, r), so neither result depends on the number of OpenMP threads. */
@@ -26,7 +27,13 @@ struct fslaw_tfit {
   size_t n;                    /* number of rows */
   double *x;                   /* raw inputs, n * ninputs */
   double *lx;                  /* log inputs, n * 2 */
+  double *lxc;                 /* log inputs by input: n of input 0, then n of input 1 */
   double *ly;                  /* log losses */
+  double *y;                   /* losses */
+  double *iy;                  /* 1 / losses */
+  size_t *grp;                 /* group (value of input 0) of each row */
+  double *lg;                  /* log input 0 of each group */
+  tlaw_rows rows;              /* the rows as the law's fused objective reads them */
   double lxmin, lxmax;         /* range of log(input 0), for data-relative grids */
   double ends[MAXENDS][TLAW_MAXP]; /* ends of the best distinct grid optima */
   size_t nends;                /* number of them (0 before a run) */
@@ -49,8 +56,31 @@ void fslaw_tfit_destroy(fslaw_tfit *f) {
   if (!f) return;
   free(f->x);
   free(f->lx);
+  free(f->lxc);
   free(f->ly);
+  free(f->y);
+  free(f->iy);
+  free(f->grp);
+  free(f->lg);
   free(f);
+}
+
+/* The rows view of the fused objectives, after any change of table or delta. */
+static void set_rows(fslaw_tfit *f) {
+  tlaw_rows *r = &f->rows;
+  *r = (tlaw_rows){.n = f->n, .lx0 = f->lxc, .lx1 = f->lxc ? f->lxc + f->n : NULL, .grp = f->grp,
+                   .lg = f->lg, .ly = f->ly, .y = f->y, .iy = f->iy, .delta = f->delta,
+                   .cut = exp(f->delta) * (1 + 1e-9)};
+  r->lxlo[0] = r->lxlo[1] = r->lylo = HUGE_VAL;
+  r->lxhi[0] = r->lxhi[1] = r->lyhi = -HUGE_VAL;
+  for (size_t i = 0; i < f->n; i++) {
+    for (size_t k = 0; k < 2; k++) {
+      r->lxlo[k] = fmin(r->lxlo[k], f->lxc[k * f->n + i]);
+      r->lxhi[k] = fmax(r->lxhi[k], f->lxc[k * f->n + i]);
+    }
+    r->lylo = fmin(r->lylo, f->ly[i]);
+    r->lyhi = fmax(r->lyhi, f->ly[i]);
+  }
 }
 
 const char *fslaw_tfit_errmsg(const fslaw_tfit *f) { return f->err.msg; }
@@ -59,6 +89,7 @@ fslaw_status fslaw_tfit_set_huber(fslaw_tfit *f, double delta) {
   if (!(delta > 0) || !isfinite(delta))
     return fslaw_fail(&f->err, FSLAW_EINVAL, "huber delta must be positive and finite, got %g", delta);
   f->delta = delta;
+  set_rows(f);
   return FSLAW_OK;
 }
 
@@ -161,11 +192,22 @@ fslaw_status fslaw_tfit_set_table(fslaw_tfit *f, const fslaw_table *t) {
   f->nends = 0;
   free(f->x);
   free(f->lx);
+  free(f->lxc);
   free(f->ly);
+  free(f->y);
+  free(f->iy);
+  free(f->grp);
+  free(f->lg);
   f->x = malloc(n * m * sizeof *f->x);
   f->lx = malloc(n * 2 * sizeof *f->lx);
+  f->lxc = malloc(n * 2 * sizeof *f->lxc);
   f->ly = malloc(n * sizeof *f->ly);
-  if (!f->x || !f->lx || !f->ly) return fslaw_fail(&f->err, FSLAW_ENOMEM, "out of memory");
+  f->y = malloc(n * sizeof *f->y);
+  f->iy = malloc(n * sizeof *f->iy);
+  f->grp = malloc(n * sizeof *f->grp);
+  f->lg = malloc(n * sizeof *f->lg);
+  if (!f->x || !f->lx || !f->lxc || !f->ly || !f->y || !f->iy || !f->grp || !f->lg)
+    return fslaw_fail(&f->err, FSLAW_ENOMEM, "out of memory");
   size_t *order = rows_by_first_input(x, n, m);
   if (!order) return fslaw_fail(&f->err, FSLAW_ENOMEM, "out of memory");
   f->n = n;
@@ -173,13 +215,19 @@ fslaw_status fslaw_tfit_set_table(fslaw_tfit *f, const fslaw_table *t) {
   for (size_t j = 0; j < n; j++) {
     size_t i = order[j]; /* the fit keeps rows of one model size together */
     memcpy(f->x + j * m, x + i * m, m * sizeof *x);
-    for (size_t k = 0; k < 2; k++) f->lx[2 * j + k] = k < m ? log(x[i * m + k]) : 0;
+    for (size_t k = 0; k < 2; k++)
+      f->lx[2 * j + k] = f->lxc[k * n + j] = k < m ? log(x[i * m + k]) : 0;
     f->ly[j] = log(y[i]);
+    f->y[j] = y[i];
+    f->iy[j] = 1 / y[i];
+    f->grp[j] = j == 0 ? 0 : f->grp[j - 1] + (f->lx[2 * j] != f->lx[2 * j - 2]);
+    f->lg[f->grp[j]] = f->lx[2 * j];
     if (f->lx[2 * j] < f->lxmin) f->lxmin = f->lx[2 * j];
     if (f->lx[2 * j] > f->lxmax) f->lxmax = f->lx[2 * j];
   }
   free(order);
   f->nends = 0;
+  set_rows(f);
   return FSLAW_OK;
 }
 
@@ -189,6 +237,10 @@ fslaw_status fslaw_tfit_set_table(fslaw_tfit *f, const fslaw_table *t) {
 static double objective(const fslaw_tfit *f, const double *th, const double *w, double *g) {
   enum { CHUNK = 256 }; /* rows per call of the law: bounded stack, warm cache */
   const fslaw_tlaw *law = f->law;
+  if (law->huber) { /* the law's one-pass form, when it applies */
+    double v = law->huber(th, &f->rows, w, g);
+    if (!isnan(v)) return v;
+  }
   size_t m = law->ninputs, np = f->np;
   double obj = 0, lp[CHUNK], gr[CHUNK * TLAW_MAXP];
   if (g) memset(g, 0, np * sizeof *g);
@@ -213,6 +265,17 @@ double fslaw_tfit_objective(const fslaw_tfit *f, const double *params) {
   if (!f->n || fslaw_tlaw_check(f->law, params, NULL)) return NAN;
   tlaw_to_theta(f->law, params, th);
   return objective(f, th, NULL, NULL);
+}
+
+double fslaw_tfit_gradient(const fslaw_tfit *f, const double *params, double *grad) {
+  double th[TLAW_MAXP], g[TLAW_MAXP];
+  if (!f->n || fslaw_tlaw_check(f->law, params, NULL)) return NAN;
+  tlaw_to_theta(f->law, params, th);
+  double v = objective(f, th, NULL, g);
+  if (!isfinite(v)) return NAN;
+  for (size_t i = 0; i < f->np; i++) /* d/dp = d/dth / p for th = log p */
+    grad[i] = f->law->positive[i] ? g[i] / params[i] : g[i];
+  return v;
 }
 
 /* One local run: free coordinates, row weights, evaluation count. */

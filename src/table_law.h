@@ -13,6 +13,25 @@
 #define TLAW_MAXP 8 /* most parameters of a table law */
 #define TLAW_MAXG 8 /* most grid values per parameter */
 
+/* The rows of a fit as a law's fused objective reads them (rows sorted by
+ * input 0, so rows of one model size are adjacent). */
+typedef struct {
+  size_t n;          /* number of rows */
+  const double *lx0; /* log input 0 of each row, contiguous */
+  const double *lx1; /* log input 1 of each row, contiguous */
+  double lxlo[2];    /* smallest log input k */
+  double lxhi[2];    /* largest log input k */
+  const size_t *grp; /* group of each row: rows of one value of input 0 (adjacent) */
+  const double *lg;  /* log input 0 of each group */
+  const double *ly;  /* log losses */
+  const double *y;   /* losses */
+  const double *iy;  /* 1 / losses */
+  double lylo, lyhi; /* smallest and largest log loss */
+  double delta;      /* Huber delta */
+  double cut;        /* e^delta (1 + 1e-9): a ratio prediction/loss or loss/prediction
+                        above it puts the row on Huber's linear part for sure */
+} tlaw_rows;
+
 struct fslaw_tlaw {
   const char *name;                 /* registry name */
   const char *formula;              /* the law as text */
@@ -34,10 +53,17 @@ struct fslaw_tlaw {
   size_t nderived;                  /* number of derived quantities */
   const char *dname[2];             /* their names */
   void (*derived)(const double *p, double *out); /* from natural parameters */
+  /* Optional: the summed Huber loss of log residuals (MATH.md §6) with row
+   * weights w (NULL = 1) and, when g is not NULL, its gradient in th, in one
+   * pass; NAN where it cannot (the path through logpred then takes over). */
+  double (*huber)(const double *th, const tlaw_rows *rows, const double *w, double *g);
 };
 
 /* Fit coordinates from natural parameters and back. */
 void tlaw_to_theta(const fslaw_tlaw *law, const double *p, double *th);
 void tlaw_from_theta(const fslaw_tlaw *law, const double *th, double *p);
+
+/* The fused objective of chinchilla (table_huber.c). */
+double tlaw_chin_huber(const double *th, const tlaw_rows *rows, const double *w, double *g);
 
 #endif

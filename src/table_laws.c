@@ -94,19 +94,19 @@ static const fslaw_tlaw laws[] = {
      {6, 6, 5, 5, 5},
      {{0, 5, 10, 15, 20, 25}, {0, 5, 10, 15, 20, 25}, {-1, -0.5, 0, 0.5, 1},
       {0, 0.5, 1, 1.5, 2}, {0, 0.5, 1, 1.5, 2}},
-     {0}, chin_logpred, 1, {"a"}, chin_derived},
+     {0}, chin_logpred, 1, {"a"}, chin_derived, tlaw_chin_huber},
     {"kaplan", "L = ((Nc/N)^(alpha_N/alpha_D) + Dc/D)^alpha_D",
      "kaplan      [(Nc/N)^(alpha_N/alpha_D) + Dc/D]^alpha_D over N,D (81 starts)",
      2, {"N", "D"}, 4, {"Nc", "Dc", "alpha_N", "alpha_D"}, {1, 1, 1, 1},
      {3, 3, 3, 3},
      {{25, 30, 35}, {25, 30, 35}, {-3.5, -2.3, -1.2}, {-3.5, -2.3, -1.2}},
-     {0}, kap_logpred, 0, {0}, NULL},
+     {0}, kap_logpred, 0, {0}, NULL, NULL},
     {"twophase", "L = Linf + A*exp(-C/C0) + B*C^-gamma",
      "twophase    Linf + A exp(-C/C0) + B C^-gamma over C (gamma = 1/6 in theory; 432 starts)",
      1, {"C", NULL}, 5, {"Linf", "A", "C0", "B", "gamma"}, {1, 1, 1, 1, 0},
      {3, 3, 4, 4, 3},
      {{-1, 0, 1}, {-2, 0, 2}, {0, 1.0 / 3, 2.0 / 3, 1}, {0, 5, 10, 15}, {0.1, 0.3, 0.6}},
-     {0, 0, 1, 0, 0}, two_logpred, 0, {0}, NULL},
+     {0, 0, 1, 0, 0}, two_logpred, 0, {0}, NULL, NULL},
 };
 
 #define NLAWS (sizeof laws / sizeof laws[0])

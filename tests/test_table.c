@@ -104,6 +104,76 @@ static void test_chinchilla_recovery(void) {
   fslaw_table_destroy(t);
 }
 
+/* Summed Huber of log residuals by hand (MATH.md §6), from predictions. */
+static double huber_by_hand(const fslaw_tlaw *law, const fslaw_table *t, const double *p,
+                            double delta, size_t *nquad) {
+  size_t n = fslaw_table_rows(t);
+  double s = 0, *pred = malloc(n * sizeof *pred);
+  fslaw_tlaw_predict(law, p, fslaw_table_x(t), n, pred);
+  *nquad = 0;
+  for (size_t i = 0; i < n; i++) {
+    double r = log(fslaw_table_loss(t)[i]) - log(pred[i]);
+    *nquad += fabs(r) <= delta;
+    s += fabs(r) <= delta ? 0.5 * r * r : delta * (fabs(r) - 0.5 * delta);
+  }
+  free(pred);
+  return s;
+}
+
+/* Gradient against central differences in each parameter. */
+static void check_gradient(const fslaw_tfit *f, const double *p, size_t np) {
+  double g[8], q[8], gmax = 0;
+  CHECK(isfinite(fslaw_tfit_gradient(f, p, g)));
+  for (size_t i = 0; i < np; i++) gmax = fmax(gmax, fabs(g[i] * p[i]));
+  for (size_t i = 0; i < np; i++) {
+    double h = 1e-7 * fabs(p[i]); /* small: rows cross the Huber kink */
+    memcpy(q, p, np * sizeof *p);
+    q[i] = p[i] + h;
+    double up = fslaw_tfit_objective(f, q);
+    q[i] = p[i] - h;
+    double fd = (up - fslaw_tfit_objective(f, q)) / (2 * h);
+    CHECK_CLOSE(g[i] * p[i], fd * p[i], 1e-6 * gmax); /* scaled: d/d log p */
+  }
+}
+
+/* The chinchilla objective takes a one-pass path (a logarithm only for
+ * rows near or inside Huber's quadratic part) and falls back to the
+ * generic one far out; both against the hand formula, with rows on both
+ * parts of the Huber loss, and the analytic gradient against differences. */
+static void test_objective_paths(void) {
+  const fslaw_tlaw *law = fslaw_tlaw_find("chinchilla");
+  const double truth[5] = {406.4, 410.7, 1.69, 0.34, 0.28};
+  fslaw_table *t = chin_table(truth, 6, 7, 2e-3); /* |r| up to 2 delta */
+  fslaw_tfit *f = fslaw_tfit_create(law);
+  CHECK(fslaw_tfit_set_table(f, t) == FSLAW_OK);
+  size_t nq;
+  const double near[5] = {406.4, 410.7, 1.6901, 0.34, 0.28}, mid[5] = {300, 900, 1.5, 0.3, 0.35};
+  const double huge[5] = {1e300, 410.7, 1.69, 0, 0.28}, tiny[5] = {1e-300, 1e-300, 1e-300, 0, 0};
+  CHECK_REL(fslaw_tfit_objective(f, near), huber_by_hand(law, t, near, 1e-3, &nq), 1e-12);
+  CHECK(nq > 5 && nq < 37); /* both parts of the loss present */
+  CHECK_REL(fslaw_tfit_objective(f, mid), huber_by_hand(law, t, mid, 1e-3, &nq), 1e-12);
+  CHECK_REL(fslaw_tfit_objective(f, huge), huber_by_hand(law, t, huge, 1e-3, &nq), 1e-12);
+  CHECK_REL(fslaw_tfit_objective(f, tiny), huber_by_hand(law, t, tiny, 1e-3, &nq), 1e-12);
+  check_gradient(f, near, 5);
+  check_gradient(f, mid, 5);
+  CHECK(fslaw_tfit_set_huber(f, 0.05) == FSLAW_OK); /* every row quadratic */
+  CHECK_REL(fslaw_tfit_objective(f, near), huber_by_hand(law, t, near, 0.05, &nq), 1e-12);
+  CHECK(nq == 42);
+  check_gradient(f, near, 5);
+  double g[5], bad[5] = {406.4, -1, 1.69, 0.34, 0.28};
+  CHECK(isnan(fslaw_tfit_gradient(f, bad, g)));
+  fslaw_tfit_destroy(f);
+  /* the generic path (kaplan) against differences too */
+  const fslaw_tlaw *kap = fslaw_tlaw_find("kaplan");
+  const double kp[4] = {6.4e13, 1.8e13, 0.076, 0.103};
+  f = fslaw_tfit_create(kap);
+  CHECK(fslaw_tfit_set_table(f, t) == FSLAW_OK);
+  CHECK_REL(fslaw_tfit_objective(f, kp), huber_by_hand(kap, t, kp, 1e-3, &nq), 1e-12);
+  check_gradient(f, kp, 4);
+  fslaw_tfit_destroy(f);
+  fslaw_table_destroy(t);
+}
+
 static void test_kaplan_recovery(void) {
   const fslaw_tlaw *law = fslaw_tlaw_find("kaplan");
   const double truth[4] = {6.4e13, 1.8e13, 0.076, 0.103};
@@ -290,6 +360,7 @@ int main(int argc, char **argv) {
   test_parse();
   test_parse_errors();
   test_chinchilla_recovery();
+  test_objective_paths();
   test_kaplan_recovery();
   test_twophase_recovery();
   test_degenerate();

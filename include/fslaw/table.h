@@ -147,6 +147,10 @@ fslaw_status fslaw_tfit_set_table(fslaw_tfit *fit, const fslaw_table *t);
 
 /* The objective at params (natural parameters, fixed ones included). */
 double fslaw_tfit_objective(const fslaw_tfit *fit, const double *params);
+/* The objective at params as above, and its gradient in the natural
+ * parameters (fixed ones included) into grad[nparams]; NaN (grad not
+ * written) where params are not admissible or the objective is not finite. */
+double fslaw_tfit_gradient(const fslaw_tfit *fit, const double *params, double *grad);
 /* Run the grid fit: params[nparams] receives the best parameters. */
 fslaw_status fslaw_tfit_run(fslaw_tfit *fit, double *params, fslaw_tfit_result *res);
 
