@@ -1,4 +1,4 @@
-/* runlog.c: training runs from CSV or JSONL logs (see fslaw/runlog.h). */
+/* runlog.c: training runs from CSV, JSONL or JSON-document logs (see fslaw/runlog.h). */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -28,23 +28,34 @@ struct fslaw_run {
 
 enum { COL_STEP, COL_LR, COL_LOSS, COL_TOKENS, NCOLS };
 static const char *const default_names[NCOLS] = {"step", "lr", "loss", "tokens"};
+/* The rate's name in Hugging Face logs and many loggers, read when the lr
+ * column was not named and the input has no "lr". */
+static const char *const lr_alias = "learning_rate";
+/* Added to both messages about records that share or reverse a step. */
+#define RESUMED_HINT "if the run was resumed, keep only one record per step"
 
 /* One cell of a row, located for messages. */
 typedef struct {
   int present;      /* the column has a non-empty value in this row */
   double value;     /* parsed value */
-  size_t line, col; /* position of the cell */
+  size_t line, col; /* position of the cell (record index and 0 in a JSON document) */
 } cell;
 
 /* Rows accumulated while reading. */
 typedef struct {
   const char *name;                 /* file name for messages */
   const char *colname[NCOLS];       /* input column names */
+  const char *array;                /* JSON document: name of its record array ("log_history",
+                                       "" for a top-level array); NULL for CSV and JSONL */
+  int lr_auto;                      /* the lr column was not named: "lr", or lr_alias when
+                                       the input has no "lr" (still to be decided) */
+  size_t alias_line;                /* JSONL: line of the first record read with lr_alias */
   size_t n, cap;                    /* rows stored, capacity */
   double *step, *lr, *loss, *tok;   /* per row; NaN where absent */
   int has_col[NCOLS];               /* whether the input has each column */
   double last_step;                 /* step of the previous row */
   size_t last_line;                 /* line of the previous row */
+  size_t vline[NCOLS];              /* line each value of the last row came from */
 } rows;
 
 static void rows_free(rows *b) {
@@ -54,10 +65,25 @@ static void rows_free(rows *b) {
   free(b->tok);
 }
 
+/* "file:line:column" or, in a JSON document, "file: log_history[i]". */
+static const char *where(const rows *b, size_t line, size_t col, char *buf, size_t n) {
+  if (b->array) snprintf(buf, n, "%s: %s[%zu]", b->name, b->array, line);
+  else snprintf(buf, n, "%s:%zu:%zu", b->name, line, col);
+  return buf;
+}
+
+/* A record named inside a message: "line 3" or "log_history[3]". */
+static const char *record(const rows *b, size_t line, char *buf, size_t n) {
+  if (b->array) snprintf(buf, n, "%s[%zu]", b->array, line);
+  else snprintf(buf, n, "line %zu", line);
+  return buf;
+}
+
 static fslaw_status cell_error(const rows *b, const cell *c, int k, const char *what,
                                fslaw_error *err) {
-  return fslaw_fail(err, FSLAW_EPARSE, "%s:%zu:%zu: column '%s': %s", b->name, c->line, c->col,
-                    b->colname[k], what);
+  char at[1024];
+  return fslaw_fail(err, FSLAW_EPARSE, "%s: column '%s': %s",
+                    where(b, c->line, c->col, at, sizeof at), b->colname[k], what);
 }
 
 /* Parse text (trimmed) as a number into c; an empty cell is absent. */
@@ -95,7 +121,41 @@ static int rows_grow(rows *b) {
   return 1;
 }
 
-/* Validate one row's cells and append it. */
+/* Shortest of %.15g..%.17g that reads back as v, so that two different
+ * values never print alike. */
+static void fmt_num(double v, char *buf, size_t n) {
+  for (int p = 15; p <= 17; p++) {
+    snprintf(buf, n, "%.*g", p, v);
+    if (strtod(buf, NULL) == v) return;
+  }
+}
+
+/* A row at the step of the previous one: Hugging Face logs the eval loss in
+ * its own record at the training record's step. Its values join the previous
+ * row unless one of them differs from a value already there. */
+static fslaw_status rows_merge(rows *b, const cell c[NCOLS], fslaw_error *err) {
+  size_t i = b->n - 1;
+  double *dst[NCOLS] = {NULL, &b->lr[i], &b->loss[i], &b->tok[i]};
+  for (int k = 1; k < NCOLS; k++) {
+    if (!c[k].present || isnan(*dst[k]) || *dst[k] == c[k].value) continue;
+    char r1[160], r2[160], v1[32], v2[32], msg[640];
+    fmt_num(*dst[k], v1, sizeof v1);
+    fmt_num(c[k].value, v2, sizeof v2);
+    snprintf(msg, sizeof msg, "step %.0f is logged twice with different %s (%s: %s, %s: %s); "
+             RESUMED_HINT, b->last_step, b->colname[k], record(b, b->vline[k], r1, sizeof r1),
+             v1, record(b, c[k].line, r2, sizeof r2), v2);
+    return cell_error(b, &c[k], k, msg, err);
+  }
+  for (int k = 1; k < NCOLS; k++) {
+    if (!c[k].present) continue;
+    *dst[k] = c[k].value;
+    b->vline[k] = c[k].line;
+  }
+  b->last_line = c[COL_STEP].line;
+  return FSLAW_OK;
+}
+
+/* Validate one row's cells and append it (or merge it, see rows_merge). */
 static fslaw_status rows_add(rows *b, const cell c[NCOLS], fslaw_error *err) {
   if (!c[COL_STEP].present) return cell_error(b, &c[COL_STEP], COL_STEP, "missing step", err);
   for (int k = 0; k < NCOLS; k++) {
@@ -115,10 +175,12 @@ static fslaw_status rows_add(rows *b, const cell c[NCOLS], fslaw_error *err) {
     snprintf(msg, sizeof msg, "expected a whole step number below %.0f, got %.17g", MAX_STEPS, s);
     return cell_error(b, &c[COL_STEP], COL_STEP, msg, err);
   }
-  if (b->n && s <= b->last_step) {
-    char msg[160];
-    snprintf(msg, sizeof msg, "steps must increase: %.0f follows step %.0f (line %zu)", s,
-             b->last_step, b->last_line);
+  if (b->n && s == b->last_step) return rows_merge(b, c, err);
+  if (b->n && s < b->last_step) {
+    char msg[400], r[160];
+    snprintf(msg, sizeof msg, "steps must increase: %.0f follows step %.0f (%s); "
+             "if the run was resumed from a checkpoint, cut the earlier records at "
+             "that checkpoint's step", s, b->last_step, record(b, b->last_line, r, sizeof r));
     return cell_error(b, &c[COL_STEP], COL_STEP, msg, err);
   }
   if (!rows_grow(b)) return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
@@ -126,17 +188,52 @@ static fslaw_status rows_add(rows *b, const cell c[NCOLS], fslaw_error *err) {
   b->lr[b->n] = c[COL_LR].present ? c[COL_LR].value : NAN;
   b->loss[b->n] = c[COL_LOSS].present ? c[COL_LOSS].value : NAN;
   b->tok[b->n] = c[COL_TOKENS].present ? c[COL_TOKENS].value : NAN;
+  for (int k = 0; k < NCOLS; k++) b->vline[k] = c[k].line;
   b->last_step = s;
   b->last_line = c[COL_STEP].line;
   b->n++;
   return FSLAW_OK;
 }
 
+/* Index of the header field named `want` in *idx (-1 when absent). */
+static fslaw_status find_col(const rows *b, const csv_reader *r, const char *want, long *idx,
+                             fslaw_error *err) {
+  *idx = -1;
+  for (size_t i = 0; i < r->nfields; i++) {
+    if (strcmp(r->fields[i].text, want)) continue;
+    if (*idx >= 0)
+      return fslaw_fail(err, FSLAW_EPARSE, "%s:%zu:%zu: column '%s' appears twice", b->name,
+                        r->fields[i].line, r->fields[i].col, want);
+    *idx = (long)i;
+  }
+  return FSLAW_OK;
+}
+
+/* Map the header to column indices; the lr column may be lr_alias. */
+static fslaw_status read_header(rows *b, const csv_reader *r, long idx[NCOLS], fslaw_error *err) {
+  for (int k = 0; k < NCOLS; k++) {
+    fslaw_status st = find_col(b, r, b->colname[k], &idx[k], err);
+    if (!st && k == COL_LR && idx[k] < 0 && b->lr_auto) {
+      st = find_col(b, r, lr_alias, &idx[k], err);
+      if (idx[k] >= 0) b->colname[k] = lr_alias;
+    }
+    if (st) return st;
+    b->has_col[k] = idx[k] >= 0;
+  }
+  if (idx[COL_STEP] >= 0) return FSLAW_OK;
+  char have[256] = "";
+  for (size_t i = 0; i < r->nfields; i++) {
+    if (i) strncat(have, ", ", sizeof have - strlen(have) - 1);
+    strncat(have, r->fields[i].text, sizeof have - strlen(have) - 1);
+  }
+  return fslaw_fail(err, FSLAW_EPARSE, "%s:1: missing column '%s' (the header has: %s)", b->name,
+                    b->colname[COL_STEP], have);
+}
+
 static fslaw_status read_csv(rows *b, const char *data, size_t len, fslaw_error *err) {
   csv_reader r;
   csv_init(&r, b->name, data, len);
   int rc = csv_next(&r, err);
-  fslaw_status st = FSLAW_OK;
   if (rc <= 0) {
     csv_free(&r);
     if (rc < 0) return (fslaw_status)rc;
@@ -146,35 +243,13 @@ static fslaw_status read_csv(rows *b, const char *data, size_t len, fslaw_error 
   }
   long idx[NCOLS];
   size_t nheader = r.nfields;
-  for (int k = 0; k < NCOLS; k++) {
-    idx[k] = -1;
-    for (size_t i = 0; i < r.nfields; i++) {
-      if (strcmp(r.fields[i].text, b->colname[k])) continue;
-      if (idx[k] >= 0) {
-        st = fslaw_fail(err, FSLAW_EPARSE, "%s:%zu:%zu: column '%s' appears twice", b->name,
-                        r.fields[i].line, r.fields[i].col, b->colname[k]);
-        goto done;
-      }
-      idx[k] = (long)i;
-    }
-    b->has_col[k] = idx[k] >= 0;
-  }
-  if (idx[COL_STEP] < 0) {
-    char have[256] = "";
-    for (size_t i = 0; i < r.nfields; i++) {
-      if (i) strncat(have, ", ", sizeof have - strlen(have) - 1);
-      strncat(have, r.fields[i].text, sizeof have - strlen(have) - 1);
-    }
-    st = fslaw_fail(err, FSLAW_EPARSE, "%s:1: missing column '%s' (the header has: %s)",
-                    b->name, b->colname[COL_STEP], have);
-    goto done;
-  }
-  while ((rc = csv_next(&r, err)) > 0) {
+  fslaw_status st = read_header(b, &r, idx, err);
+  while (!st && (rc = csv_next(&r, err)) > 0) {
     if (r.nfields != nheader) {
       csv_field *f = &r.fields[r.nfields < nheader ? r.nfields - 1 : nheader];
       st = fslaw_fail(err, FSLAW_EPARSE, "%s:%zu:%zu: expected %zu fields as in the header, found %zu",
                       b->name, f->line, f->col, nheader, r.nfields);
-      goto done;
+      break;
     }
     cell c[NCOLS] = {{0}};
     for (int k = 0; k < NCOLS && !st; k++) {
@@ -184,12 +259,85 @@ static fslaw_status read_csv(rows *b, const char *data, size_t len, fslaw_error 
       c[k].col = f->col;
       st = parse_cell(b, k, f->text, &c[k], err);
     }
-    if (st || (st = rows_add(b, c, err))) goto done;
+    if (!st) st = rows_add(b, c, err);
   }
-  if (rc < 0) st = (fslaw_status)rc;
-done:
+  if (!st && rc < 0) st = (fslaw_status)rc;
   csv_free(&r);
   return st;
+}
+
+/* Python's json module writes NaN, Infinity and -Infinity, which are not
+ * JSON; Hugging Face logs them (a grad_norm of NaN after an fp16 overflow).
+ * Quote them so cJSON reads strings: in a read column they then fail with
+ * the value's own message, elsewhere they are ignored. Returns the number of
+ * such words in text; when out is given, writes text with them quoted and
+ * their offsets in out (in pos, when given). */
+static size_t quote_bare_words(const char *text, size_t len, char *out, size_t *pos) {
+  static const char *const words[] = {"-Infinity", "Infinity", "NaN"};
+  size_t n = 0, o = 0;
+  int in_str = 0;
+  for (size_t i = 0; i < len; i++) {
+    size_t wl = 0;
+    if (in_str) {
+      if (text[i] == '\\' && i + 1 < len) {
+        if (out) out[o++] = text[i];
+        i++;
+      } else if (text[i] == '"') {
+        in_str = 0;
+      }
+    } else if (text[i] == '"') {
+      in_str = 1;
+    } else if (i == 0 || !isalnum((unsigned char)text[i - 1])) {
+      for (size_t w = 0; w < 3 && !wl; w++) {
+        size_t l = strlen(words[w]);
+        if (l <= len - i && !memcmp(text + i, words[w], l) &&
+            (i + l == len || !isalnum((unsigned char)text[i + l])))
+          wl = l;
+      }
+    }
+    if (!wl) {
+      if (out) out[o++] = text[i];
+      continue;
+    }
+    if (out) {
+      if (pos) pos[n] = o;
+      out[o++] = '"';
+      memcpy(out + o, text + i, wl);
+      o += wl;
+      out[o++] = '"';
+    }
+    n++;
+    i += wl - 1;
+  }
+  return n;
+}
+
+/* Parse one JSON value at the start of text (trailing text is left to the
+ * caller: *end is its offset). On a syntax error returns NULL with *end the
+ * offset of the error (cJSON's error pointer). */
+static cJSON *json_parse(const char *text, size_t len, size_t *end) {
+  size_t n = quote_bare_words(text, len, NULL, NULL);
+  const char *e = NULL;
+  if (!n) {
+    cJSON *v = cJSON_ParseWithLengthOpts(text, len, &e, 0);
+    *end = e ? (size_t)(e - text) : len;
+    return v;
+  }
+  char *copy = malloc(len + 2 * n);
+  size_t *pos = malloc(n * sizeof *pos);
+  cJSON *v = NULL;
+  *end = 0;
+  if (copy && pos) {
+    quote_bare_words(text, len, copy, pos);
+    v = cJSON_ParseWithLengthOpts(copy, len + 2 * n, &e, 0);
+    size_t at = e ? (size_t)(e - copy) : len + 2 * n, before = 0;
+    while (before < n && pos[before] < at) before++;
+    *end = at - 2 * before; /* back to an offset in text */
+    if (*end > len) *end = len;
+  }
+  free(copy);
+  free(pos);
+  return v;
 }
 
 /* Column of the value of "key" on a JSON line (best effort, for messages). */
@@ -201,11 +349,12 @@ static size_t json_key_col(const char *line, size_t len, const char *key) {
   return 1;
 }
 
+/* The cell of column k in a record; line is the JSONL line (NULL in a document). */
 static fslaw_status json_cell(const rows *b, int k, const cJSON *obj, const char *line,
                               size_t len, size_t lineno, cell *c, fslaw_error *err) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, b->colname[k]);
   c->line = lineno;
-  c->col = v ? json_key_col(line, len, b->colname[k]) : 1;
+  c->col = v && line ? json_key_col(line, len, b->colname[k]) : 1;
   c->present = 0;
   if (!v || cJSON_IsNull(v)) return FSLAW_OK;
   if (cJSON_IsNumber(v)) {
@@ -215,6 +364,46 @@ static fslaw_status json_cell(const rows *b, int k, const cJSON *obj, const char
   }
   if (cJSON_IsString(v)) return parse_cell(b, k, v->valuestring, c, err);
   return cell_error(b, c, k, "expected a number", err);
+}
+
+/* JSONL, lr column not named: the first record with "lr" or lr_alias decides;
+ * a later "lr" after records read with lr_alias is an error, so the result
+ * is always that of the rule "lr, else lr_alias when the input has no lr". */
+static fslaw_status pick_lr_key(rows *b, const cJSON *obj, const char *line, size_t len,
+                                size_t lineno, fslaw_error *err) {
+  if (!b->lr_auto) return FSLAW_OK;
+  int has_lr = cJSON_GetObjectItemCaseSensitive(obj, "lr") != NULL;
+  if (!b->alias_line) {
+    if (has_lr) b->lr_auto = 0;
+    else if (cJSON_GetObjectItemCaseSensitive(obj, lr_alias)) {
+      b->colname[COL_LR] = lr_alias;
+      b->alias_line = lineno;
+    }
+    return FSLAW_OK;
+  }
+  if (!has_lr) return FSLAW_OK;
+  return fslaw_fail(err, FSLAW_EPARSE,
+                    "%s:%zu:%zu: key 'lr' after records with '%s' (from line %zu); name the "
+                    "rate column with --col lr=COLUMN", b->name, lineno,
+                    json_key_col(line, len, "lr"), lr_alias, b->alias_line);
+}
+
+/* Read one record object (a JSONL line, or element `lineno` of a document). */
+static fslaw_status json_record(rows *b, const cJSON *obj, const char *line, size_t len,
+                                size_t lineno, size_t col0, fslaw_error *err) {
+  cell c[NCOLS] = {{0}};
+  fslaw_status st = line ? pick_lr_key(b, obj, line, len, lineno, err) : FSLAW_OK;
+  for (int k = 0; k < NCOLS && !st; k++) {
+    st = json_cell(b, k, obj, line, len, lineno, &c[k], err);
+    if (cJSON_GetObjectItemCaseSensitive(obj, b->colname[k])) b->has_col[k] = 1;
+  }
+  if (!st && !c[COL_STEP].present) {
+    char at[1024];
+    st = fslaw_fail(err, FSLAW_EPARSE, "%s: missing column '%s' (no numeric key '%s')",
+                    where(b, lineno, col0, at, sizeof at), b->colname[COL_STEP],
+                    b->colname[COL_STEP]);
+  }
+  return st ? st : rows_add(b, c, err);
 }
 
 static fslaw_status read_jsonl(rows *b, const char *data, size_t len, fslaw_error *err) {
@@ -229,27 +418,111 @@ static fslaw_status read_jsonl(rows *b, const char *data, size_t len, fslaw_erro
     size_t i = 0;
     while (i < ll && isspace((unsigned char)line[i])) i++;
     if (i == ll) continue;
-    const char *end = NULL;
-    cJSON *obj = cJSON_ParseWithLengthOpts(line, ll, &end, 0);
+    size_t end;
+    cJSON *obj = json_parse(line, ll, &end);
     if (!obj || !cJSON_IsObject(obj)) {
-      size_t col = obj || !end ? i + 1 : csv_column(line, 0, (size_t)(end - line));
+      size_t col = obj ? i + 1 : csv_column(line, 0, end);
       cJSON_Delete(obj);
       return fslaw_fail(err, FSLAW_EPARSE, "%s:%zu:%zu: %s", b->name, lineno, col,
                         obj ? "expected a JSON object" : "malformed JSON");
     }
-    cell c[NCOLS] = {{0}};
-    fslaw_status st = FSLAW_OK;
-    for (int k = 0; k < NCOLS && !st; k++) {
-      st = json_cell(b, k, obj, line, ll, lineno, &c[k], err);
-      if (cJSON_GetObjectItemCaseSensitive(obj, b->colname[k])) b->has_col[k] = 1;
-    }
+    fslaw_status st = json_record(b, obj, line, ll, lineno, i + 1, err);
     cJSON_Delete(obj);
-    if (!st && !c[COL_STEP].present)
-      st = fslaw_fail(err, FSLAW_EPARSE, "%s:%zu:%zu: missing column '%s' (no numeric key '%s')",
-                      b->name, lineno, i + 1, b->colname[COL_STEP], b->colname[COL_STEP]);
-    if (st || (st = rows_add(b, c, err))) return st;
+    if (st) return st;
   }
   return FSLAW_OK;
+}
+
+static size_t bom(const char *data, size_t len) {
+  return len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3) ? 3 : 0;
+}
+
+/* Whether JSONL input is rather one JSON document (trainer_state.json, or an
+ * array of records): its first line is not a complete JSON value, or is an
+ * object with an array "log_history", or an array starting with an object. */
+static int is_document(const char *data, size_t len) {
+  size_t i = bom(data, len);
+  while (i < len && isspace((unsigned char)data[i])) i++;
+  if (i == len || (data[i] != '{' && data[i] != '[')) return 0;
+  const char *nl = memchr(data + i, '\n', len - i);
+  size_t end, ll = nl ? (size_t)(nl - (data + i)) : len - i;
+  cJSON *v = json_parse(data + i, ll, &end);
+  int doc = !v || cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(v, "log_history")) ||
+            (cJSON_IsArray(v) && (!v->child || cJSON_IsObject(v->child)));
+  cJSON_Delete(v);
+  return doc;
+}
+
+/* Message prefix "file:line:column" of byte offset pos. */
+static fslaw_status doc_error(const rows *b, const char *data, size_t pos, const char *what,
+                              fslaw_error *err) {
+  size_t line = 1, start = bom(data, pos);
+  for (size_t i = 0; i < pos; i++)
+    if (data[i] == '\n') {
+      line++;
+      start = i + 1;
+    }
+  return fslaw_fail(err, FSLAW_EPARSE, "%s:%zu:%zu: %s", b->name, line,
+                    csv_column(data, start, pos), what);
+}
+
+/* Document, lr column not named: lr_alias when no record has "lr". */
+static void doc_pick_lr_key(rows *b, const cJSON *arr) {
+  if (!b->lr_auto) return;
+  int has_lr = 0, has_alias = 0;
+  const cJSON *rec;
+  cJSON_ArrayForEach(rec, arr) {
+    has_lr |= cJSON_GetObjectItemCaseSensitive(rec, "lr") != NULL;
+    has_alias |= cJSON_GetObjectItemCaseSensitive(rec, lr_alias) != NULL;
+  }
+  if (!has_lr && has_alias) b->colname[COL_LR] = lr_alias;
+  b->lr_auto = 0;
+}
+
+static fslaw_status doc_records(rows *b, const cJSON *arr, fslaw_error *err) {
+  doc_pick_lr_key(b, arr);
+  size_t i = 0;
+  const cJSON *rec;
+  cJSON_ArrayForEach(rec, arr) {
+    if (!cJSON_IsObject(rec))
+      return fslaw_fail(err, FSLAW_EPARSE, "%s: %s[%zu]: expected a JSON object (a record "
+                        "with keys step, lr, loss)", b->name, b->array, i);
+    fslaw_status st = json_record(b, rec, NULL, 0, i++, 0, err);
+    if (st) return st;
+  }
+  if (!b->n)
+    return fslaw_fail(err, FSLAW_EPARSE, "%s: no records (the array%s%s is empty)", b->name,
+                      *b->array ? " " : "", b->array);
+  return FSLAW_OK;
+}
+
+/* One JSON document: an object with an array "log_history" of records
+ * (Hugging Face trainer_state.json) or an array of records. */
+static fslaw_status read_doc(rows *b, const char *data, size_t len, fslaw_error *err) {
+  size_t off = bom(data, len), end;
+  cJSON *root = json_parse(data + off, len - off, &end);
+  if (!root) {
+    /* cJSON points at the last byte when the text ends too early */
+    int early = off + end + 1 >= len && isspace((unsigned char)data[len - 1]);
+    return doc_error(b, data, off + end, early ? "malformed JSON: the document ends before it "
+                     "is complete" : "malformed JSON (read as one JSON document since its first "
+                     "line is not a complete JSON object)", err);
+  }
+  size_t i = off + end;
+  while (i < len && isspace((unsigned char)data[i])) i++;
+  const cJSON *arr = cJSON_IsArray(root) ? root : cJSON_GetObjectItemCaseSensitive(root, "log_history");
+  fslaw_status st;
+  if (i < len) st = doc_error(b, data, i, "unexpected text after the JSON document", err);
+  else if (!cJSON_IsArray(arr))
+    st = fslaw_fail(err, FSLAW_EPARSE, "%s: expected an array of records or an object with an "
+                    "array 'log_history' (as in trainer_state.json); JSONL has one object per "
+                    "line", b->name);
+  else {
+    b->array = arr == root ? "" : "log_history";
+    st = doc_records(b, arr, err);
+  }
+  cJSON_Delete(root);
+  return st;
 }
 
 /* Dense rates: linear interpolation between logged rates (MATH.md §3 runs). */
@@ -312,9 +585,21 @@ static int ends_with(const char *s, const char *suffix) {
 static fslaw_run_format detect(const char *name, const char *data, size_t len) {
   if (ends_with(name, ".jsonl") || ends_with(name, ".ndjson")) return FSLAW_RUN_JSONL;
   if (ends_with(name, ".csv")) return FSLAW_RUN_CSV;
-  size_t i = len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3) ? 3 : 0;
+  size_t i = bom(data, len);
   while (i < len && isspace((unsigned char)data[i])) i++;
-  return i < len && data[i] == '{' ? FSLAW_RUN_JSONL : FSLAW_RUN_CSV;
+  return i < len && (data[i] == '{' || data[i] == '[') ? FSLAW_RUN_JSONL : FSLAW_RUN_CSV;
+}
+
+static fslaw_status read_rows(rows *b, fslaw_run_format format, const char *data, size_t len,
+                              fslaw_error *err) {
+  if (format == FSLAW_RUN_AUTO) format = detect(b->name, data, len);
+  if (format != FSLAW_RUN_JSONL) return read_csv(b, data, len, err);
+  if (is_document(data, len)) return read_doc(b, data, len, err);
+  fslaw_status st = read_jsonl(b, data, len, err);
+  if (!st && !b->n)
+    st = fslaw_fail(err, FSLAW_EPARSE,
+                    "%s: empty file (expected JSON objects with keys step, lr, loss)", b->name);
+  return st;
 }
 
 fslaw_status fslaw_run_parse(const char *name, const char *data, size_t len,
@@ -331,11 +616,8 @@ fslaw_status fslaw_run_parse(const char *name, const char *data, size_t len,
     given[COL_TOKENS] = cols->tokens;
   }
   for (int k = 0; k < NCOLS; k++) b.colname[k] = given[k] ? given[k] : default_names[k];
-  if (format == FSLAW_RUN_AUTO) format = detect(name, data, len);
-  fslaw_status st = format == FSLAW_RUN_JSONL ? read_jsonl(&b, data, len, err)
-                                              : read_csv(&b, data, len, err);
-  if (!st && format == FSLAW_RUN_JSONL && !b.n)
-    st = fslaw_fail(err, FSLAW_EPARSE, "%s: empty file (expected JSON objects with keys step, lr, loss)", name);
+  b.lr_auto = !given[COL_LR];
+  fslaw_status st = read_rows(&b, format, data, len, err);
   fslaw_run *run = calloc(1, sizeof *run);
   if (!st && !run) st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   if (!st && !(run->name = stem(name))) st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");

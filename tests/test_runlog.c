@@ -1,5 +1,7 @@
-/* test_runlog.c: the CSV/JSONL training-log readers: good files, every
- * bad-input message, interpolation, schedules and summaries. */
+/* test_runlog.c: the CSV/JSONL/JSON-document training-log readers: good
+ * files, records sharing a step, Hugging Face trainer_state.json, the
+ * learning_rate alias, every bad-input message, interpolation, schedules and
+ * summaries. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,7 +108,7 @@ static void test_bad(void) {
   check_bad("m.csv", "stp,lr,loss\n0,1,2\n", "m.csv:1: missing column 'step' (the header has: stp, lr, loss)");
   check_bad("d.csv", "step,lr,step\n0,1,2\n", "d.csv:1:9: column 'step' appears twice");
   check_bad("n.csv", "step,lr,loss\n0,1e-3,3.5\n1,abc,3.4\n", "n.csv:3:3: column 'lr': expected a number, got 'abc'");
-  check_bad("s.csv", "step,lr,loss\n0,1,3\n5,1,3\n5,1,3\n", "s.csv:4:1: column 'step': steps must increase: 5 follows step 5 (line 3)");
+  check_bad("s.csv", "step,lr,loss\n0,1,3\n5,1,3\n4,1,3\n", "s.csv:4:1: column 'step': steps must increase: 4 follows step 5 (line 3); if the run was resumed from a checkpoint, cut the earlier records at that checkpoint's step");
   check_bad("s.csv", "step,lr\n1.5,1\n", "s.csv:2:1: column 'step': expected a whole step number");
   check_bad("s.csv", "step,lr\n-1,1\n", "s.csv:2:1: column 'step': must not be negative");
   check_bad("s.csv", "step,lr,loss\n,1,2\n", "s.csv:2:1: column 'step': missing step");
@@ -135,6 +137,209 @@ static void test_bad(void) {
   CHECK(fslaw_run_read("/nonexistent/x.csv", FSLAW_RUN_AUTO, NULL, &r, &err) == FSLAW_EIO);
   CHECK(r == NULL);
   CHECK_HAS(err.msg, "/nonexistent/x.csv: cannot open");
+}
+
+/* Parsing as `fmt` with `cols` fails with a message containing `want`. */
+static void check_bad_as(const char *name, const char *text, fslaw_run_format fmt,
+                         const fslaw_run_columns *cols, const char *want) {
+  fslaw_run *run = (fslaw_run *)1;
+  fslaw_error err = {""};
+  CHECK(fslaw_run_parse(name, text, strlen(text), fmt, cols, &run, &err) == FSLAW_EPARSE);
+  CHECK(run == NULL);
+  CHECK_HAS(err.msg, want);
+}
+
+/* Records sharing a step merge when they agree; conflicts name both lines. */
+static void test_merge(void) {
+  /* Hugging Face style: the eval record repeats the training record's step */
+  const char *hf = "{\"step\": 10, \"loss\": 5.1, \"lr\": 2e-4}\n"
+                   "{\"step\": 20, \"loss\": 4.9, \"lr\": 2e-4}\n"
+                   "{\"step\": 20, \"eval_loss\": 4.95}\n"
+                   "{\"step\": 20, \"loss\": 4.9, \"tokens\": 800}\n"
+                   "{\"step\": 30, \"loss\": 4.5, \"lr\": 1e-4}\n";
+  fslaw_run *r = parse("hf.jsonl", hf, NULL);
+  CHECK(r && fslaw_run_steps(r) == 31 && fslaw_run_nloss(r) == 3);
+  if (r) {
+    CHECK(fslaw_run_loss_steps(r)[1] == 20 && fslaw_run_loss(r)[1] == 4.9);
+    CHECK(fslaw_run_loss_steps(r)[2] == 30 && fslaw_run_loss(r)[2] == 4.5);
+    CHECK(fslaw_run_tokens(r) && fslaw_run_tokens(r)[1] == 800 && isnan(fslaw_run_tokens(r)[0]));
+    CHECK(fslaw_run_lr(r)[20] == 2e-4 && fslaw_run_lr_filled(r) == 31 - 3);
+    CHECK_REL(fslaw_run_lr(r)[25], 1.5e-4, 1e-15);
+  }
+  fslaw_run_destroy(r);
+  /* CSV: lr and loss of step 0 on two rows */
+  r = parse("m.csv", "step,lr,loss\n0,1,\n0,,3\n0,1,3\n5,1,2\n", NULL);
+  CHECK(r && fslaw_run_nloss(r) == 2 && fslaw_run_steps(r) == 6);
+  if (r) CHECK(fslaw_run_loss(r)[0] == 3 && fslaw_run_loss_steps(r)[0] == 0 &&
+               fslaw_run_lr(r)[0] == 1 && fslaw_run_lr_filled(r) == 4);
+  fslaw_run_destroy(r);
+  /* conflicts: at the later cell, naming both lines and values */
+  check_bad("c.jsonl", "{\"step\": 20, \"loss\": 4.9, \"lr\": 1}\n{\"step\": 20, \"loss\": 4.8}\n",
+            "c.jsonl:2:14: column 'loss': step 20 is logged twice with different loss "
+            "(line 1: 4.9, line 2: 4.8); if the run was resumed, keep only one record per step");
+  check_bad("c.csv", "step,lr,loss\n0,1,3\n5,1,3\n5,0.5,\n", "c.csv:4:3: column 'lr': step 5 is "
+            "logged twice with different lr (line 3: 1, line 4: 0.5)");
+  /* the line of the value that conflicts, not of the first record at the step */
+  check_bad("c.csv", "step,lr,loss\n5,1,\n5,,3\n5,1,2.5\n", "c.csv:4:5: column 'loss': step 5 is "
+            "logged twice with different loss (line 3: 3, line 4: 2.5)");
+  /* values that differ in the last digit print differently */
+  check_bad("c.csv", "step,tokens\n5,0.30000000000000004\n5,0.3\n",
+            "different tokens (line 2: 0.30000000000000004, line 3: 0.3)");
+  /* a resumed run logged past its checkpoint */
+  check_bad("r.jsonl", "{\"step\": 10, \"loss\": 3}\n{\"step\": 20, \"loss\": 2.9}\n"
+            "{\"step\": 10, \"loss\": 3}\n",
+            "r.jsonl:3:2: column 'step': steps must increase: 10 follows step 20 (line 2); "
+            "if the run was resumed from a checkpoint");
+}
+
+/* A pretty-printed Hugging Face trainer_state.json (Python writes NaN and
+ * Infinity for a grad_norm after an fp16 overflow). */
+static const char *trainer_state =
+    "{\n"
+    "  \"best_metric\": null,\n"
+    "  \"epoch\": 0.3,\n"
+    "  \"global_step\": 30,\n"
+    "  \"log_history\": [\n"
+    "    {\n"
+    "      \"epoch\": 0.1,\n"
+    "      \"grad_norm\": 1.5,\n"
+    "      \"learning_rate\": 1e-4,\n"
+    "      \"loss\": 5.0,\n"
+    "      \"step\": 10\n"
+    "    },\n"
+    "    {\"epoch\": 0.1, \"eval_loss\": 5.2, \"eval_runtime\": 1.0, \"step\": 10},\n"
+    "    {\"epoch\": 0.2, \"grad_norm\": NaN, \"learning_rate\": 2e-4, \"loss\": 4.5, \"step\": 20},\n"
+    "    {\"epoch\": 0.2, \"eval_loss\": 4.7, \"step\": 20},\n"
+    "    {\"epoch\": 0.3, \"grad_norm\": -Infinity, \"learning_rate\": 1e-4, \"loss\": 4.0, "
+    "\"note\": \"NaN \\\"x\\\"\", \"step\": 30},\n"
+    "    {\"epoch\": 0.3, \"step\": 30, \"total_flos\": 1e15, \"train_loss\": 4.5,\n"
+    "     \"train_runtime\": 12.5, \"train_samples_per_second\": 80.1}\n"
+    "  ],\n"
+    "  \"max_steps\": 30,\n"
+    "  \"trial_params\": null\n"
+    "}\n";
+
+static void check_trainer_state(const fslaw_run *r) {
+  CHECK(r && fslaw_run_steps(r) == 31 && fslaw_run_nloss(r) == 3);
+  if (!r) return;
+  /* eval_loss and the summary's train_loss are not losses */
+  const size_t *s = fslaw_run_loss_steps(r);
+  CHECK(s[0] == 10 && s[1] == 20 && s[2] == 30);
+  CHECK(fslaw_run_loss(r)[0] == 5.0 && fslaw_run_loss(r)[1] == 4.5 && fslaw_run_loss(r)[2] == 4.0);
+  const double *lr = fslaw_run_lr(r);
+  CHECK(lr && fslaw_run_lr_filled(r) == 28 && fslaw_run_tokens(r) == NULL);
+  if (lr) {
+    CHECK(lr[10] == 1e-4 && lr[20] == 2e-4 && lr[30] == 1e-4);
+    CHECK_REL(lr[5], 5e-5, 1e-15);
+    CHECK_REL(lr[25], 1.5e-4, 1e-15);
+  }
+  CHECK(!strcmp(fslaw_run_name(r), "trainer_state"));
+}
+
+static void test_document(void) {
+  fslaw_run *r = parse("out/checkpoint-30/trainer_state.json", trainer_state, NULL);
+  check_trainer_state(r);
+  fslaw_run_destroy(r);
+  /* --format jsonl too (the first line is not a complete JSON object) */
+  fslaw_error err = {""};
+  r = NULL;
+  CHECK(fslaw_run_parse("trainer_state.json", trainer_state, strlen(trainer_state),
+                        FSLAW_RUN_JSONL, NULL, &r, &err) == FSLAW_OK);
+  check_trainer_state(r);
+  fslaw_run_destroy(r);
+  /* a top-level array of records, pretty-printed or on one line; a BOM */
+  r = parse("a.json", "\xEF\xBB\xBF[\n {\"step\": 1, \"lr\": 1, \"loss\": 3},\n"
+                      " {\"step\": 2, \"lr\": 1, \"loss\": 2}, {\"step\": 2, \"eval_loss\": 9}\n]\n", NULL);
+  CHECK(r && fslaw_run_steps(r) == 3 && fslaw_run_nloss(r) == 2 && fslaw_run_loss(r)[1] == 2);
+  fslaw_run_destroy(r);
+  r = parse("a.jsonl", "[{\"step\": 1, \"loss\": 3}, {\"step\": 4, \"loss\": 2}]", NULL);
+  CHECK(r && fslaw_run_steps(r) == 5 && fslaw_run_nloss(r) == 2 && fslaw_run_lr(r) == NULL);
+  fslaw_run_destroy(r);
+  /* a one-line trainer_state.json */
+  r = parse("ts.txt", "{\"log_history\": [{\"step\": 7, \"learning_rate\": 0.5, \"loss\": 1}]}", NULL);
+  CHECK(r && fslaw_run_steps(r) == 8 && fslaw_run_lr(r) && fslaw_run_lr(r)[7] == 0.5);
+  fslaw_run_destroy(r);
+  /* a JSONL line may use Python's NaN on a column not read */
+  r = parse("n.jsonl", "{\"step\": 1, \"loss\": 2, \"grad_norm\": NaN}\n{\"step\": 2, \"loss\": 1.5}\n", NULL);
+  CHECK(r && fslaw_run_nloss(r) == 2);
+  fslaw_run_destroy(r);
+}
+
+static void test_document_bad(void) {
+  /* errors inside name the record */
+  check_bad("trainer_state.json", "{\n \"log_history\": [\n  {\"step\": 1, \"loss\": 2},\n"
+            "  {\"step\": 2, \"loss\": NaN}\n ]\n}\n",
+            "trainer_state.json: log_history[1]: column 'loss': NaN is not a valid value");
+  check_bad("ts.json", "[\n {\"step\": 1, \"lr\": -Infinity}\n]\n", "ts.json: [0]: column 'lr': infinite value");
+  check_bad("ts.json", "[\n {\"step\": 1, \"lr\": 1e999}\n]\n", "ts.json: [0]: column 'lr': infinite value");
+  check_bad("ts.json", "[\n {\"step\": 1, \"lr\": 1, \"loss\": 3},\n {\"step\": 1, \"loss\": 2.5}\n]\n",
+            "ts.json: [1]: column 'loss': step 1 is logged twice with different loss ([0]: 3, [1]: 2.5)");
+  check_bad("ts.json", "{\"log_history\": [\n {\"step\": 5},\n {\"step\": 4}\n]}\n",
+            "ts.json: log_history[1]: column 'step': steps must increase: 4 follows step 5 (log_history[0])");
+  check_bad("ts.json", "[\n {\"loss\": 3}\n]\n", "ts.json: [0]: missing column 'step'");
+  check_bad("ts.json", "[\n {\"step\": 1},\n 2\n]\n", "ts.json: [1]: expected a JSON object");
+  check_bad("ts.json", "{\"log_history\": []}\n", "ts.json: no records (the array log_history is empty)");
+  check_bad("ts.json", "[\n]\n", "ts.json: no records (the array is empty)");
+  check_bad("ts.json", "{\n \"log_history\": 3\n}\n", "ts.json: expected an array of records or an object with an array 'log_history'");
+  /* malformed documents: line:column of cJSON's error pointer (one past a
+   * stray comma, at the last byte when the text ends early) */
+  check_bad("ts.json", "{\n  \"log_history\": [\n    {\"step\": 1,, \"loss\": 2}\n  ]\n}\n",
+            "ts.json:3:17: malformed JSON (read as one JSON document since its first line is not a complete JSON object)");
+  check_bad("ts.json", "{\n  \"log_history\": [\n    {\"step\": 1, \"lo\xC3\xA9\": x}\n  ]\n}\n",
+            "ts.json:3:24: malformed JSON");
+  check_bad("ts.json", "{\n  \"log_history\": [\n    {\"step\": 1, \"grad\": NaN, \"x\": ]\n  ]\n}\n",
+            "ts.json:3:35: malformed JSON");
+  check_bad("ts.json", "[\n {\"step\": 1}\n] x\n", "ts.json:3:3: unexpected text after the JSON document");
+  check_bad("ts.json", "[\n {\"step\": 1}\n", "ts.json:2:13: malformed JSON: the document ends before it is complete");
+  /* JSONL with a broken first line is read as a document: same position */
+  check_bad("j.jsonl", "{\"step\": 0, \"lr\": }\n{\"step\": 1}\n", "j.jsonl:1:19: malformed JSON");
+  check_bad_as("ts.json", "[\n {\"step\": 1}\n]\n", FSLAW_RUN_CSV, NULL, "ts.json:1: missing column 'step'");
+}
+
+/* lr reads "learning_rate" when the log has no "lr" and --col lr was not given. */
+static void test_alias(void) {
+  fslaw_run *r = parse("hf.csv", "step,learning_rate,loss\n0,1,3\n2,0.5,2\n", NULL);
+  CHECK(r && fslaw_run_lr(r) && fslaw_run_lr(r)[1] == 0.75);
+  fslaw_run_destroy(r);
+  /* "lr" wins over learning_rate */
+  r = parse("both.csv", "step,learning_rate,lr\n0,1,3\n", NULL);
+  CHECK(r && fslaw_run_lr(r) && fslaw_run_lr(r)[0] == 3);
+  fslaw_run_destroy(r);
+  /* a named column overrides the alias, and no alias when "lr" is named */
+  fslaw_run_columns cols = {NULL, "learning_rate", NULL, NULL};
+  r = parse("both.csv", "step,learning_rate,lr\n0,1,3\n", &cols);
+  CHECK(r && fslaw_run_lr(r) && fslaw_run_lr(r)[0] == 1);
+  fslaw_run_destroy(r);
+  fslaw_run_columns named_lr = {NULL, "lr", NULL, NULL};
+  r = parse("hf.csv", "step,learning_rate,loss\n0,1,3\n", &named_lr);
+  CHECK(r && fslaw_run_lr(r) == NULL);
+  fslaw_run_destroy(r);
+  r = parse("hf.jsonl", "{\"step\": 0, \"learning_rate\": 1}\n", &named_lr);
+  CHECK(r && fslaw_run_lr(r) == NULL);
+  fslaw_run_destroy(r);
+  /* errors name the column read */
+  check_bad("hf.csv", "step,learning_rate\n0,-1\n", "hf.csv:2:3: column 'learning_rate': must not be negative");
+  check_bad("hf.csv", "step,learning_rate,learning_rate\n0,1,1\n", "hf.csv:1:20: column 'learning_rate' appears twice");
+  /* JSONL: the alias from the first record with a rate; "lr" after it is an error */
+  r = parse("hf.jsonl", "{\"step\": 0, \"loss\": 3}\n{\"step\": 4, \"learning_rate\": 1}\n", NULL);
+  CHECK(r && fslaw_run_lr(r) && fslaw_run_lr(r)[2] == 0.5);
+  fslaw_run_destroy(r);
+  r = parse("hf.jsonl", "{\"step\": 0, \"lr\": 1}\n{\"step\": 4, \"learning_rate\": 9}\n", NULL);
+  CHECK(r && fslaw_run_lr(r) && fslaw_run_lr(r)[4] == 1 && fslaw_run_lr_filled(r) == 4);
+  fslaw_run_destroy(r);
+  check_bad("mix.jsonl", "{\"step\": 0, \"learning_rate\": 1}\n{\"step\": 1, \"lr\": 1}\n",
+            "mix.jsonl:2:13: key 'lr' after records with 'learning_rate' (from line 1); name the rate column with --col lr=COLUMN");
+  r = parse("mix.jsonl", "{\"step\": 0, \"learning_rate\": 1}\n{\"step\": 1, \"lr\": 2}\n", &cols);
+  CHECK(r && fslaw_run_lr(r) && fslaw_run_lr(r)[1] == 1);
+  fslaw_run_destroy(r);
+  /* a document: "lr" in any record wins */
+  r = parse("d.json", "[{\"step\": 0, \"learning_rate\": 1},\n{\"step\": 2, \"lr\": 2}]", NULL);
+  CHECK(r && fslaw_run_lr(r) && fslaw_run_lr(r)[0] == 0 && fslaw_run_lr(r)[2] == 2);
+  fslaw_run_destroy(r);
+  /* train_loss (a run average) is never read as the loss */
+  r = parse("t.csv", "step,lr,train_loss\n0,1,3\n", NULL);
+  CHECK(r && fslaw_run_nloss(r) == 0);
+  fslaw_run_destroy(r);
 }
 
 /* Summaries of the bundled runs: warmup, kinks, intrinsic time. */
@@ -191,6 +396,10 @@ int main(int argc, char **argv) {
   test_csv_good();
   test_jsonl_good();
   test_bad();
+  test_merge();
+  test_document();
+  test_document_bad();
+  test_alias();
   test_summary(root);
   return check_done("test_runlog");
 }

@@ -1,13 +1,22 @@
-/* fslaw/runlog.h: training runs read from logs (CSV or JSONL).
+/* fslaw/runlog.h: training runs read from logs (CSV, JSONL or one JSON document).
  *
  * A run is a dense per-step learning-rate array for steps 0..steps-1 plus the
  * losses at the logged steps. Input columns (header names, any order, extra
  * columns ignored): step (required), lr, loss (may be empty on rows where it
  * was not logged), tokens (optional). CSV follows RFC 4180 (quoted fields,
- * CRLF, UTF-8 BOM); JSONL has one object per line with the same names.
+ * CRLF, UTF-8 BOM); JSONL has one object per line with the same names. A JSON
+ * document is an array of such objects or an object whose array "log_history"
+ * holds them (Hugging Face trainer_state.json). Python's NaN, Infinity and
+ * -Infinity are accepted as JSON values (and rejected in a read column).
+ * When the lr column is not named and the input has no "lr" but has
+ * "learning_rate", that is read (loss is never taken from "train_loss").
+ * Steps must not decrease. Records at the step of the previous one (a Hugging
+ * Face eval record) are merged into it when every value they share is equal;
+ * different values are an error naming both records.
  * Learning rates missing on some steps are filled by linear interpolation
  * between logged steps, from 0 at step 0 before the first logged rate and
- * held constant after the last one. Errors name file:line:column. */
+ * held constant after the last one. Errors name file:line:column, or in a
+ * document file: log_history[i]. */
 #ifndef FSLAW_RUNLOG_H
 #define FSLAW_RUNLOG_H
 
@@ -23,15 +32,18 @@ typedef struct fslaw_run fslaw_run;
 /* Input format of a log. */
 typedef enum fslaw_run_format {
   FSLAW_RUN_AUTO = 0,  /* JSONL when the name ends in .jsonl/.ndjson or the
-                          first non-blank byte is '{', CSV otherwise */
+                          first non-blank byte is '{' or '[', CSV otherwise */
   FSLAW_RUN_CSV = 1,   /* RFC 4180 CSV with a header line */
-  FSLAW_RUN_JSONL = 2  /* one JSON object per line */
+  FSLAW_RUN_JSONL = 2  /* one JSON object per line, or one JSON document when
+                          the first line is not a complete JSON value, or is
+                          an object with an array "log_history" or an array
+                          starting with an object */
 } fslaw_run_format;
 
 /* Which input column holds each quantity; NULL means the default name. */
 typedef struct fslaw_run_columns {
   const char *step;   /* default "step" */
-  const char *lr;     /* default "lr" */
+  const char *lr;     /* default "lr", else "learning_rate" (see above) */
   const char *loss;   /* default "loss" */
   const char *tokens; /* default "tokens" */
 } fslaw_run_columns;

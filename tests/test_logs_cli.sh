@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# test_logs_cli.sh: training logs as real users have them, read by the
+# commands: a Hugging Face trainer_state.json (eval records at the training
+# records' steps, a closing summary record, Python's NaN), HF-style JSONL, a
+# W&B CSV export with quoted header names, and a fit on a synthetic HF log.
+# Usage: test_logs_cli.sh FSLAW SOURCE_DIR SCRATCH_DIR
+set -u
+FSLAW=$1 TMP=$3/logscli
+rm -rf "$TMP" && mkdir -p "$TMP"
+source "$(dirname "$0")/lib.sh"
+
+# trainer_state.json: rates under "learning_rate"; eval_loss and train_loss are
+# not losses; steps 10, 20, 30 -> 31 steps, 3 losses, warmup to step 20
+cat >"$TMP/trainer_state.json" <<'EOF'
+{
+  "best_metric": null,
+  "epoch": 0.3,
+  "global_step": 30,
+  "log_history": [
+    {
+      "epoch": 0.1,
+      "grad_norm": 1.5,
+      "learning_rate": 0.0001,
+      "loss": 5.0,
+      "step": 10
+    },
+    {
+      "epoch": 0.1,
+      "eval_loss": 5.2,
+      "eval_runtime": 1.0,
+      "step": 10
+    },
+    {
+      "epoch": 0.2,
+      "grad_norm": NaN,
+      "learning_rate": 0.0002,
+      "loss": 4.5,
+      "step": 20
+    },
+    {
+      "epoch": 0.3,
+      "grad_norm": 0.9,
+      "learning_rate": 0.0001,
+      "loss": 4.0,
+      "step": 30
+    },
+    {
+      "epoch": 0.3,
+      "step": 30,
+      "total_flos": 1000000000000000.0,
+      "train_loss": 4.5,
+      "train_runtime": 12.5
+    }
+  ],
+  "max_steps": 30
+}
+EOF
+"$FSLAW" inspect "$TMP/trainer_state.json" >"$TMP/out" 2>"$TMP/err" && ok || bad "inspect trainer_state.json: $(cat "$TMP/err")"
+grep -qF "trainer_state.json: steps=31 losses=3 lr=[0,0.0002] warmup=20 " "$TMP/out" && ok || bad "trainer_state summary: $(cat "$TMP/out")"
+grep -qF " loss=[4,5]" "$TMP/out" && ok || bad "trainer_state losses: $(cat "$TMP/out")"
+grep -qF "lr logged on 3 of 31 steps" "$TMP/err" && ok || bad "interpolation note: $(cat "$TMP/err")"
+# --format jsonl reads the document too
+"$FSLAW" inspect --format jsonl "$TMP/trainer_state.json" 2>/dev/null | grep -qF "steps=31 losses=3" && ok || bad "--format jsonl document"
+# a NaN loss names the record; a malformed document its line:column
+sed 's/"loss": 4.5/"loss": NaN/' "$TMP/trainer_state.json" >"$TMP/nan.json"
+expect_fail "NaN loss" "nan.json: log_history[2]: column 'loss': NaN is not a valid value" "$FSLAW" inspect "$TMP/nan.json"
+sed 's/"loss": 4.0,/"loss": 4.0,,/' "$TMP/trainer_state.json" >"$TMP/broken.json"
+expect_fail "malformed" "broken.json:30:20: malformed JSON" "$FSLAW" inspect "$TMP/broken.json"
+
+# HF-style JSONL: eval records merge; a conflicting record names both lines
+printf '%s\n' '{"step": 10, "loss": 5.0, "learning_rate": 0.001}' '{"step": 10, "eval_loss": 5.1}' \
+  '{"step": 20, "loss": 4.0, "learning_rate": 0.001}' '{"step": 20, "eval_loss": 4.2}' >"$TMP/hf.jsonl"
+"$FSLAW" inspect "$TMP/hf.jsonl" 2>"$TMP/err" | grep -qF "steps=21 losses=2 lr=[0,0.001]" && ok || bad "hf.jsonl: $(cat "$TMP/err")"
+printf '%s\n' '{"step": 20, "eval_loss": 4.3, "loss": 3.9}' >>"$TMP/hf.jsonl"
+expect_fail "conflict" "hf.jsonl:5:32: column 'loss': step 20 is logged twice with different loss (line 3: 4, line 5: 3.9); if the run was resumed" \
+  "$FSLAW" inspect "$TMP/hf.jsonl"
+
+# W&B export: quoted header names with slashes, runtime columns, empty cells
+cat >"$TMP/wandb.csv" <<'EOF'
+"Step","train/loss","train/learning_rate","_runtime","eval/loss"
+"0","6.5","0","1.2",""
+"100","4.25","0.0006","30.5",""
+"200","3.75","0.0004","60.1","3.9"
+"300","3.5","0","90.0",""
+EOF
+"$FSLAW" inspect --col step=Step --col loss=train/loss --col lr=train/learning_rate "$TMP/wandb.csv" >"$TMP/out" 2>"$TMP/err" \
+  && ok || bad "inspect wandb.csv: $(cat "$TMP/err")"
+# t_final = 6e-6 * 5050 + (0.06 - 2e-6 * 5050) + (0.04 - 4e-6 * 5050) = 0.1
+grep -qF "wandb.csv: steps=301 losses=4 lr=[0,0.0006] warmup=100 kinks=200 t_final=0.1 loss=[3.5,6.5]" "$TMP/out" \
+  && ok || bad "wandb summary: $(cat "$TMP/out")"
+expect_fail "wandb without --col" "missing column 'step' (the header has: Step, train/loss" "$FSLAW" inspect "$TMP/wandb.csv"
+
+# fit on a synthetic HF log: cosine schedule with warmup, lr and loss every
+# 10 steps, eval records at the same steps, the summary record at the end.
+# The loss is the momentum law (MATH.md §5.4; warmup counted at the peak), so
+# the fit must reproduce it: eval on the same log gives R^2 near 1.
+awk 'BEGIN {
+  n = 3000; w = 100; peak = 3e-4; final = 3e-5; pi = atan2(0, -1); lam = 0.999
+  printf "{\n  \"global_step\": %d,\n  \"log_history\": [\n", n
+  s1 = 0; s2 = 0; m = 0; prev = peak
+  for (k = 1; k <= n; k++) {
+    lr = k < w ? peak * k / w : final + (peak - final) * 0.5 * (1 + cos(pi * (k - w) / (n - w)))
+    e = k < w ? peak : lr
+    m = lam * m + (prev - e); prev = e
+    s1 += e; s2 += m
+    if (k % 10) continue
+    loss = 2.5 + 0.45 * s1 ^ -0.5 - 0.4 * s2
+    printf "    {\"epoch\": %.4f, \"grad_norm\": 1.0, \"learning_rate\": %.17g, \"loss\": %.17g, \"step\": %d},\n", k / n, lr, loss, k
+    if (k % 500 == 0) printf "    {\"epoch\": %.4f, \"eval_loss\": %.17g, \"step\": %d},\n", k / n, loss + 0.01, k
+  }
+  printf "    {\"epoch\": 1.0, \"step\": %d, \"train_loss\": 3.1, \"train_runtime\": 100.0}\n  ],\n  \"max_steps\": %d\n}\n", n, n
+}' >"$TMP/trainer_state_fit.json"
+"$FSLAW" fit --law mtl --starts 2 --out "$TMP/mtl.json" "$TMP/trainer_state_fit.json" >"$TMP/sum" 2>"$TMP/err" \
+  && ok || bad "fit on trainer_state: $(cat "$TMP/err")"
+grep -q "^law mtl: 1 runs, 290 points after warmup" "$TMP/sum" && ok || bad "fit summary: $(cat "$TMP/sum")"
+"$FSLAW" eval --params "$TMP/mtl.json" "$TMP/trainer_state_fit.json" >"$TMP/eval.csv" 2>"$TMP/err" && ok || bad "eval: $(cat "$TMP/err")"
+awk -F, '$1 == "mean" { exit !($3 > 0.999 && $6 < 0.002) }' "$TMP/eval.csv" && ok || bad "fit reproduces the law: $(cat "$TMP/eval.csv")"
+# and recovers the generating parameters (rates interpolated between logged
+# steps and fslaw's warmup convention leave a small gap)
+awk '$2 == "=" { v[$1] = $3 } END { exit !(v["L0"] > 2.48 && v["L0"] < 2.52 && v["A"] > 0.43 && v["A"] < 0.47 &&
+  v["alpha"] > 0.48 && v["alpha"] < 0.52 && v["C"] > 0.39 && v["C"] < 0.41) }' "$TMP/sum" && ok || bad "fit parameters: $(cat "$TMP/sum")"
+
+finish test_logs_cli
