@@ -26,6 +26,7 @@ extern const cli_command cli_theory;
 extern const cli_command cli_fit;
 extern const cli_command cli_predict;
 extern const cli_command cli_eval;
+extern const cli_command cli_cv;
 extern const cli_command cli_optimize;
 extern const cli_command cli_report;
 extern const cli_command cli_allocate;

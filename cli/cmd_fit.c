@@ -1,9 +1,9 @@
 /* cmd_fit.c: `fslaw fit --law NAME RUN...`: fit a loss-curve law to runs. */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "fit_setup.h"
 #include "table_cmds.h"
 
 static int run(int argc, char **argv);
@@ -19,15 +19,7 @@ const cli_command cli_fit = {
     "options:\n"
     "  --law SPEC          the law (required; see below)\n"
     "  --out F             write the parameters JSON to F\n"
-    "  --huber D           Huber delta on log residuals (default 0.001)\n"
-    "  --loss L            huber (default) or mse (sum of squared log residuals)\n"
-    "  --from STEP         fit only points at or after STEP (always after warmup)\n"
-    "  --max-points N      thin each run to N logged points evenly spread over its\n"
-    "                      window (default 500; 0 = every point): a fit's time grows\n"
-    "                      with the points, so dense logs are thinned, with a note\n"
-    "  --starts N          number of starts (default 32)\n"
-    "  --fix NAME=VALUE    hold a parameter fixed (repeatable)\n"
-    "  --bound NAME=LO:HI  bounds of a parameter (repeatable)\n"
+    CLI_FIT_OPTS_HELP
     "  --col NAME=COLUMN, --schedule SPEC, --format csv|jsonl  as in fslaw inspect\n\n"
     "laws:\n",
     run, list_laws};
@@ -40,97 +32,22 @@ static void list_laws(FILE *f) {
              "           data/mpl/400M/constant_24000.csv data/mpl/400M/wsdcon_9.csv\n");
 }
 
-/* NAME=VALUE (or NAME=LO:HI with two values) for option `opt`. */
-static int parse_assign(const fslaw_law *law, const char *opt, const char *text, size_t *idx,
-                        double *a, double *b) {
-  const char *eq = strchr(text, '=');
-  char name[64];
-  if (!eq || (size_t)(eq - text) >= sizeof name)
-    return cli_error("fit", "option '--%s': expected NAME=%s, got '%s'", opt,
-                     b ? "LO:HI" : "VALUE", text);
-  memcpy(name, text, (size_t)(eq - text));
-  name[eq - text] = '\0';
-  long i = fslaw_law_param_index(law, name);
-  if (i < 0) return cli_error("fit", "option '--%s': law '%s' has no parameter '%s'", opt, fslaw_law_name(law), name);
-  *idx = (size_t)i;
-  char *end;
-  *a = strtod(eq + 1, &end);
-  if (b) {
-    if (*end != ':') return cli_error("fit", "option '--%s': expected NAME=LO:HI, got '%s'", opt, text);
-    *b = strtod(end + 1, &end);
-  }
-  if (*end || end == eq + 1)
-    return cli_error("fit", "option '--%s': expected a number in '%s'", opt, text);
-  return 0;
-}
 
 typedef struct {
-  const char *law, *out, *huber, *loss, *from, *starts, *max_points;
-  const char *fix[16], *bound[16];
-  size_t nfix, nbound;
-  cli_run_opts ro;
+  const char *law, *out; /* --law, --out */
+  cli_fit_opts fo;       /* the fit options */
+  cli_run_opts ro;       /* how runs are read */
 } fit_opts;
 
-static int configure(fslaw_fit *fit, const fslaw_law *law, const fit_opts *o, size_t *from,
-                     size_t *max_points, fslaw_loss *loss, double *delta) {
-  *delta = 1e-3;
-  *loss = FSLAW_LOSS_HUBER;
-  *from = 0;
-  if (o->huber) {
-    char *end;
-    *delta = strtod(o->huber, &end);
-    if (*end || !(*delta > 0)) return cli_error("fit", "option '--huber': expected a positive number, got '%s'", o->huber);
-  }
-  if (o->loss && !strcmp(o->loss, "mse")) *loss = FSLAW_LOSS_SQUARED;
-  else if (o->loss && strcmp(o->loss, "huber")) return cli_error("fit", "option '--loss': expected huber or mse, got '%s'", o->loss);
-  if (fslaw_fit_set_loss(fit, *loss, *delta)) return cli_error("fit", "%s", fslaw_fit_errmsg(fit));
-  size_t n = 0;
-  if (o->starts && cli_parse_count("fit", "starts", o->starts, &n)) return 1;
-  if (o->starts && fslaw_fit_set_starts(fit, n))
-    return cli_error("fit", "option '--starts': %s", fslaw_fit_errmsg(fit));
-  if (o->from) {
-    char *end;
-    double v = strtod(o->from, &end);
-    if (*end || end == o->from || v < 0 || v != floor(v))
-      return cli_error("fit", "option '--from': expected a step number, got '%s'", o->from);
-    *from = (size_t)v;
-  }
-  *max_points = FSLAW_FIT_MAX_POINTS;
-  if (o->max_points) {
-    char *end;
-    double v = strtod(o->max_points, &end);
-    if (*end || end == o->max_points || !(v >= 0) || v != floor(v) || v > 1e12)
-      return cli_error("fit", "option '--max-points': expected 0 (every point) or a whole number "
-                              ">= 2, got '%s'", o->max_points);
-    *max_points = (size_t)v;
-  }
-  if (fslaw_fit_set_max_points(fit, *max_points))
-    return cli_error("fit", "option '--max-points': %s", fslaw_fit_errmsg(fit));
-  for (size_t k = 0; k < o->nfix; k++) {
-    size_t i;
-    double v;
-    if (parse_assign(law, "fix", o->fix[k], &i, &v, NULL)) return 1;
-    if (fslaw_fit_fix(fit, i, v)) return cli_error("fit", "option '--fix': %s", fslaw_fit_errmsg(fit));
-  }
-  for (size_t k = 0; k < o->nbound; k++) {
-    size_t i;
-    double lo, hi;
-    if (parse_assign(law, "bound", o->bound[k], &i, &lo, &hi)) return 1;
-    if (fslaw_fit_set_bounds(fit, i, lo, hi)) return cli_error("fit", "option '--bound': %s", fslaw_fit_errmsg(fit));
-  }
-  return 0;
-}
 
 static int add_runs(fslaw_fit *fit, const char *const *paths, size_t n, const cli_run_opts *ro,
                     size_t from) {
   for (size_t i = 0; i < n; i++) {
     fslaw_run *r;
     if (cli_read_run("fit", paths[i], ro, &r)) return 1;
-    fslaw_status st = fslaw_fit_add_run(fit, paths[i], fslaw_run_lr(r), fslaw_run_steps(r),
-                                        fslaw_run_loss_steps(r), fslaw_run_loss(r),
-                                        fslaw_run_nloss(r), from);
+    int rc = cli_fit_add_run("fit", fit, paths[i], r, from);
     fslaw_run_destroy(r);
-    if (st) return cli_error("fit", "%s: %s", paths[i], fslaw_fit_errmsg(fit));
+    if (rc) return rc;
   }
   return 0;
 }
@@ -155,13 +72,7 @@ static int run(int argc, char **argv) {
   fit_opts o = {0};
   const cli_opt opts[] = {{"law", OPT_STRING, &o.law, 0, 0, 0, 0},
                           {"out", OPT_STRING, &o.out, 0, 0, 0, 0},
-                          {"huber", OPT_STRING, &o.huber, 0, 0, 0, 0},
-                          {"loss", OPT_STRING, &o.loss, 0, 0, 0, 0},
-                          {"from", OPT_STRING, &o.from, 0, 0, 0, 0},
-                          {"max-points", OPT_STRING, &o.max_points, 0, 0, 0, 0},
-                          {"starts", OPT_STRING, &o.starts, 0, 0, 0, 0},
-                          {"fix", OPT_MULTI, 0, 0, o.fix, &o.nfix, 16},
-                          {"bound", OPT_MULTI, 0, 0, o.bound, &o.nbound, 16},
+                          CLI_FIT_OPT_ENTRIES(o.fo),
                           {"col", OPT_MULTI, 0, 0, o.ro.col, &o.ro.ncol, 16},
                           {"schedule", OPT_STRING, &o.ro.schedule, 0, 0, 0, 0},
                           {"format", OPT_STRING, &o.ro.format, 0, 0, 0, 0},
@@ -177,16 +88,15 @@ static int run(int argc, char **argv) {
   fslaw_law *law;
   if (fslaw_law_create(o.law, &law, &err)) return cli_error("fit", "option '--law': %s", err.msg);
   fslaw_fit *fit = fslaw_fit_create(law);
-  size_t from = 0, max_points = 0;
-  fslaw_loss loss = FSLAW_LOSS_HUBER;
-  double delta = 1e-3, p[FSLAW_MAX_PARAMS];
+  cli_fit_setup fs = {0};
+  double p[FSLAW_MAX_PARAMS];
   fslaw_fit_result res;
-  rc = !fit ? cli_error("fit", "out of memory") : configure(fit, law, &o, &from, &max_points, &loss, &delta);
-  if (!rc) rc = add_runs(fit, pos, npos, &o.ro, from);
+  rc = !fit ? cli_error("fit", "out of memory") : cli_fit_configure("fit", fit, law, &o.fo, &fs);
+  if (!rc) rc = add_runs(fit, pos, npos, &o.ro, fs.from);
   if (!rc && fslaw_fit_run(fit, p, &res)) rc = cli_error("fit", "%s", fslaw_fit_errmsg(fit));
   if (!rc) {
     FILE *sf = o.out ? stdout : stderr;
-    summary(sf, law, p, &res, npos, loss, delta);
+    summary(sf, law, p, &res, npos, fs.loss, fs.delta);
     for (size_t i = 0; i < fslaw_law_nparams(law); i++)
       if (res.on_bound & (1UL << i))
         fprintf(stderr, "fslaw fit: warning: parameter '%s' ended on a bound; widen it with --bound %s=LO:HI or fix it\n",
@@ -194,8 +104,8 @@ static int run(int argc, char **argv) {
     if (res.logged > res.points)
       fprintf(stderr, "fslaw fit: note: runs thinned to at most %zu points each (%zu of %zu logged "
                       "points fitted); --max-points 0 fits every point\n",
-              max_points, res.points, res.logged);
-    fslaw_fit_info info = {pos, npos, from, loss, delta, max_points};
+              fs.max_points, res.points, res.logged);
+    fslaw_fit_info info = {pos, npos, fs.from, fs.loss, fs.delta, fs.max_points};
     char *json = fslaw_params_to_json(law, p, &res, &info);
     cli_out out;
     if (!json) rc = cli_error("fit", "out of memory");

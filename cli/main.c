@@ -13,6 +13,7 @@ static const cli_command *const commands[] = {
     &cli_fit,
     &cli_predict,
     &cli_eval,
+    &cli_cv,
     &cli_optimize,
     &cli_report,
     &cli_allocate,

@@ -1,0 +1,192 @@
+/* cmd_cv.c: `fslaw cv --law SPEC RUN...`: leave-one-run-out cross-validation
+ * of loss-curve laws on the user's own runs: for each run, fit the law on all
+ * the other runs (as fslaw fit does, same options) and score the run left out
+ * (as fslaw eval does, same metrics, MATH.md §5.5). The honest held-out error
+ * of a law when no extra held-out runs exist. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "curves.h"
+#include "fit_setup.h"
+
+static int run(int argc, char **argv);
+
+#define MAX_LAWS 8
+#define MAX_CV_RUNS 256
+
+const cli_command cli_cv = {
+    "cv", "leave-one-run-out held-out errors of loss-curve laws on your runs",
+    "usage: fslaw cv --law SPEC [--law SPEC]... [--after STEP] [--out F.csv] [fit options]\n"
+    "                RUN RUN...\n\n"
+    "For every law and every RUN: fit the law to all the other runs (as fslaw fit,\n"
+    "with the same options) and score the run left out (as fslaw eval). Prints CSV\n"
+    "law,heldout,n,r2,mae,rmse,prede,worste,note with one row per fold and a row\n"
+    "'mean' per law (unweighted over the folds that could be fitted). A fold whose\n"
+    "other runs cannot fit the law (e.g. none of them decays its rate) has empty\n"
+    "metrics and the reason in 'note'; the command fails only when no fold of a\n"
+    "law could be fitted. Progress goes to standard error when it is a terminal.\n\n"
+    "options:\n"
+    "  --law SPEC          a law as in fslaw fit (repeatable, up to 8)\n"
+    "  --after STEP        score only points after STEP, as fslaw eval --after\n"
+    "  --out F             write the CSV to F (default: standard output)\n" CLI_FIT_OPTS_HELP
+    "  --col NAME=COLUMN, --schedule SPEC, --format csv|jsonl  as in fslaw inspect\n"
+    "--fix and --bound apply to every law, which must have the parameter.\n\n"
+    "example: fslaw cv --law fsl --law mpl data/mpl/25M/cosine_24000.csv \\\n"
+    "           data/mpl/25M/constant_24000.csv data/mpl/25M/wsdcon_9.csv\n",
+    run, NULL};
+
+typedef struct {
+  const char *law[MAX_LAWS]; /* --law specs */
+  size_t nlaw;               /* how many */
+  const char *after, *out;   /* --after, --out */
+  cli_fit_opts fo;           /* fit options */
+  cli_run_opts ro;           /* how runs are read */
+} cv_opts;
+
+/* The result of one fold. */
+typedef struct {
+  int fitted;        /* 1: metrics valid; 0: the fit failed (see note) */
+  fslaw_metrics m;   /* metrics on the held-out run */
+  char note[300];    /* why the fit failed */
+} cv_fold;
+
+/* Fit `law` to every run but `held`; score `held` into *f. Returns 0 (fold
+ * done, fitted or not), or 1 on an error that stops the command. */
+static int fold(const cv_opts *o, const fslaw_law *law, fslaw_run *const *runs,
+                const char *const *paths, size_t n, size_t held, size_t after, cv_fold *f) {
+  fslaw_fit *fit = fslaw_fit_create(law);
+  if (!fit) return cli_error("cv", "out of memory");
+  cli_fit_setup fs = {0};
+  int rc = cli_fit_configure("cv", fit, law, &o->fo, &fs);
+  for (size_t i = 0; !rc && i < n; i++)
+    if (i != held) rc = cli_fit_add_run("cv", fit, paths[i], runs[i], fs.from);
+  double p[FSLAW_MAX_PARAMS];
+  fslaw_fit_result res;
+  f->fitted = !rc && fslaw_fit_run(fit, p, &res) == FSLAW_OK;
+  if (!rc && !f->fitted) snprintf(f->note, sizeof f->note, "fit failed: %s", fslaw_fit_errmsg(fit));
+  fslaw_fit_destroy(fit);
+  if (rc || !f->fitted) return rc;
+  cli_points pts;
+  if (cli_points_predict("cv", law, p, runs[held], after, paths[held], &pts)) return 1;
+  fslaw_error err;
+  if (fslaw_metrics_compute(pts.loss, pts.pred, pts.n, &f->m, &err))
+    rc = cli_error("cv", "%s: %s", paths[held], err.msg);
+  cli_points_free(&pts);
+  return rc;
+}
+
+/* A CSV field, quoted when it needs to be (RFC 4180). */
+static void csv_field(FILE *f, const char *s) {
+  if (!strpbrk(s, ",\"\n\r")) {
+    fputs(s, f);
+    return;
+  }
+  fputc('"', f);
+  for (; *s; s++) {
+    if (*s == '"') fputc('"', f);
+    fputc(*s, f);
+  }
+  fputc('"', f);
+}
+
+static void row(FILE *f, const char *law, const char *name, const cv_fold *c) {
+  char a[32], b[32], d[32], e[32], g[32];
+  csv_field(f, law);
+  fputc(',', f);
+  csv_field(f, name);
+  if (c->fitted)
+    fprintf(f, ",%zu,%s,%s,%s,%s,%s,", c->m.n, cli_num(a, c->m.r2), cli_num(b, c->m.mae),
+            cli_num(d, c->m.rmse), cli_num(e, c->m.prede), cli_num(g, c->m.worste));
+  else
+    fputs(",,,,,,,", f);
+  csv_field(f, c->note);
+  fputc('\n', f);
+}
+
+/* The mean over the fitted folds of one law (0 when none was fitted). */
+static size_t mean_fold(const cv_fold *folds, size_t n, cv_fold *mean) {
+  fslaw_metrics ms[MAX_CV_RUNS];
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (folds[i].fitted) ms[k++] = folds[i].m;
+  memset(mean, 0, sizeof *mean);
+  if (k) fslaw_metrics_mean(ms, k, &mean->m);
+  mean->fitted = k > 0;
+  snprintf(mean->note, sizeof mean->note, "%zu of %zu folds", k, n);
+  return k;
+}
+
+/* Every fold of every law into folds[law * n + run]. */
+static int run_folds(const cv_opts *o, fslaw_run *const *runs, const char *const *paths,
+                     size_t n, size_t after, cv_fold *folds) {
+  int tty = isatty(2);
+  for (size_t l = 0; l < o->nlaw; l++) {
+    fslaw_law *law;
+    fslaw_error err;
+    if (fslaw_law_create(o->law[l], &law, &err)) return cli_error("cv", "option '--law': %s", err.msg);
+    int rc = 0;
+    for (size_t i = 0; !rc && i < n; i++) {
+      if (tty) fprintf(stderr, "\rfslaw cv: %s: fold %zu of %zu ", o->law[l], i + 1, n);
+      rc = fold(o, law, runs, paths, n, i, after, &folds[l * n + i]);
+    }
+    if (tty) fputc('\n', stderr);
+    fslaw_law_destroy(law);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
+static int write_csv(const cv_opts *o, const char *const *paths, size_t n, const cv_fold *folds) {
+  cli_out out;
+  int rc = cli_out_open("cv", &out, o->out, paths, n), empty = 0;
+  if (rc) return rc;
+  fprintf(out.f, "law,heldout,n,r2,mae,rmse,prede,worste,note\n");
+  for (size_t l = 0; l < o->nlaw; l++) {
+    for (size_t i = 0; i < n; i++) row(out.f, o->law[l], paths[i], &folds[l * n + i]);
+    cv_fold mean;
+    if (!mean_fold(folds + l * n, n, &mean)) empty = 1;
+    row(out.f, o->law[l], "mean", &mean);
+  }
+  if (empty) {
+    cli_out_abort(&out);
+    for (size_t l = 0; l < o->nlaw; l++)
+      for (size_t i = 0; i < n; i++)
+        if (!folds[l * n + i].fitted)
+          fprintf(stderr, "fslaw cv: %s without %s: %s\n", o->law[l], paths[i], folds[l * n + i].note);
+    return cli_error("cv", "a law could not be fitted in any fold (reasons above)");
+  }
+  return cli_out_commit("cv", &out);
+}
+
+static int run(int argc, char **argv) {
+  cv_opts o = {0};
+  const cli_opt opts[] = {{"law", OPT_MULTI, 0, 0, o.law, &o.nlaw, MAX_LAWS},
+                          {"after", OPT_STRING, &o.after, 0, 0, 0, 0},
+                          {"out", OPT_STRING, &o.out, 0, 0, 0, 0},
+                          CLI_FIT_OPT_ENTRIES(o.fo),
+                          {"col", OPT_MULTI, 0, 0, o.ro.col, &o.ro.ncol, 16},
+                          {"schedule", OPT_STRING, &o.ro.schedule, 0, 0, 0, 0},
+                          {"format", OPT_STRING, &o.ro.format, 0, 0, 0, 0},
+                          {0}};
+  const char *pos[argc > 0 ? argc : 1];
+  size_t npos, after = 0;
+  int rc = cli_parse(&cli_cv, argc, argv, opts, pos, &npos);
+  if (rc == 2) return 0;
+  if (rc) return rc;
+  if (!o.nlaw) return cli_error("cv", "option '--law' is required (see fslaw fit --help for laws)");
+  if (npos < 2) return cli_error("cv", "expected at least two RUN files (one is left out in turn)");
+  if (npos > MAX_CV_RUNS) return cli_error("cv", "at most %d RUN files", MAX_CV_RUNS);
+  if (o.after && cli_parse_count("cv", "after", o.after, &after)) return 1;
+  fslaw_run **runs = calloc(npos, sizeof *runs);
+  cv_fold *folds = calloc(o.nlaw * npos, sizeof *folds);
+  if (!runs || !folds) rc = cli_error("cv", "out of memory");
+  for (size_t i = 0; !rc && i < npos; i++) rc = cli_read_run("cv", pos[i], &o.ro, &runs[i]);
+  if (!rc) rc = run_folds(&o, runs, pos, npos, after, folds);
+  if (!rc) rc = write_csv(&o, pos, npos, folds);
+  for (size_t i = 0; runs && i < npos; i++) fslaw_run_destroy(runs[i]);
+  free(runs);
+  free(folds);
+  return rc;
+}

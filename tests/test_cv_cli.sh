@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# test_cv_cli.sh: fslaw cv (leave-one-run-out) against fit + eval run by
+# hand, its mean row, folds that cannot be fitted, and bad input.
+# Usage: test_cv_cli.sh FSLAW SOURCE_DIR SCRATCH_DIR
+set -u
+FSLAW=$1 SRC=$2 TMP=$3/cvcli
+rm -rf "$TMP" && mkdir -p "$TMP"
+source "$(dirname "$0")/lib.sh"
+D=$SRC/data/mpl/25M
+A=$D/cosine_24000.csv B=$D/constant_24000.csv C=$D/wsdcon_9.csv
+
+"$FSLAW" cv --law mtl --starts 2 --out "$TMP/cv.csv" "$A" "$B" "$C" 2>"$TMP/err" && ok || bad "cv: $(cat "$TMP/err")"
+[ "$(head -1 "$TMP/cv.csv")" = "law,heldout,n,r2,mae,rmse,prede,worste,note" ] && ok || bad "cv header"
+[ "$(wc -l <"$TMP/cv.csv")" -eq 5 ] && ok || bad "cv rows: $(cat "$TMP/cv.csv")"
+# the wsdcon_9 fold is exactly fit on the two others + eval on wsdcon_9
+"$FSLAW" fit --law mtl --starts 2 --out "$TMP/two.json" "$A" "$B" >/dev/null 2>&1 && ok || bad "fit by hand"
+want=$("$FSLAW" eval --params "$TMP/two.json" "$C" | sed -n 2p | cut -d, -f2-)
+got=$(grep "^mtl,$C," "$TMP/cv.csv" | cut -d, -f3-8)
+[ -n "$got" ] && [ "$got" = "$want" ] && ok || bad "fold != fit + eval: '$got' vs '$want'"
+# the mean row: unweighted means of the three folds, points summed, all folds
+awk -F, 'NR > 1 && $2 != "mean" { n += $3; r2 += $4; pe += $7; k++ }
+         $2 == "mean" { exit !(k == 3 && $3 == n && ($4 - r2 / 3)^2 < 1e-24 && ($7 - pe / 3)^2 < 1e-24 && $9 == "3 of 3 folds") }' \
+  "$TMP/cv.csv" && ok || bad "mean row: $(tail -1 "$TMP/cv.csv")"
+
+# a fold whose other runs cannot fit the law: empty metrics and the reason
+"$FSLAW" cv --law mpl --starts 2 "$A" "$B" >"$TMP/part.csv" 2>"$TMP/err" && ok || bad "partial cv exit: $(cat "$TMP/err")"
+grep -q "^mpl,$A,,,,,,,\"fit failed: law 'mpl': no fitted point depends on B, C, beta, gamma" "$TMP/part.csv" \
+  && ok || bad "failed fold row: $(cat "$TMP/part.csv")"
+grep -q "^mpl,mean,171,.*,1 of 2 folds$" "$TMP/part.csv" && ok || bad "partial mean: $(tail -1 "$TMP/part.csv")"
+# no fold at all: an error, reasons listed, no output file
+expect_fail "no fold fits" "fslaw cv: error: a law could not be fitted in any fold" \
+  "$FSLAW" cv --law mpl --starts 2 --out "$TMP/none.csv" "$B" "$D/constant_72000.csv"
+grep -q "mpl without $B: fit failed" "$TMP/err" && [ ! -e "$TMP/none.csv" ] && ok || bad "no-fold reasons / no file"
+
+expect_fail "one run" "expected at least two RUN files" "$FSLAW" cv --law mtl "$A"
+expect_fail "no law" "option '--law' is required" "$FSLAW" cv "$A" "$B"
+expect_fail "bad law" "option '--law': unknown law 'mlp'" "$FSLAW" cv --law mlp "$A" "$B"
+expect_fail "bad fix" "option '--fix': law 'mtl' has no parameter 'beta'" "$FSLAW" cv --law mtl --fix beta=1 "$A" "$B"
+expect_fail "bad after" "option '--after': expected a positive whole number" "$FSLAW" cv --law mtl --after x "$A" "$B"
+"$FSLAW" cv --help | grep -q "^usage: fslaw cv" && ok || bad "cv --help"
+finish test_cv_cli
