@@ -255,6 +255,31 @@ void law_sums_release(void *state) {
   free(s);
 }
 
+/* Each term's sum in atom order, as the plain loop over atoms would add
+ * them: the same bits on every machine and thread count. Six scalar
+ * accumulators (the rows of t past nt stay 0) so that the six dependency
+ * chains overlap. */
+void law_sums_point(const law_sums *s, const double *p, size_t i, law_terms terms, size_t nt,
+                    double *acc) {
+  double t[LAW_MAX_TERMS * LAW_CHUNK];
+  double a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0;
+  memset(t + nt * LAW_CHUNK, 0, (LAW_MAX_TERMS - nt) * LAW_CHUNK * sizeof *t);
+  for (size_t j0 = s->off[i]; j0 < s->off[i + 1]; j0 += LAW_CHUNK) {
+    size_t m = s->off[i + 1] - j0 < LAW_CHUNK ? s->off[i + 1] - j0 : LAW_CHUNK;
+    terms(s, p, j0, m, t);
+    for (size_t c = 0; c < m; c++) {
+      a0 += t[c];
+      a1 += t[LAW_CHUNK + c];
+      a2 += t[2 * LAW_CHUNK + c];
+      a3 += t[3 * LAW_CHUNK + c];
+      a4 += t[4 * LAW_CHUNK + c];
+      a5 += t[5 * LAW_CHUNK + c];
+    }
+  }
+  double all[LAW_MAX_TERMS] = {a0, a1, a2, a3, a4, a5};
+  memcpy(acc, all, nt * sizeof *acc);
+}
+
 void law_derive_time(double Tk, double rate, double T, double *x, double *y) {
   (void)rate;
   *x = log(T); /* an atom has weight, so a positive rate and T */

@@ -106,6 +106,21 @@ fslaw_status law_sums_prepare(const law_opts *o, const law_input *in, law_weight
 /* Free a law_sums (a law's release). */
 void law_sums_release(void *state);
 
+/* Atoms per pass of law_sums_point (bounded stack, warm cache) and the most
+ * terms a law sums per atom. */
+enum { LAW_CHUNK = 128, LAW_MAX_TERMS = 6 };
+
+/* A law's per-atom terms at parameters p for atoms j0 .. j0 + m - 1 (m <=
+ * LAW_CHUNK): term k of atom j0 + c into t[k * LAW_CHUNK + c]. Laws compute
+ * them in loops the compiler vectorises (vmath.h). */
+typedef void (*law_terms)(const law_sums *s, const double *p, size_t j0, size_t m, double *t);
+
+/* acc[k] = sum over the atoms of predicted step i of term k (k < nt <=
+ * LAW_MAX_TERMS), each added in atom order: the same sums, bit for bit, as
+ * a loop over the atoms, whatever the chunking. */
+void law_sums_point(const law_sums *s, const double *p, size_t i, law_terms terms, size_t nt,
+                    double *acc);
+
 /* Weights of the loss drops lr[i-1] - lr[i] for warmup < i (or 0 < i with
  * from_start), 0 elsewhere; caller frees. */
 double *law_drop_weights(const law_input *in, int from_start);

@@ -8,30 +8,22 @@
  * the logarithm of the product of the ratios e^|r| (y/L̂ or L̂/y), kept as
  * mantissa and binary exponent: one logarithm per evaluation instead of
  * one per row. Rows near the kink (|r| < delta + 1e-9) and on the
- * quadratic part take the exact log. The exponentials come from vexp, a
- * vectorisable e^x within 1 ulp. Same objective; only the rounding
- * differs (a few ulp of the sum of |r|; the grid fit's optimum agrees with
- * the per-row-log form to 10 digits). */
+ * quadratic part take the exact log. The exponentials come from vexp
+ * (vmath.h), a vectorisable e^x within 1.1 ulp; chin_covered checks its
+ * range. Same objective; only the rounding differs (a few ulp of the sum
+ * of |r|; the grid fit's optimum agrees with the per-row-log form to 10
+ * digits). */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "table_law.h"
+#include "vmath.h"
 
 #define LN2 0.693147180559945309417232121458176568
 
-/* The vectorised loops in wider vectors where the CPU has them, chosen once
- * at load time (an ifunc): the whole Epoch grid fit runs 1.8x faster with
- * AVX-512 than with baseline SSE2 (1.3x with AVX2). Every variant does the
- * same IEEE operations in the same order (no contraction, no
- * reassociation), so results are the same bits on every machine (checked:
- * SSE2, AVX2, AVX-512, gcc and clang builds give identical fits). */
-#if defined(__x86_64__) && defined(__linux__) && defined(__GNUC__) && \
-    (!defined(__clang__) || __clang_major__ >= 14)
-#define VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define VECTOR_CLONES
-#endif
+/* The vectorised loops run in wider vectors where the CPU has them
+ * (VECTOR_CLONES, vmath.h): same bits on every machine. */
 
 /* A product of factors >= 1 as mant * 2^k, so any number of factors up to
  * 1e300 never overflows. */
@@ -90,35 +82,6 @@ static inline double huber_row(huber_sums *h, const tlaw_rows *d, size_t i, doub
 static double huber_total(const huber_sums *h, double delta) {
   double sum_abs = (double)h->prod.k * LN2 + log(h->prod.mant) + h->extra;
   return h->quad + delta * sum_abs - 0.5 * delta * delta * h->nlin;
-}
-
-/* e^x for x in [-708, 709] (the caller checks the range) to within
- * 1 ulp, as straight-line code the compiler vectorises: x = k ln2 + r with
- * |r| <= ln2 / 2 (Cody-Waite, ln2 split so k ln2_hi is exact), e^r =
- * 1 + r + r^2 q(r) with q the degree-9 Chebyshev fit of (e^r - 1 - r) / r^2
- * on [-0.3466, 0.3466] (relative error of e^r below 2e-17, a sixth of an
- * ulp, before rounding), 2^k from the exponent bits. Plain IEEE arithmetic
- * without contraction: the same bits on every machine. Our own because no
- * library fits: glibc's vector exp (libmvec) is only called under
- * -ffast-math, which this project does not use. */
-static inline double vexp(double x) {
-  double kd = x * 0x1.71547652b82fep0 + 0x1.8p52; /* round(x / ln2) in the low bits */
-  uint64_t ki;
-  memcpy(&ki, &kd, sizeof ki);
-  kd -= 0x1.8p52;
-  double r = (x - kd * 0x1.62e42feep-1) - kd * 0x1.a39ef35793c76p-33;
-  double r2 = r * r, r4 = r2 * r2; /* Estrin's scheme: short dependency chains */
-  double q01 = 0x1.0000000000001p-1 + r * 0x1.5555555555556p-3;
-  double q23 = 0x1.5555555553d64p-5 + r * 0x1.11111111109b4p-7;
-  double q45 = 0x1.6c16c1788b646p-10 + r * 0x1.a01a01a7c3d59p-13;
-  double q67 = 0x1.a019b90eefe8ep-16 + r * 0x1.71de0daf7a6ccp-19;
-  double q89 = 0x1.2891834686c7ep-22 + r * 0x1.af38a71a18cb9p-26;
-  double q = (q01 + r2 * q23) + r4 * ((q45 + r2 * q67) + r4 * q89);
-  double p = 1 + (r + r2 * q);
-  uint64_t sb = (ki + 1023) << 52; /* 2^k: k sits in the low bits of ki */
-  double sc;
-  memcpy(&sc, &sb, sizeof sc);
-  return p * sc;
 }
 
 /* Range of a - b x over x in [lo, hi] (linear in x: the ends). */

@@ -8,6 +8,7 @@
 
 #include "internal.h"
 #include "law_kind.h"
+#include "vmath.h"
 
 enum { L0, C1, C2, C3, C4, S, GAMMA, NP };
 
@@ -15,33 +16,67 @@ static fslaw_status prepare(const law_opts *o, const law_input *in, void **out, 
   return law_sums_prepare(o, in, LAW_DROPS, law_derive_time, out, err);
 }
 
+/* Per-atom terms summed by predict: the sum and its derivatives in c3, s,
+ * c4 and gamma. */
+enum { T_SUM, T_H, T_S, T_C4, T_G, NT };
+
+/* The terms of atom j into column c of t, from ti = T_i^-s, lnu =
+ * log(1 + c4 y) and um = (1 + c4 y)^-gamma. */
+static inline void fill(const law_sums *s, const double *p, size_t j, double ti, double lnu,
+                        double um, double *t, size_t c) {
+  double a = p[C3] + ti, H = 1 - um, W = s->W[j], y = s->y[j];
+  t[T_SUM * LAW_CHUNK + c] = W * a * H;
+  t[T_H * LAW_CHUNK + c] = W * H;
+  t[T_S * LAW_CHUNK + c] = -(W * ti * s->x[j] * H);
+  t[T_C4 * LAW_CHUNK + c] = W * a * p[GAMMA] * um / (1 + p[C4] * y) * y;
+  t[T_G * LAW_CHUNK + c] = W * a * um * lnu;
+}
+
+/* The terms with vexp and vlog1p, vectorised. slow[c] = 1 where atom j0 + c
+ * has an argument outside its function's fast range (its terms are then
+ * wrong), else 0; a double, since SSE2 vectorises that but not an integer
+ * made from a compare. Returns whether there is such an atom. */
+VECTOR_CLONES static int fsl_terms_fast(const law_sums *s, const double *p,
+                                        size_t j0, size_t m, double *restrict t,
+                                        double *restrict slow) {
+  const double ms = -p[S], c4 = p[C4], mg = -p[GAMMA];
+  for (size_t c = 0; c < m; c++) {
+    size_t j = j0 + c;
+    double e1 = ms * s->x[j], u = c4 * s->y[j], lnu = vlog1p(u), e2 = mg * lnu;
+    slow[c] = vexp_fast(e1) & vlog1p_fast(u) & vexp_fast(e2) ? 0 : 1;
+    fill(s, p, j, vexp(e1), lnu, vexp(e2), t, c);
+  }
+  return vmath_any(slow, m);
+}
+
+/* law_terms: vectorised, atoms outside the fast ranges through libm. */
+static void terms(const law_sums *s, const double *p, size_t j0, size_t m, double *t) {
+  double slow[LAW_CHUNK];
+  if (!fsl_terms_fast(s, p, j0, m, t, slow)) return;
+  const double ms = -p[S], c4 = p[C4], mg = -p[GAMMA];
+  for (size_t c = 0; c < m; c++) {
+    if (!slow[c]) continue;
+    size_t j = j0 + c;
+    double e1 = ms * s->x[j], lnu = log1p(c4 * s->y[j]);
+    fill(s, p, j, exp(e1), lnu, exp(mg * lnu), t, c);
+  }
+}
+
 static void predict(const void *state, const double *p, double *pred, double *jac) {
   const law_sums *s = state;
   for (size_t i = 0; i < s->nat; i++) {
-    double lnTk = log(s->Tk[i]), Ts = exp(-p[S] * lnTk);
-    double sum = 0, sH = 0, sS = 0, sC4 = 0, sG = 0;
-    for (size_t j = s->off[i]; j < s->off[i + 1]; j++) {
-      double ti = exp(-p[S] * s->x[j]), a = p[C3] + ti;
-      double lnu = log1p(p[C4] * s->y[j]), um = exp(-p[GAMMA] * lnu);
-      double H = 1 - um, W = s->W[j];
-      sum += W * a * H;
-      if (jac) {
-        sH += W * H;
-        sS -= W * ti * s->x[j] * H;
-        sC4 += W * a * p[GAMMA] * um / (1 + p[C4] * s->y[j]) * s->y[j];
-        sG += W * a * um * lnu;
-      }
-    }
-    pred[i] = p[L0] + p[C1] * Ts - p[C2] * sum;
+    double lnTk = log(s->Tk[i]), Ts = exp(-p[S] * lnTk), t[NT];
+    law_sums_point(s, p, i, terms, NT, t);
+    pred[i] = p[L0] + p[C1] * Ts - p[C2] * t[T_SUM];
     if (!jac) continue;
     double *J = jac + i * NP;
     J[L0] = 1;
     J[C1] = Ts;
-    J[C2] = -sum;
-    J[C3] = -p[C2] * sH;
-    J[C4] = -p[C2] * sC4;
-    J[S] = -p[C1] * Ts * lnTk - p[C2] * sS;
-    J[GAMMA] = -p[C2] * sG;
+    J[C2] = -t[T_SUM];
+    J[C3] = -p[C2] * t[T_H];
+    J[C4] = -p[C2] * t[T_C4];
+    J[S] = -p[C1] * Ts * lnTk - p[C2] * t[T_S];
+    J[GAMMA] = -p[C2] * t[T_G];
   }
 }
 

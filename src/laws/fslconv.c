@@ -7,6 +7,7 @@
 
 #include "internal.h"
 #include "law_kind.h"
+#include "vmath.h"
 
 enum { LINF, C1, B1, A1, C2, B2, A2, NP };
 
@@ -14,29 +15,64 @@ static fslaw_status prepare(const law_opts *o, const law_input *in, void **out, 
   return law_sums_prepare(o, in, LAW_LR2, law_derive_time, out, err);
 }
 
+/* Per-atom terms summed by predict: the sum and its derivatives in B2, a2. */
+enum { T_SUM, T_B2, T_A2, NT };
+
+/* The terms of atom j into column c of t, from lk = log(B2 + y) and the
+ * kernel k = (B2 + y)^-a2. */
+static inline void fill(const law_sums *s, const double *p, size_t j, double lk, double k,
+                        double *t, size_t c) {
+  double W = s->W[j];
+  t[T_SUM * LAW_CHUNK + c] = W * k;
+  t[T_B2 * LAW_CHUNK + c] = -(W * p[A2] * k / (p[B2] + s->y[j]));
+  t[T_A2 * LAW_CHUNK + c] = -(W * k * lk);
+}
+
+/* The terms with vlog and vexp, vectorised. slow[c] = 1 where atom j0 + c
+ * has an argument outside its function's fast range (its terms are then
+ * wrong), else 0; a double, since SSE2 vectorises that but not an integer
+ * made from a compare. Returns whether there is such an atom. */
+VECTOR_CLONES static int fslconv_terms_fast(const law_sums *s, const double *p,
+                                            size_t j0, size_t m, double *restrict t,
+                                            double *restrict slow) {
+  const double b2 = p[B2], ma2 = -p[A2];
+  for (size_t c = 0; c < m; c++) {
+    size_t j = j0 + c;
+    double v = b2 + s->y[j], lk = vlog(v), e = ma2 * lk;
+    slow[c] = vlog_fast(v) & vexp_fast(e) ? 0 : 1;
+    fill(s, p, j, lk, vexp(e), t, c);
+  }
+  return vmath_any(slow, m);
+}
+
+/* law_terms: vectorised, atoms outside the fast ranges through libm. */
+static void terms(const law_sums *s, const double *p, size_t j0, size_t m, double *t) {
+  double slow[LAW_CHUNK];
+  if (!fslconv_terms_fast(s, p, j0, m, t, slow)) return;
+  const double b2 = p[B2], ma2 = -p[A2];
+  for (size_t c = 0; c < m; c++) {
+    if (!slow[c]) continue;
+    size_t j = j0 + c;
+    double lk = log(b2 + s->y[j]);
+    fill(s, p, j, lk, exp(ma2 * lk), t, c);
+  }
+}
+
 static void predict(const void *state, const double *p, double *pred, double *jac) {
   const law_sums *s = state;
   for (size_t i = 0; i < s->nat; i++) {
-    double lb = log(p[B1] + s->Tk[i]), sig = exp(-p[A1] * lb);
-    double sum = 0, sB2 = 0, sA2 = 0;
-    for (size_t j = s->off[i]; j < s->off[i + 1]; j++) {
-      double lk = log(p[B2] + s->y[j]), k = exp(-p[A2] * lk);
-      sum += s->W[j] * k;
-      if (jac) {
-        sB2 -= s->W[j] * p[A2] * k / (p[B2] + s->y[j]);
-        sA2 -= s->W[j] * k * lk;
-      }
-    }
-    pred[i] = p[LINF] + p[C1] * sig + p[C2] * sum;
+    double lb = log(p[B1] + s->Tk[i]), sig = exp(-p[A1] * lb), t[NT];
+    law_sums_point(s, p, i, terms, NT, t);
+    pred[i] = p[LINF] + p[C1] * sig + p[C2] * t[T_SUM];
     if (!jac) continue;
     double *J = jac + i * NP;
     J[LINF] = 1;
     J[C1] = sig;
     J[B1] = -p[C1] * p[A1] * sig / (p[B1] + s->Tk[i]);
     J[A1] = -p[C1] * sig * lb;
-    J[C2] = sum;
-    J[B2] = p[C2] * sB2;
-    J[A2] = p[C2] * sA2;
+    J[C2] = t[T_SUM];
+    J[B2] = p[C2] * t[T_B2];
+    J[A2] = p[C2] * t[T_A2];
   }
 }
 

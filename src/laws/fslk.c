@@ -13,6 +13,7 @@
 
 #include "internal.h"
 #include "law_kind.h"
+#include "vmath.h"
 
 enum { L0, C1, S, C2, C3, C4, GAMMA, NP };
 
@@ -20,34 +21,67 @@ static fslaw_status prepare(const law_opts *o, const law_input *in, void **out, 
   return law_sums_prepare(o, in, LAW_LR2, law_derive_time, out, err);
 }
 
+/* Per-atom terms summed by predict: the sum and its derivatives in c3, s,
+ * c4 and gamma (negated where predict subtracts them). */
+enum { T_SUM, T_K, T_S, T_C4, T_G, NT };
+
+/* The terms of atom j into column c of t, from ti = T_i^-s, lnu =
+ * log(1 + c4 y) and the kernel k = (1 + c4 y)^-(1+gamma). */
+static inline void fill(const law_sums *s, const double *p, size_t j, double ti, double lnu,
+                        double k, double *t, size_t c) {
+  double a = p[C3] + ti, Wk = s->W[j] * k, y = s->y[j];
+  t[T_SUM * LAW_CHUNK + c] = Wk * a;
+  t[T_K * LAW_CHUNK + c] = Wk;
+  t[T_S * LAW_CHUNK + c] = -(Wk * ti * s->x[j]);
+  t[T_C4 * LAW_CHUNK + c] = -(Wk * a * (1 + p[GAMMA]) * y / (1 + p[C4] * y));
+  t[T_G * LAW_CHUNK + c] = -(Wk * a * lnu);
+}
+
+/* The terms with vexp and vlog1p, vectorised. slow[c] = 1 where atom j0 + c
+ * has an argument outside its function's fast range (its terms are then
+ * wrong), else 0; a double, since SSE2 vectorises that but not an integer
+ * made from a compare. Returns whether there is such an atom. */
+VECTOR_CLONES static int fslk_terms_fast(const law_sums *s, const double *p,
+                                         size_t j0, size_t m, double *restrict t,
+                                         double *restrict slow) {
+  const double ms = -p[S], c4 = p[C4], mg1 = -(1 + p[GAMMA]);
+  for (size_t c = 0; c < m; c++) {
+    size_t j = j0 + c;
+    double e1 = ms * s->x[j], u = c4 * s->y[j], lnu = vlog1p(u), e2 = mg1 * lnu;
+    slow[c] = vexp_fast(e1) & vlog1p_fast(u) & vexp_fast(e2) ? 0 : 1;
+    fill(s, p, j, vexp(e1), lnu, vexp(e2), t, c);
+  }
+  return vmath_any(slow, m);
+}
+
+/* law_terms: vectorised, atoms outside the fast ranges through libm. */
+static void terms(const law_sums *s, const double *p, size_t j0, size_t m, double *t) {
+  double slow[LAW_CHUNK];
+  if (!fslk_terms_fast(s, p, j0, m, t, slow)) return;
+  const double ms = -p[S], c4 = p[C4], mg1 = -(1 + p[GAMMA]);
+  for (size_t c = 0; c < m; c++) {
+    if (!slow[c]) continue;
+    size_t j = j0 + c;
+    double e1 = ms * s->x[j], lnu = log1p(c4 * s->y[j]);
+    fill(s, p, j, exp(e1), lnu, exp(mg1 * lnu), t, c);
+  }
+}
+
 static void predict(const void *state, const double *p, double *pred, double *jac) {
   const law_sums *s = state;
-  double g1 = 1 + p[GAMMA];
   for (size_t i = 0; i < s->nat; i++) {
-    double lnTk = log(s->Tk[i]), Ts = exp(-p[S] * lnTk);
-    double sum = 0, sK = 0, sS = 0, sC4 = 0, sG = 0;
-    for (size_t j = s->off[i]; j < s->off[i + 1]; j++) {
-      double ti = exp(-p[S] * s->x[j]), a = p[C3] + ti;
-      double lnu = log1p(p[C4] * s->y[j]), k = exp(-g1 * lnu);
-      double Wk = s->W[j] * k;
-      sum += Wk * a;
-      if (jac) {
-        sK += Wk;
-        sS -= Wk * ti * s->x[j];
-        sC4 -= Wk * a * g1 * s->y[j] / (1 + p[C4] * s->y[j]);
-        sG -= Wk * a * lnu;
-      }
-    }
-    pred[i] = p[L0] + p[C1] * Ts + p[C2] * sum;
+    double lnTk = log(s->Tk[i]), Ts = exp(-p[S] * lnTk), t[NT];
+    law_sums_point(s, p, i, terms, NT, t);
+    pred[i] = p[L0] + p[C1] * Ts + p[C2] * t[T_SUM];
     if (!jac) continue;
     double *J = jac + i * NP;
     J[L0] = 1;
     J[C1] = Ts;
-    J[S] = -p[C1] * Ts * lnTk + p[C2] * sS;
-    J[C2] = sum;
-    J[C3] = p[C2] * sK;
-    J[C4] = p[C2] * sC4;
-    J[GAMMA] = p[C2] * sG;
+    J[S] = -p[C1] * Ts * lnTk + p[C2] * t[T_S];
+    J[C2] = t[T_SUM];
+    J[C3] = p[C2] * t[T_K];
+    J[C4] = p[C2] * t[T_C4];
+    J[GAMMA] = p[C2] * t[T_G];
   }
 }
 

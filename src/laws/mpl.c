@@ -4,11 +4,13 @@
  * D_i = lr_{i-1} - lr_i over the steps after warmup (paper convention: the
  * first step's predecessor is the peak) or over every step (code convention,
  * which also counts the warmup ramp's rises). */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 
 #include "internal.h"
 #include "law_kind.h"
+#include "vmath.h"
 
 enum { L0, A, ALPHA, B, C, BETA, GAMMA, NP };
 
@@ -22,36 +24,76 @@ static fslaw_status prepare(const law_opts *o, const law_input *in, void **out, 
   return law_sums_prepare(o, in, o->code_convention ? LAW_DROPS_ALL : LAW_DROPS, derive, out, err);
 }
 
+/* Per-atom terms summed by predict: the sum of D_i G and its derivatives in
+ * C, beta and gamma. */
+enum { T_G, T_C, T_B, T_GA, NT };
+
+/* The terms of atom j into column c of t, from x = lr_i^-gamma S_i(k),
+ * lnu = log(1 + C x) and um = (1 + C x)^-beta. A drop to rate 0 (x not
+ * finite) has G = 1, flat in the parameters. */
+static inline void fill(const law_sums *s, const double *p, size_t j, double x, double lnu,
+                        double um, double *t, size_t c) {
+  double W = s->W[j], d = p[BETA] * um / (1 + p[C] * x); /* beta u^(-beta-1) */
+  if (!(fabs(x) <= DBL_MAX)) {
+    t[T_G * LAW_CHUNK + c] = W;
+    t[T_C * LAW_CHUNK + c] = t[T_B * LAW_CHUNK + c] = t[T_GA * LAW_CHUNK + c] = 0;
+    return;
+  }
+  t[T_G * LAW_CHUNK + c] = W * (1 - um);
+  t[T_C * LAW_CHUNK + c] = W * d * x;
+  t[T_B * LAW_CHUNK + c] = W * um * lnu;
+  t[T_GA * LAW_CHUNK + c] = -(W * d * p[C] * x * s->x[j]);
+}
+
+/* The terms with vexp and vlog1p, vectorised. slow[c] = 1 where atom j0 + c
+ * has an argument outside its function's fast range (its terms are then
+ * wrong), else 0; a double, since SSE2 vectorises that but not an integer
+ * made from a compare. Returns whether there is such an atom. */
+VECTOR_CLONES static int mpl_terms_fast(const law_sums *s, const double *p,
+                                        size_t j0, size_t m, double *restrict t,
+                                        double *restrict slow) {
+  const double mg = -p[GAMMA], cc = p[C], mb = -p[BETA], beta = p[BETA];
+  for (size_t c = 0; c < m; c++) {
+    size_t j = j0 + c;
+    double e1 = mg * s->x[j], x = vexp(e1) * s->y[j], u = cc * x, lnu = vlog1p(u);
+    double e2 = mb * lnu, um = vexp(e2), W = s->W[j], d = beta * um / (1 + u);
+    slow[c] = vexp_fast(e1) & vlog1p_fast(u) & vexp_fast(e2) ? 0 : 1;
+    t[T_G * LAW_CHUNK + c] = W * (1 - um);
+    t[T_C * LAW_CHUNK + c] = W * d * x;
+    t[T_B * LAW_CHUNK + c] = W * um * lnu;
+    t[T_GA * LAW_CHUNK + c] = -(W * d * cc * x * s->x[j]);
+  }
+  return vmath_any(slow, m);
+}
+
+/* law_terms: vectorised, atoms outside the fast ranges through libm. */
+static void terms(const law_sums *s, const double *p, size_t j0, size_t m, double *t) {
+  double slow[LAW_CHUNK];
+  if (!mpl_terms_fast(s, p, j0, m, t, slow)) return;
+  const double mg = -p[GAMMA], cc = p[C], mb = -p[BETA];
+  for (size_t c = 0; c < m; c++) {
+    if (!slow[c]) continue;
+    size_t j = j0 + c;
+    double x = exp(mg * s->x[j]) * s->y[j], lnu = log1p(cc * x);
+    fill(s, p, j, x, lnu, exp(mb * lnu), t, c);
+  }
+}
+
 static void predict(const void *state, const double *p, double *pred, double *jac) {
   const law_sums *s = state;
   for (size_t i = 0; i < s->nat; i++) {
-    double lnT = log(s->Tk[i]), Ta = exp(-p[ALPHA] * lnT);
-    double sG = 0, sC = 0, sB = 0, sGa = 0;
-    for (size_t j = s->off[i]; j < s->off[i + 1]; j++) {
-      double x = exp(-p[GAMMA] * s->x[j]) * s->y[j];
-      if (!isfinite(x)) { /* a drop to rate 0: G = 1, flat in the parameters */
-        sG += s->W[j];
-        continue;
-      }
-      double lnu = log1p(p[C] * x), um = exp(-p[BETA] * lnu); /* u^-beta */
-      sG += s->W[j] * (1 - um);
-      if (jac) {
-        double d = p[BETA] * um / (1 + p[C] * x); /* beta u^(-beta-1) */
-        sC += s->W[j] * d * x;
-        sB += s->W[j] * um * lnu;
-        sGa -= s->W[j] * d * p[C] * x * s->x[j];
-      }
-    }
-    pred[i] = p[L0] + p[A] * Ta - p[B] * sG;
+    double lnT = log(s->Tk[i]), Ta = exp(-p[ALPHA] * lnT), t[NT];
+    law_sums_point(s, p, i, terms, NT, t);
+    pred[i] = p[L0] + p[A] * Ta - p[B] * t[T_G];
     if (!jac) continue;
     double *J = jac + i * NP;
     J[L0] = 1;
     J[A] = Ta;
     J[ALPHA] = -p[A] * Ta * lnT;
-    J[B] = -sG;
-    J[C] = -p[B] * sC;
-    J[BETA] = -p[B] * sB;
-    J[GAMMA] = -p[B] * sGa;
+    J[B] = -t[T_G];
+    J[C] = -p[B] * t[T_C];
+    J[BETA] = -p[B] * t[T_B];
+    J[GAMMA] = -p[B] * t[T_GA];
   }
 }
 
