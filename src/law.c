@@ -12,7 +12,7 @@
 
 /* The registry: one line per law. */
 static const law_kind *const kinds[] = {&fslaw_law_fsl, &fslaw_law_fslconv, &fslaw_law_fslk,
-                                        &fslaw_law_mpl, &fslaw_law_mtl};
+                                        &fslaw_law_fslq, &fslaw_law_mpl, &fslaw_law_mtl};
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
 struct fslaw_law {
@@ -62,6 +62,10 @@ static fslaw_status set_option(const law_kind *k, law_opts *o, const char *key, 
     if (x < 0 || x > 0.5)
       return fslaw_fail(err, FSLAW_EINVAL, "key 'eps': must lie in [0, 0.5], got %g", x);
     o->eps = x;
+  } else if (!strcmp(key, "ref")) {
+    if (!(x > 0))
+      return fslaw_fail(err, FSLAW_EINVAL, "key 'ref': must be positive, got %g", x);
+    o->ref = x;
   } else { /* lambda */
     if (x < 0 || x >= 1)
       return fslaw_fail(err, FSLAW_EINVAL, "key 'lambda': must lie in [0, 1), got %g", x);
@@ -111,6 +115,7 @@ fslaw_status fslaw_law_create(const char *spec, fslaw_law **out, fslaw_error *er
   law->kind = kind;
   law->opts.eps = 0.1;
   law->opts.lambda = 0.999;
+  law->opts.ref = 1e-3;
   fslaw_status st = parse_options(kind, &law->opts, items, err);
   free(items);
   if (st) {

@@ -95,24 +95,29 @@ static int levels_build(level *lv, int nl, const law_input *in, const double *w)
 /* Growing atom arrays. */
 typedef struct {
   double *W, *E, *TT; /* weight, rate, intrinsic time of each atom */
+  double *R, *WB;     /* rate at the end of the atom's block, the block's weight */
   size_t n, cap;      /* used, capacity */
 } atom_buf;
 
-static int push(atom_buf *b, double w, double t, double e) {
+static int grow(double **a, size_t cap) {
+  double *p = realloc(*a, cap * sizeof *p);
+  if (p) *a = p;
+  return p != NULL;
+}
+
+static int push(atom_buf *b, double w, double t, double e, double r, double wb) {
   if (b->n == b->cap) {
     size_t cap = b->cap ? 2 * b->cap : 1024;
-    double *W = realloc(b->W, cap * sizeof *W);
-    if (W) b->W = W;
-    double *E = realloc(b->E, cap * sizeof *E);
-    if (E) b->E = E;
-    double *T = realloc(b->TT, cap * sizeof *T);
-    if (T) b->TT = T;
-    if (!W || !E || !T) return 0;
+    if (!grow(&b->W, cap) || !grow(&b->E, cap) || !grow(&b->TT, cap) || !grow(&b->R, cap) ||
+        !grow(&b->WB, cap))
+      return 0;
     b->cap = cap;
   }
   b->W[b->n] = w;
   b->E[b->n] = e;
   b->TT[b->n] = t;
+  b->R[b->n] = r;
+  b->WB[b->n] = wb;
   b->n++;
   return 1;
 }
@@ -147,9 +152,10 @@ static int atoms_for(atom_buf *b, const level *lv, int nl, const law_input *in, 
     double w = L->w[blk];
     if (w != 0) {
       double sd = l ? sqrt(L->m2[blk] / w) : 0, de = sd > 0 ? L->ce[blk] / w / sd : 0;
-      int ok = sd > 0 ? push(b, w / 2, L->mt[blk] - sd, L->me[blk] - de) &&
-                            push(b, w / 2, L->mt[blk] + sd, L->me[blk] + de)
-                      : push(b, w, L->mt[blk], L->me[blk]);
+      double r = in->lr[e];
+      int ok = sd > 0 ? push(b, w / 2, L->mt[blk] - sd, L->me[blk] - de, r, w) &&
+                            push(b, w / 2, L->mt[blk] + sd, L->me[blk] + de, r, w)
+                      : push(b, w, L->mt[blk], L->me[blk], r, w);
       if (!ok) return 0;
     }
     e -= 1L << l;
@@ -176,6 +182,8 @@ fslaw_status law_atoms_build(law_atoms *a, const law_input *in, const double *w,
     free(b.W);
     free(b.E);
     free(b.TT);
+    free(b.R);
+    free(b.WB);
     law_atoms_free(a);
     return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   }
@@ -183,6 +191,8 @@ fslaw_status law_atoms_build(law_atoms *a, const law_input *in, const double *w,
   a->W = b.W;
   a->E = b.E;
   a->TT = b.TT;
+  a->R = b.R;
+  a->WB = b.WB;
   return FSLAW_OK;
 }
 
@@ -191,6 +201,8 @@ void law_atoms_free(law_atoms *a) {
   free(a->W);
   free(a->E);
   free(a->TT);
+  free(a->R);
+  free(a->WB);
   memset(a, 0, sizeof *a);
 }
 
@@ -224,11 +236,13 @@ fslaw_status law_sums_prepare(const law_opts *o, const law_input *in, law_weight
   s->nat = in->nat;
   s->off = a.off;
   s->W = a.W;
+  s->E = a.E;
+  s->R = a.R;
+  s->WB = a.WB;
   s->Tk = malloc((in->nat + 1) * sizeof *s->Tk);
   s->x = malloc((na + 1) * sizeof *s->x);
   s->y = malloc((na + 1) * sizeof *s->y);
   if (!s->Tk || !s->x || !s->y) {
-    free(a.E);
     free(a.TT);
     law_sums_release(s);
     return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
@@ -238,7 +252,6 @@ fslaw_status law_sums_prepare(const law_opts *o, const law_input *in, law_weight
     for (size_t j = a.off[i]; j < a.off[i + 1]; j++)
       derive(s->Tk[i], a.E[j], a.TT[j], &s->x[j], &s->y[j]);
   }
-  free(a.E);
   free(a.TT);
   *state = s;
   return FSLAW_OK;
@@ -250,6 +263,9 @@ void law_sums_release(void *state) {
   free(s->Tk);
   free(s->off);
   free(s->W);
+  free(s->E);
+  free(s->R);
+  free(s->WB);
   free(s->x);
   free(s->y);
   free(s);

@@ -24,6 +24,7 @@ typedef struct {
   double eps;         /* compression resolution of long sums, 0 = exact */
   int code_convention;/* mpl: also sum the drops over the warmup ramp */
   double lambda;      /* mtl: momentum decay */
+  double ref;         /* fslq: reference rate of the rate response */
 } law_opts;
 
 /* What a law is prepared on: one run and the steps to predict. */
@@ -66,6 +67,10 @@ typedef struct {
   double *W;    /* summed weight of each atom */
   double *E;    /* weighted mean rate of each atom */
   double *TT;   /* weighted mean intrinsic time of each atom */
+  double *R;    /* rate at the last step of the atom's block */
+  double *WB;   /* weight of the atom's block (W, or 2 W for the two atoms of
+                   a merged block); a block's drops telescope: for drop
+                   weights WB = rate before the block - R */
 } law_atoms;
 
 /* Build the atoms of weights w[0..n-1] for every step of in->at: blocks of
@@ -83,6 +88,10 @@ typedef struct {
   double *Tk;   /* intrinsic time of each predicted step */
   size_t *off;  /* atom offsets, nat + 1 */
   double *W;    /* atom weights */
+  double *E;    /* atom rates */
+  double *R;    /* law_atoms' R and WB: lets a law apply a function f of the
+                   rate to drops exactly, f(R + WB) - f(R) per block */
+  double *WB;
   double *x;    /* first derived value of each atom */
   double *y;    /* second derived value of each atom */
 } law_sums;
@@ -125,6 +134,7 @@ void law_sums_point(const law_sums *s, const double *p, size_t i, law_terms term
  * from_start), 0 elsewhere; caller frees. */
 double *law_drop_weights(const law_input *in, int from_start);
 
-extern const law_kind fslaw_law_fsl, fslaw_law_fslconv, fslaw_law_fslk, fslaw_law_mpl, fslaw_law_mtl;
+extern const law_kind fslaw_law_fsl, fslaw_law_fslconv, fslaw_law_fslk, fslaw_law_fslq, fslaw_law_mpl,
+    fslaw_law_mtl;
 
 #endif

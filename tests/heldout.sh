@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # heldout.sh: pinned held-out metrics on the bundled multi-power-law runs
-# (MATH.md §5.5 reference split): fit fsl and mpl on cosine_24000,
+# (MATH.md §5.5 reference split): fit fsl, fslq and mpl on cosine_24000,
 # constant_24000 and wsdcon_9 of each size, score the six other runs, and fail
 # when a mean R² drops or a mean PredE / WorstE rises beyond the tolerance
 # from the values measured when this test was written (2026-11-24).
@@ -32,5 +32,8 @@ done <<'PINNED'
 100M mpl 0.997336 0.0015773 0.0048945
 400M fsl 0.997016 0.0020493 0.0067795
 400M mpl 0.996086 0.0022610 0.0066179
+25M fslq 0.999431 0.0007643 0.0026339
+100M fslq 0.997559 0.0015649 0.0052707
+400M fslq 0.998809 0.0012950 0.0047708
 PINNED
 finish heldout

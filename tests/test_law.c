@@ -57,6 +57,14 @@ static double fslk_direct(const double *p, size_t k) {
       sum += lr[i] * lr[i] * (p[4] + pow(T[i], -p[2])) * pow(1 + p[5] * (T[k] - T[i]), -(1 + p[6]));
   return p[0] + p[1] * pow(T[k], -p[2]) + p[3] * sum;
 }
+static double fslq_direct(const double *p, size_t k, double ref) {
+  double sum = 0;
+  for (size_t i = W + 1; i <= k; i++) {
+    double D = ref * (pow(lr[i - 1] / ref, p[7]) - pow(lr[i] / ref, p[7]));
+    sum += D * (p[3] + pow(T[i], -p[5])) * (1 - pow(1 + p[4] * (T[k] - T[i]), -p[6]));
+  }
+  return p[0] + p[1] * pow(T[k], -p[5]) - p[2] * sum;
+}
 static double mtl_direct(const double *p, size_t k, double lambda) {
   double S1 = 0, m = 0, S2 = 0;
   for (size_t i = 0; i <= k; i++) {
@@ -70,7 +78,7 @@ static double mtl_direct(const double *p, size_t k, double lambda) {
 
 typedef struct {
   const char *spec;
-  double p[7];
+  double p[8];
 } law_case;
 
 static const law_case cases[] = {
@@ -81,6 +89,8 @@ static const law_case cases[] = {
     {"mtl", {2.5, 0.6, 0.5, 0.4, 0, 0, 0}},
     {"mtl:lambda=0.99", {2.5, 0.6, 0.5, 0.4, 0, 0, 0}},
     {"fslk", {2.4, 0.7, 0.5, 300, 0.4, 20, 0.6}},
+    {"fslq", {2.4, 0.7, 300, 0.4, 20, 0.5, 0.6, 1.4}},
+    {"fslq:ref=3e-4", {2.4, 0.7, 300, 0.4, 20, 0.5, 0.6, 0.65}},
 };
 #define NCASES (sizeof cases / sizeof cases[0])
 
@@ -92,7 +102,9 @@ static double direct(size_t c, const double *p, size_t k) {
   case 3: return conv_direct(p, k);
   case 4: return mtl_direct(p, k, 0.999);
   case 5: return mtl_direct(p, k, 0.99);
-  default: return fslk_direct(p, k);
+  case 6: return fslk_direct(p, k);
+  case 7: return fslq_direct(p, k, 1e-3);
+  default: return fslq_direct(p, k, 3e-4);
   }
 }
 
@@ -137,7 +149,7 @@ static void test_jacobians(void) {
       fslaw_law_eval *ev = prepare(spec, &law);
       if (!ev) { CHECK(0); continue; }
       size_t np = fslaw_law_nparams(law);
-      double p[7], pred[NAT], jac[NAT * 7], hi[NAT], lo[NAT];
+      double p[8], pred[NAT], jac[NAT * 8], hi[NAT], lo[NAT];
       memcpy(p, cases[c].p, sizeof p);
       fslaw_law_eval_predict(ev, p, pred, jac);
       for (size_t j = 0; j < np; j++) {
@@ -239,8 +251,36 @@ static void test_outside_fast_range(void) {
     fslaw_law_eval_destroy(ev);
     fslaw_law_destroy(law);
   }
+  double fslq[8] = {2.4, 0.7, 300, 0.4, 20, 0.5, 0.6, 0.65}; /* the drop to 0 at step 2800 */
+  check_direct("fslq:eps=0,ref=3e-4", 8, fslq);
   memcpy(lr, keep, sizeof lr);
   fslaw_intrinsic_time(lr, N, T);
+}
+
+/* fslq with q = 1 is fsl, exact and compressed, Jacobian included. */
+static void test_fslq_is_fsl(void) {
+  const char *eps[] = {"0", "0.1"};
+  for (int e = 0; e < 2; e++) {
+    char a[64], b[64];
+    fslaw_law *lf = NULL, *lq = NULL;
+    fslaw_law_eval *ef = prepare(with_eps(a, sizeof a, "fsl", eps[e]), &lf);
+    fslaw_law_eval *eq = prepare(with_eps(b, sizeof b, "fslq", eps[e]), &lq);
+    CHECK(ef && eq);
+    if (ef && eq) {
+      double p[8] = {2.4, 0.7, 300, 0.4, 20, 0.5, 0.6, 1}, pf[NAT], pq[NAT], jf[NAT * 7],
+             jq[NAT * 8];
+      fslaw_law_eval_predict(ef, p, pf, jf);
+      fslaw_law_eval_predict(eq, p, pq, jq);
+      for (size_t i = 0; i < NAT; i++) {
+        CHECK_REL(pq[i], pf[i], 1e-13);
+        for (size_t j = 0; j < 7; j++) CHECK_REL(jq[i * 8 + j], jf[i * 7 + j], 1e-10);
+      }
+    }
+    fslaw_law_eval_destroy(ef);
+    fslaw_law_eval_destroy(eq);
+    fslaw_law_destroy(lf);
+    fslaw_law_destroy(lq);
+  }
 }
 
 static void check_law_error(const char *spec, const char *want) {
@@ -251,7 +291,7 @@ static void check_law_error(const char *spec, const char *want) {
 }
 
 static void test_specs(void) {
-  check_law_error("mlp", "unknown law 'mlp' (known: fsl, fslconv, fslk, mpl, mtl)");
+  check_law_error("mlp", "unknown law 'mlp' (known: fsl, fslconv, fslk, fslq, mpl, mtl)");
   check_law_error("mpl:lambda=0.9", "unknown key 'lambda' for law 'mpl' (keys: eps, convention)");
   check_law_error("mpl:convention=book", "key 'convention': expected paper or code");
   check_law_error("mtl:lambda=1", "key 'lambda': must lie in [0, 1)");
@@ -302,7 +342,7 @@ static void test_params_json(void) {
   CHECK(fslaw_params_parse("b.json", "{\n \"law\": \"mtl\",\n \"params\": {,}}", &back, q, &err) == FSLAW_EPARSE);
   CHECK_HAS(err.msg, "b.json:3:");
   CHECK(fslaw_params_parse("u.json", "{\"law\": \"xyz\", \"params\": {}}", &back, q, &err) == FSLAW_EINVAL);
-  CHECK_HAS(err.msg, "unknown law 'xyz' (known: fsl, fslconv, fslk, mpl, mtl) (in u.json)");
+  CHECK_HAS(err.msg, "unknown law 'xyz' (known: fsl, fslconv, fslk, fslq, mpl, mtl) (in u.json)");
   CHECK(fslaw_params_parse("s.json", "{\"law\": \"mtl\", \"params\": {\"L0\": \"x\", \"A\": 2, \"alpha\": 0.5, \"C\": 1}}", &back, q, &err) == FSLAW_EPARSE);
   CHECK_HAS(err.msg, "parameter 'L0' must be a finite number");
   CHECK(fslaw_params_read("/nonexistent.json", &back, q, &err) == FSLAW_EIO);
@@ -334,6 +374,7 @@ int main(void) {
   test_jacobians();
   test_compression();
   test_outside_fast_range();
+  test_fslq_is_fsl();
   test_specs();
   test_params_json();
   test_metrics();

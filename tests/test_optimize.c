@@ -12,14 +12,17 @@
 
 #define N 600
 static const char *const specs[] = {"mpl", "mpl:convention=code", "fsl", "fslconv", "mtl",
-                                    "mtl:lambda=0.99", "fslk"};
-static const double params[7][7] = {{2.5, 0.6, 0.45, 600, 0.5, 0.4, 0.6},
+                                    "mtl:lambda=0.99", "fslk", "fslq", "fslq:ref=3e-4"};
+#define NSPECS (sizeof specs / sizeof specs[0])
+static const double params[NSPECS][8] = {{2.5, 0.6, 0.45, 600, 0.5, 0.4, 0.6},
                                     {2.5, 0.6, 0.45, 600, 0.5, 0.4, 0.6},
                                     {2.4, 0.7, 300, 0.4, 20, 0.5, 0.6},
                                     {2.4, 0.7, 0.05, 0.5, 500, 0.02, 0.7},
                                     {2.5, 0.6, 0.5, 0.4, 0, 0, 0},
                                     {2.5, 0.6, 0.5, 0.4, 0, 0, 0},
-                                    {2.4, 0.7, 0.5, 300, 0.4, 20, 0.6}};
+                                    {2.4, 0.7, 0.5, 300, 0.4, 20, 0.6},
+                                    {2.4, 0.7, 300, 0.4, 20, 0.5, 0.6, 1.4},
+                                    {2.4, 0.7, 300, 0.4, 20, 0.5, 0.6, 0.65}};
 
 static void test_gradients(void) {
   double lr[N], g[N];
@@ -28,7 +31,7 @@ static void test_gradients(void) {
   fslaw_schedule_eval(s, lr, N, NULL);
   fslaw_schedule_destroy(s);
   for (size_t k = 300; k < 400; k++) lr[k] *= 0.5; /* jumps both ways */
-  for (size_t c = 0; c < 7; c++) {
+  for (size_t c = 0; c < NSPECS; c++) {
     fslaw_law *law;
     fslaw_law_create(specs[c], &law, NULL);
     double loss, pred;
@@ -36,6 +39,7 @@ static void test_gradients(void) {
     CHECK(fslaw_law_final_loss(law, params[c], lr, N, &loss, g, NULL) == FSLAW_OK);
     fslaw_law_predict(law, params[c], lr, N, &last, 1, &pred, NULL);
     CHECK_REL(loss, pred, 1e-6); /* exact sums vs the compressed prediction */
+    printf("%-20s final loss: exact vs compressed %.2e\n", specs[c], fabs(loss - pred) / loss);
     double worst = 0;
     for (size_t k = 10; k < N; k += 7) {
       double h = 1e-4 * lr[k] + 1e-10, keep = lr[k], a, b;
