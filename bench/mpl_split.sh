@@ -39,6 +39,8 @@ if [ ${#CONFIGS[@]} -eq 0 ]; then
     "fslconv;fslconv"
     "mtl;mtl"
     "fslk;fslk"
+    "fslq;fslq"
+    "fslkq;fslkq"
     "fsl (c3 = 1)*;fsl;--fix;c3=1"
     "fslk (c3 = 1)*;fslk;--fix;c3=1"
   )

@@ -11,8 +11,9 @@
 #include "law_kind.h"
 
 /* The registry: one line per law. */
-static const law_kind *const kinds[] = {&fslaw_law_fsl, &fslaw_law_fslconv, &fslaw_law_fslk,
-                                        &fslaw_law_fslq, &fslaw_law_mpl, &fslaw_law_mtl};
+static const law_kind *const kinds[] = {&fslaw_law_fsl,  &fslaw_law_fslconv, &fslaw_law_fslk,
+                                        &fslaw_law_fslq, &fslaw_law_fslkq,   &fslaw_law_mpl,
+                                        &fslaw_law_mtl};
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
 struct fslaw_law {

@@ -134,7 +134,8 @@ void law_sums_point(const law_sums *s, const double *p, size_t i, law_terms term
  * from_start), 0 elsewhere; caller frees. */
 double *law_drop_weights(const law_input *in, int from_start);
 
-extern const law_kind fslaw_law_fsl, fslaw_law_fslconv, fslaw_law_fslk, fslaw_law_fslq, fslaw_law_mpl,
+extern const law_kind fslaw_law_fsl, fslaw_law_fslconv, fslaw_law_fslk, fslaw_law_fslq, fslaw_law_fslkq,
+    fslaw_law_mpl,
     fslaw_law_mtl;
 
 #endif

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # heldout.sh: pinned held-out metrics on the bundled multi-power-law runs
-# (MATH.md §5.5 reference split): fit fsl, fslq and mpl on cosine_24000,
+# (MATH.md §5.5 reference split): fit fsl, fslq, fslkq and mpl on cosine_24000,
 # constant_24000 and wsdcon_9 of each size, score the six other runs, and fail
 # when a mean R² drops or a mean PredE / WorstE rises beyond the tolerance
 # from the values measured when this test was written (2026-11-24).
@@ -35,5 +35,8 @@ done <<'PINNED'
 25M fslq 0.999431 0.0007643 0.0026339
 100M fslq 0.997559 0.0015649 0.0052707
 400M fslq 0.998809 0.0012950 0.0047708
+25M fslkq 0.998720 0.0010305 0.0033002
+100M fslkq 0.999622 0.0006406 0.0024392
+400M fslkq 0.999402 0.0009555 0.0048172
 PINNED
 finish heldout

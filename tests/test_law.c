@@ -65,6 +65,14 @@ static double fslq_direct(const double *p, size_t k, double ref) {
   }
   return p[0] + p[1] * pow(T[k], -p[5]) - p[2] * sum;
 }
+static double fslkq_direct(const double *p, size_t k, double ref) {
+  double sum = 0;
+  for (size_t i = 0; i <= k; i++)
+    if (lr[i] > 0)
+      sum += ref * ref * pow(lr[i] / ref, 1 + p[7]) * (p[4] + pow(T[i], -p[2])) *
+             pow(1 + p[5] * (T[k] - T[i]), -(1 + p[6]));
+  return p[0] + p[1] * pow(T[k], -p[2]) + p[3] * sum;
+}
 static double mtl_direct(const double *p, size_t k, double lambda) {
   double S1 = 0, m = 0, S2 = 0;
   for (size_t i = 0; i <= k; i++) {
@@ -91,6 +99,8 @@ static const law_case cases[] = {
     {"fslk", {2.4, 0.7, 0.5, 300, 0.4, 20, 0.6}},
     {"fslq", {2.4, 0.7, 300, 0.4, 20, 0.5, 0.6, 1.4}},
     {"fslq:ref=3e-4", {2.4, 0.7, 300, 0.4, 20, 0.5, 0.6, 0.65}},
+    {"fslkq", {2.4, 0.7, 0.5, 300, 0.4, 20, 0.6, 1.4}},
+    {"fslkq:ref=3e-4", {2.4, 0.7, 0.5, 300, 0.4, 20, 0.6, 0.65}},
 };
 #define NCASES (sizeof cases / sizeof cases[0])
 
@@ -104,7 +114,9 @@ static double direct(size_t c, const double *p, size_t k) {
   case 5: return mtl_direct(p, k, 0.99);
   case 6: return fslk_direct(p, k);
   case 7: return fslq_direct(p, k, 1e-3);
-  default: return fslq_direct(p, k, 3e-4);
+  case 8: return fslq_direct(p, k, 3e-4);
+  case 9: return fslkq_direct(p, k, 1e-3);
+  default: return fslkq_direct(p, k, 3e-4);
   }
 }
 
@@ -291,7 +303,7 @@ static void check_law_error(const char *spec, const char *want) {
 }
 
 static void test_specs(void) {
-  check_law_error("mlp", "unknown law 'mlp' (known: fsl, fslconv, fslk, fslq, mpl, mtl)");
+  check_law_error("mlp", "unknown law 'mlp' (known: fsl, fslconv, fslk, fslq, fslkq, mpl, mtl)");
   check_law_error("mpl:lambda=0.9", "unknown key 'lambda' for law 'mpl' (keys: eps, convention)");
   check_law_error("mpl:convention=book", "key 'convention': expected paper or code");
   check_law_error("mtl:lambda=1", "key 'lambda': must lie in [0, 1)");
@@ -342,7 +354,7 @@ static void test_params_json(void) {
   CHECK(fslaw_params_parse("b.json", "{\n \"law\": \"mtl\",\n \"params\": {,}}", &back, q, &err) == FSLAW_EPARSE);
   CHECK_HAS(err.msg, "b.json:3:");
   CHECK(fslaw_params_parse("u.json", "{\"law\": \"xyz\", \"params\": {}}", &back, q, &err) == FSLAW_EINVAL);
-  CHECK_HAS(err.msg, "unknown law 'xyz' (known: fsl, fslconv, fslk, fslq, mpl, mtl) (in u.json)");
+  CHECK_HAS(err.msg, "unknown law 'xyz' (known: fsl, fslconv, fslk, fslq, fslkq, mpl, mtl) (in u.json)");
   CHECK(fslaw_params_parse("s.json", "{\"law\": \"mtl\", \"params\": {\"L0\": \"x\", \"A\": 2, \"alpha\": 0.5, \"C\": 1}}", &back, q, &err) == FSLAW_EPARSE);
   CHECK_HAS(err.msg, "parameter 'L0' must be a finite number");
   CHECK(fslaw_params_read("/nonexistent.json", &back, q, &err) == FSLAW_EIO);

@@ -12,7 +12,7 @@
 
 #define N 600
 static const char *const specs[] = {"mpl", "mpl:convention=code", "fsl", "fslconv", "mtl",
-                                    "mtl:lambda=0.99", "fslk", "fslq", "fslq:ref=3e-4"};
+                                    "mtl:lambda=0.99", "fslk", "fslq", "fslq:ref=3e-4", "fslkq", "fslkq:ref=3e-4"};
 #define NSPECS (sizeof specs / sizeof specs[0])
 static const double params[NSPECS][8] = {{2.5, 0.6, 0.45, 600, 0.5, 0.4, 0.6},
                                     {2.5, 0.6, 0.45, 600, 0.5, 0.4, 0.6},
@@ -22,7 +22,9 @@ static const double params[NSPECS][8] = {{2.5, 0.6, 0.45, 600, 0.5, 0.4, 0.6},
                                     {2.5, 0.6, 0.5, 0.4, 0, 0, 0},
                                     {2.4, 0.7, 0.5, 300, 0.4, 20, 0.6},
                                     {2.4, 0.7, 300, 0.4, 20, 0.5, 0.6, 1.4},
-                                    {2.4, 0.7, 300, 0.4, 20, 0.5, 0.6, 0.65}};
+                                    {2.4, 0.7, 300, 0.4, 20, 0.5, 0.6, 0.65},
+                                    {2.4, 0.7, 0.5, 300, 0.4, 20, 0.6, 1.4},
+                                    {2.4, 0.7, 0.5, 300, 0.4, 20, 0.6, 0.65}};
 
 static void test_gradients(void) {
   double lr[N], g[N];

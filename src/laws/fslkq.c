@@ -1,0 +1,168 @@
+/* fslkq.c: fslk (the FSL kernel form, fslk.c) with a power-law response to
+ * the rate, as fslq.c does for the practical ansatz: the noise injected at
+ * step i is ref^(1-q) lr_i^(1+q) instead of lr_i^2 (q = 1: fslk), so that the
+ * noise floor a constant rate sets scales as lr^q:
+ *   L_k = L0 + c1 T_k^-s + c2 sum_{i<=k} ref^(1-q) lr_i^(1+q) (c3 + T_i^-s) (1 + c4 (T_k - T_i))^-(1+gamma)
+ * A merged atom's weight sum lr^2 becomes W (E/ref)^(q-1) at its rate E: the
+ * two atoms of a block sit at the regression rates, so the block's weighted
+ * mean time stays right to first order. fslk's description follows.
+ *
+ * T_k = sum_{j<=k} lr_j. The noise injected at step i is lr_i^2 times
+ * [e(T_i) + sigma^2] (e = T^-s up to the constant c1, sigma^2 ~ c3) and is
+ * forgotten through K(u) = (1 + c4 u)^-(1+gamma), gamma = 1 - 1/beta in (0, 1).
+ * Unlike the practical ansatz (§5.1, fsl.c) it keeps the term of the
+ * integration by parts that the ansatz drops: at a fixed rate the noise
+ * floor still shrinks with e(T), so a drop's benefit is not frozen at the
+ * e(T_i) of the drop. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "internal.h"
+#include "law_kind.h"
+#include "vmath.h"
+
+enum { L0, C1, S, C2, C3, C4, GAMMA, Q, NP };
+
+/* State: the shared sums, with E replaced by log(E / ref) once. */
+typedef struct {
+  law_sums s;  /* atoms: W = sum lr^2, x = log T_i, y = T_k - T_i, E = log(E/ref) */
+  double ref;  /* reference rate */
+} fslkq_state;
+
+static fslaw_status prepare(const law_opts *o, const law_input *in, void **out, fslaw_error *err) {
+  void *st;
+  fslaw_status r = law_sums_prepare(o, in, LAW_LR2, law_derive_time, &st, err);
+  if (r) return r;
+  fslkq_state *q = realloc(st, sizeof *q); /* law_sums is the first member */
+  if (!q) {
+    law_sums_release(st);
+    return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
+  }
+  q->ref = o->ref;
+  for (size_t j = 0; j < q->s.off[q->s.nat]; j++) q->s.E[j] = log(q->s.E[j] / o->ref);
+  *out = q;
+  return FSLAW_OK;
+}
+
+/* Per-atom terms summed by predict: the sum and its derivatives in c3, s,
+ * c4 and gamma (negated where predict subtracts them). */
+enum { T_SUM, T_K, T_S, T_C4, T_G, T_Q, NT };
+
+/* The terms of atom j into column c of t, from its weight wq = W (E/ref)^(q-1),
+ * ti = T_i^-s, lnu = log(1 + c4 y) and the kernel k = (1 + c4 y)^-(1+gamma). */
+static inline void fill(const law_sums *s, const double *p, size_t j, double wq, double ti,
+                        double lnu, double k, double *t, size_t c) {
+  double a = p[C3] + ti, Wk = wq * k, y = s->y[j];
+  t[T_SUM * LAW_CHUNK + c] = Wk * a;
+  t[T_K * LAW_CHUNK + c] = Wk;
+  t[T_S * LAW_CHUNK + c] = -(Wk * ti * s->x[j]);
+  t[T_C4 * LAW_CHUNK + c] = -(Wk * a * (1 + p[GAMMA]) * y / (1 + p[C4] * y));
+  t[T_G * LAW_CHUNK + c] = -(Wk * a * lnu);
+  t[T_Q * LAW_CHUNK + c] = Wk * a * s->E[j];
+}
+
+/* The terms with vexp and vlog1p, vectorised. slow[c] = 1 where atom j0 + c
+ * has an argument outside its function's fast range (its terms are then
+ * wrong), else 0; a double, since SSE2 vectorises that but not an integer
+ * made from a compare. Returns whether there is such an atom. */
+VECTOR_CLONES static int fslkq_terms_fast(const law_sums *s, const double *p,
+                                          size_t j0, size_t m, double *restrict t,
+                                          double *restrict slow) {
+  const double ms = -p[S], c4 = p[C4], mg1 = -(1 + p[GAMMA]), q1 = p[Q] - 1;
+  for (size_t c = 0; c < m; c++) {
+    size_t j = j0 + c;
+    double e1 = ms * s->x[j], u = c4 * s->y[j], lnu = vlog1p(u), e2 = mg1 * lnu;
+    double e3 = q1 * s->E[j];
+    slow[c] = vexp_fast(e1) & vlog1p_fast(u) & vexp_fast(e2) & vexp_fast(e3) ? 0 : 1;
+    fill(s, p, j, s->W[j] * vexp(e3), vexp(e1), lnu, vexp(e2), t, c);
+  }
+  return vmath_any(slow, m);
+}
+
+/* law_terms: vectorised, atoms outside the fast ranges through libm. */
+static void terms(const law_sums *s, const double *p, size_t j0, size_t m, double *t) {
+  double slow[LAW_CHUNK];
+  if (!fslkq_terms_fast(s, p, j0, m, t, slow)) return;
+  const double ms = -p[S], c4 = p[C4], mg1 = -(1 + p[GAMMA]), q1 = p[Q] - 1;
+  for (size_t c = 0; c < m; c++) {
+    if (!slow[c]) continue;
+    size_t j = j0 + c;
+    double e1 = ms * s->x[j], lnu = log1p(c4 * s->y[j]);
+    fill(s, p, j, s->W[j] * exp(q1 * s->E[j]), exp(e1), lnu, exp(mg1 * lnu), t, c);
+  }
+}
+
+static void predict(const void *state, const double *p, double *pred, double *jac) {
+  const law_sums *s = state;
+  for (size_t i = 0; i < s->nat; i++) {
+    double lnTk = log(s->Tk[i]), Ts = exp(-p[S] * lnTk), t[NT];
+    law_sums_point(s, p, i, terms, NT, t);
+    pred[i] = p[L0] + p[C1] * Ts + p[C2] * t[T_SUM];
+    if (!jac) continue;
+    double *J = jac + i * NP;
+    J[L0] = 1;
+    J[C1] = Ts;
+    J[S] = -p[C1] * Ts * lnTk + p[C2] * t[T_S];
+    J[C2] = t[T_SUM];
+    J[C3] = p[C2] * t[T_K];
+    J[C4] = p[C2] * t[T_C4];
+    J[GAMMA] = p[C2] * t[T_G];
+    J[Q] = p[C2] * t[T_Q];
+  }
+}
+
+/* d L(K) / d lr_m (exact): the signal term through T_K, the injection of
+ * step m, the e(T_i) of the later injections (T_i grows with lr_m for i >= m)
+ * and the kernel of the earlier ones (T_K - T_i grows with lr_m for i < m):
+ *   -s c1 T_K^(-s-1) + c2 [2 lr_m f_m k_m - s sum_{i>=m} lr_i^2 T_i^(-s-1) k_i
+ *                          + sum_{i<m} lr_i^2 f_i k'_i],
+ * f_i = c3 + T_i^-s, k_i = (1 + c4 d_i)^-(1+gamma), k'_i = dk_i/dd_i. */
+static void final_grad(const law_opts *o, const law_input *in, const double *p, double *loss,
+                       double *grad) {
+  size_t n = in->n, K = n - 1;
+  const double q = p[Q], ref = o->ref;
+  const double *lr = in->lr, *T = in->T;
+  double g1 = 1 + p[GAMMA], dT = -p[S] * p[C1] * pow(T[K], -p[S] - 1);
+  double sum = 0, prefix = 0, suffix = 0;
+  for (size_t m = n; m-- > 0;) { /* suffix sums of the e(T_i) derivative first */
+    grad[m] = 0;
+    if (lr[m] == 0) continue;    /* no injection (and T may be 0) */
+    double k = pow(1 + p[C4] * (T[K] - T[m]), -g1);
+    suffix -= p[S] * ref * ref * pow(lr[m] / ref, 1 + q) * pow(T[m], -p[S] - 1) * k;
+    grad[m] = suffix;
+  }
+  for (size_t m = 0; m < n; m++) {
+    double f = 0, k = 0, w = lr[m] > 0 ? ref * ref * pow(lr[m] / ref, 1 + q) : 0;
+    double dw = lr[m] > 0 ? (1 + q) * ref * pow(lr[m] / ref, q) : 0;
+    if (lr[m] != 0) {
+      double d = T[K] - T[m];
+      f = p[C3] + pow(T[m], -p[S]);
+      k = pow(1 + p[C4] * d, -g1);
+      sum += w * f * k;
+    }
+    grad[m] = dT + p[C2] * (grad[m] + dw * f * k + prefix);
+    if (lr[m] != 0) prefix -= w * f * g1 * p[C4] * k / (1 + p[C4] * (T[K] - T[m]));
+  }
+  *loss = p[L0] + p[C1] * pow(T[K], -p[S]) + p[C2] * sum;
+}
+
+const law_kind fslaw_law_fslkq = {
+    "fslkq",
+    "L_k = L0 + c1 T_k^-s + c2 sum_{i<=k} ref^(1-q) lr_i^(1+q) (c3 + T_i^-s) (1 + c4 (T_k - T_i))^-(1+gamma), "
+    "T_k = sum_{j<=k} lr_j",
+    "fslkq [ref=1e-3] [eps=0.1]: fslk with a power-law rate response: noise floor ~ lr^q "
+    "(q = 1: fslk)",
+    NP,
+    {{"L0", 0, 20, 2.5, 1, 4, 0},
+     {"c1", 1e-4, 1e2, 0.5, 0.05, 5, 1},
+     {"s", 0.01, 3, 0.5, 0.1, 1, 0},
+     {"c2", 1e-2, 1e8, 1e4, 10, 1e6, 1},
+     {"c3", 0, 10, 0.5, 0, 2, 0},
+     {"c4", 1e-2, 1e6, 100, 1, 1e4, 1},
+     {"gamma", 0.01, 1, 0.5, 0.1, 0.95, 0},
+     {"q", 0.1, 2, 1, 0.4, 1.2, 0}},
+    "ref",
+    prepare,
+    predict,
+    law_sums_release,
+    final_grad};
