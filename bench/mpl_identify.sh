@@ -7,7 +7,7 @@
 #     score the rest of those runs (PredE), for fsl with c3 fixed at 0.3, 1, 3
 #     and free: does a validation that only uses training runs pick the c3 the
 #     held-out runs want?
-#  2. parameters shared across model sizes (fsl, fslq, mpl): one law fitted to the nine training
+#  2. parameters shared across model sizes (fsl, fslq, fslkq, mpl): one law fitted to the nine training
 #     runs of 25M, 100M and 400M at once, with the listed parameters shared
 #     (bench/joint_sizes.c, compiled here against the build's libfslaw.a),
 #     scored on each size's six held-out runs.
@@ -59,7 +59,7 @@ echo "## 2. parameters shared across sizes: held-out R² / PredE per size (own f
 echo
 echo "| law | shared | 25M | 100M | 400M | shared values |"
 echo "|---|---|---|---|---|---|"
-for law in fsl fslq mpl; do
+for law in fsl fslq fslkq mpl; do
   for s in $SIZES; do
     # shellcheck disable=SC2046
     "$F" fit --law $law --out "$W/$law-$s.json" $(files "$s" $TRAIN) >/dev/null 2>&1
@@ -75,6 +75,7 @@ PYEOF
   case $law in
     fsl) sets="c3 c3,gamma c4,gamma c3,c4,gamma s c3,c4,gamma,s" ;;
     fslq) sets="q q,gamma q,c3 q,c4,gamma q,s" ;;
+    fslkq) sets="q q,c3" ;;
     *) sets="alpha beta,gamma C,beta,gamma B,C,beta,gamma C,beta,gamma,alpha" ;;
   esac
   for sh in $sets; do
