@@ -34,6 +34,14 @@
 #define VECTOR_CLONES
 #endif
 
+/* A loop body shared by several cloned functions: it must be inlined into
+ * each clone to be compiled for that clone's vectors. */
+#if defined(__GNUC__)
+#define VECTOR_INLINE static inline __attribute__((always_inline))
+#else
+#define VECTOR_INLINE static inline
+#endif
+
 /* The double with bits b, and the bits of d (memcpy: no aliasing UB). */
 static inline double vmath_from_bits(uint64_t b) {
   double d;

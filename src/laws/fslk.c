@@ -1,13 +1,21 @@
 /* fslk.c: the FSL in its intrinsic-time kernel form (MATH.md §2, discrete
- * evaluator), with power laws for the signal and the forgetting kernel:
- *   L_k = L0 + c1 T_k^-s + c2 sum_{i<=k} lr_i^2 (c3 + T_i^-s) (1 + c4 (T_k - T_i))^-(1+gamma)
+ * evaluator), with power laws for the signal and the forgetting kernel, and
+ * its variant fslkq with a power-law response to the rate:
+ *   fslk:  L_k = L0 + c1 T_k^-s + c2 sum_{i<=k} lr_i^2 (c3 + T_i^-s) (1 + c4 (T_k - T_i))^-(1+gamma)
+ *   fslkq: the injection lr_i^2 becomes ref^(1-q) lr_i^(1+q) (q = 1: fslk),
  * T_k = sum_{j<=k} lr_j. The noise injected at step i is lr_i^2 times
  * [e(T_i) + sigma^2] (e = T^-s up to the constant c1, sigma^2 ~ c3) and is
  * forgotten through K(u) = (1 + c4 u)^-(1+gamma), gamma = 1 - 1/beta in (0, 1).
  * Unlike the practical ansatz (§5.1, fsl.c) it keeps the term of the
  * integration by parts that the ansatz drops: at a fixed rate the noise
  * floor still shrinks with e(T), so a drop's benefit is not frozen at the
- * e(T_i) of the drop. */
+ * e(T_i) of the drop.
+ *
+ * fslkq: the noise floor a constant rate sets scales as lr^q instead of lr,
+ * as fslq does for the practical ansatz (fsl.c says why). A merged atom's
+ * weight sum lr^2 becomes W (E/ref)^(q-1) at its rate E: the two atoms of a
+ * block sit at the regression rates, so the block's weighted mean time
+ * stays right to first order. */
 #include <math.h>
 #include <stdlib.h>
 
@@ -15,66 +23,100 @@
 #include "law_kind.h"
 #include "vmath.h"
 
-enum { L0, C1, S, C2, C3, C4, GAMMA, NP };
+enum { L0, C1, S, C2, C3, C4, GAMMA, Q, NP_FSLK = Q, NP_FSLKQ };
 
 static fslaw_status prepare(const law_opts *o, const law_input *in, void **out, fslaw_error *err) {
   return law_sums_prepare(o, in, LAW_LR2, law_derive_time, out, err);
 }
 
-/* Per-atom terms summed by predict: the sum and its derivatives in c3, s,
- * c4 and gamma (negated where predict subtracts them). */
-enum { T_SUM, T_K, T_S, T_C4, T_G, NT };
+/* fslkq: the same sums, with the atom rates E replaced by log(E / ref). */
+static fslaw_status prepare_q(const law_opts *o, const law_input *in, void **out,
+                              fslaw_error *err) {
+  fslaw_status r = prepare(o, in, out, err);
+  if (r) return r;
+  law_sums *s = *out;
+  for (size_t j = 0; j < s->off[s->nat]; j++) s->E[j] = log(s->E[j] / o->ref);
+  return FSLAW_OK;
+}
 
-/* The terms of atom j into column c of t, from ti = T_i^-s, lnu =
- * log(1 + c4 y) and the kernel k = (1 + c4 y)^-(1+gamma). */
-static inline void fill(const law_sums *s, const double *p, size_t j, double ti, double lnu,
-                        double k, double *t, size_t c) {
-  double a = p[C3] + ti, Wk = s->W[j] * k, y = s->y[j];
+/* Per-atom terms summed by predict: the sum and its derivatives in c3, s,
+ * c4, gamma and (fslkq) q, negated where predict subtracts them. */
+enum { T_SUM, T_K, T_S, T_C4, T_G, T_Q, NT_FSLK = T_Q, NT_FSLKQ };
+
+/* The terms of atom j into column c of t, from its weight w (W, or
+ * W (E/ref)^(q-1) for fslkq), ti = T_i^-s, lnu = log(1 + c4 y) and the
+ * kernel k = (1 + c4 y)^-(1+gamma). */
+static inline void fill(const law_sums *s, const double *p, size_t j, double w, double ti,
+                        double lnu, double k, double *t, size_t c, int has_q) {
+  double a = p[C3] + ti, Wk = w * k, y = s->y[j];
   t[T_SUM * LAW_CHUNK + c] = Wk * a;
   t[T_K * LAW_CHUNK + c] = Wk;
   t[T_S * LAW_CHUNK + c] = -(Wk * ti * s->x[j]);
   t[T_C4 * LAW_CHUNK + c] = -(Wk * a * (1 + p[GAMMA]) * y / (1 + p[C4] * y));
   t[T_G * LAW_CHUNK + c] = -(Wk * a * lnu);
+  if (has_q) t[T_Q * LAW_CHUNK + c] = Wk * a * s->E[j];
 }
 
 /* The terms with vexp and vlog1p, vectorised. slow[c] = 1 where atom j0 + c
  * has an argument outside its function's fast range (its terms are then
  * wrong), else 0; a double, since SSE2 vectorises that but not an integer
- * made from a compare. Returns whether there is such an atom. */
-VECTOR_CLONES static int fslk_terms_fast(const law_sums *s, const double *p,
-                                         size_t j0, size_t m, double *restrict t,
-                                         double *restrict slow) {
-  const double ms = -p[S], c4 = p[C4], mg1 = -(1 + p[GAMMA]);
+ * made from a compare. Returns whether there is such an atom. has_q is a
+ * constant at each call, so each variant compiles to its own loop. */
+VECTOR_INLINE int terms_fast(const law_sums *s, const double *p, size_t j0, size_t m,
+                             double *restrict t, double *restrict slow, int has_q) {
+  const double ms = -p[S], c4 = p[C4], mg1 = -(1 + p[GAMMA]), q1 = has_q ? p[Q] - 1 : 0;
   for (size_t c = 0; c < m; c++) {
     size_t j = j0 + c;
     double e1 = ms * s->x[j], u = c4 * s->y[j], lnu = vlog1p(u), e2 = mg1 * lnu;
-    slow[c] = vexp_fast(e1) & vlog1p_fast(u) & vexp_fast(e2) ? 0 : 1;
-    fill(s, p, j, vexp(e1), lnu, vexp(e2), t, c);
+    double e3 = has_q ? q1 * s->E[j] : 0;
+    slow[c] = vexp_fast(e1) & vlog1p_fast(u) & vexp_fast(e2) & vexp_fast(e3) ? 0 : 1;
+    fill(s, p, j, has_q ? s->W[j] * vexp(e3) : s->W[j], vexp(e1), lnu, vexp(e2), t, c, has_q);
   }
   return vmath_any(slow, m);
 }
 
-/* law_terms: vectorised, atoms outside the fast ranges through libm. */
-static void terms(const law_sums *s, const double *p, size_t j0, size_t m, double *t) {
-  double slow[LAW_CHUNK];
-  if (!fslk_terms_fast(s, p, j0, m, t, slow)) return;
-  const double ms = -p[S], c4 = p[C4], mg1 = -(1 + p[GAMMA]);
+VECTOR_CLONES static int fslk_terms_fast(const law_sums *s, const double *p, size_t j0,
+                                         size_t m, double *restrict t, double *restrict slow) {
+  return terms_fast(s, p, j0, m, t, slow, 0);
+}
+
+VECTOR_CLONES static int fslkq_terms_fast(const law_sums *s, const double *p, size_t j0,
+                                          size_t m, double *restrict t, double *restrict slow) {
+  return terms_fast(s, p, j0, m, t, slow, 1);
+}
+
+/* The atoms outside the fast ranges, through libm. */
+static void terms_slow(const law_sums *s, const double *p, size_t j0, size_t m, double *t,
+                       const double *slow, int has_q) {
+  const double ms = -p[S], c4 = p[C4], mg1 = -(1 + p[GAMMA]), q1 = has_q ? p[Q] - 1 : 0;
   for (size_t c = 0; c < m; c++) {
     if (!slow[c]) continue;
     size_t j = j0 + c;
     double e1 = ms * s->x[j], lnu = log1p(c4 * s->y[j]);
-    fill(s, p, j, exp(e1), lnu, exp(mg1 * lnu), t, c);
+    double w = has_q ? s->W[j] * exp(q1 * s->E[j]) : s->W[j];
+    fill(s, p, j, w, exp(e1), lnu, exp(mg1 * lnu), t, c, has_q);
   }
 }
 
-static void predict(const void *state, const double *p, double *pred, double *jac) {
-  const law_sums *s = state;
+static void terms(const law_sums *s, const double *p, size_t j0, size_t m, double *t) {
+  double slow[LAW_CHUNK];
+  if (fslk_terms_fast(s, p, j0, m, t, slow)) terms_slow(s, p, j0, m, t, slow, 0);
+}
+
+static void terms_q(const law_sums *s, const double *p, size_t j0, size_t m, double *t) {
+  double slow[LAW_CHUNK];
+  if (fslkq_terms_fast(s, p, j0, m, t, slow)) terms_slow(s, p, j0, m, t, slow, 1);
+}
+
+/* Predictions and Jacobian of fslk (has_q = 0) or fslkq (has_q = 1). */
+static void predict_with(const law_sums *s, const double *p, double *pred, double *jac,
+                         law_terms tf, int has_q) {
   for (size_t i = 0; i < s->nat; i++) {
-    double lnTk = log(s->Tk[i]), Ts = exp(-p[S] * lnTk), t[NT];
-    law_sums_point(s, p, i, terms, NT, t);
+    double lnTk = log(s->Tk[i]), Ts = exp(-p[S] * lnTk), t[NT_FSLKQ];
+    law_sums_point(s, p, i, tf, has_q ? NT_FSLKQ : NT_FSLK, t);
     pred[i] = p[L0] + p[C1] * Ts + p[C2] * t[T_SUM];
     if (!jac) continue;
-    double *J = jac + i * NP;
+    double *J = jac + i * (has_q ? NP_FSLKQ : NP_FSLK);
     J[L0] = 1;
     J[C1] = Ts;
     J[S] = -p[C1] * Ts * lnTk + p[C2] * t[T_S];
@@ -82,18 +124,37 @@ static void predict(const void *state, const double *p, double *pred, double *ja
     J[C3] = p[C2] * t[T_K];
     J[C4] = p[C2] * t[T_C4];
     J[GAMMA] = p[C2] * t[T_G];
+    if (has_q) J[Q] = p[C2] * t[T_Q];
   }
+}
+
+static void predict(const void *state, const double *p, double *pred, double *jac) {
+  predict_with(state, p, pred, jac, terms, 0);
+}
+
+static void predict_q(const void *state, const double *p, double *pred, double *jac) {
+  predict_with(state, p, pred, jac, terms_q, 1);
+}
+
+/* The injection weight w(lr) (lr^2, or ref^(1-q) lr^(1+q)) and dw/dlr;
+ * q = NAN: fslk. */
+static double w_of(double lr, double q, double ref) {
+  if (isnan(q)) return lr * lr;
+  return lr > 0 ? ref * ref * pow(lr / ref, 1 + q) : 0;
+}
+static double dw_of(double lr, double q, double ref) {
+  if (isnan(q)) return 2 * lr;
+  return lr > 0 ? (1 + q) * ref * pow(lr / ref, q) : 0;
 }
 
 /* d L(K) / d lr_m (exact): the signal term through T_K, the injection of
  * step m, the e(T_i) of the later injections (T_i grows with lr_m for i >= m)
  * and the kernel of the earlier ones (T_K - T_i grows with lr_m for i < m):
- *   -s c1 T_K^(-s-1) + c2 [2 lr_m f_m k_m - s sum_{i>=m} lr_i^2 T_i^(-s-1) k_i
- *                          + sum_{i<m} lr_i^2 f_i k'_i],
+ *   -s c1 T_K^(-s-1) + c2 [w'(lr_m) f_m k_m - s sum_{i>=m} w(lr_i) T_i^(-s-1) k_i
+ *                          + sum_{i<m} w(lr_i) f_i k'_i],
  * f_i = c3 + T_i^-s, k_i = (1 + c4 d_i)^-(1+gamma), k'_i = dk_i/dd_i. */
-static void final_grad(const law_opts *o, const law_input *in, const double *p, double *loss,
-                       double *grad) {
-  (void)o;
+static void grad_with(const law_input *in, const double *p, double q, double ref, double *loss,
+                      double *grad) {
   size_t n = in->n, K = n - 1;
   const double *lr = in->lr, *T = in->T;
   double g1 = 1 + p[GAMMA], dT = -p[S] * p[C1] * pow(T[K], -p[S] - 1);
@@ -102,22 +163,38 @@ static void final_grad(const law_opts *o, const law_input *in, const double *p, 
     grad[m] = 0;
     if (lr[m] == 0) continue;    /* no injection (and T may be 0) */
     double k = pow(1 + p[C4] * (T[K] - T[m]), -g1);
-    suffix -= p[S] * lr[m] * lr[m] * pow(T[m], -p[S] - 1) * k;
+    suffix -= p[S] * w_of(lr[m], q, ref) * pow(T[m], -p[S] - 1) * k;
     grad[m] = suffix;
   }
   for (size_t m = 0; m < n; m++) {
-    double f = 0, k = 0, w = lr[m] * lr[m];
+    double f = 0, k = 0, w = w_of(lr[m], q, ref);
     if (lr[m] != 0) {
       double d = T[K] - T[m];
       f = p[C3] + pow(T[m], -p[S]);
       k = pow(1 + p[C4] * d, -g1);
       sum += w * f * k;
     }
-    grad[m] = dT + p[C2] * (grad[m] + 2 * lr[m] * f * k + prefix);
+    grad[m] = dT + p[C2] * (grad[m] + dw_of(lr[m], q, ref) * f * k + prefix);
     if (lr[m] != 0) prefix -= w * f * g1 * p[C4] * k / (1 + p[C4] * (T[K] - T[m]));
   }
   *loss = p[L0] + p[C1] * pow(T[K], -p[S]) + p[C2] * sum;
 }
+
+static void final_grad(const law_opts *o, const law_input *in, const double *p, double *loss,
+                       double *grad) {
+  grad_with(in, p, NAN, o->ref, loss, grad);
+}
+
+static void final_grad_q(const law_opts *o, const law_input *in, const double *p, double *loss,
+                         double *grad) {
+  grad_with(in, p, p[Q], o->ref, loss, grad);
+}
+
+#define FSLK_PARAMS                                                                         \
+  {"L0", 0, 20, 2.5, 1, 4, 0}, {"c1", 1e-4, 1e2, 0.5, 0.05, 5, 1},                          \
+      {"s", 0.01, 3, 0.5, 0.1, 1, 0}, {"c2", 1e-2, 1e8, 1e4, 10, 1e6, 1},                    \
+      {"c3", 0, 10, 0.5, 0, 2, 0}, {"c4", 1e-2, 1e6, 100, 1, 1e4, 1},                        \
+      {"gamma", 0.01, 1, 0.5, 0.1, 0.95, 0}
 
 const law_kind fslaw_law_fslk = {
     "fslk",
@@ -125,16 +202,24 @@ const law_kind fslaw_law_fslk = {
     "T_k = sum_{j<=k} lr_j",
     "fslk [eps=0.1]: FSL kernel form (MATH.md §2): loss-weighted noise injection, power-law "
     "forgetting",
-    NP,
-    {{"L0", 0, 20, 2.5, 1, 4, 0},
-     {"c1", 1e-4, 1e2, 0.5, 0.05, 5, 1},
-     {"s", 0.01, 3, 0.5, 0.1, 1, 0},
-     {"c2", 1e-2, 1e8, 1e4, 10, 1e6, 1},
-     {"c3", 0, 10, 0.5, 0, 2, 0},
-     {"c4", 1e-2, 1e6, 100, 1, 1e4, 1},
-     {"gamma", 0.01, 1, 0.5, 0.1, 0.95, 0}},
+    NP_FSLK,
+    {FSLK_PARAMS},
     NULL,
     prepare,
     predict,
     law_sums_release,
     final_grad};
+
+const law_kind fslaw_law_fslkq = {
+    "fslkq",
+    "L_k = L0 + c1 T_k^-s + c2 sum_{i<=k} ref^(1-q) lr_i^(1+q) (c3 + T_i^-s) (1 + c4 (T_k - T_i))^-(1+gamma), "
+    "T_k = sum_{j<=k} lr_j",
+    "fslkq [ref=1e-3] [eps=0.1]: fslk with a power-law rate response: noise floor ~ lr^q "
+    "(q = 1: fslk)",
+    NP_FSLKQ,
+    {FSLK_PARAMS, {"q", 0.1, 2, 1, 0.4, 1.2, 0}},
+    "ref",
+    prepare_q,
+    predict_q,
+    law_sums_release,
+    final_grad_q};
