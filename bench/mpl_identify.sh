@@ -9,10 +9,10 @@
 #     held-out runs want?
 #  2. parameters shared across model sizes (fsl, fslq, fslkq, mpl): one law fitted to the nine training
 #     runs of 25M, 100M and 400M at once, with the listed parameters shared
-#     (bench/joint_sizes.c, compiled here against the build's libfslaw.a),
-#     scored on each size's six held-out runs.
-# usage: bash bench/mpl_identify.sh BUILD_DIR     (a Release build: fslaw, libfslaw.a)
-# Needs gcc, NLopt and cJSON (as the build) and /usr/bin/python3. ~10 min on 2 cores.
+#     (fslaw fit --group SIZE=RUNS... --share P,...), scored on each size's
+#     six held-out runs.
+# usage: bash bench/mpl_identify.sh BUILD_DIR     (a Release build of fslaw)
+# Needs /usr/bin/python3. ~10 min on 2 cores.
 set -euo pipefail
 B=${1:?usage: bash bench/mpl_identify.sh BUILD_DIR}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -20,9 +20,7 @@ REPO=$(dirname "$HERE")
 F=$B/fslaw D=$REPO/data/mpl PY=/usr/bin/python3
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
-[ -x "$F" ] && [ -f "$B/libfslaw.a" ] || { echo "mpl_identify: no fslaw/libfslaw.a in $B" >&2; exit 1; }
-gcc -O2 -std=c11 -I"$REPO/include" "$HERE/joint_sizes.c" "$B/libfslaw.a" -lnlopt -lcjson -lm \
-  -fopenmp -o "$W/joint_sizes"
+[ -x "$F" ] || { echo "mpl_identify: no fslaw in $B" >&2; exit 1; }
 TRAIN="cosine_24000 constant_24000 wsdcon_9"
 TEST="constant_72000 cosine_72000 wsd_20000_24000 wsdld_20000_24000 wsdcon_3 wsdcon_18"
 SIZES="25M 100M 400M"
@@ -59,18 +57,14 @@ echo "## 2. parameters shared across sizes: held-out R² / PredE per size (own f
 echo
 echo "| law | shared | 25M | 100M | 400M | shared values |"
 echo "|---|---|---|---|---|---|"
+groups() { for s in $SIZES; do printf -- '--group %s=' "$s"; files "$s" $TRAIN | sed 's/ $//; s/ /,/g'; printf ' '; done; }
 for law in fsl fslq fslkq mpl; do
+  row="| $law | none (own fits) |"
   for s in $SIZES; do
     # shellcheck disable=SC2046
     "$F" fit --law $law --out "$W/$law-$s.json" $(files "$s" $TRAIN) >/dev/null 2>&1
+    row="$row $(heldout "$W/$law-$s.json" "$s") |"
   done
-  $PY - "$W" "$law" $SIZES >"$W/starts" <<'PYEOF'
-import json, sys
-w, law, sizes = sys.argv[1], sys.argv[2], sys.argv[3:]
-print(" ".join(repr(v) for s in sizes for v in json.load(open(f"{w}/{law}-{s}.json"))["params"].values()))
-PYEOF
-  row="| $law | none (own fits) |"
-  for s in $SIZES; do row="$row $(heldout "$W/$law-$s.json" "$s") |"; done
   echo "$row |"
   case $law in
     fsl) sets="c3 c3,gamma c4,gamma c3,c4,gamma s c3,c4,gamma,s" ;;
@@ -79,22 +73,17 @@ PYEOF
     *) sets="alpha beta,gamma C,beta,gamma B,C,beta,gamma C,beta,gamma,alpha" ;;
   esac
   for sh in $sets; do
+    rm -rf "$W/joint" && mkdir "$W/joint"
     # shellcheck disable=SC2046
-    "$W/joint_sizes" $law "$sh" "$W/starts" 3 $(for s in $SIZES; do files "$s" $TRAIN; done) \
-      >"$W/joint" 2>/dev/null
-    row=$($PY - "$W" "$law" "$sh" $SIZES <<'PYEOF'
+    "$F" fit --law $law --share "$sh" --out-dir "$W/joint" $(groups) >/dev/null 2>&1
+    vals=$($PY - "$W/joint/25M.json" <<'PYEOF'
 import json, sys
-w, law, shared, sizes = sys.argv[1], sys.argv[2], sys.argv[3].split(","), sys.argv[4:]
-lines = open(f"{w}/joint").read().split("\n")
-for s, line in zip(sizes, lines[1:]):
-    j = json.load(open(f"{w}/{law}-{s}.json"))
-    j["params"] = dict(zip(j["params"], map(float, line.split())))
-    json.dump(j, open(f"{w}/joint-{s}.json", "w"))
-print(", ".join(f"{k} = {j['params'][k]:.4g}" for k in shared))
+j = json.load(open(sys.argv[1]))
+print(", ".join("%s = %.4g" % (k, j["params"][k]) for k in j["shared"]))
 PYEOF
 )
     line="| $law | $sh |"
-    for s in $SIZES; do line="$line $(heldout "$W/joint-$s.json" "$s") |"; done
-    echo "$line $row |"
+    for s in $SIZES; do line="$line $(heldout "$W/joint/$s.json" "$s") |"; done
+    echo "$line $vals |"
   done
 done

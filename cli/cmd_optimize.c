@@ -269,6 +269,13 @@ static int load_target(const opts *a, fslaw_optimize_options *o, target *t) {
   fslaw_error err;
   if (!a->theory) {
     if (fslaw_params_read(a->params, &t->law, t->p, &err)) return cli_error(CMD, "%s", err.msg);
+    /* The practical ansatz weighs a drop by the e(T) of its own time, so an
+     * early drop keeps a large benefit forever (docs/mpl_results.md). */
+    const char *name = fslaw_law_name(t->law);
+    if (!strcmp(name, "fsl") || !strcmp(name, "fslq"))
+      fprintf(stderr, "fslaw optimize: note: law '%s' keeps each drop's benefit at the value of "
+                      "the step it happens, which can favour early drops; check the optimum "
+                      "with fslk, fslkq or mpl\n", name);
     return 0;
   }
   if (parse_theory(a, t)) return 1;

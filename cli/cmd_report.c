@@ -335,6 +335,13 @@ void report_write_params(FILE *f, const fslaw_law *law, const double *p, const c
       {"runs", "fitted runs"},            {"fslaw_version", "fitted with fslaw"}};
   for (size_t i = 0; meta && i < sizeof keys / sizeof keys[0]; i++)
     report_meta_row(f, meta, keys[i][0], keys[i][1]);
+  const cJSON *g = cJSON_GetObjectItemCaseSensitive(meta, "group"); /* fit --group */
+  if (g) {
+    report_meta_row(f, g, "name", "group (the objective above is of all groups)");
+    report_meta_row(f, g, "objective", "this group's part of the objective");
+    report_meta_row(f, g, "of", "groups fitted together");
+    report_meta_row(f, meta, "shared", "parameters shared by the groups");
+  }
   const cJSON *w = cJSON_GetObjectItemCaseSensitive(meta, "window");
   if (w) report_meta_row(f, w, "from", "fitted from step");
   if (w) report_meta_row(f, w, "max_points", "points kept per run (0: all)");

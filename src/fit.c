@@ -1,6 +1,7 @@
 /* fit.c: multistart bounded fitting of loss-curve laws (fslaw/fit.h, MATH.md §5.5). */
 #include <math.h>
 #include <nlopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,12 +10,15 @@
 #include "internal.h"
 
 #define MAXP 16
+#define MAXG FSLAW_FIT_MAX_GROUPS
+#define MAXX (MAXP * MAXG) /* fitted coordinates */
 
 /* One run's fitted points, with the law prepared on them. */
 typedef struct {
   fslaw_law_eval *ev; /* the law on this run's fitted steps */
   double *logy;       /* log of the observed losses */
   size_t n;           /* number of fitted points */
+  size_t group;       /* its group */
 } fit_run;
 
 struct fslaw_fit {
@@ -33,6 +37,10 @@ struct fslaw_fit {
   size_t maxn;            /* largest number of points of a run */
   size_t max_points;      /* points kept per run (0 = all) */
   size_t logged;          /* logged points in the windows, before thinning */
+  char *group[MAXG];      /* group names (none set: one unnamed group) */
+  size_t ngroups;         /* number of named groups */
+  size_t cur;             /* group of the runs added next */
+  int shared[MAXP];       /* parameter takes one value in every group */
   fslaw_error err;        /* last error */
 };
 
@@ -63,7 +71,41 @@ void fslaw_fit_destroy(fslaw_fit *f) {
     free(f->runs[r].logy);
   }
   free(f->runs);
+  for (size_t g = 0; g < f->ngroups; g++) free(f->group[g]);
   free(f);
+}
+
+/* Groups in the parameter vector: at least one. */
+static size_t ngroups(const fslaw_fit *f) { return f->ngroups ? f->ngroups : 1; }
+
+size_t fslaw_fit_ngroups(const fslaw_fit *f) { return ngroups(f); }
+
+const char *fslaw_fit_group_name(const fslaw_fit *f, size_t g) {
+  return g < f->ngroups ? f->group[g] : NULL;
+}
+
+fslaw_status fslaw_fit_set_group(fslaw_fit *f, const char *name) {
+  if (!name || !*name) return fslaw_fail(&f->err, FSLAW_EINVAL, "a group needs a name");
+  for (size_t g = 0; g < f->ngroups; g++)
+    if (!strcmp(f->group[g], name)) {
+      f->cur = g;
+      return FSLAW_OK;
+    }
+  if (f->nruns && !f->ngroups)
+    return fslaw_fail(&f->err, FSLAW_EINVAL, "group '%s': runs were added before any group", name);
+  if (f->ngroups == MAXG)
+    return fslaw_fail(&f->err, FSLAW_EINVAL, "group '%s': at most %d groups", name, MAXG);
+  size_t len = strlen(name) + 1;
+  if (!(f->group[f->ngroups] = malloc(len))) return fslaw_fail(&f->err, FSLAW_ENOMEM, "out of memory");
+  memcpy(f->group[f->ngroups], name, len);
+  f->cur = f->ngroups++;
+  return FSLAW_OK;
+}
+
+fslaw_status fslaw_fit_share(fslaw_fit *f, size_t i) {
+  if (i >= f->np) return fslaw_fail(&f->err, FSLAW_EINVAL, "no parameter %zu", i);
+  f->shared[i] = 1;
+  return FSLAW_OK;
 }
 
 const char *fslaw_fit_errmsg(const fslaw_fit *f) { return f->err.msg; }
@@ -176,6 +218,7 @@ fslaw_status fslaw_fit_add_run(fslaw_fit *f, const char *name, const double *lr,
   fit_run *r = &f->runs[f->nruns];
   r->logy = logy;
   r->n = m;
+  r->group = f->cur;
   st = fslaw_law_eval_create(f->law, lr, nsteps, at, m, &r->ev, &f->err);
   free(at);
   if (st) {
@@ -201,13 +244,18 @@ static double rho(const fslaw_fit *f, double r, double *d) {
   return f->delta * (fabs(r) - 0.5 * f->delta);
 }
 
-/* Objective with caller workspaces pred[maxn], jac[maxn * np]. */
-static double objective(const fslaw_fit *f, const double *p, double *grad, double *pred,
-                        double *jac) {
+/* Objective of the runs of group `only` (all groups: only = SIZE_MAX) at the
+ * parameters P[ngroups * np] (group g's at P + g np), its gradient into
+ * grad[ngroups * np]; caller workspaces pred[maxn], jac[maxn * np]. */
+static double objective(const fslaw_fit *f, const double *P, double *grad, double *pred,
+                        double *jac, size_t only) {
   double obj = 0;
-  if (grad) memset(grad, 0, f->np * sizeof *grad);
+  if (grad) memset(grad, 0, ngroups(f) * f->np * sizeof *grad);
   for (size_t r = 0; r < f->nruns; r++) {
     const fit_run *run = &f->runs[r];
+    if (only != SIZE_MAX && run->group != only) continue;
+    const double *p = P + run->group * f->np;
+    double *gr = grad ? grad + run->group * f->np : NULL;
     fslaw_law_eval_predict(run->ev, p, pred, grad ? jac : NULL);
     for (size_t i = 0; i < run->n; i++) {
       if (!(pred[i] > 0) || !isfinite(pred[i])) return HUGE_VAL;
@@ -215,27 +263,43 @@ static double objective(const fslaw_fit *f, const double *p, double *grad, doubl
       obj += rho(f, res, &d);
       if (!grad) continue;
       double g = -d / pred[i]; /* d rho / d pred */
-      for (size_t j = 0; j < f->np; j++) grad[j] += g * jac[i * f->np + j];
+      for (size_t j = 0; j < f->np; j++) gr[j] += g * jac[i * f->np + j];
     }
   }
   return obj;
 }
 
-double fslaw_fit_objective(const fslaw_fit *f, const double *params, double *grad) {
+static double objective_alloc(const fslaw_fit *f, const double *P, double *grad, size_t only) {
   double *pred = malloc((f->maxn + 1) * sizeof *pred);
   double *jac = malloc((f->maxn + 1) * f->np * sizeof *jac);
-  double v = pred && jac ? objective(f, params, grad, pred, jac) : NAN;
+  double v = pred && jac ? objective(f, P, grad, pred, jac, only) : NAN;
   free(pred);
   free(jac);
   return v;
 }
 
+double fslaw_fit_objective(const fslaw_fit *f, const double *params, double *grad) {
+  return objective_alloc(f, params, grad, SIZE_MAX);
+}
+
+double fslaw_fit_group_objective(const fslaw_fit *f, size_t g, const double *params) {
+  if (g >= ngroups(f)) return NAN;
+  double P[MAXX] = {0};
+  memcpy(P + g * f->np, params, f->np * sizeof *params);
+  return objective_alloc(f, P, NULL, g);
+}
+
 /* Scaled coordinates: x in [0, 1] maps onto [lo, hi], on a log scale for
- * log-scale parameters, so every coordinate has a comparable range. */
+ * log-scale parameters, so every coordinate has a comparable range. A free
+ * parameter has one coordinate per group, or one for all groups when it is
+ * shared (and when there is one group). */
 typedef struct {
   const fslaw_fit *f;  /* the fit */
-  size_t free_idx[MAXP]; /* parameter index of each free coordinate */
-  size_t nfree;        /* number of free coordinates */
+  size_t free_idx[MAXP]; /* the free parameters, in order */
+  size_t nfree;        /* number of free parameters */
+  long coord[MAXG][MAXP]; /* coordinate of parameter i in group g (-1: fixed) */
+  size_t param_of[MAXX]; /* parameter of each coordinate */
+  size_t ncoord;       /* number of coordinates */
   double *pred, *jac;  /* workspaces */
   size_t evals;        /* objective evaluations */
 } start_ctx;
@@ -253,26 +317,45 @@ static double to_unit(const fslaw_fit *f, size_t i, double p) {
   return x < 0 ? 0 : x > 1 ? 1 : x;
 }
 
-static void unpack(const start_ctx *c, const double *x, double *p) {
+/* The coordinates of a fit (see start_ctx). */
+static void make_coords(const fslaw_fit *f, start_ctx *c) {
+  c->nfree = c->ncoord = 0;
+  for (size_t i = 0; i < f->np; i++) {
+    for (size_t g = 0; g < MAXG; g++) c->coord[g][i] = -1;
+    if (f->fixed[i]) continue;
+    c->free_idx[c->nfree++] = i;
+    for (size_t g = 0; g < ngroups(f); g++) {
+      if (g == 0 || !f->shared[i]) c->param_of[c->ncoord++] = i;
+      c->coord[g][i] = (long)c->ncoord - 1;
+    }
+  }
+}
+
+static void unpack(const start_ctx *c, const double *x, double *P) {
   const fslaw_fit *f = c->f;
-  for (size_t i = 0; i < f->np; i++) p[i] = f->fixval[i];
-  for (size_t k = 0; k < c->nfree; k++) p[c->free_idx[k]] = to_param(f, c->free_idx[k], x[k]);
+  for (size_t g = 0; g < ngroups(f); g++)
+    for (size_t i = 0; i < f->np; i++)
+      P[g * f->np + i] = c->coord[g][i] < 0 ? f->fixval[i] : to_param(f, i, x[c->coord[g][i]]);
 }
 
 static double nlopt_obj(unsigned n, const double *x, double *gx, void *data) {
   start_ctx *c = data;
   const fslaw_fit *f = c->f;
-  double p[MAXP], g[MAXP];
-  unpack(c, x, p);
+  double P[MAXX], G[MAXX];
+  unpack(c, x, P);
   c->evals++;
-  double v = objective(f, p, gx ? g : NULL, c->pred, c->jac);
+  double v = objective(f, P, gx ? G : NULL, c->pred, c->jac, SIZE_MAX);
   if (!gx) return v;
-  for (unsigned k = 0; k < n; k++) {
-    size_t i = c->free_idx[k];
-    double dp = fslaw_law_param_logscale(f->law, i) ? p[i] * (log(f->hi[i]) - log(f->lo[i]))
-                                                   : f->hi[i] - f->lo[i];
-    gx[k] = isfinite(v) ? g[i] * dp : 0;
-  }
+  memset(gx, 0, n * sizeof *gx);
+  for (size_t g = 0; g < ngroups(f); g++)
+    for (size_t i = 0; i < f->np; i++) {
+      long k = c->coord[g][i];
+      if (k < 0) continue;
+      double p = P[g * f->np + i];
+      double dp = fslaw_law_param_logscale(f->law, i) ? p * (log(f->hi[i]) - log(f->lo[i]))
+                                                     : f->hi[i] - f->lo[i];
+      gx[k] += isfinite(v) ? G[g * f->np + i] * dp : 0;
+    }
   return isfinite(v) ? v : 1e300;
 }
 
@@ -283,7 +366,7 @@ static double halton(size_t index, unsigned base) {
 }
 
 /* Start s in scaled coordinates: the law's default start, then Halton
- * points in the law's start box. */
+ * points in the law's start box; every group starts at the same point. */
 static void start_point(const start_ctx *c, size_t s, double *x) {
   static const unsigned primes[MAXP] = {2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53};
   const fslaw_fit *f = c->f;
@@ -296,7 +379,7 @@ static void start_point(const start_ctx *c, size_t s, double *x) {
       p = fslaw_law_param_logscale(f->law, i) ? exp(log(slo) + h * (log(shi) - log(slo)))
                                               : slo + h * (shi - slo);
     }
-    x[k] = to_unit(f, i, p);
+    for (size_t g = 0; g < ngroups(f); g++) x[c->coord[g][i]] = to_unit(f, i, p);
   }
 }
 
@@ -319,7 +402,7 @@ static const char *reason_text(nlopt_result r) {
 /* Result of one start. */
 typedef struct {
   double obj;          /* objective reached */
-  double x[MAXP];      /* scaled coordinates reached */
+  double x[MAXX];      /* scaled coordinates reached */
   size_t evals;        /* evaluations used */
   nlopt_result code;   /* NLopt's status */
 } start_result;
@@ -331,10 +414,10 @@ static void run_start(const fslaw_fit *f, const start_ctx *proto, size_t s, star
   c.jac = malloc((f->maxn + 1) * f->np * sizeof *c.jac);
   out->obj = HUGE_VAL;
   out->code = NLOPT_OUT_OF_MEMORY;
-  nlopt_opt opt = c.pred && c.jac ? nlopt_create(NLOPT_LD_LBFGS, (unsigned)c.nfree) : NULL;
+  nlopt_opt opt = c.pred && c.jac ? nlopt_create(NLOPT_LD_LBFGS, (unsigned)c.ncoord) : NULL;
   if (opt) {
-    double lb[MAXP], ub[MAXP];
-    for (size_t k = 0; k < c.nfree; k++) lb[k] = 0, ub[k] = 1;
+    double lb[MAXX], ub[MAXX];
+    for (size_t k = 0; k < c.ncoord; k++) lb[k] = 0, ub[k] = 1;
     nlopt_set_lower_bounds(opt, lb);
     nlopt_set_upper_bounds(opt, ub);
     nlopt_set_min_objective(opt, nlopt_obj, &c);
@@ -353,7 +436,8 @@ static void run_start(const fslaw_fit *f, const start_ctx *proto, size_t s, star
 }
 
 /* Free parameters that no fitted point depends on (e.g. the decay terms of a
- * law fitted to runs whose rate never decreases) cannot be identified. */
+ * law fitted to runs whose rate never decreases) cannot be identified; nor
+ * can a group's own parameters without runs in the group. */
 static fslaw_status check_identifiable(fslaw_fit *f) {
   double p[MAXP];
   for (size_t i = 0; i < f->np; i++) {
@@ -367,25 +451,35 @@ static fslaw_status check_identifiable(fslaw_fit *f) {
     free(jac);
     return fslaw_fail(&f->err, FSLAW_ENOMEM, "out of memory");
   }
-  unsigned long used = 0;
+  unsigned long used[MAXG] = {0}, any = 0;
+  size_t runs[MAXG] = {0};
   for (size_t r = 0; r < f->nruns; r++) {
+    size_t g = f->runs[r].group;
+    runs[g]++;
     fslaw_law_eval_predict(f->runs[r].ev, p, pred, jac);
     for (size_t i = 0; i < f->runs[r].n * f->np; i++)
-      if (jac[i] != 0) used |= 1UL << (i % f->np);
+      if (jac[i] != 0) used[g] |= 1UL << (i % f->np);
+    any |= used[g];
   }
   free(pred);
   free(jac);
-  char names[256] = "";
-  for (size_t i = 0; i < f->np; i++)
-    if (!f->fixed[i] && !(used & (1UL << i))) {
-      if (*names) strncat(names, ", ", sizeof names - strlen(names) - 1);
-      strncat(names, fslaw_law_param_name(f->law, i), sizeof names - strlen(names) - 1);
-    }
-  if (!*names) return FSLAW_OK;
-  return fslaw_fail(&f->err, FSLAW_EINVAL,
-                    "law '%s': no fitted point depends on %s (does any run's learning rate "
-                    "decrease after warmup?); add such a run or hold them with --fix",
-                    fslaw_law_name(f->law), names);
+  for (size_t g = 0; g < ngroups(f); g++) {
+    if (!runs[g]) return fslaw_fail(&f->err, FSLAW_EINVAL, "group '%s' has no runs", f->group[g]);
+    char names[256] = "";
+    for (size_t i = 0; i < f->np; i++)
+      if (!f->fixed[i] && !((f->shared[i] ? any : used[g]) & (1UL << i))) {
+        if (*names) strncat(names, ", ", sizeof names - strlen(names) - 1);
+        strncat(names, fslaw_law_param_name(f->law, i), sizeof names - strlen(names) - 1);
+      }
+    if (!*names) continue;
+    char where[160] = "";
+    if (f->ngroups) snprintf(where, sizeof where, " in group '%s'", f->group[g]);
+    return fslaw_fail(&f->err, FSLAW_EINVAL,
+                      "law '%s': no fitted point%s depends on %s (does any run's learning rate "
+                      "decrease after warmup?); add such a run, share them or hold them with --fix",
+                      fslaw_law_name(f->law), where, names);
+  }
+  return FSLAW_OK;
 }
 
 fslaw_status fslaw_fit_run(fslaw_fit *f, double *params, fslaw_fit_result *res) {
@@ -393,15 +487,19 @@ fslaw_status fslaw_fit_run(fslaw_fit *f, double *params, fslaw_fit_result *res) 
   if (!f->nruns) return fslaw_fail(&f->err, FSLAW_EINVAL, "no runs to fit");
   fslaw_status st = check_identifiable(f);
   if (st) return st;
-  start_ctx proto = {f, {0}, 0, NULL, NULL, 0};
-  for (size_t i = 0; i < f->np; i++)
-    if (!f->fixed[i]) proto.free_idx[proto.nfree++] = i;
+  start_ctx *proto = calloc(1, sizeof *proto);
   size_t ns = f->nstarts;
   start_result *sr = calloc(ns, sizeof *sr);
-  if (!sr) return fslaw_fail(&f->err, FSLAW_ENOMEM, "out of memory");
-  if (proto.nfree) {
+  if (!sr || !proto) {
+    free(sr);
+    free(proto);
+    return fslaw_fail(&f->err, FSLAW_ENOMEM, "out of memory");
+  }
+  proto->f = f;
+  make_coords(f, proto);
+  if (proto->ncoord) {
 #pragma omp parallel for schedule(dynamic, 1)
-    for (size_t s = 0; s < ns; s++) run_start(f, &proto, s, &sr[s]);
+    for (size_t s = 0; s < ns; s++) run_start(f, proto, s, &sr[s]);
   } else {
     ns = 1;
     sr[0].obj = 0;
@@ -410,7 +508,7 @@ fslaw_status fslaw_fit_run(fslaw_fit *f, double *params, fslaw_fit_result *res) 
   size_t best = 0;
   for (size_t s = 1; s < ns; s++)
     if (sr[s].obj < sr[best].obj) best = s; /* ties keep the lower index */
-  unpack(&proto, sr[best].x, params);
+  unpack(proto, sr[best].x, params);
   res->objective = fslaw_fit_objective(f, params, NULL);
   for (size_t r = 0; r < f->nruns; r++) res->points += f->runs[r].n;
   res->logged = f->logged;
@@ -420,11 +518,12 @@ fslaw_status fslaw_fit_run(fslaw_fit *f, double *params, fslaw_fit_result *res) 
   res->converged = sr[best].code > 0 && sr[best].code != NLOPT_MAXEVAL_REACHED &&
                    sr[best].code != NLOPT_MAXTIME_REACHED;
   snprintf(res->reason, sizeof res->reason, "%s", reason_text(sr[best].code));
-  for (size_t k = 0; k < proto.nfree; k++)
+  for (size_t k = 0; k < proto->ncoord; k++)
     if (sr[best].x[k] <= 1e-6 || sr[best].x[k] >= 1 - 1e-6)
-      res->on_bound |= 1UL << proto.free_idx[k];
+      res->on_bound |= 1UL << proto->param_of[k];
   int ok = isfinite(res->objective);
   free(sr);
+  free(proto);
   if (!ok)
     return fslaw_fail(&f->err, FSLAW_ENOCONVERGE,
                       "no start reached a finite objective (the law predicts non-positive losses)");

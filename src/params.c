@@ -13,6 +13,23 @@
 
 static const char *loss_name(fslaw_loss l) { return l == FSLAW_LOSS_SQUARED ? "squared" : "huber"; }
 
+/* "group": {"name", "objective" (its part), "of": [all groups]} and
+ * "shared": [parameter names]; "objective" above is the whole fit's. */
+static void add_group(cJSON *o, const fslaw_law *law, const fslaw_fit_info *info) {
+  cJSON *g = cJSON_AddObjectToObject(o, "group");
+  if (g) {
+    cJSON_AddStringToObject(g, "name", info->group);
+    fslaw_json_add_number(g, "objective", info->group_objective);
+    cJSON *of = cJSON_AddArrayToObject(g, "of");
+    for (size_t i = 0; of && i < info->ngroups; i++)
+      cJSON_AddItemToArray(of, cJSON_CreateString(info->groups[i]));
+  }
+  cJSON *sh = cJSON_AddArrayToObject(o, "shared");
+  for (size_t i = 0; sh && i < fslaw_law_nparams(law); i++)
+    if (info->shared & (1UL << i))
+      cJSON_AddItemToArray(sh, cJSON_CreateString(fslaw_law_param_name(law, i)));
+}
+
 char *fslaw_params_to_json(const fslaw_law *law, const double *values,
                            const fslaw_fit_result *res, const fslaw_fit_info *info) {
   cJSON *o = cJSON_CreateObject(), *p = cJSON_CreateObject();
@@ -48,6 +65,7 @@ char *fslaw_params_to_json(const fslaw_law *law, const double *values,
     cJSON *r = cJSON_AddArrayToObject(o, "runs");
     for (size_t i = 0; r && i < info->nruns; i++)
       cJSON_AddItemToArray(r, cJSON_CreateString(info->runs[i]));
+    if (info->group) add_group(o, law, info);
   }
   cJSON_AddStringToObject(o, "fslaw_version", fslaw_version());
   char *s = cJSON_Print(o);

@@ -1,6 +1,7 @@
 /* test_fit.c: the fitter: recovery of known parameters from synthetic runs,
  * objective gradient vs finite differences, thread-count independence,
- * fixed parameters, thinning of dense logs and every error path. */
+ * fixed parameters, thinning of dense logs, groups with shared parameters
+ * and every error path. */
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -87,6 +88,19 @@ static void test_fslq_recovery(void) {
   fslaw_law_destroy(law);
 }
 
+/* The objective's gradient g at p (n values) against central differences. */
+static void check_gradient(const fslaw_fit *fit, double *p, const double *g, int n, double tol) {
+  for (int j = 0; j < n; j++) {
+    double h = 1e-6 * fabs(p[j]), keep = p[j];
+    p[j] = keep + h;
+    double fp = fslaw_fit_objective(fit, p, NULL);
+    p[j] = keep - h;
+    double fm = fslaw_fit_objective(fit, p, NULL);
+    p[j] = keep;
+    CHECK_CLOSE(g[j], (fp - fm) / (2 * h), tol * fmax(1, fabs(g[j])));
+  }
+}
+
 static void test_gradient(void) {
   double truth[7] = {2.5, 0.6, 0.45, 600, 0.5, 0.4, 0.6};
   fslaw_law *law;
@@ -95,15 +109,7 @@ static void test_gradient(void) {
     fslaw_fit_set_loss(fit, (fslaw_loss)loss, 1e-3);
     double p[7] = {2.4, 0.7, 0.5, 500, 0.7, 0.5, 0.5}, g[7];
     fslaw_fit_objective(fit, p, g);
-    for (int j = 0; j < 7; j++) {
-      double h = 1e-6 * fabs(p[j]), keep = p[j];
-      p[j] = keep + h;
-      double fp = fslaw_fit_objective(fit, p, NULL);
-      p[j] = keep - h;
-      double fm = fslaw_fit_objective(fit, p, NULL);
-      p[j] = keep;
-      CHECK_CLOSE(g[j], (fp - fm) / (2 * h), 1e-5 * fmax(1, fabs(g[j])));
-    }
+    check_gradient(fit, p, g, 7, 1e-5);
   }
   fslaw_fit_destroy(fit);
   fslaw_law_destroy(law);
@@ -227,6 +233,100 @@ static void test_thinning(void) {
   free(loss);
 }
 
+/* Group g (0: "a", 1: "b") of a grouped fit of mtl: both runs, losses from truth. */
+static void add_group(fslaw_fit *fit, const fslaw_law *law, const char *name, const double *truth) {
+  CHECK(fslaw_fit_set_group(fit, name) == FSLAW_OK);
+  for (int r = 0; r < 2; r++) {
+    double loss[NPTS];
+    fslaw_law_predict(law, truth, lr[r], N, steps, NPTS, loss, NULL);
+    CHECK(fslaw_fit_add_run(fit, r ? "wsd" : "cosine", lr[r], N, steps, loss, NPTS, 0) == FSLAW_OK);
+  }
+}
+
+/* Two groups with their own L0, A, C and one alpha: the grouped fit recovers
+ * both and gives the shared parameter the same bits in each; a group's part
+ * of the objective equals a separate fit of its runs; the gradient matches
+ * finite differences; one named group fits exactly as no group. */
+static void test_groups(void) {
+  const double ta[4] = {2.6, 0.5, 0.5, 0.4}, tb[4] = {2.9, 0.7, 0.5, 0.25};
+  fslaw_law *law;
+  fslaw_law_create("mtl", &law, NULL);
+  fslaw_fit *fit = fslaw_fit_create(law);
+  CHECK(fslaw_fit_ngroups(fit) == 1 && fslaw_fit_group_name(fit, 0) == NULL);
+  add_group(fit, law, "a", ta);
+  add_group(fit, law, "b", tb);
+  CHECK(fslaw_fit_ngroups(fit) == 2 && !strcmp(fslaw_fit_group_name(fit, 1), "b"));
+  CHECK(fslaw_fit_share(fit, 2) == FSLAW_OK);
+  CHECK(fslaw_fit_set_starts(fit, 6) == FSLAW_OK);
+  double P[8];
+  fslaw_fit_result res;
+  CHECK(fslaw_fit_run(fit, P, &res) == FSLAW_OK);
+  printf("groups (mtl, alpha shared): objective %.3g, %zu evaluations\n", res.objective,
+         res.iterations);
+  CHECK(res.objective < 1e-12 && res.points == 4 * (NPTS - 2));
+  CHECK(P[2] == P[6]); /* shared: one value */
+  for (size_t i = 0; i < 4; i++) {
+    CHECK_REL(P[i], ta[i], 1e-5);
+    CHECK_REL(P[4 + i], tb[i], 1e-5);
+  }
+  /* the group's part of the objective is the objective of its runs alone */
+  double Q[8] = {2.5, 0.6, 0.45, 0.3, 2.8, 0.6, 0.55, 0.3}, G[8];
+  fslaw_fit *alone = fslaw_fit_create(law);
+  add_group(alone, law, "b", tb);
+  double whole = fslaw_fit_objective(fit, Q, G), gb = fslaw_fit_group_objective(fit, 1, Q + 4);
+  CHECK(gb > 0 && gb == fslaw_fit_objective(alone, Q + 4, NULL));
+  CHECK_REL(whole, fslaw_fit_group_objective(fit, 0, Q) + gb, 1e-14);
+  CHECK(isnan(fslaw_fit_group_objective(fit, 2, Q)));
+  check_gradient(fit, Q, G, 8, 1e-6);
+  /* one named group is the plain fit, bit for bit */
+  fslaw_law *law2;
+  fslaw_fit *plain = synthetic_fit("mtl", tb, &law2);
+  double p1[4], p2[4];
+  fslaw_fit_result r1, r2;
+  fslaw_fit_set_starts(plain, 4);
+  fslaw_fit_set_starts(alone, 4);
+  CHECK(fslaw_fit_run(plain, p1, &r1) == FSLAW_OK && fslaw_fit_run(alone, p2, &r2) == FSLAW_OK);
+  CHECK(!memcmp(p1, p2, sizeof p1) && r1.objective == r2.objective);
+  fslaw_fit_destroy(plain);
+  fslaw_law_destroy(law2);
+  fslaw_fit_destroy(alone);
+  fslaw_fit_destroy(fit);
+  /* errors: runs before the first group, too many groups, a group without
+   * runs, a parameter no run of a group identifies (unless shared) */
+  fit = synthetic_fit("mtl", ta, &law2);
+  CHECK(fslaw_fit_set_group(fit, "late") == FSLAW_EINVAL);
+  CHECK_HAS(fslaw_fit_errmsg(fit), "group 'late': runs were added before any group");
+  CHECK(fslaw_fit_share(fit, 4) == FSLAW_EINVAL);
+  fslaw_fit_destroy(fit);
+  fslaw_law_destroy(law2);
+  fit = fslaw_fit_create(law);
+  char name[8];
+  for (int g = 0; g < FSLAW_FIT_MAX_GROUPS; g++) {
+    snprintf(name, sizeof name, "g%d", g);
+    CHECK(fslaw_fit_set_group(fit, name) == FSLAW_OK);
+  }
+  CHECK(fslaw_fit_set_group(fit, "g3") == FSLAW_OK); /* an existing one */
+  CHECK(fslaw_fit_set_group(fit, "one-more") == FSLAW_EINVAL);
+  CHECK(fslaw_fit_set_group(fit, "") == FSLAW_EINVAL);
+  fslaw_fit_destroy(fit);
+  fit = fslaw_fit_create(law);
+  add_group(fit, law, "a", ta);
+  CHECK(fslaw_fit_set_group(fit, "empty") == FSLAW_OK);
+  CHECK(fslaw_fit_run(fit, P, &res) == FSLAW_EINVAL);
+  CHECK_HAS(fslaw_fit_errmsg(fit), "group 'empty' has no runs");
+  double flat[N], loss[NPTS];
+  for (size_t k = 0; k < N; k++) flat[k] = 1e-3;
+  for (size_t i = 0; i < NPTS; i++) loss[i] = 3;
+  CHECK(fslaw_fit_add_run(fit, "flat", flat, N, steps, loss, NPTS, 0) == FSLAW_OK);
+  CHECK(fslaw_fit_run(fit, P, &res) == FSLAW_EINVAL);
+  CHECK_HAS(fslaw_fit_errmsg(fit), "law 'mtl': no fitted point in group 'empty' depends on C");
+  CHECK(fslaw_fit_share(fit, 3) == FSLAW_OK);
+  fslaw_fit_set_starts(fit, 2);
+  CHECK(fslaw_fit_run(fit, P, &res) == FSLAW_OK && P[3] == P[7]);
+  fslaw_fit_destroy(fit);
+  fslaw_law_destroy(law);
+}
+
 int main(void) {
   make_runs();
   const double mtl[4] = {2.6, 0.5, 0.5, 0.4};
@@ -238,5 +338,6 @@ int main(void) {
   test_threads_and_fix();
   test_errors();
   test_thinning();
+  test_groups();
   return check_done("test_fit");
 }

@@ -68,4 +68,39 @@ expect_fail "predict nothing" "expected RUN files or --schedule SPEC" "$FSLAW" p
 expect_fail "overwrite params" "refusing to overwrite the input file" "$FSLAW" predict --params "$TMP/mtl.json" "$D/wsdcon_3.csv" --out "$TMP/mtl.json"
 grep -q '"law"' "$TMP/mtl.json" && ok || bad "params intact"
 
+# groups: one fit over two sizes with alpha shared, a params JSON per group
+E=$SRC/data/mpl/100M
+G1="--group 25M=$D/cosine_24000.csv,$D/wsdcon_9.csv" G2="--group 100M=$E/cosine_24000.csv,$E/wsdcon_9.csv"
+"$FSLAW" fit --law mtl --starts 4 --share alpha --out-dir "$TMP" $G1 $G2 >"$TMP/sum" 2>"$TMP/err" && ok || bad "grouped fit: $(cat "$TMP/err")"
+grep -q "^law mtl: 2 groups, 4 runs" "$TMP/sum" && grep -q "alpha .*(shared)" "$TMP/sum" && ok || bad "grouped summary: $(cat "$TMP/sum")"
+grep -q "wrote $TMP/25M.json" "$TMP/sum" && grep -q "wrote $TMP/100M.json" "$TMP/sum" && ok || bad "grouped fit says where"
+python3 - "$TMP" <<'PYEOF' && ok || bad "group files: shared alpha, own L0, group objectives add up"
+import json, sys
+a, b = (json.load(open(f"{sys.argv[1]}/{g}.json")) for g in ("25M", "100M"))
+assert a["params"]["alpha"] == b["params"]["alpha"] and a["params"]["L0"] != b["params"]["L0"]
+assert a["shared"] == ["alpha"] and a["group"]["name"] == "25M" and b["group"]["of"] == ["25M", "100M"]
+assert abs(a["group"]["objective"] + b["group"]["objective"] - a["objective"]) < 1e-12 * a["objective"]
+assert len(a["runs"]) == 2 and "100M" in b["runs"][0]
+PYEOF
+"$FSLAW" eval --params "$TMP/100M.json" "$E/wsdcon_3.csv" | awk -F, '$1 == "mean" { exit !($3 > 0.99) }' && ok || bad "a group's params evaluate"
+"$FSLAW" report --params "$TMP/25M.json" --out "$TMP/g.html" "$D/wsdcon_3.csv" >/dev/null 2>&1 \
+  && grep -q "groups fitted together</th><td>25M, 100M</td>" "$TMP/g.html" \
+  && grep -q "parameters shared by the groups</th><td>alpha</td>" "$TMP/g.html" && ok || bad "report shows the groups"
+# one group is the plain fit; without --out-dir, a JSON array on stdout
+"$FSLAW" fit --law mtl --starts 4 --out "$TMP/plain.json" "$D/cosine_24000.csv" "$D/wsdcon_9.csv" >/dev/null 2>&1
+"$FSLAW" fit --law mtl --starts 4 --group one="$D/cosine_24000.csv,$D/wsdcon_9.csv" >"$TMP/one.json" 2>/dev/null && ok || bad "one group"
+python3 -c 'import json, sys; a = json.load(open(sys.argv[1])); b = json.load(open(sys.argv[2])); assert a["params"] == b[0]["params"] and len(b) == 1' \
+  "$TMP/plain.json" "$TMP/one.json" && ok || bad "one group equals the plain fit"
+expect_fail "group and runs" "give runs either as RUN arguments or with --group, not both" "$FSLAW" fit --law mtl $G1 "$D/wsdcon_3.csv"
+expect_fail "group --out" "a grouped fit writes one file per group; use --out-dir DIR" "$FSLAW" fit --law mtl $G1 --out "$TMP/x.json"
+expect_fail "out-dir alone" "option '--out-dir': only for groups of runs" "$FSLAW" fit --law mtl --out-dir "$TMP" $TRAIN
+expect_fail "share alone" "option '--share' needs groups of runs" "$FSLAW" fit --law mtl --share alpha $TRAIN
+expect_fail "share unknown" "option '--share': law 'mtl' has no parameter 'beta'" "$FSLAW" fit --law mtl --share beta $G1 $G2
+expect_fail "group syntax" "option '--group': expected NAME=RUN[,RUN...], got '25M'" "$FSLAW" fit --law mtl --group 25M
+expect_fail "group name" "option '--group': the name 'a/b' must be letters" "$FSLAW" fit --law mtl --group "a/b=$D/wsdcon_3.csv"
+expect_fail "group twice" "option '--group': '25M' is given twice" "$FSLAW" fit --law mtl $G1 $G1
+mkdir -p "$TMP/part/100M.json"
+expect_fail "group output fails" "100M.json" "$FSLAW" fit --law mtl --starts 2 --out-dir "$TMP/part" $G1 $G2
+[ ! -e "$TMP/part/25M.json" ] && [ -z "$(ls -A "$TMP/part/100M.json")" ] && ok || bad "no group file written when one fails: $(ls -R "$TMP/part")"
+
 finish test_fit_cli

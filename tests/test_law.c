@@ -309,6 +309,9 @@ static void test_specs(void) {
   check_law_error("mtl:lambda=1", "key 'lambda': must lie in [0, 1)");
   check_law_error("fsl:eps=2", "key 'eps': must lie in [0, 0.5]");
   check_law_error("fsl:eps", "expected key=value");
+  check_law_error("fslq:ref=0", "key 'ref': must be positive, got 0");
+  check_law_error("fslkq:ref=inf", "key 'ref': expected a number, got 'inf'");
+  check_law_error("fsl:ref=1e-3", "unknown key 'ref' for law 'fsl' (keys: eps)");
   fslaw_law *law;
   CHECK(fslaw_law_create("mpl", &law, NULL) == FSLAW_OK);
   CHECK(fslaw_law_nparams(law) == 7 && fslaw_law_param_index(law, "gamma") == 6);

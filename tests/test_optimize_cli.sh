@@ -20,6 +20,13 @@ awk '/^  / && $0 !~ /spec/ { v = $(NF); if ($1 == "optimum") { o = $2 } else if 
 xmllint --noout "$TMP/s.svg" && ok || bad "plot XML"
 "$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --peak 1e-3 --family cosine 2>&1 >/dev/null | grep -q "optimum spec: cosine:" \
   && ok || bad "family optimum prints its spec"
+cat >"$TMP/fsl.json" <<'J'
+{"law": "fsl", "params": {"L0": 2.4, "c1": 0.7, "c2": 300, "c3": 0.4, "c4": 20, "s": 0.5, "gamma": 0.6}}
+J
+"$FSLAW" optimize --params "$TMP/fsl.json" --steps 500 --peak 1e-3 --family cosine 2>&1 >/dev/null | grep -q "note: law 'fsl' keeps each drop's benefit" \
+  && ok || bad "fsl optimum comes with a note"
+"$FSLAW" optimize --params "$TMP/mpl.json" --steps 500 --peak 1e-3 --family cosine 2>&1 >/dev/null | grep -q "note: law" \
+  && bad "mpl has no such note" || ok
 expect_fail "no params" "option '--params' is required" "$FSLAW" optimize --steps 10 --peak 1
 expect_fail "no steps" "options '--steps' and '--peak' are required" "$FSLAW" optimize --params "$TMP/mpl.json" --peak 1
 expect_fail "bad peak" "option '--peak': expected a positive rate, got '-1'" "$FSLAW" optimize --params "$TMP/mpl.json" --steps 100 --peak -1

@@ -7,7 +7,14 @@
  * points in its start box) is refined by bounded L-BFGS (NLopt) on
  * coordinates scaled to [0, 1] (log scale for wide positive parameters).
  * Starts run in parallel with OpenMP; the result does not depend on the
- * number of threads. Life cycle: create, set, add runs, run, destroy. */
+ * number of threads. Life cycle: create, set, add runs, run, destroy.
+ *
+ * Groups (e.g. model sizes): runs added after fslaw_fit_set_group(fit,
+ * name) belong to that group, and every group has its own parameters except
+ * those marked with fslaw_fit_share, which take one value in all groups
+ * (MATH.md §5.5: parameters shared across model sizes). The objective is
+ * the sum over all groups' runs. Without groups there is one. Parameter
+ * vectors are then ngroups x nparams: group g's at params + g nparams. */
 #ifndef FSLAW_FIT_H
 #define FSLAW_FIT_H
 
@@ -65,6 +72,19 @@ fslaw_status fslaw_fit_set_tolerance(fslaw_fit *fit, double ftol_rel, size_t max
  * fit does not grow with the logging interval (cost ~ points x drops). */
 fslaw_status fslaw_fit_set_max_points(fslaw_fit *fit, size_t n);
 
+/* Most groups of a fit. */
+#define FSLAW_FIT_MAX_GROUPS 16
+
+/* Runs added from now on belong to group `name` (created on first use, up to
+ * FSLAW_FIT_MAX_GROUPS; call before adding the first run). */
+fslaw_status fslaw_fit_set_group(fslaw_fit *fit, const char *name);
+/* Parameter i takes one value in every group. */
+fslaw_status fslaw_fit_share(fslaw_fit *fit, size_t i);
+/* Number of parameter vectors (groups; 1 without groups) and group g's name
+ * (NULL without groups). */
+size_t fslaw_fit_ngroups(const fslaw_fit *fit);
+const char *fslaw_fit_group_name(const fslaw_fit *fit, size_t g);
+
 /* Add a run: per-step rates lr[0..nsteps-1] and n logged losses at
  * increasing steps. Points after warmup and at or after step `from` are
  * fitted. Arrays are copied. Fails when the run has no such point or a
@@ -73,10 +93,14 @@ fslaw_status fslaw_fit_add_run(fslaw_fit *fit, const char *name, const double *l
                                size_t nsteps, const size_t *steps, const double *loss,
                                size_t n, size_t from);
 
-/* The objective and (if grad != NULL) its gradient in the law's parameters. */
+/* The objective and (if grad != NULL) its gradient in the law's parameters,
+ * params and grad of ngroups x nparams (each group's own vector: sharing is
+ * what the fit enforces, not what this sums). */
 double fslaw_fit_objective(const fslaw_fit *fit, const double *params, double *grad);
+/* The part of the objective from group g's runs, at group g's parameters. */
+double fslaw_fit_group_objective(const fslaw_fit *fit, size_t g, const double *params);
 
-/* Run the fit: params[nparams] receives the best parameters. */
+/* Run the fit: params[ngroups x nparams] receives the best parameters. */
 fslaw_status fslaw_fit_run(fslaw_fit *fit, double *params, fslaw_fit_result *res);
 
 #ifdef __cplusplus

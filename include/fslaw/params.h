@@ -26,6 +26,13 @@ typedef struct fslaw_fit_info {
   fslaw_loss loss;         /* objective type */
   double delta;            /* Huber delta */
   size_t max_points;       /* points kept per run (0 = all) */
+  /* A grouped fit (fslaw_fit_set_group): the file holds one group's
+   * parameters; runs above are that group's. group = NULL: no groups. */
+  const char *group;                 /* this group's name */
+  const char *const *groups;         /* every group's name */
+  size_t ngroups;                    /* number of groups */
+  unsigned long shared;              /* bit i: parameter i shared by the groups */
+  double group_objective;            /* this group's part of the objective */
 } fslaw_fit_info;
 
 /* The params JSON of a fit as a new NUL-terminated string (free with free()).
