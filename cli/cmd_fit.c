@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "fit_setup.h"
@@ -242,6 +243,12 @@ static int check_outputs(const fit_opts *o) {
   return 0;
 }
 
+/* "start k of n" on a terminal's stderr while a fit runs. */
+static void show_progress(void *data, size_t done, size_t total) {
+  (void)data;
+  fprintf(stderr, "\rfslaw fit: start %zu of %zu%s", done, total, done == total ? "\n" : " ");
+}
+
 static int run(int argc, char **argv) {
   /* table laws (chinchilla, kaplan, twophase) live in table_cmds.c */
   if (cli_is_table_invocation(argc, argv)) return cli_fit_table(argc, argv);
@@ -283,6 +290,7 @@ static int run(int argc, char **argv) {
   rc = !fit || !p ? cli_error("fit", "out of memory") : cli_fit_configure("fit", fit, law, &o.fo, &fs);
   if (!rc) rc = apply_shares(&o, fit, law, &shared);
   if (!rc) rc = add_runs(fit, &rs, &o.ro, fs.from);
+  if (!rc && isatty(2)) fslaw_fit_set_progress(fit, show_progress, NULL);
   if (!rc && fslaw_fit_run(fit, p, &res)) rc = cli_error("fit", "%s", fslaw_fit_errmsg(fit));
   if (!rc) {
     FILE *sf = o.out || o.out_dir ? stdout : stderr;

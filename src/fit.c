@@ -41,6 +41,8 @@ struct fslaw_fit {
   size_t ngroups;         /* number of named groups */
   size_t cur;             /* group of the runs added next */
   int shared[MAXP];       /* parameter takes one value in every group */
+  fslaw_fit_progress progress; /* called after each start, or NULL */
+  void *progress_data;    /* its first argument */
   fslaw_error err;        /* last error */
 };
 
@@ -156,6 +158,12 @@ fslaw_status fslaw_fit_set_tolerance(fslaw_fit *f, double ftol_rel, size_t max_e
     return fslaw_fail(&f->err, FSLAW_EINVAL, "tolerance must be >= 0 and evaluations >= 1");
   f->ftol = ftol_rel;
   f->max_evals = max_evals;
+  return FSLAW_OK;
+}
+
+fslaw_status fslaw_fit_set_progress(fslaw_fit *f, fslaw_fit_progress cb, void *data) {
+  f->progress = cb;
+  f->progress_data = data;
   return FSLAW_OK;
 }
 
@@ -498,8 +506,13 @@ fslaw_status fslaw_fit_run(fslaw_fit *f, double *params, fslaw_fit_result *res) 
   proto->f = f;
   make_coords(f, proto);
   if (proto->ncoord) {
+    size_t done = 0;
 #pragma omp parallel for schedule(dynamic, 1)
-    for (size_t s = 0; s < ns; s++) run_start(f, proto, s, &sr[s]);
+    for (size_t s = 0; s < ns; s++) {
+      run_start(f, proto, s, &sr[s]);
+#pragma omp critical(fslaw_fit_progress)
+      if (f->progress) f->progress(f->progress_data, ++done, ns);
+    }
   } else {
     ns = 1;
     sr[0].obj = 0;

@@ -115,6 +115,19 @@ static void test_gradient(void) {
   fslaw_law_destroy(law);
 }
 
+/* Progress callback of test_threads_and_fix: counts calls, checks order. */
+typedef struct {
+  size_t calls, last, total;
+} progress_log;
+
+static void on_progress(void *data, size_t done, size_t total) {
+  progress_log *l = data;
+  CHECK(done == l->last + 1);
+  l->calls++;
+  l->last = done;
+  l->total = total;
+}
+
 static void test_threads_and_fix(void) {
   double truth[4] = {2.6, 0.5, 0.5, 0.4}, p1[4], p2[4];
   fslaw_fit_result r1, r2;
@@ -123,7 +136,10 @@ static void test_threads_and_fix(void) {
     fslaw_law *law;
     fslaw_fit *fit = synthetic_fit("mtl", truth, &law);
     fslaw_fit_set_starts(fit, 6);
+    progress_log log = {0, 0, 0};
+    fslaw_fit_set_progress(fit, on_progress, &log);
     fslaw_fit_run(fit, t == 1 ? p1 : p2, t == 1 ? &r1 : &r2);
+    CHECK(log.calls == 6 && log.last == 6 && log.total == 6);
     fslaw_fit_destroy(fit);
     fslaw_law_destroy(law);
   }

@@ -63,6 +63,12 @@ fslaw_status fslaw_fit_fix(fslaw_fit *fit, size_t i, double value);
 /* Stopping: relative objective tolerance and evaluation budget per start. */
 fslaw_status fslaw_fit_set_tolerance(fslaw_fit *fit, double ftol_rel, size_t max_evals);
 
+/* Progress: after each start finishes, cb(data, starts done, starts in all)
+ * is called (from one thread at a time, in no fixed order of starts). For a
+ * caller's progress display; NULL cb: none (default). */
+typedef void (*fslaw_fit_progress)(void *data, size_t done, size_t total);
+fslaw_status fslaw_fit_set_progress(fslaw_fit *fit, fslaw_fit_progress cb, void *data);
+
 /* Default of fslaw_fit_set_max_points. */
 #define FSLAW_FIT_MAX_POINTS 500
 
