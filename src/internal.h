@@ -26,6 +26,10 @@ char *fslaw_strdup(const char *s);
  * free with free(); *len excludes the NUL). Errors name the path. */
 fslaw_status fslaw_read_file(const char *path, char **data, size_t *len, fslaw_error *err);
 
+/* v as the shortest of %.15g, %.16g, %.17g that reads back as exactly v
+ * (3e-4 prints as 0.0003, not 0.00029999999999999997); returns buf. */
+char *fslaw_num(double v, char buf[32]);
+
 /* Compensated sum of x[0..n-1] (the summation of fslaw_intrinsic_time). */
 double fslaw_sum(const double *x, size_t n);
 

@@ -8,8 +8,7 @@
 
 void fslaw_json_add_number(cJSON *o, const char *name, double v) {
   char buf[32];
-  snprintf(buf, sizeof buf, "%.17g", v);
-  cJSON *item = isfinite(v) ? cJSON_CreateRaw(buf) : cJSON_CreateNull();
+  cJSON *item = isfinite(v) ? cJSON_CreateRaw(fslaw_num(v, buf)) : cJSON_CreateNull();
   if (name) cJSON_AddItemToObject(o, name, item);
   else cJSON_AddItemToArray(o, item);
 }

@@ -7,9 +7,10 @@
 
 #include "fslaw/common.h"
 
-/* Add `name`: v as %.17g raw text (null when not finite): cJSON prints 15
- * digits when they read back within a relative DBL_EPSILON, which is not
- * an exact round trip. With name NULL, append to the array o. */
+/* Add `name`: v as the shortest text that reads back exactly (fslaw_num;
+ * null when not finite): cJSON prints 15 digits when they read back within
+ * a relative DBL_EPSILON, which is not an exact round trip. With name NULL,
+ * append to the array o. */
 void fslaw_json_add_number(cJSON *o, const char *name, double v);
 
 /* Parse json; on failure fill err with name:line:column and return NULL. */

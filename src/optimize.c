@@ -38,9 +38,10 @@ typedef struct {
 
 /* The warmup ramp and a constant peak: the start of every candidate. */
 static fslaw_status base_schedule(const fslaw_optimize_options *o, double *lr, fslaw_error *err) {
-  char spec[160];
-  snprintf(spec, sizeof spec, "constant:peak=%.17g,warmup=%zu,warmup_style=%s,steps=%zu", o->peak,
-           o->warmup, o->warmup_inclusive ? "inclusive" : "standard", o->steps);
+  char spec[160], b[32];
+  snprintf(spec, sizeof spec, "constant:peak=%s,warmup=%zu,warmup_style=%s,steps=%zu",
+           fslaw_num(o->peak, b), o->warmup, o->warmup_inclusive ? "inclusive" : "standard",
+           o->steps);
   fslaw_schedule *s;
   fslaw_status st = fslaw_schedule_create(spec, &s, err);
   if (st) return st;
@@ -80,25 +81,26 @@ static void family_spec(const family_ctx *c, const double *u, char *spec, size_t
   snprintf(common, sizeof common, "warmup=%zu,warmup_style=%s,steps=%zu", o->warmup,
            o->warmup_inclusive ? "inclusive" : "standard", o->steps);
   double P = o->peak;
+  char b1[32], b2[32];
   switch (o->family) {
   case FSLAW_FAMILY_COSINE:
   case FSLAW_FAMILY_LINEAR:
-    snprintf(spec, len, "%s:peak=%.17g,final=%.17g,%s", fslaw_family_name(o->family), P,
-             u[0] * P, common);
+    snprintf(spec, len, "%s:peak=%s,final=%s,%s", fslaw_family_name(o->family), fslaw_num(P, b1),
+             fslaw_num(u[0] * P, b2), common);
     break;
   case FSLAW_FAMILY_POWER: /* p log-uniform in [0.25, 16], peak in [0.02, 1] x max */
-    snprintf(spec, len, "power:peak=%.17g,p=%.17g,%s", P * (0.02 + 0.98 * u[1]),
-             0.25 * pow(64, u[0]), common);
+    snprintf(spec, len, "power:peak=%s,p=%s,%s", fslaw_num(P * (0.02 + 0.98 * u[1]), b1),
+             fslaw_num(0.25 * pow(64, u[0]), b2), common);
     break;
   default: { /* wsd: decay fraction of the post-warmup steps, end rate, power p */
     size_t post = o->steps - o->warmup;
     size_t start = o->steps - (size_t)llround((0.005 + 0.995 * u[0]) * (double)post);
     if (start >= o->steps) start = o->steps - 1;
     double fin = wsd_tails[c->tail][0] == 'e' ? P * pow(1e-3, 1 - u[1]) : u[1] * P;
-    int n = snprintf(spec, len, "wsd:peak=%.17g,decay_start=%zu,tail=%s,final=%.17g,%s", P,
-                     start, wsd_tails[c->tail], fin, common);
+    int n = snprintf(spec, len, "wsd:peak=%s,decay_start=%zu,tail=%s,final=%s,%s",
+                     fslaw_num(P, b1), start, wsd_tails[c->tail], fslaw_num(fin, b2), common);
     if (!strcmp(wsd_tails[c->tail], "power") && n > 0 && (size_t)n < len)
-      snprintf(spec + n, len - (size_t)n, ",p=%.17g", 0.25 * pow(64, u[2]));
+      snprintf(spec + n, len - (size_t)n, ",p=%s", fslaw_num(0.25 * pow(64, u[2]), b1));
   }
   }
 }

@@ -121,15 +121,6 @@ static int rows_grow(rows *b) {
   return 1;
 }
 
-/* Shortest of %.15g..%.17g that reads back as v, so that two different
- * values never print alike. */
-static void fmt_num(double v, char *buf, size_t n) {
-  for (int p = 15; p <= 17; p++) {
-    snprintf(buf, n, "%.*g", p, v);
-    if (strtod(buf, NULL) == v) return;
-  }
-}
-
 /* A row at the step of the previous one: Hugging Face logs the eval loss in
  * its own record at the training record's step. Its values join the previous
  * row unless one of them differs from a value already there. */
@@ -139,8 +130,8 @@ static fslaw_status rows_merge(rows *b, const cell c[NCOLS], fslaw_error *err) {
   for (int k = 1; k < NCOLS; k++) {
     if (!c[k].present || isnan(*dst[k]) || *dst[k] == c[k].value) continue;
     char r1[160], r2[160], v1[32], v2[32], msg[640];
-    fmt_num(*dst[k], v1, sizeof v1);
-    fmt_num(c[k].value, v2, sizeof v2);
+    fslaw_num(*dst[k], v1);
+    fslaw_num(c[k].value, v2);
     snprintf(msg, sizeof msg, "step %.0f is logged twice with different %s (%s: %s, %s: %s); "
              RESUMED_HINT, b->last_step, b->colname[k], record(b, b->vline[k], r1, sizeof r1),
              v1, record(b, c[k].line, r2, sizeof r2), v2);

@@ -1,4 +1,5 @@
-/* status.c: status strings and the library version. */
+/* status.c: status strings, the library version and the small helpers of
+ * internal.h (errors, strings, files, numbers, sums). */
 #include "fslaw/common.h"
 #include "version.h"
 
@@ -32,6 +33,14 @@ fslaw_status fslaw_fail(fslaw_error *err, fslaw_status status, const char *fmt, 
     va_end(ap);
   }
   return status;
+}
+
+char *fslaw_num(double v, char buf[32]) {
+  for (int p = 15; p <= 17; p++) {
+    snprintf(buf, 32, "%.*g", p, v);
+    if (strtod(buf, NULL) == v) break;
+  }
+  return buf;
 }
 
 char *fslaw_strdup(const char *s) {

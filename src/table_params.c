@@ -1,6 +1,7 @@
 /* table_params.c: params JSON of table laws (fslaw/table.h), with the
  * bootstrap's standard errors, 95 % percentile intervals and samples.
- * Numbers go out as %.17g raw text: cJSON's own printing is not exact. */
+ * Numbers go out as the shortest exact text (fslaw_num): cJSON's own printing
+ * is not exact. */
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
