@@ -1,5 +1,6 @@
 /* cmd_fit.c: `fslaw fit --law NAME RUN...`: fit a loss-curve law to runs. */
 #include <ctype.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -45,7 +46,7 @@ static void list_laws(FILE *f) {
 }
 
 
-#define MAX_GROUPS 16
+#define MAX_GROUPS FSLAW_FIT_MAX_GROUPS
 
 typedef struct {
   const char *law, *out, *out_dir; /* --law, --out, --out-dir */
@@ -73,12 +74,59 @@ static void run_set_free(run_set *rs) {
 }
 
 /* A group name becomes a file name: letters, digits, '.', '_', '-', not
- * starting with '.'. */
+ * starting with '.' or '-'. */
 static int valid_group_name(const char *s) {
-  if (!*s || *s == '.' || strlen(s) > 64) return 0;
+  if (!*s || *s == '.' || *s == '-' || strlen(s) > 64) return 0;
   for (; *s; s++)
     if (!isalnum((unsigned char)*s) && !strchr("._-", *s)) return 0;
   return 1;
+}
+
+static int same_ignoring_case(const char *a, const char *b) {
+  for (; *a && *b; a++, b++)
+    if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return 0;
+  return *a == *b;
+}
+
+/* Split list (in place) at commas into out[]; empty items are an error. */
+static int split_list(const char *opt, const char *value, char *list, const char **out,
+                      size_t *n) {
+  for (char *item = list;;) {
+    char *comma = strchr(item, ',');
+    if (comma) *comma = '\0';
+    if (!*item)
+      return cli_error("fit", "option '--%s': empty item in '%s'", opt, value);
+    out[(*n)++] = item;
+    if (!comma) return 0;
+    item = comma + 1;
+  }
+}
+
+/* Group g from its --group value NAME=RUN[,RUN...]. */
+static int parse_group(const char *value, size_t g, run_set *rs) {
+  char *t = rs->text[g] = malloc(strlen(value) + 1);
+  if (!t) return cli_error("fit", "out of memory");
+  strcpy(t, value);
+  rs->ngroups = g + 1;
+  char *eq = strchr(t, '=');
+  if (!eq || eq[1] == '\0')
+    return cli_error("fit", "option '--group': expected NAME=RUN[,RUN...], got '%s'", value);
+  *eq = '\0';
+  if (!valid_group_name(t))
+    return cli_error("fit", "option '--group': the name '%s' must be letters, digits, '.', '_' "
+                            "or '-', not first '.' or '-' (it names the output file)", t);
+  for (size_t h = 0; h < g; h++)
+    if (same_ignoring_case(rs->name[h], t))
+      return cli_error("fit", "option '--group': '%s' is given twice (names may not differ "
+                              "only in case: they name files)", t);
+  rs->name[g] = t;
+  rs->first[g] = rs->npath;
+  if (split_list("group", value, eq + 1, rs->path, &rs->npath)) return 1;
+  for (size_t i = rs->first[g]; i < rs->npath; i++)
+    for (size_t j = rs->first[g]; j < i; j++)
+      if (!strcmp(rs->path[i], rs->path[j]))
+        return cli_error("fit", "option '--group': group '%s' lists '%s' twice", t, rs->path[i]);
+  return 0;
 }
 
 /* The runs from the positional arguments, or from the --group values. */
@@ -91,26 +139,8 @@ static int make_run_set(const fit_opts *o, const char *const *pos, size_t npos, 
   for (size_t g = 0; g < o->ngroup; g++) cap += strlen(o->group[g]) / 2 + 1;
   if (!(rs->path = malloc(cap * sizeof *rs->path))) return cli_error("fit", "out of memory");
   for (size_t i = 0; i < npos; i++) rs->path[rs->npath++] = pos[i];
-  for (size_t g = 0; g < o->ngroup; g++) {
-    char *t = rs->text[g] = malloc(strlen(o->group[g]) + 1);
-    if (!t) return cli_error("fit", "out of memory");
-    strcpy(t, o->group[g]);
-    rs->ngroups = g + 1;
-    char *eq = strchr(t, '=');
-    if (!eq || eq[1] == '\0')
-      return cli_error("fit", "option '--group': expected NAME=RUN[,RUN...], got '%s'", o->group[g]);
-    *eq = '\0';
-    if (!valid_group_name(t))
-      return cli_error("fit", "option '--group': the name '%s' must be letters, digits, '.', '_' "
-                              "or '-' (it names the output file)", t);
-    for (size_t h = 0; h < g; h++)
-      if (!strcmp(rs->name[h], t)) return cli_error("fit", "option '--group': '%s' is given twice", t);
-    rs->name[g] = t;
-    rs->first[g] = rs->npath;
-    for (char *r = strtok(eq + 1, ","); r; r = strtok(NULL, ",")) rs->path[rs->npath++] = r;
-    if (rs->npath == rs->first[g])
-      return cli_error("fit", "option '--group': group '%s' has no runs", t);
-  }
+  for (size_t g = 0; g < o->ngroup; g++)
+    if (parse_group(o->group[g], g, rs)) return 1;
   if (rs->ngroups) rs->first[rs->ngroups] = rs->npath;
   return 0;
 }
@@ -122,12 +152,17 @@ static int apply_shares(const fit_opts *o, fslaw_fit *fit, const fslaw_law *law,
     return cli_error("fit", "option '--share' needs groups of runs (--group NAME=RUN,...)");
   for (size_t k = 0; k < o->nshare; k++) {
     char buf[256];
-    snprintf(buf, sizeof buf, "%s", o->share[k]);
-    for (char *n = strtok(buf, ","); n; n = strtok(NULL, ",")) {
-      long i = fslaw_law_param_index(law, n);
+    const char *names[128];
+    size_t n = 0;
+    if (strlen(o->share[k]) >= sizeof buf)
+      return cli_error("fit", "option '--share': '%s' is too long", o->share[k]);
+    strcpy(buf, o->share[k]);
+    if (split_list("share", o->share[k], buf, names, &n)) return 1;
+    for (size_t j = 0; j < n; j++) {
+      long i = fslaw_law_param_index(law, names[j]);
       if (i < 0)
         return cli_error("fit", "option '--share': law '%s' has no parameter '%s'",
-                         fslaw_law_name(law), n);
+                         fslaw_law_name(law), names[j]);
       fslaw_fit_share(fit, (size_t)i);
       *shared |= 1UL << i;
     }
@@ -153,9 +188,9 @@ static int add_runs(fslaw_fit *fit, const run_set *rs, const cli_run_opts *ro, s
 
 static void summary(FILE *f, const fslaw_law *law, const double *p, const fslaw_fit_result *res,
                     const run_set *rs, unsigned long shared, fslaw_loss loss, double delta) {
-  size_t np = fslaw_law_nparams(law), ng = rs->ngroups ? rs->ngroups : 1;
+  size_t np = fslaw_law_nparams(law), ng = rs->ngroups ? rs->ngroups : 1, width = 14;
   fprintf(f, "law %s: ", fslaw_law_spec(law));
-  if (rs->ngroups) fprintf(f, "%zu groups, ", rs->ngroups);
+  if (rs->ngroups) fprintf(f, "%zu group%s, ", rs->ngroups, rs->ngroups > 1 ? "s" : "");
   fprintf(f, "%zu runs, %zu points after warmup", rs->npath, res->points);
   if (res->logged > res->points) fprintf(f, " (of %zu logged; --max-points)", res->logged);
   fputc('\n', f);
@@ -164,83 +199,124 @@ static void summary(FILE *f, const fslaw_law *law, const double *p, const fslaw_
   fprintf(f, "best of %zu starts: start %zu, %s after %zu evaluations\n", res->starts,
           res->best_start, res->reason, res->iterations);
   if (rs->ngroups) {
+    for (size_t g = 0; g < ng; g++)
+      if (strlen(rs->name[g]) > width) width = strlen(rs->name[g]);
     fprintf(f, "  %-6s  ", "");
-    for (size_t g = 0; g < ng; g++) fprintf(f, " %14s", rs->name[g]);
+    for (size_t g = 0; g < ng; g++) fprintf(f, " %*s ", (int)width, rs->name[g]);
     fputc('\n', f);
   }
   for (size_t i = 0; i < np; i++) {
     fprintf(f, "  %-6s =", fslaw_law_param_name(law, i));
-    for (size_t g = 0; g < ng; g++) fprintf(f, ng > 1 ? " %14.8g" : " %.8g", p[g * np + i]);
+    for (size_t g = 0; g < ng; g++) {
+      int edge = (res->group_on_bound[g] >> i) & 1;
+      if (ng > 1) fprintf(f, " %*.8g%s", (int)width, p[g * np + i], edge ? "*" : " ");
+      else fprintf(f, " %.8g", p[i]);
+    }
     if (shared & (1UL << i)) fprintf(f, "   (shared)");
-    fprintf(f, "%s\n", res->on_bound & (1UL << i) ? "   (on a bound)" : "");
+    fprintf(f, "%s\n", ng == 1 && (res->on_bound & (1UL << i)) ? "   (on a bound)" : "");
   }
+  if (ng > 1 && res->on_bound) fprintf(f, "  * on a bound\n");
 }
 
-/* The params JSON of group g (or of the only parameter vector). */
+/* The params JSON of group g (or of the only parameter vector): its own
+ * on-bound parameters and points. */
 static char *group_json(const fslaw_law *law, fslaw_fit *fit, const double *p,
                         const fslaw_fit_result *res, const run_set *rs, size_t g,
                         unsigned long shared, const cli_fit_setup *fs) {
   size_t np = fslaw_law_nparams(law);
   size_t a = rs->ngroups ? rs->first[g] : 0, b = rs->ngroups ? rs->first[g + 1] : rs->npath;
   fslaw_fit_info info = {rs->path + a, b - a, fs->from, fs->loss, fs->delta, fs->max_points,
-                         NULL, rs->name, rs->ngroups, shared, 0};
+                         NULL, rs->name, rs->ngroups, shared, 0, 0};
+  fslaw_fit_result r = *res;
   if (rs->ngroups) {
     info.group = rs->name[g];
     info.group_objective = fslaw_fit_group_objective(fit, g, p + g * np);
+    info.group_points = res->group_points[g];
+    r.on_bound = res->group_on_bound[g];
   }
-  return fslaw_params_to_json(law, p + g * np, res, &info);
+  return fslaw_params_to_json(law, p + g * np, &r, &info);
+}
+
+/* Where group g's JSON goes: --out, DIR/NAME.json, or NULL (stdout). */
+static const char *out_path(const fit_opts *o, const run_set *rs, size_t g, char buf[4096]) {
+  if (o->out_dir) {
+    snprintf(buf, 4096, "%s/%s.json", o->out_dir, rs->name[g]);
+    return buf;
+  }
+  return o->out && strcmp(o->out, "-") ? o->out : NULL;
 }
 
 /* Write the JSON: --out (one vector), DIR/NAME.json per group (--out-dir),
- * or standard output (an array for groups). Files appear together or not
- * at all. */
+ * or standard output (an array for groups). The files are written beside
+ * their targets and renamed into place only when all are written. */
 static int write_outputs(const fit_opts *o, const fslaw_law *law, fslaw_fit *fit, const double *p,
                          const fslaw_fit_result *res, const run_set *rs, unsigned long shared,
                          const cli_fit_setup *fs) {
-  size_t ng = rs->ngroups ? rs->ngroups : 1;
+  size_t ng = rs->ngroups ? rs->ngroups : 1, opened = 0;
   cli_out out[MAX_GROUPS];
-  size_t opened = 0;
-  int rc = 0, to_stdout = !o->out && !o->out_dir;
-  if (to_stdout && rs->ngroups) printf("[\n");
+  char buf[4096];
+  int rc = 0, to_stdout = !out_path(o, rs, 0, buf), array = to_stdout && rs->ngroups;
+  if (to_stdout && (rc = cli_out_open("fit", &out[opened++], NULL, rs->path, rs->npath))) return rc;
+  if (array) fputs("[\n", out[0].f);
   for (size_t g = 0; g < ng && !rc; g++) {
     char *json = group_json(law, fit, p, res, rs, g, shared, fs);
-    if (!json) {
-      rc = cli_error("fit", "out of memory");
-      break;
-    }
-    if (to_stdout) {
-      printf("%s%s\n", json, rs->ngroups && g + 1 < ng ? "," : "");
-    } else {
-      char path[4096];
-      if (o->out_dir) snprintf(path, sizeof path, "%s/%s.json", o->out_dir, rs->name[g]);
-      else snprintf(path, sizeof path, "%s", o->out);
-      if (!(rc = cli_out_open("fit", &out[opened], path, rs->path, rs->npath)))
-        fprintf(out[opened++].f, "%s\n", json);
-    }
+    if (!json) rc = cli_error("fit", "out of memory");
+    else if (!to_stdout) rc = cli_out_open("fit", &out[opened], out_path(o, rs, g, buf), rs->path, rs->npath);
+    if (!rc) fprintf(out[to_stdout ? 0 : opened++].f, "%s%s\n", json, array && g + 1 < ng ? "," : "");
     free(json);
   }
-  if (to_stdout && rs->ngroups) printf("]\n");
+  if (array && !rc) fputs("]\n", out[0].f);
   size_t committed = 0;
   for (size_t k = 0; k < opened; k++) {
     if (rc) cli_out_abort(&out[k]);
     else if (!(rc = cli_out_commit("fit", &out[k]))) committed++;
   }
-  char path[4096];
-  for (size_t g = 0; !to_stdout && g < ng; g++) {
-    if (o->out_dir) snprintf(path, sizeof path, "%s/%s.json", o->out_dir, rs->name[g]);
-    else snprintf(path, sizeof path, "%s", o->out);
-    if (rc && g < committed) remove(path); /* not a set mixed from two fits */
-    else if (!rc && strcmp(path, "-")) printf("wrote %s\n", path);
-  }
+  for (size_t g = 0; !to_stdout && g < committed; g++)
+    printf("wrote %s\n", out_path(o, rs, g, buf));
+  if (rc && committed && !to_stdout)
+    fprintf(stderr, "fslaw fit: the files above were written before the failure\n");
   return rc;
 }
 
-static int check_outputs(const fit_opts *o) {
+/* A file can be written at path: its folder is writable and it is not a
+ * folder itself. Checked before a fit, which can take long. */
+static int writable_target(const char *opt, const char *path) {
+  struct stat st;
+  char dir[4096];
+  const char *slash = strrchr(path, '/');
+  snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + (slash == path) : 1,
+           slash ? path : ".");
+  if (stat(dir, &st) || !S_ISDIR(st.st_mode))
+    return cli_error("fit", "option '--%s': '%s' is not a folder", opt, dir);
+  if (access(dir, W_OK | X_OK)) return cli_error("fit", "option '--%s': cannot write in '%s'", opt, dir);
+  if (!stat(path, &st) && S_ISDIR(st.st_mode))
+    return cli_error("fit", "option '--%s': '%s' is a folder", opt, path);
+  return 0;
+}
+
+static int check_outputs(const fit_opts *o, const run_set *rs) {
   if (o->ngroup && o->out)
     return cli_error("fit", "option '--out': a grouped fit writes one file per group; use --out-dir DIR");
   if (!o->ngroup && o->out_dir)
     return cli_error("fit", "option '--out-dir': only for groups of runs (--group); use --out F");
+  if ((o->out && !*o->out) || (o->out_dir && !*o->out_dir))
+    return cli_error("fit", "option '--%s': expected a path, got ''", o->out ? "out" : "out-dir");
+  char buf[4096];
+  for (size_t g = 0; g < (rs->ngroups ? rs->ngroups : 1); g++) {
+    const char *path = out_path(o, rs, g, buf);
+    if (path && writable_target(o->out_dir ? "out-dir" : "out", path)) return 1;
+  }
   return 0;
+}
+
+/* Parameter i ended on a bound (in which groups). */
+static void bound_warning(const fslaw_law *law, size_t i, const fslaw_fit_result *res,
+                          const run_set *rs) {
+  const char *name = fslaw_law_param_name(law, i);
+  fprintf(stderr, "fslaw fit: warning: parameter '%s' ended on a bound", name);
+  for (size_t g = 0, k = 0; g < rs->ngroups; g++)
+    if (res->group_on_bound[g] & (1UL << i)) fprintf(stderr, "%s%s", k++ ? ", " : " in ", rs->name[g]);
+  fprintf(stderr, "; widen it with --bound %s=LO:HI or fix it\n", name);
 }
 
 /* "start k of n" on a terminal's stderr while a fit runs. */
@@ -269,9 +345,8 @@ static int run(int argc, char **argv) {
   if (rc == 2) return 0;
   if (rc) return rc;
   if (!o.law) return cli_error("fit", "option '--law' is required (see fslaw fit --help)");
-  if (check_outputs(&o)) return 1;
   run_set rs;
-  if (make_run_set(&o, pos, npos, &rs)) {
+  if (make_run_set(&o, pos, npos, &rs) || check_outputs(&o, &rs)) {
     run_set_free(&rs);
     return 1;
   }
@@ -293,12 +368,11 @@ static int run(int argc, char **argv) {
   if (!rc && isatty(2)) fslaw_fit_set_progress(fit, show_progress, NULL);
   if (!rc && fslaw_fit_run(fit, p, &res)) rc = cli_error("fit", "%s", fslaw_fit_errmsg(fit));
   if (!rc) {
-    FILE *sf = o.out || o.out_dir ? stdout : stderr;
+    char buf[4096];
+    FILE *sf = out_path(&o, &rs, 0, buf) ? stdout : stderr; /* stdout may carry the JSON */
     summary(sf, law, p, &res, &rs, shared, fs.loss, fs.delta);
     for (size_t i = 0; i < np; i++)
-      if (res.on_bound & (1UL << i))
-        fprintf(stderr, "fslaw fit: warning: parameter '%s' ended on a bound; widen it with --bound %s=LO:HI or fix it\n",
-                fslaw_law_param_name(law, i), fslaw_law_param_name(law, i));
+      if (res.on_bound & (1UL << i)) bound_warning(law, i, &res, &rs);
     if (res.logged > res.points)
       fprintf(stderr, "fslaw fit: note: runs thinned to at most %zu points each (%zu of %zu logged "
                       "points fitted); --max-points 0 fits every point\n",

@@ -410,7 +410,7 @@ static const char *reason_text(nlopt_result r) {
 /* Result of one start. */
 typedef struct {
   double obj;          /* objective reached */
-  double x[MAXX];      /* scaled coordinates reached */
+  double *x;           /* scaled coordinates reached (ncoord of them) */
   size_t evals;        /* evaluations used */
   nlopt_result code;   /* NLopt's status */
 } start_result;
@@ -431,7 +431,7 @@ static void run_start(const fslaw_fit *f, const start_ctx *proto, size_t s, star
     nlopt_set_min_objective(opt, nlopt_obj, &c);
     nlopt_set_ftol_rel(opt, f->ftol);
     nlopt_set_xtol_rel(opt, 1e-12);
-    nlopt_set_maxeval(opt, (int)f->max_evals);
+    nlopt_set_maxeval(opt, (int)(f->max_evals * ngroups(f)));
     start_point(&c, s, out->x);
     double val = HUGE_VAL;
     out->code = nlopt_optimize(opt, out->x, &val);
@@ -498,13 +498,19 @@ fslaw_status fslaw_fit_run(fslaw_fit *f, double *params, fslaw_fit_result *res) 
   start_ctx *proto = calloc(1, sizeof *proto);
   size_t ns = f->nstarts;
   start_result *sr = calloc(ns, sizeof *sr);
-  if (!sr || !proto) {
+  double *xs = NULL;
+  if (proto) {
+    proto->f = f;
+    make_coords(f, proto);
+    xs = malloc((ns * proto->ncoord + 1) * sizeof *xs);
+  }
+  if (!sr || !proto || !xs) {
     free(sr);
     free(proto);
+    free(xs);
     return fslaw_fail(&f->err, FSLAW_ENOMEM, "out of memory");
   }
-  proto->f = f;
-  make_coords(f, proto);
+  for (size_t s = 0; s < ns; s++) sr[s].x = xs + s * proto->ncoord;
   if (proto->ncoord) {
     size_t done = 0;
 #pragma omp parallel for schedule(dynamic, 1)
@@ -517,13 +523,17 @@ fslaw_status fslaw_fit_run(fslaw_fit *f, double *params, fslaw_fit_result *res) 
     ns = 1;
     sr[0].obj = 0;
     sr[0].code = NLOPT_SUCCESS;
+    if (f->progress) f->progress(f->progress_data, 1, 1);
   }
   size_t best = 0;
   for (size_t s = 1; s < ns; s++)
     if (sr[s].obj < sr[best].obj) best = s; /* ties keep the lower index */
   unpack(proto, sr[best].x, params);
   res->objective = fslaw_fit_objective(f, params, NULL);
-  for (size_t r = 0; r < f->nruns; r++) res->points += f->runs[r].n;
+  for (size_t r = 0; r < f->nruns; r++) {
+    res->points += f->runs[r].n;
+    res->group_points[f->runs[r].group] += f->runs[r].n;
+  }
   res->logged = f->logged;
   res->starts = ns;
   res->best_start = best;
@@ -531,10 +541,15 @@ fslaw_status fslaw_fit_run(fslaw_fit *f, double *params, fslaw_fit_result *res) 
   res->converged = sr[best].code > 0 && sr[best].code != NLOPT_MAXEVAL_REACHED &&
                    sr[best].code != NLOPT_MAXTIME_REACHED;
   snprintf(res->reason, sizeof res->reason, "%s", reason_text(sr[best].code));
-  for (size_t k = 0; k < proto->ncoord; k++)
-    if (sr[best].x[k] <= 1e-6 || sr[best].x[k] >= 1 - 1e-6)
-      res->on_bound |= 1UL << proto->param_of[k];
+  for (size_t g = 0; g < ngroups(f); g++)
+    for (size_t i = 0; i < f->np; i++) {
+      long k = proto->coord[g][i];
+      if (k >= 0 && (sr[best].x[k] <= 1e-6 || sr[best].x[k] >= 1 - 1e-6))
+        res->group_on_bound[g] |= 1UL << i;
+      res->on_bound |= res->group_on_bound[g];
+    }
   int ok = isfinite(res->objective);
+  free(xs);
   free(sr);
   free(proto);
   if (!ok)

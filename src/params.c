@@ -13,13 +13,15 @@
 
 static const char *loss_name(fslaw_loss l) { return l == FSLAW_LOSS_SQUARED ? "squared" : "huber"; }
 
-/* "group": {"name", "objective" (its part), "of": [all groups]} and
- * "shared": [parameter names]; "objective" above is the whole fit's. */
+/* "group": {"name", "objective" and "points" (its part), "of": [all groups]}
+ * and "shared": [parameter names]; "objective", "points" and "evaluations"
+ * above are the whole fit's, "on_bound" the group's. */
 static void add_group(cJSON *o, const fslaw_law *law, const fslaw_fit_info *info) {
   cJSON *g = cJSON_AddObjectToObject(o, "group");
   if (g) {
     cJSON_AddStringToObject(g, "name", info->group);
     fslaw_json_add_number(g, "objective", info->group_objective);
+    cJSON_AddNumberToObject(g, "points", (double)info->group_points);
     cJSON *of = cJSON_AddArrayToObject(g, "of");
     for (size_t i = 0; of && i < info->ngroups; i++)
       cJSON_AddItemToArray(of, cJSON_CreateString(info->groups[i]));

@@ -280,11 +280,18 @@ static void test_groups(void) {
   printf("groups (mtl, alpha shared): objective %.3g, %zu evaluations\n", res.objective,
          res.iterations);
   CHECK(res.objective < 1e-12 && res.points == 4 * (NPTS - 2));
+  CHECK(res.group_points[0] == 2 * (NPTS - 2) && res.group_points[1] == 2 * (NPTS - 2));
   CHECK(P[2] == P[6]); /* shared: one value */
   for (size_t i = 0; i < 4; i++) {
     CHECK_REL(P[i], ta[i], 1e-5);
     CHECK_REL(P[4 + i], tb[i], 1e-5);
   }
+  /* a bound only group b's L0 reaches is reported for group b only (the
+   * shared alpha then moves group a's parameters too) */
+  CHECK(fslaw_fit_set_bounds(fit, 0, 1, 2.7) == FSLAW_OK);
+  CHECK(fslaw_fit_run(fit, P, &res) == FSLAW_OK);
+  CHECK(P[4] == 2.7 && res.group_on_bound[1] == 1 && res.group_on_bound[0] == 0 && res.on_bound == 1);
+  CHECK(fslaw_fit_set_bounds(fit, 0, 0, 20) == FSLAW_OK);
   /* the group's part of the objective is the objective of its runs alone */
   double Q[8] = {2.5, 0.6, 0.45, 0.3, 2.8, 0.6, 0.55, 0.3}, G[8];
   fslaw_fit *alone = fslaw_fit_create(law);

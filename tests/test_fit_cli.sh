@@ -99,8 +99,20 @@ expect_fail "share unknown" "option '--share': law 'mtl' has no parameter 'beta'
 expect_fail "group syntax" "option '--group': expected NAME=RUN[,RUN...], got '25M'" "$FSLAW" fit --law mtl --group 25M
 expect_fail "group name" "option '--group': the name 'a/b' must be letters" "$FSLAW" fit --law mtl --group "a/b=$D/wsdcon_3.csv"
 expect_fail "group twice" "option '--group': '25M' is given twice" "$FSLAW" fit --law mtl $G1 $G1
-mkdir -p "$TMP/part/100M.json"
-expect_fail "group output fails" "100M.json" "$FSLAW" fit --law mtl --starts 2 --out-dir "$TMP/part" $G1 $G2
-[ ! -e "$TMP/part/25M.json" ] && [ -z "$(ls -A "$TMP/part/100M.json")" ] && ok || bad "no group file written when one fails: $(ls -R "$TMP/part")"
+expect_fail "group empty item" "option '--group': empty item in 'a=$D/wsdcon_3.csv,'" "$FSLAW" fit --law mtl --group "a=$D/wsdcon_3.csv,"
+expect_fail "group run twice" "option '--group': group 'a' lists '$D/wsdcon_3.csv' twice" "$FSLAW" fit --law mtl --group "a=$D/wsdcon_3.csv,$D/wsdcon_3.csv"
+expect_fail "group names by case" "'a' is given twice (names may not differ only in case" "$FSLAW" fit --law mtl --group "A=$D/wsdcon_3.csv" --group "a=$D/wsdcon_9.csv"
+expect_fail "group name dash" "must be letters, digits" "$FSLAW" fit --law mtl --group "-=$D/wsdcon_3.csv"
+expect_fail "share empty item" "option '--share': empty item in 'alpha,'" "$FSLAW" fit --law mtl --share alpha, $G1 $G2
+expect_fail "empty out-dir" "option '--out-dir': expected a path, got ''" "$FSLAW" fit --law mtl --out-dir "" $G1 $G2
+# an output that cannot be written is refused before the fit; earlier files stay
+mkdir -p "$TMP/part/100M.json" && echo '{"old": 1}' >"$TMP/part/25M.json"
+expect_fail "group output is a folder" "option '--out-dir': '$TMP/part/100M.json' is a folder" "$FSLAW" fit --law mtl --starts 2 --out-dir "$TMP/part" $G1 $G2
+grep -q old "$TMP/part/25M.json" && ok || bad "earlier group file kept"
+expect_fail "out-dir missing" "option '--out-dir': '$TMP/nowhere' is not a folder" "$FSLAW" fit --law mtl --out-dir "$TMP/nowhere" $G1 $G2
+if [ -w /dev/full ]; then
+  "$FSLAW" fit --law mtl --starts 2 --share alpha $G1 $G2 >/dev/full 2>"$TMP/err" && bad "stdout full: exit 0" \
+    || { grep -q "error writing to standard output" "$TMP/err" && ok || bad "stdout full: $(cat "$TMP/err")"; }
+fi
 
 finish test_fit_cli

@@ -32,6 +32,9 @@ typedef enum fslaw_loss {
   FSLAW_LOSS_SQUARED = 1 /* summed squared log residuals */
 } fslaw_loss;
 
+/* Most groups of a fit (fslaw_fit_set_group). */
+#define FSLAW_FIT_MAX_GROUPS 16
+
 /* What a fit reports. */
 typedef struct fslaw_fit_result {
   double objective;      /* objective at the returned parameters */
@@ -43,7 +46,9 @@ typedef struct fslaw_fit_result {
   size_t iterations;     /* objective evaluations of the winning start */
   int converged;         /* 1 when the local method met its tolerance */
   char reason[96];       /* why the winning start stopped */
-  unsigned long on_bound;/* bit i set: parameter i ended on a bound */
+  unsigned long on_bound;/* bit i set: parameter i ended on a bound (in some group) */
+  unsigned long group_on_bound[FSLAW_FIT_MAX_GROUPS]; /* the same per group */
+  size_t group_points[FSLAW_FIT_MAX_GROUPS];         /* fitted points per group */
 } fslaw_fit_result;
 
 /* New fit of `law` (which must outlive the fit); NULL when out of memory. */
@@ -60,12 +65,15 @@ fslaw_status fslaw_fit_set_starts(fslaw_fit *fit, size_t n);
 fslaw_status fslaw_fit_set_bounds(fslaw_fit *fit, size_t i, double lo, double hi);
 /* Hold parameter i at `value` (not fitted). */
 fslaw_status fslaw_fit_fix(fslaw_fit *fit, size_t i, double value);
-/* Stopping: relative objective tolerance and evaluation budget per start. */
+/* Stopping: relative objective tolerance and evaluation budget per start
+ * (default 1e-12 and 3000; a grouped fit multiplies the budget by its number
+ * of groups, as it has that many more coordinates). */
 fslaw_status fslaw_fit_set_tolerance(fslaw_fit *fit, double ftol_rel, size_t max_evals);
 
 /* Progress: after each start finishes, cb(data, starts done, starts in all)
- * is called (from one thread at a time, in no fixed order of starts). For a
- * caller's progress display; NULL cb: none (default). */
+ * is called, for a caller's progress display. It runs on the fit's worker
+ * threads, one call at a time (a critical section shared by all fits), so it
+ * must be short and must not run a fit itself. NULL cb: none (default). */
 typedef void (*fslaw_fit_progress)(void *data, size_t done, size_t total);
 fslaw_status fslaw_fit_set_progress(fslaw_fit *fit, fslaw_fit_progress cb, void *data);
 
@@ -78,13 +86,10 @@ fslaw_status fslaw_fit_set_progress(fslaw_fit *fit, fslaw_fit_progress cb, void 
  * fit does not grow with the logging interval (cost ~ points x drops). */
 fslaw_status fslaw_fit_set_max_points(fslaw_fit *fit, size_t n);
 
-/* Most groups of a fit. */
-#define FSLAW_FIT_MAX_GROUPS 16
-
 /* Runs added from now on belong to group `name` (created on first use, up to
  * FSLAW_FIT_MAX_GROUPS; call before adding the first run). */
 fslaw_status fslaw_fit_set_group(fslaw_fit *fit, const char *name);
-/* Parameter i takes one value in every group. */
+/* Parameter i takes one value in every group (no effect without groups). */
 fslaw_status fslaw_fit_share(fslaw_fit *fit, size_t i);
 /* Number of parameter vectors (groups; 1 without groups) and group g's name
  * (NULL without groups). */

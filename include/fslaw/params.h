@@ -33,6 +33,7 @@ typedef struct fslaw_fit_info {
   size_t ngroups;                    /* number of groups */
   unsigned long shared;              /* bit i: parameter i shared by the groups */
   double group_objective;            /* this group's part of the objective */
+  size_t group_points;               /* this group's fitted points */
 } fslaw_fit_info;
 
 /* The params JSON of a fit as a new NUL-terminated string (free with free()).
