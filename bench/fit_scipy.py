@@ -23,9 +23,13 @@ usage:
   fit_scipy.py eval --law NAME --params P.json RUN.csv...
       print the objective at the "params" object of P.json (%.17g)
   fit_scipy.py check-tables SOURCE_DIR
-      compare the parameter tables below with SOURCE_DIR/src/laws/*.c
+      compare the parameter tables below with the law_kind definitions of
+      SOURCE_DIR/src/laws/*.c (macros such as FSL_PARAMS expanded; a file
+      may define several laws); exit status 1 on any difference
   fit_scipy.py get P.json KEY      print a top-level value of a JSON file
   fit_scipy.py fixargs P.json      print `--fix NAME=VALUE ...` for its params
+Laws: mpl, fsl, fslq, fslconv, fslk, fslkq, mtl, with their default options
+(fslq/fslkq: ref = 1e-3; mtl: lambda = 0.999).
 RUN.csv has columns step,lr,loss (dense or sparse lr, loss on logged rows)."""
 import argparse
 import csv
@@ -44,8 +48,24 @@ except ImportError as e:
              "python3-numpy python3-scipy, and run with /usr/bin/python3")
 
 # Parameter tables, copied from the law_kind definitions at the end of
-# src/laws/{mpl,fsl,fslconv,mtl}.c (check with `fit_scipy.py check-tables .`):
+# src/laws/{mpl,fsl,fslconv,fslk,mtl}.c (fsl.c defines fsl and fslq, fslk.c
+# fslk and fslkq; check with `fit_scipy.py check-tables .`):
 # (name, lo, hi, default start, start_lo, start_hi, logscale)
+_FSL = [("L0", 0, 20, 2.5, 1, 4, 0),
+        ("c1", 1e-4, 1e2, 0.5, 0.05, 5, 1),
+        ("c2", 1e-2, 1e6, 300, 10, 3000, 1),
+        ("c3", 0, 10, 0.5, 0, 2, 0),
+        ("c4", 1e-3, 1e5, 10, 0.1, 1000, 1),
+        ("s", 0.01, 3, 0.5, 0.1, 1, 0),
+        ("gamma", 0.01, 1, 0.5, 0.1, 0.95, 0)]
+_FSLK = [("L0", 0, 20, 2.5, 1, 4, 0),
+         ("c1", 1e-4, 1e2, 0.5, 0.05, 5, 1),
+         ("s", 0.01, 3, 0.5, 0.1, 1, 0),
+         ("c2", 1e-2, 1e8, 1e4, 10, 1e6, 1),
+         ("c3", 0, 10, 0.5, 0, 2, 0),
+         ("c4", 1e-2, 1e6, 100, 1, 1e4, 1),
+         ("gamma", 0.01, 1, 0.5, 0.1, 0.95, 0)]
+_Q = ("q", 0.1, 2, 1, 0.4, 1.2, 0)
 LAWS = {
     "mpl": [("L0", 0, 20, 2.5, 1, 4, 0),
             ("A", 1e-4, 1e2, 0.5, 0.05, 5, 1),
@@ -54,13 +74,10 @@ LAWS = {
             ("C", 1e-4, 1e4, 2, 0.1, 20, 1),
             ("beta", 0.01, 5, 0.6, 0.2, 1.5, 0),
             ("gamma", 0, 1, 0.6, 0.2, 0.9, 0)],
-    "fsl": [("L0", 0, 20, 2.5, 1, 4, 0),
-            ("c1", 1e-4, 1e2, 0.5, 0.05, 5, 1),
-            ("c2", 1e-2, 1e6, 300, 10, 3000, 1),
-            ("c3", 0, 10, 0.5, 0, 2, 0),
-            ("c4", 1e-3, 1e5, 10, 0.1, 1000, 1),
-            ("s", 0.01, 3, 0.5, 0.1, 1, 0),
-            ("gamma", 0.01, 1, 0.5, 0.1, 0.95, 0)],
+    "fsl": _FSL,
+    "fslq": _FSL + [_Q],
+    "fslk": _FSLK,
+    "fslkq": _FSLK + [_Q],
     "fslconv": [("Linf", 0, 20, 2.5, 1, 4, 0),
                 ("C1", 1e-4, 1e2, 0.5, 0.05, 5, 1),
                 ("B1", 1e-6, 1e2, 0.1, 1e-3, 1, 1),
@@ -71,9 +88,11 @@ LAWS = {
     "mtl": [("L0", 0, 20, 2.5, 1, 4, 0),
             ("A", 1e-4, 1e2, 0.5, 0.05, 5, 1),
             ("alpha", 0.01, 3, 0.5, 0.1, 1, 0),
-            ("C", 0, 1e4, 0.5, 0.01, 10, 0)],
+            ("C", 1e-8, 1e4, 0.5, 0.01, 10, 1)],
 }
 MTL_LAMBDA = 0.999   # src/law.c default of the mtl option lambda
+REF = 1e-3           # src/law.c default of the fslq/fslkq option ref
+CHUNK = 1 << 20      # (point, step) pairs per pass of the new laws' sums
 HUBER_DELTA = 1e-3   # src/fit.c default
 PRIMES = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53]
 
@@ -263,6 +282,157 @@ class FSLConv:
         return pred, J
 
 
+def chunk_sums(P, n_terms, terms):
+    """acc[t] = per-point sums of term t over the pairs, computed in slices of
+    CHUNK pairs (bounded temporaries: fslk has ~5.4 M pairs on the bench data);
+    terms(slice) returns the list of that slice's pair arrays."""
+    acc = np.zeros((n_terms, P.n))
+    for a in range(0, len(P.pt), CHUNK):
+        sl = slice(a, a + CHUNK)
+        pt = P.pt[sl]
+        for t, v in enumerate(terms(sl)):
+            acc[t] += np.bincount(pt, weights=v, minlength=P.n)
+    return acc
+
+
+class FSLQ:
+    """src/laws/fsl.c, law fslq: fsl with the drops in f(lr) = ref (lr/ref)^q,
+    L = L0 + c1 T_k^-s - c2 sum_i [f(lr_{i-1}) - f(lr_i)] (c3 + T_i^-s)
+        [1 - (1 + c4 (T_k - T_i))^-gamma],  warmup < i <= k.
+    A drop g = f(lr_{i-1}) - f(lr_i) is computed without cancellation as
+    ref (lr_i/ref)^q expm1(q log1p(D_i / lr_i)), D_i = lr_{i-1} - lr_i (exact
+    in floating point for nearby rates); drops to or rises from rate 0 use
+    the difference of powers directly."""
+
+    def __init__(self, runs):
+        P = self.P = Points(runs, drop_weights)
+        self.lnTk = np.log(P.Tk)
+        self.lnTi = np.log(P.Ti)
+        self.d = P.Tkp - P.Ti
+        prev = P.Ei + P.W                      # lr_{i-1}
+        self.reg = (P.Ei > 0) & (prev > 0)
+        self.irr = np.flatnonzero(~self.reg)   # drops to 0, rises from 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.le = np.where(P.Ei > 0, np.log(P.Ei / REF), 0.0)      # log(lr_i/ref)
+            self.l1 = np.where(self.reg, np.log1p(P.W / np.where(P.Ei > 0, P.Ei, 1.0)), 0.0)
+            # the irregular pairs: log(lr_{i-1}/ref) and log(lr_i/ref), -inf at 0
+            self.lp_irr = np.log(prev[self.irr] / REF)
+            self.le_irr = np.log(P.Ei[self.irr] / REF)
+
+    def drops(self, q, sl):
+        """g = f(lr_{i-1}) - f(lr_i) and dg/dq on the pairs of slice sl."""
+        le, l1 = self.le[sl], self.l1[sl]
+        fe = REF * np.exp(q * le)
+        em = np.expm1(q * l1)
+        g = fe * em
+        gq = fe * (le * em + l1 * (em + 1))
+        a, b = sl.start, min(sl.stop, len(self.le))
+        k = self.irr[(self.irr >= a) & (self.irr < b)]
+        if len(k):
+            j = np.searchsorted(self.irr, k)
+            lp, lq = self.lp_irr[j], self.le_irr[j]   # -inf: rate 0, f = 0
+            fp, fq = REF * np.exp(q * lp), REF * np.exp(q * lq)
+            g[k - a] = fp - fq
+            gq[k - a] = (fp * np.where(np.isfinite(lp), lp, 0.0)
+                         - fq * np.where(np.isfinite(lq), lq, 0.0))
+        return g, gq
+
+    def predict(self, p, jac):
+        L0, c1, c2, c3, c4, s, gamma, q = p
+        P = self.P
+        Ts = np.exp(-s * self.lnTk)
+
+        def terms(sl):
+            g, gq = self.drops(q, sl)
+            lnTi, d = self.lnTi[sl], self.d[sl]
+            ti = np.exp(-s * lnTi)
+            a = c3 + ti
+            lnu = np.log1p(c4 * d)
+            um = np.exp(-gamma * lnu)
+            gH = g * (1 - um)
+            if not jac:
+                return [gH * a]
+            ga = g * a
+            return [gH * a, gH, gH * ti * lnTi, ga * gamma * um / (1 + c4 * d) * d,
+                    ga * um * lnu, gq * a * (1 - um)]
+
+        acc = chunk_sums(P, 6 if jac else 1, terms)
+        pred = L0 + c1 * Ts - c2 * acc[0]
+        if not jac:
+            return pred, None
+        J = np.empty((P.n, 8))
+        J[:, 0] = 1
+        J[:, 1] = Ts
+        J[:, 2] = -acc[0]
+        J[:, 3] = -c2 * acc[1]
+        J[:, 4] = -c2 * acc[3]
+        J[:, 5] = -c1 * Ts * self.lnTk + c2 * acc[2]
+        J[:, 6] = -c2 * acc[4]
+        J[:, 7] = -c2 * acc[5]
+        return pred, J
+
+
+class FSLK:
+    """src/laws/fslk.c, law fslk (MATH.md §2, discrete evaluator):
+    L = L0 + c1 T_k^-s + c2 sum_{i<=k} w_i (c3 + T_i^-s) (1 + c4 (T_k - T_i))^-(1+gamma),
+    w_i = lr_i^2 over every step with lr_i != 0 (warmup included)."""
+    has_q = False
+
+    def __init__(self, runs):
+        P = self.P = Points(runs, lambda lr, w: lr * lr)
+        self.lnTk = np.log(P.Tk)
+        self.lnTi = np.log(P.Ti)
+        self.d = P.Tkp - P.Ti
+        if self.has_q:
+            self.lnE = np.log(P.Ei / REF)
+
+    def predict(self, p, jac):
+        L0, c1, s, c2, c3, c4, gamma = p[:7]
+        q = p[7] if self.has_q else 1.0
+        P = self.P
+        Ts = np.exp(-s * self.lnTk)
+
+        def terms(sl):
+            lnTi, d = self.lnTi[sl], self.d[sl]
+            ti = np.exp(-s * lnTi)
+            a = c3 + ti
+            lnu = np.log1p(c4 * d)
+            e = -(1 + gamma) * lnu
+            if self.has_q:
+                e = e + (q - 1) * self.lnE[sl]   # w = lr^2 (lr/ref)^(q-1)
+            Wk = P.W[sl] * np.exp(e)
+            Wa = Wk * a
+            if not jac:
+                return [Wa]
+            t = [Wa, Wk, Wk * ti * lnTi, Wa * d / (1 + c4 * d), Wa * lnu]
+            if self.has_q:
+                t.append(Wa * self.lnE[sl])
+            return t
+
+        nt = (6 if self.has_q else 5) if jac else 1
+        acc = chunk_sums(P, nt, terms)
+        pred = L0 + c1 * Ts + c2 * acc[0]
+        if not jac:
+            return pred, None
+        J = np.empty((P.n, 8 if self.has_q else 7))
+        J[:, 0] = 1
+        J[:, 1] = Ts
+        J[:, 2] = -c1 * Ts * self.lnTk - c2 * acc[2]
+        J[:, 3] = acc[0]
+        J[:, 4] = c2 * acc[1]
+        J[:, 5] = -c2 * (1 + gamma) * acc[3]
+        J[:, 6] = -c2 * acc[4]
+        if self.has_q:
+            J[:, 7] = c2 * acc[5]
+        return pred, J
+
+
+class FSLKQ(FSLK):
+    """src/laws/fslk.c, law fslkq: fslk with the injection
+    w_i = ref^(1-q) lr_i^(1+q) = lr_i^2 (lr_i/ref)^(q-1)."""
+    has_q = True
+
+
 class MTL:
     """src/laws/mtl.c, MATH.md §5.4: L = L0 + A S1^-alpha - C S2, the warmup
     counted as constant peak rate; m_i = lambda m_{i-1} + D_i, S2 = sum m_i."""
@@ -295,7 +465,8 @@ class MTL:
         return pred, J
 
 
-MODELS = {"mpl": MPL, "fsl": FSL, "fslconv": FSLConv, "mtl": MTL}
+MODELS = {"mpl": MPL, "fsl": FSL, "fslq": FSLQ, "fslconv": FSLConv, "fslk": FSLK,
+          "fslkq": FSLKQ, "mtl": MTL}
 
 
 # ---------------------------------------------------------------- objective
@@ -426,21 +597,189 @@ def cmd_eval(a):
     print(f"{f:.17g}")
 
 
+def c_strip(text):
+    """C source without comments and line continuations; string and
+    character literals are kept as they are."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in "\"'":
+            j = i + 1
+            while j < n and text[j] != c:
+                j += 2 if text[j] == "\\" else 1
+            out.append(text[i:j + 1])
+            i = j + 1
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            if j < 0:
+                raise ValueError("unterminated comment")
+            out.append(" ")
+            i = j + 2
+        elif text.startswith("//", i):
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out).replace("\\\n", " ")
+
+
+def literal_end(text, i):
+    """Index of the quote closing the string or character literal at text[i]."""
+    j = i + 1
+    while text[j] != text[i]:
+        j += 2 if text[j] == "\\" else 1
+    return j
+
+
+def c_split(text, sep=","):
+    """Split at the separators outside braces, parentheses and literals."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(text):
+        c = text[i]
+        if c in "\"'":
+            i = literal_end(text, i)
+        elif c in "{(":
+            depth += 1
+        elif c in "})":
+            depth -= 1
+        elif c == sep and depth == 0:
+            parts.append(text[start:i].strip())
+            start = i + 1
+        i += 1
+    last = text[start:].strip()
+    if last:
+        parts.append(last)
+    return parts
+
+
+def c_braced(text, i):
+    """The text inside the brace group opening at text[i] == '{'."""
+    depth, j = 0, i
+    while j < len(text):
+        c = text[j]
+        if c in "\"'":
+            j = literal_end(text, j)
+        elif c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return text[i + 1:j]
+        j += 1
+    raise ValueError("unbalanced braces")
+
+
+def c_enums(text):
+    """The values of the enumerators of every enum in text."""
+    vals = {}
+    for m in re.finditer(r"\benum\b\s*\w*\s*\{", text):
+        nxt = 0
+        for item in c_split(c_braced(text, m.end() - 1)):
+            name, _, expr = item.partition("=")
+            if expr.strip():
+                if not re.fullmatch(r"[\w\s+\-*()]+", expr):
+                    raise ValueError(f"enumerator {item!r}")
+                nxt = int(eval(expr, {"__builtins__": {}}, dict(vals)))
+            vals[name.strip()] = nxt
+            nxt += 1
+    return vals
+
+
+def source_tables(source):
+    """{law name: (file, np, rows)} from every `const law_kind X = {...}` of
+    SOURCE/src/laws/*.c: np evaluated from the file's enums, rows the
+    parameter initializer with the file's object-like macros expanded (fsl.c
+    builds fslq's table as {FSL_PARAMS, {"q", ...}}). Raises ValueError on
+    anything it cannot read."""
+    d = os.path.join(source, "src", "laws")
+    files = sorted(f for f in os.listdir(d) if f.endswith(".c"))
+    if not files:
+        raise ValueError(f"no law files in {d}")
+    laws = {}
+    for fn in files:
+        with open(os.path.join(d, fn)) as f:
+            text = c_strip(f.read())
+        macros = {m[0]: m[1].strip() for m in
+                  re.findall(r"^[ \t]*#[ \t]*define[ \t]+(\w+)(?![\w(])(.*)$", text, re.M)}
+        enums = c_enums(text)
+        for m in re.finditer(r"\blaw_kind\s+(\w+)\s*=\s*\{", text):
+            where = f"src/laws/{fn}: {m[1]}"
+            fields = c_split(c_braced(text, m.end() - 1))
+            if len(fields) < 5 or not re.fullmatch(r'"\w+"', fields[0]):
+                raise ValueError(f"{where}: expected {{\"name\", formula, help, np, {{params}}, ...}}")
+            name = fields[0][1:-1]
+            npf = fields[3]
+            if re.fullmatch(r"\d+", npf):
+                npar = int(npf)
+            elif npf in enums:
+                npar = enums[npf]
+            else:
+                raise ValueError(f"{where}: cannot evaluate np = {npf}")
+            params = fields[4]
+            if not params.startswith("{"):
+                raise ValueError(f"{where}: field 5 is not the parameter table: {params[:60]}")
+            body = params[1:-1]
+            for _ in range(10):                  # expand macros (nested ones too)
+                new = re.sub(r"\b\w+\b", lambda w: macros.get(w[0], w[0]), body)
+                if new == body:
+                    break
+                body = new
+            rows = []
+            for r in c_split(body):
+                cells = c_split(r[1:-1]) if r.startswith("{") and r.endswith("}") else []
+                if len(cells) != 7 or not re.fullmatch(r'"\w+"', cells[0]):
+                    raise ValueError(f"{where}: not a parameter row {{\"name\", lo, hi, start, "
+                                     f"start_lo, start_hi, logscale}}: {r[:80]}")
+                try:
+                    rows.append((cells[0][1:-1],) + tuple(float(v) for v in cells[1:]))
+                except ValueError:
+                    raise ValueError(f"{where}: a row with a non-numeric value: {r}") from None
+            if name in laws:
+                raise ValueError(f"{where}: law '{name}' also defined in {laws[name][0]}")
+            laws[name] = (f"src/laws/{fn}", npar, rows)
+    if not laws:
+        raise ValueError(f"no `const law_kind NAME = {{...}}` found in {d}/*.c")
+    return laws
+
+
 def cmd_check_tables(a):
-    """Parse the {"name", lo, hi, start, start_lo, start_hi, logscale} rows of
-    each law file and compare them with LAWS."""
-    row = re.compile(r'\{"(\w+)",\s*([^,]+),\s*([^,]+),\s*([^,]+),\s*([^,]+),\s*([^,]+),\s*(\d)\}')
+    """Compare LAWS with the law_kind tables of SOURCE_DIR/src/laws/*.c: every
+    law of the script must be defined there with the same rows and with np
+    equal to its number of rows. Laws of the source the script does not
+    implement are listed, not an error."""
+    try:
+        src = source_tables(a.source)
+    except (OSError, ValueError) as e:
+        print(f"fit_scipy.py: check-tables: cannot read the law tables: {e}", file=sys.stderr)
+        sys.exit(1)
     bad = 0
     for law, table in LAWS.items():
-        with open(os.path.join(a.source, "src", "laws", law + ".c")) as f:
-            src = [(m[0],) + tuple(float(v) for v in m[1:]) for m in row.findall(f.read())]
         mine = [(q[0],) + tuple(float(v) for v in q[1:]) for q in table]
-        if src != mine:
+        if law not in src:
             bad = 1
-            print(f"fit_scipy.py: law {law}: table differs from src/laws/{law}.c:\n"
-                  f"  source: {src}\n  script: {mine}", file=sys.stderr)
+            print(f"fit_scipy.py: law {law}: no law_kind named '{law}' in src/laws/*.c "
+                  f"(found: {', '.join(sorted(src))})", file=sys.stderr)
+            continue
+        fn, npar, rows = src[law]
+        if npar != len(rows):
+            bad = 1
+            print(f"fit_scipy.py: law {law}: {fn} gives np = {npar} but {len(rows)} "
+                  f"parameter rows", file=sys.stderr)
+        if rows != mine:
+            bad = 1
+            print(f"fit_scipy.py: law {law}: table differs from {fn}:", file=sys.stderr)
+            for k in range(max(len(rows), len(mine))):
+                r = rows[k] if k < len(rows) else None
+                m = mine[k] if k < len(mine) else None
+                if r != m:
+                    print(f"  row {k}: source {r}, script {m}", file=sys.stderr)
+    extra = sorted(set(src) - set(LAWS))
+    if extra:
+        print(f"fit_scipy.py: note: laws of the source this script does not implement: "
+              f"{', '.join(extra)}", file=sys.stderr)
     if not bad:
-        print("parameter tables match src/laws/*.c")
+        print(f"parameter tables match src/laws/*.c ({', '.join(sorted(LAWS))})")
     sys.exit(bad)
 
 
