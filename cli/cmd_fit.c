@@ -233,6 +233,7 @@ static char *group_json(const fslaw_law *law, fslaw_fit *fit, const double *p,
     info.group_objective = fslaw_fit_group_objective(fit, g, p + g * np);
     info.group_points = res->group_points[g];
     r.on_bound = res->group_on_bound[g];
+    r.range = res->group_range[g];
   }
   return fslaw_params_to_json(law, p + g * np, &r, &info);
 }

@@ -8,6 +8,7 @@
 
 #include "baselines.h"
 #include "cli.h"
+#include "extrapolation.h"
 #include "fslaw/optimize.h"
 
 #define CMD "optimize"
@@ -304,6 +305,11 @@ static int run(int argc, char **argv) {
   if (!rc) baselines(&t, &o, loss, rates);
   if (!rc) {
     summary(a.out ? stdout : stderr, &t, &o, loss, &res, best);
+    if (t.law) {
+      cli_fit_range range;
+      cli_read_fit_range(a.params, &range);
+      cli_note_extrapolation(CMD, &range, "the optimum", best, o.steps);
+    }
     rc = write_schedule(a.out, best, o.steps, a.params);
     int nrow = t.law || isnan(loss[NBASE]) ? NBASE : NROW;
     if (!rc && a.plot) rc = plot(a.plot, best, rates, nrow, o.steps, a.params);

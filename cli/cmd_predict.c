@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "extrapolation.h"
 #include "table_cmds.h"
 
 static int run(int argc, char **argv);
@@ -117,6 +118,8 @@ static int run(int argc, char **argv) {
   fslaw_law *law;
   double p[FSLAW_MAX_PARAMS];
   if (fslaw_params_read(o.params, &law, p, &err)) return cli_error("predict", "%s", err.msg);
+  cli_fit_range range;
+  cli_read_fit_range(o.params, &range);
   fslaw_svg *svg = o.plot ? fslaw_svg_create(1, 800, 480) : NULL;
   if (svg) fslaw_svg_panel(svg, 0, fslaw_law_spec(law), "step", "loss", 1, 1, NULL);
   const char *inputs[npos + 1];
@@ -132,8 +135,11 @@ static int run(int argc, char **argv) {
         fslaw_run_parse(o.ro.schedule, "step\n0\n", 7, FSLAW_RUN_CSV, NULL, &r, &err) ||
         fslaw_run_set_schedule(r, s, &err))
       rc = cli_error("predict", "option '--schedule': %s", err.msg);
-    else
+    else {
       rc = predict_one(law, p, r, fslaw_schedule_name(s), every, out.f, svg);
+      cli_note_extrapolation("predict", &range, fslaw_schedule_name(s), fslaw_run_lr(r),
+                             fslaw_run_steps(r));
+    }
     fslaw_run_destroy(r);
     fslaw_schedule_destroy(s);
   }
@@ -141,6 +147,7 @@ static int run(int argc, char **argv) {
     fslaw_run *r = NULL;
     rc = cli_read_run("predict", pos[i], &o.ro, &r);
     if (!rc) rc = predict_one(law, p, r, fslaw_run_name(r), every, out.f, svg);
+    if (!rc) cli_note_extrapolation("predict", &range, pos[i], fslaw_run_lr(r), fslaw_run_steps(r));
     fslaw_run_destroy(r);
   }
   if (!rc) rc = cli_out_commit("predict", &out);

@@ -19,6 +19,7 @@ typedef struct {
   double *logy;       /* log of the observed losses */
   size_t n;           /* number of fitted points */
   size_t group;       /* its group */
+  fslaw_fit_range range; /* what its fitted points cover */
 } fit_run;
 
 struct fslaw_fit {
@@ -228,6 +229,13 @@ fslaw_status fslaw_fit_add_run(fslaw_fit *f, const char *name, const double *lr,
   r->n = m;
   r->group = f->cur;
   st = fslaw_law_eval_create(f->law, lr, nsteps, at, m, &r->ev, &f->err);
+  if (!st) { /* the steps are checked against the schedule now */
+    r->range.max_step = at[m - 1];
+    r->range.max_time = fslaw_sum(lr, at[m - 1] + 1);
+    r->range.min_rate = HUGE_VAL;
+    for (size_t k = warmup + 1; k <= at[m - 1]; k++)
+      if (lr[k] < r->range.min_rate) r->range.min_rate = lr[k];
+  }
   free(at);
   if (st) {
     free(logy);
@@ -490,6 +498,13 @@ static fslaw_status check_identifiable(fslaw_fit *f) {
   return FSLAW_OK;
 }
 
+/* r grows to cover w too. */
+static void widen_range(fslaw_fit_range *r, const fslaw_fit_range *w) {
+  if (w->max_step > r->max_step) r->max_step = w->max_step;
+  if (w->max_time > r->max_time) r->max_time = w->max_time;
+  if (w->min_rate < r->min_rate) r->min_rate = w->min_rate;
+}
+
 fslaw_status fslaw_fit_run(fslaw_fit *f, double *params, fslaw_fit_result *res) {
   memset(res, 0, sizeof *res);
   if (!f->nruns) return fslaw_fail(&f->err, FSLAW_EINVAL, "no runs to fit");
@@ -530,9 +545,14 @@ fslaw_status fslaw_fit_run(fslaw_fit *f, double *params, fslaw_fit_result *res) 
     if (sr[s].obj < sr[best].obj) best = s; /* ties keep the lower index */
   unpack(proto, sr[best].x, params);
   res->objective = fslaw_fit_objective(f, params, NULL);
+  for (size_t g = 0; g < ngroups(f); g++) res->group_range[g].min_rate = HUGE_VAL;
+  res->range.min_rate = HUGE_VAL;
   for (size_t r = 0; r < f->nruns; r++) {
-    res->points += f->runs[r].n;
-    res->group_points[f->runs[r].group] += f->runs[r].n;
+    const fit_run *run = &f->runs[r];
+    res->points += run->n;
+    res->group_points[run->group] += run->n;
+    widen_range(&res->range, &run->range);
+    widen_range(&res->group_range[run->group], &run->range);
   }
   res->logged = f->logged;
   res->starts = ns;

@@ -57,6 +57,12 @@ char *fslaw_params_to_json(const fslaw_law *law, const double *values,
     for (size_t i = 0; b && i < fslaw_law_nparams(law); i++)
       if (res->on_bound & (1UL << i))
         cJSON_AddItemToArray(b, cJSON_CreateString(fslaw_law_param_name(law, i)));
+    cJSON *fr = res->range.max_step ? cJSON_AddObjectToObject(o, "fitted_range") : NULL;
+    if (fr) {
+      cJSON_AddNumberToObject(fr, "max_step", (double)res->range.max_step);
+      fslaw_json_add_number(fr, "max_time", res->range.max_time);
+      fslaw_json_add_number(fr, "min_rate", res->range.min_rate);
+    }
   }
   if (info) {
     cJSON_AddStringToObject(o, "loss", loss_name(info->loss));
@@ -122,6 +128,31 @@ fslaw_status fslaw_params_parse(const char *name, const char *json, fslaw_law **
   }
   cJSON_Delete(o);
   return st;
+}
+
+fslaw_status fslaw_params_read_range(const char *path, fslaw_fit_range *range, int *found,
+                                     fslaw_error *err) {
+  memset(range, 0, sizeof *range);
+  *found = 0;
+  char *buf;
+  size_t len;
+  fslaw_status st = fslaw_read_file(path, &buf, &len, err);
+  if (st) return st;
+  cJSON *o = fslaw_json_parse(path, buf, err);
+  free(buf);
+  if (!o) return FSLAW_EPARSE;
+  const cJSON *fr = cJSON_GetObjectItemCaseSensitive(o, "fitted_range");
+  const cJSON *s = cJSON_GetObjectItemCaseSensitive(fr, "max_step");
+  const cJSON *t = cJSON_GetObjectItemCaseSensitive(fr, "max_time");
+  const cJSON *r = cJSON_GetObjectItemCaseSensitive(fr, "min_rate");
+  if (cJSON_IsNumber(s) && cJSON_IsNumber(t) && cJSON_IsNumber(r) && s->valuedouble >= 0) {
+    range->max_step = (size_t)s->valuedouble;
+    range->max_time = t->valuedouble;
+    range->min_rate = r->valuedouble;
+    *found = 1;
+  }
+  cJSON_Delete(o);
+  return FSLAW_OK;
 }
 
 fslaw_status fslaw_params_read(const char *path, fslaw_law **law, double *values,

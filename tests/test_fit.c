@@ -53,6 +53,20 @@ static void test_recovery(const char *spec, const double *truth, size_t starts, 
          res.best_start, res.reason, res.iterations);
   CHECK(res.objective < 1e-12);
   CHECK(res.points == 2 * (NPTS - 2)); /* the points at steps 100 and 165 are warmup */
+  /* the range the points cover: the last step, its intrinsic time, the
+   * lowest rate after warmup (both runs end at 1e-4 by step 3999) */
+  double T = 0, low = 1;
+  for (int r = 0; r < 2; r++) {
+    double t = 0;
+    for (size_t k = 0; k <= steps[NPTS - 1]; k++) {
+      t += lr[r][k];
+      if (k > 200 && lr[r][k] < low) low = lr[r][k];
+    }
+    if (t > T) T = t;
+  }
+  CHECK(res.range.max_step == steps[NPTS - 1] && res.range.min_rate == low);
+  CHECK_REL(res.range.max_time, T, 1e-13);
+  CHECK(res.group_range[0].max_step == res.range.max_step);
   CHECK(res.starts == starts);
   for (size_t i = 0; i < fslaw_law_nparams(law); i++) CHECK_REL(p[i], truth[i], ptol);
   /* and it predicts a schedule it never saw */

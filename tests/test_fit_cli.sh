@@ -16,6 +16,7 @@ grep -q "wrote $TMP/mtl.json" "$TMP/sum" && ok || bad "fit says where"
 for key in '"law":' '"params":' '"L0":' '"alpha":' '"objective":' '"runs":' '"window":' '"huber":'; do
   grep -q "$key" "$TMP/mtl.json" && ok || bad "json lacks $key"
 done
+grep -q '"max_step":.*23936' "$TMP/mtl.json" && grep -q '"min_rate":.*3.0008' "$TMP/mtl.json" && ok || bad "json lacks the fitted range"
 # without --out the JSON goes to stdout and the summary to stderr
 "$FSLAW" fit --law mtl --starts 2 $TRAIN >"$TMP/stdout.json" 2>"$TMP/err" && ok || bad "fit to stdout"
 head -c1 "$TMP/stdout.json" | grep -q '{' && grep -q "^law mtl" "$TMP/err" && ok || bad "fit stdout/stderr split"
@@ -36,6 +37,15 @@ grep -qE '^wsdcon_3,[0-9]+,[0-9.e-]+,,[0-9.]+$' "$TMP/pred.csv" && ok || bad "un
 xmllint --noout "$TMP/pred.svg" && ok || bad "predict plot XML"
 "$FSLAW" predict --params "$TMP/mtl.json" --schedule 'cosine:peak=3e-4,final=3e-5,warmup=2160,steps=30000' --every 1000 >"$TMP/s.csv" && ok || bad "predict schedule"
 grep -q '^cosine,29999,' "$TMP/s.csv" && ok || bad "schedule prediction reaches the last step"
+
+# a prediction beyond the fitted runs says so; one inside them does not
+"$FSLAW" predict --params "$TMP/mtl.json" "$D/cosine_72000.csv" --out "$TMP/long.csv" 2>"$TMP/err" \
+  && grep -q "note: .*cosine_72000.csv runs to intrinsic time .*beyond that the prediction extrapolates in time" "$TMP/err" \
+  && ok || bad "long run note: $(cat "$TMP/err")"
+"$FSLAW" predict --params "$TMP/mtl.json" --schedule 'constant:peak=1e-5,warmup=2160,steps=24000' 2>"$TMP/err" >/dev/null \
+  && grep -q "goes down to rate 1e-05, below the lowest fitted rate 3e-05" "$TMP/err" && ok || bad "low rate note: $(cat "$TMP/err")"
+"$FSLAW" predict --params "$TMP/mtl.json" "$D/wsdcon_18.csv" 2>"$TMP/err" >/dev/null && ! grep -q note "$TMP/err" \
+  && ok || bad "no note inside the fitted range: $(cat "$TMP/err")"
 
 # a dense log is thinned to --max-points per run, with a note; 0 keeps all
 "$FSLAW" fit --law mtl --starts 2 --max-points 40 --out "$TMP/thin.json" $TRAIN >"$TMP/sum" 2>"$TMP/err" && ok || bad "thinned fit"

@@ -35,6 +35,13 @@ typedef enum fslaw_loss {
 /* Most groups of a fit (fslaw_fit_set_group). */
 #define FSLAW_FIT_MAX_GROUPS 16
 
+/* What the fitted points cover: predictions beyond it are extrapolations. */
+typedef struct fslaw_fit_range {
+  size_t max_step;       /* last fitted step of the longest run */
+  double max_time;       /* largest intrinsic time at a fitted point */
+  double min_rate;       /* lowest rate after warmup up to a run's last fitted point */
+} fslaw_fit_range;
+
 /* What a fit reports. */
 typedef struct fslaw_fit_result {
   double objective;      /* objective at the returned parameters */
@@ -49,6 +56,8 @@ typedef struct fslaw_fit_result {
   unsigned long on_bound;/* bit i set: parameter i ended on a bound (in some group) */
   unsigned long group_on_bound[FSLAW_FIT_MAX_GROUPS]; /* the same per group */
   size_t group_points[FSLAW_FIT_MAX_GROUPS];         /* fitted points per group */
+  fslaw_fit_range range;                              /* what the runs cover */
+  fslaw_fit_range group_range[FSLAW_FIT_MAX_GROUPS];  /* the same per group */
 } fslaw_fit_result;
 
 /* New fit of `law` (which must outlive the fit); NULL when out of memory. */

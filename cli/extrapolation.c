@@ -1,0 +1,29 @@
+/* extrapolation.c: notes on predictions beyond a fit's runs (extrapolation.h). */
+#include "extrapolation.h"
+
+#include <stdio.h>
+
+void cli_read_fit_range(const char *path, cli_fit_range *r) {
+  fslaw_error err;
+  if (fslaw_params_read_range(path, &r->range, &r->found, &err)) r->found = 0;
+}
+
+void cli_note_extrapolation(const char *cmd, const cli_fit_range *r, const char *name,
+                            const double *lr, size_t n) {
+  if (!r->found || n < 2) return;
+  size_t w = fslaw_warmup_end(lr, n);
+  double t = 0, low = -1;
+  for (size_t k = 0; k < n; k++) {
+    t += lr[k];
+    if (k > w && (low < 0 || lr[k] < low)) low = lr[k];
+  }
+  /* 1 % of slack: a run like the fitted ones is not an extrapolation */
+  if (t > 1.01 * r->range.max_time)
+    fprintf(stderr, "fslaw %s: note: %s runs to intrinsic time %.4g, %.2gx the longest fitted "
+                    "run's %.4g (step %zu): beyond that the prediction extrapolates in time\n",
+            cmd, name, t, t / r->range.max_time, r->range.max_time, r->range.max_step);
+  if (low >= 0 && low < 0.99 * r->range.min_rate)
+    fprintf(stderr, "fslaw %s: note: %s goes down to rate %.3g, below the lowest fitted rate "
+                    "%.3g: there the prediction extrapolates the law's response to the rate\n",
+            cmd, name, low, r->range.min_rate);
+}
