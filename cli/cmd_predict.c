@@ -137,8 +137,9 @@ static int run(int argc, char **argv) {
       rc = cli_error("predict", "option '--schedule': %s", err.msg);
     else {
       rc = predict_one(law, p, r, fslaw_schedule_name(s), every, out.f, svg);
-      cli_note_extrapolation("predict", &range, fslaw_schedule_name(s), fslaw_run_lr(r),
-                             fslaw_run_steps(r));
+      if (!rc)
+        cli_note_extrapolation("predict", &range, fslaw_schedule_name(s), fslaw_run_lr(r),
+                               fslaw_run_steps(r));
     }
     fslaw_run_destroy(r);
     fslaw_schedule_destroy(s);

@@ -19,9 +19,17 @@ void cli_note_extrapolation(const char *cmd, const cli_fit_range *r, const char 
   }
   /* 1 % of slack: a run like the fitted ones is not an extrapolation */
   if (t > 1.01 * r->range.max_time)
-    fprintf(stderr, "fslaw %s: note: %s runs to intrinsic time %.4g, %.2gx the longest fitted "
+    fprintf(stderr, "fslaw %s: note: %s runs to intrinsic time %.4g, %.3gx the longest fitted "
                     "run's %.4g (step %zu): beyond that the prediction extrapolates in time\n",
             cmd, name, t, t / r->range.max_time, r->range.max_time, r->range.max_step);
+  /* predictions start right after warmup; fits usually do too (--from moves them) */
+  double t0 = 0;
+  for (size_t k = 0; k <= w && k < n; k++) t0 += lr[k];
+  if (t0 < 0.5 * r->range.min_time)
+    fprintf(stderr, "fslaw %s: note: %s is predicted from intrinsic time %.4g, well before the "
+                    "first fitted point's %.4g (a fit --from a later step?): there the "
+                    "prediction extrapolates back in time\n",
+            cmd, name, t0, r->range.min_time);
   if (low >= 0 && low < 0.99 * r->range.min_rate)
     fprintf(stderr, "fslaw %s: note: %s goes down to rate %.3g, below the lowest fitted rate "
                     "%.3g: there the prediction extrapolates the law's response to the rate\n",

@@ -232,6 +232,7 @@ fslaw_status fslaw_fit_add_run(fslaw_fit *f, const char *name, const double *lr,
   if (!st) { /* the steps are checked against the schedule now */
     r->range.max_step = at[m - 1];
     r->range.max_time = fslaw_sum(lr, at[m - 1] + 1);
+    r->range.min_time = fslaw_sum(lr, at[0] + 1);
     r->range.min_rate = HUGE_VAL;
     for (size_t k = warmup + 1; k <= at[m - 1]; k++)
       if (lr[k] < r->range.min_rate) r->range.min_rate = lr[k];
@@ -500,8 +501,11 @@ static fslaw_status check_identifiable(fslaw_fit *f) {
 
 /* r grows to cover w too. */
 static void widen_range(fslaw_fit_range *r, const fslaw_fit_range *w) {
-  if (w->max_step > r->max_step) r->max_step = w->max_step;
-  if (w->max_time > r->max_time) r->max_time = w->max_time;
+  if (w->max_time > r->max_time) {
+    r->max_time = w->max_time;
+    r->max_step = w->max_step;
+  }
+  if (w->min_time < r->min_time) r->min_time = w->min_time;
   if (w->min_rate < r->min_rate) r->min_rate = w->min_rate;
 }
 
@@ -545,8 +549,9 @@ fslaw_status fslaw_fit_run(fslaw_fit *f, double *params, fslaw_fit_result *res) 
     if (sr[s].obj < sr[best].obj) best = s; /* ties keep the lower index */
   unpack(proto, sr[best].x, params);
   res->objective = fslaw_fit_objective(f, params, NULL);
-  for (size_t g = 0; g < ngroups(f); g++) res->group_range[g].min_rate = HUGE_VAL;
-  res->range.min_rate = HUGE_VAL;
+  for (size_t g = 0; g < ngroups(f); g++)
+    res->group_range[g].min_rate = res->group_range[g].min_time = HUGE_VAL;
+  res->range.min_rate = res->range.min_time = HUGE_VAL;
   for (size_t r = 0; r < f->nruns; r++) {
     const fit_run *run = &f->runs[r];
     res->points += run->n;

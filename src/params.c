@@ -61,6 +61,7 @@ char *fslaw_params_to_json(const fslaw_law *law, const double *values,
     if (fr) {
       cJSON_AddNumberToObject(fr, "max_step", (double)res->range.max_step);
       fslaw_json_add_number(fr, "max_time", res->range.max_time);
+      fslaw_json_add_number(fr, "min_time", res->range.min_time);
       fslaw_json_add_number(fr, "min_rate", res->range.min_rate);
     }
   }
@@ -144,10 +145,16 @@ fslaw_status fslaw_params_read_range(const char *path, fslaw_fit_range *range, i
   const cJSON *fr = cJSON_GetObjectItemCaseSensitive(o, "fitted_range");
   const cJSON *s = cJSON_GetObjectItemCaseSensitive(fr, "max_step");
   const cJSON *t = cJSON_GetObjectItemCaseSensitive(fr, "max_time");
+  const cJSON *t0 = cJSON_GetObjectItemCaseSensitive(fr, "min_time");
   const cJSON *r = cJSON_GetObjectItemCaseSensitive(fr, "min_rate");
-  if (cJSON_IsNumber(s) && cJSON_IsNumber(t) && cJSON_IsNumber(r) && s->valuedouble >= 0) {
+  /* a range that makes no sense (edited by hand) is no range */
+  if (cJSON_IsNumber(s) && cJSON_IsNumber(t) && cJSON_IsNumber(t0) && cJSON_IsNumber(r) &&
+      s->valuedouble >= 0 && s->valuedouble <= 9007199254740992.0 && isfinite(t->valuedouble) &&
+      t0->valuedouble > 0 && t->valuedouble >= t0->valuedouble && isfinite(r->valuedouble) &&
+      r->valuedouble >= 0) {
     range->max_step = (size_t)s->valuedouble;
     range->max_time = t->valuedouble;
+    range->min_time = t0->valuedouble;
     range->min_rate = r->valuedouble;
     *found = 1;
   }

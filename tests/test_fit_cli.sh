@@ -46,6 +46,21 @@ grep -q '^cosine,29999,' "$TMP/s.csv" && ok || bad "schedule prediction reaches 
   && grep -q "goes down to rate 1e-05, below the lowest fitted rate 3e-05" "$TMP/err" && ok || bad "low rate note: $(cat "$TMP/err")"
 "$FSLAW" predict --params "$TMP/mtl.json" "$D/wsdcon_18.csv" 2>"$TMP/err" >/dev/null && ! grep -q note "$TMP/err" \
   && ok || bad "no note inside the fitted range: $(cat "$TMP/err")"
+# the step named is that of the run reaching the largest intrinsic time (cosine to step 12000,
+# not wsdcon_9, which logs to step 14144 at lower rates); a fit --from a late step flags
+# early predictions
+awk -F, 'NR == 1 || $1 <= 12000' "$D/cosine_24000.csv" >"$TMP/short.csv"
+"$FSLAW" fit --law mtl --starts 2 --out "$TMP/two.json" "$TMP/short.csv" "$D/wsdcon_9.csv" >/dev/null 2>&1
+python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))["fitted_range"]; assert r["max_step"] == 11888 and r["min_time"] < 1, r' \
+  "$TMP/two.json" && ok || bad "fitted range of the longest run: $(grep -A5 fitted_range "$TMP/two.json")"
+"$FSLAW" fit --law mtl --starts 2 --from 12000 --out "$TMP/late.json" "$D/cosine_24000.csv" "$D/wsdcon_9.csv" >/dev/null 2>&1
+"$FSLAW" predict --params "$TMP/late.json" "$D/wsdcon_3.csv" 2>"$TMP/err" >/dev/null \
+  && grep -q "well before the first fitted point" "$TMP/err" && ok || bad "--from note: $(cat "$TMP/err")"
+# a range edited into nonsense is ignored, not trusted
+python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); j["fitted_range"]["max_step"] = 1e300; json.dump(j, open(sys.argv[2], "w"))' \
+  "$TMP/mtl.json" "$TMP/odd.json"
+"$FSLAW" predict --params "$TMP/odd.json" "$D/cosine_72000.csv" 2>"$TMP/err" >/dev/null && ! grep -q note "$TMP/err" \
+  && ok || bad "nonsense range: $(cat "$TMP/err")"
 
 # a dense log is thinned to --max-points per run, with a note; 0 keeps all
 "$FSLAW" fit --law mtl --starts 2 --max-points 40 --out "$TMP/thin.json" $TRAIN >"$TMP/sum" 2>"$TMP/err" && ok || bad "thinned fit"

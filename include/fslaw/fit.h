@@ -37,8 +37,9 @@ typedef enum fslaw_loss {
 
 /* What the fitted points cover: predictions beyond it are extrapolations. */
 typedef struct fslaw_fit_range {
-  size_t max_step;       /* last fitted step of the longest run */
+  size_t max_step;       /* last fitted step of the run that reaches max_time */
   double max_time;       /* largest intrinsic time at a fitted point */
+  double min_time;       /* smallest intrinsic time at a fitted point */
   double min_rate;       /* lowest rate after warmup up to a run's last fitted point */
 } fslaw_fit_range;
 

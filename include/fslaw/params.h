@@ -47,9 +47,10 @@ char *fslaw_params_to_json(const fslaw_law *law, const double *values,
 fslaw_status fslaw_params_read(const char *path, fslaw_law **law, double *values,
                                fslaw_error *err);
 /* What the fit recorded in `path` about its runs' range ("fitted_range":
- * last step, largest intrinsic time, lowest rate after warmup), for notes
- * on extrapolation. *found = 0 when the file has none (older files,
- * parameters written by hand). */
+ * last step, smallest and largest intrinsic time of a fitted point, lowest
+ * rate after warmup), for notes on extrapolation. *found = 0 when the file
+ * has none (older files, parameters written by hand) or one that makes no
+ * sense. */
 fslaw_status fslaw_params_read_range(const char *path, fslaw_fit_range *range, int *found,
                                      fslaw_error *err);
 
