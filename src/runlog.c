@@ -38,7 +38,7 @@ static const char *const lr_alias = "learning_rate";
 typedef struct {
   int present;      /* the column has a non-empty value in this row */
   double value;     /* parsed value */
-  size_t line, col; /* position of the cell (record index and 0 in a JSON document) */
+  size_t line, col; /* position of the cell (of its key in JSON) */
 } cell;
 
 /* Rows accumulated while reading. */
@@ -46,7 +46,7 @@ typedef struct {
   const char *name;                 /* file name for messages */
   const char *colname[NCOLS];       /* input column names */
   const char *array;                /* JSON document: name of its record array ("log_history",
-                                       "" for a top-level array); NULL for CSV and JSONL */
+                                       "" for a top-level array), for messages; NULL otherwise */
   int lr_auto;                      /* the lr column was not named: "lr", or lr_alias when
                                        the input has no "lr" (still to be decided) */
   size_t alias_line;                /* JSONL: line of the first record read with lr_alias */
@@ -65,17 +65,15 @@ static void rows_free(rows *b) {
   free(b->tok);
 }
 
-/* "file:line:column" or, in a JSON document, "file: log_history[i]". */
+/* "file:line:column". */
 static const char *where(const rows *b, size_t line, size_t col, char *buf, size_t n) {
-  if (b->array) snprintf(buf, n, "%s: %s[%zu]", b->name, b->array, line);
-  else snprintf(buf, n, "%s:%zu:%zu", b->name, line, col);
+  snprintf(buf, n, "%s:%zu:%zu", b->name, line, col);
   return buf;
 }
 
-/* A record named inside a message: "line 3" or "log_history[3]". */
-static const char *record(const rows *b, size_t line, char *buf, size_t n) {
-  if (b->array) snprintf(buf, n, "%s[%zu]", b->array, line);
-  else snprintf(buf, n, "line %zu", line);
+/* A record named inside a message: "line 3". */
+static const char *record(size_t line, char *buf, size_t n) {
+  snprintf(buf, n, "line %zu", line);
   return buf;
 }
 
@@ -133,8 +131,8 @@ static fslaw_status rows_merge(rows *b, const cell c[NCOLS], fslaw_error *err) {
     fslaw_num(*dst[k], v1);
     fslaw_num(c[k].value, v2);
     snprintf(msg, sizeof msg, "step %.0f is logged twice with different %s (%s: %s, %s: %s); "
-             RESUMED_HINT, b->last_step, b->colname[k], record(b, b->vline[k], r1, sizeof r1),
-             v1, record(b, c[k].line, r2, sizeof r2), v2);
+             RESUMED_HINT, b->last_step, b->colname[k], record(b->vline[k], r1, sizeof r1),
+             v1, record(c[k].line, r2, sizeof r2), v2);
     return cell_error(b, &c[k], k, msg, err);
   }
   for (int k = 1; k < NCOLS; k++) {
@@ -171,7 +169,7 @@ static fslaw_status rows_add(rows *b, const cell c[NCOLS], fslaw_error *err) {
     char msg[400], r[160];
     snprintf(msg, sizeof msg, "steps must increase: %.0f follows step %.0f (%s); "
              "if the run was resumed from a checkpoint, cut the earlier records at "
-             "that checkpoint's step", s, b->last_step, record(b, b->last_line, r, sizeof r));
+             "that checkpoint's step", s, b->last_step, record(b->last_line, r, sizeof r));
     return cell_error(b, &c[COL_STEP], COL_STEP, msg, err);
   }
   if (!rows_grow(b)) return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
@@ -331,21 +329,36 @@ static cJSON *json_parse(const char *text, size_t len, size_t *end) {
   return v;
 }
 
-/* Column of the value of "key" on a JSON line (best effort, for messages). */
-static size_t json_key_col(const char *line, size_t len, const char *key) {
+/* Column of key `key` in the record text rec[0..len), which starts at
+ * column col0 of line `line`; *line is moved to the key's line. The record
+ * itself if the key is not found. */
+static size_t json_key_col(const char *rec, size_t len, size_t col0, const char *key,
+                           size_t *line) {
   size_t kl = strlen(key);
-  for (size_t i = 0; i + kl + 2 <= len; i++)
-    if (line[i] == '"' && !strncmp(line + i + 1, key, kl) && line[i + 1 + kl] == '"')
-      return csv_column(line, 0, i) ;
-  return 1;
+  for (size_t i = 0; i + kl + 2 <= len; i++) {
+    if (rec[i] != '"' || strncmp(rec + i + 1, key, kl) || rec[i + 1 + kl] != '"') continue;
+    size_t j = i + kl + 2;
+    while (j < len && isspace((unsigned char)rec[j])) j++;
+    if (j == len || rec[j] != ':') continue; /* a value, not a key */
+    size_t nl = 0, start = 0;
+    for (size_t k = 0; k < i; k++)
+      if (rec[k] == '\n') {
+        nl++;
+        start = k + 1;
+      }
+    *line += nl;
+    return nl ? csv_column(rec, start, i) : col0 - 1 + csv_column(rec, 0, i);
+  }
+  return col0;
 }
 
-/* The cell of column k in a record; line is the JSONL line (NULL in a document). */
-static fslaw_status json_cell(const rows *b, int k, const cJSON *obj, const char *line,
-                              size_t len, size_t lineno, cell *c, fslaw_error *err) {
+/* The cell of column k in a record: its text rec[0..len) starts at column
+ * col0 of line lineno. */
+static fslaw_status json_cell(const rows *b, int k, const cJSON *obj, const char *rec,
+                              size_t len, size_t lineno, size_t col0, cell *c, fslaw_error *err) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, b->colname[k]);
   c->line = lineno;
-  c->col = v && line ? json_key_col(line, len, b->colname[k]) : 1;
+  c->col = v ? json_key_col(rec, len, col0, b->colname[k], &c->line) : col0;
   c->present = 0;
   if (!v || cJSON_IsNull(v)) return FSLAW_OK;
   if (cJSON_IsNumber(v)) {
@@ -360,8 +373,8 @@ static fslaw_status json_cell(const rows *b, int k, const cJSON *obj, const char
 /* JSONL, lr column not named: the first record with "lr" or lr_alias decides;
  * a later "lr" after records read with lr_alias is an error, so the result
  * is always that of the rule "lr, else lr_alias when the input has no lr". */
-static fslaw_status pick_lr_key(rows *b, const cJSON *obj, const char *line, size_t len,
-                                size_t lineno, fslaw_error *err) {
+static fslaw_status pick_lr_key(rows *b, const cJSON *obj, const char *rec, size_t len,
+                                size_t lineno, size_t col0, fslaw_error *err) {
   if (!b->lr_auto) return FSLAW_OK;
   int has_lr = cJSON_GetObjectItemCaseSensitive(obj, "lr") != NULL;
   if (!b->alias_line) {
@@ -373,19 +386,21 @@ static fslaw_status pick_lr_key(rows *b, const cJSON *obj, const char *line, siz
     return FSLAW_OK;
   }
   if (!has_lr) return FSLAW_OK;
+  size_t col = json_key_col(rec, len, col0, "lr", &lineno);
   return fslaw_fail(err, FSLAW_EPARSE,
                     "%s:%zu:%zu: key 'lr' after records with '%s' (from line %zu); name the "
-                    "rate column with --col lr=COLUMN", b->name, lineno,
-                    json_key_col(line, len, "lr"), lr_alias, b->alias_line);
+                    "rate column with --col lr=COLUMN", b->name, lineno, col, lr_alias,
+                    b->alias_line);
 }
 
-/* Read one record object (a JSONL line, or element `lineno` of a document). */
-static fslaw_status json_record(rows *b, const cJSON *obj, const char *line, size_t len,
+/* Read one record object, whose text rec[0..len) starts at column col0 of
+ * line lineno. */
+static fslaw_status json_record(rows *b, const cJSON *obj, const char *rec, size_t len,
                                 size_t lineno, size_t col0, fslaw_error *err) {
   cell c[NCOLS] = {{0}};
-  fslaw_status st = line ? pick_lr_key(b, obj, line, len, lineno, err) : FSLAW_OK;
+  fslaw_status st = pick_lr_key(b, obj, rec, len, lineno, col0, err);
   for (int k = 0; k < NCOLS && !st; k++) {
-    st = json_cell(b, k, obj, line, len, lineno, &c[k], err);
+    st = json_cell(b, k, obj, rec, len, lineno, col0, &c[k], err);
     if (cJSON_GetObjectItemCaseSensitive(obj, b->colname[k])) b->has_col[k] = 1;
   }
   if (!st && !c[COL_STEP].present) {
@@ -417,7 +432,7 @@ static fslaw_status read_jsonl(rows *b, const char *data, size_t len, fslaw_erro
       return fslaw_fail(err, FSLAW_EPARSE, "%s:%zu:%zu: %s", b->name, lineno, col,
                         obj ? "expected a JSON object" : "malformed JSON");
     }
-    fslaw_status st = json_record(b, obj, line, ll, lineno, i + 1, err);
+    fslaw_status st = json_record(b, obj, line + i, ll - i, lineno, i + 1, err);
     cJSON_Delete(obj);
     if (st) return st;
   }
@@ -470,16 +485,82 @@ static void doc_pick_lr_key(rows *b, const cJSON *arr) {
   b->lr_auto = 0;
 }
 
-static fslaw_status doc_records(rows *b, const cJSON *arr, fslaw_error *err) {
+/* cJSON keeps no positions, so the records of a document are found again
+ * in its text, walking it beside the parsed tree: a cursor at byte pos on
+ * line `line`, which starts at byte `start`. */
+typedef struct {
+  const char *s; /* the document */
+  size_t len;    /* its length */
+  size_t pos;    /* cursor */
+  size_t line;   /* line of pos, from 1 */
+  size_t start;  /* first byte of that line (after a BOM on line 1) */
+} doc_cursor;
+
+/* White space as cJSON skips it: every byte up to ' ', NUL included. */
+static int cjson_space(char ch) { return (unsigned char)ch <= ' '; }
+
+/* Move to byte `to`, then past white space. */
+static void cur_move(doc_cursor *c, size_t to) {
+  while (c->pos < c->len && (c->pos < to || cjson_space(c->s[c->pos]))) {
+    if (c->s[c->pos] == '\n') {
+      c->line++;
+      c->start = c->pos + 1;
+    }
+    c->pos++;
+  }
+}
+
+/* End of the JSON value at the cursor; the text is valid JSON (cJSON read it). */
+static size_t cur_value_end(const doc_cursor *c) {
+  const char *s = c->s;
+  size_t i = c->pos, n = c->len;
+  int depth = 0;
+  if (i >= n) return n;
+  do {
+    if (s[i] == '"') {
+      for (i++; i < n && s[i] != '"'; i++)
+        if (s[i] == '\\') i++;
+    } else if (s[i] == '{' || s[i] == '[') {
+      depth++;
+    } else if (s[i] == '}' || s[i] == ']') {
+      depth--;
+    } else if (!depth) { /* number, true, false, null */
+      while (i < n && !cjson_space(s[i]) && !strchr(",]}:", s[i])) i++;
+      return i;
+    }
+    i++;
+  } while (i < n && depth > 0);
+  return i < n ? i : n;
+}
+
+/* Move the cursor from the document's root to the value arr: the root itself,
+ * or the member of the root object whose value it is. */
+static void cur_find(doc_cursor *c, const cJSON *root, const cJSON *arr) {
+  cur_move(c, c->pos);
+  if (root == arr) return;
+  cur_move(c, c->pos + 1); /* past '{' */
+  for (const cJSON *m = root->child; m; m = m->next) {
+    cur_move(c, cur_value_end(c)); /* key */
+    cur_move(c, c->pos + 1);       /* ':' */
+    if (m == arr) return;
+    cur_move(c, cur_value_end(c)); /* value */
+    cur_move(c, c->pos + 1);       /* ',' */
+  }
+}
+
+static fslaw_status doc_records(rows *b, doc_cursor *cur, const cJSON *arr, fslaw_error *err) {
   doc_pick_lr_key(b, arr);
-  size_t i = 0;
+  cur_move(cur, cur->pos + 1); /* past '[' */
   const cJSON *rec;
   cJSON_ArrayForEach(rec, arr) {
+    size_t end = cur_value_end(cur), col = csv_column(cur->s, cur->start, cur->pos);
     if (!cJSON_IsObject(rec))
-      return fslaw_fail(err, FSLAW_EPARSE, "%s: %s[%zu]: expected a JSON object (a record "
-                        "with keys step, lr, loss)", b->name, b->array, i);
-    fslaw_status st = json_record(b, rec, NULL, 0, i++, 0, err);
+      return fslaw_fail(err, FSLAW_EPARSE, "%s:%zu:%zu: expected a JSON object (a record "
+                        "with keys step, lr, loss)", b->name, cur->line, col);
+    fslaw_status st = json_record(b, rec, cur->s + cur->pos, end - cur->pos, cur->line, col, err);
     if (st) return st;
+    cur_move(cur, end);
+    cur_move(cur, cur->pos + 1); /* ',' */
   }
   if (!b->n)
     return fslaw_fail(err, FSLAW_EPARSE, "%s: no records (the array%s%s is empty)", b->name,
@@ -510,7 +591,9 @@ static fslaw_status read_doc(rows *b, const char *data, size_t len, fslaw_error 
                     "line", b->name);
   else {
     b->array = arr == root ? "" : "log_history";
-    st = doc_records(b, arr, err);
+    doc_cursor cur = {data, len, off, 1, off};
+    cur_find(&cur, root, arr);
+    st = doc_records(b, &cur, arr, err);
   }
   cJSON_Delete(root);
   return st;

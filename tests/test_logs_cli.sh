@@ -61,9 +61,9 @@ grep -qF " loss=[4,5]" "$TMP/out" && ok || bad "trainer_state losses: $(cat "$TM
 grep -qF "lr logged on 3 of 31 steps" "$TMP/err" && ok || bad "interpolation note: $(cat "$TMP/err")"
 # --format jsonl reads the document too
 "$FSLAW" inspect --format jsonl "$TMP/trainer_state.json" 2>/dev/null | grep -qF "steps=31 losses=3" && ok || bad "--format jsonl document"
-# a NaN loss names the record; a malformed document its line:column
+# a NaN loss and a malformed document: line:column
 sed 's/"loss": 4.5/"loss": NaN/' "$TMP/trainer_state.json" >"$TMP/nan.json"
-expect_fail "NaN loss" "nan.json: log_history[2]: column 'loss': NaN is not a valid value" "$FSLAW" inspect "$TMP/nan.json"
+expect_fail "NaN loss" "nan.json:23:7: column 'loss': NaN is not a valid value" "$FSLAW" inspect "$TMP/nan.json"
 sed 's/"loss": 4.0,/"loss": 4.0,,/' "$TMP/trainer_state.json" >"$TMP/broken.json"
 expect_fail "malformed" "broken.json:30:20: malformed JSON" "$FSLAW" inspect "$TMP/broken.json"
 

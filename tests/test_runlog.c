@@ -266,18 +266,28 @@ static void test_document(void) {
 }
 
 static void test_document_bad(void) {
-  /* errors inside name the record */
+  /* errors inside give the line:column of the key (or of the record) */
   check_bad("trainer_state.json", "{\n \"log_history\": [\n  {\"step\": 1, \"loss\": 2},\n"
             "  {\"step\": 2, \"loss\": NaN}\n ]\n}\n",
-            "trainer_state.json: log_history[1]: column 'loss': NaN is not a valid value");
-  check_bad("ts.json", "[\n {\"step\": 1, \"lr\": -Infinity}\n]\n", "ts.json: [0]: column 'lr': infinite value");
-  check_bad("ts.json", "[\n {\"step\": 1, \"lr\": 1e999}\n]\n", "ts.json: [0]: column 'lr': infinite value");
+            "trainer_state.json:4:15: column 'loss': NaN is not a valid value");
+  check_bad("ts.json", "[\n {\"step\": 1, \"lr\": -Infinity}\n]\n", "ts.json:2:14: column 'lr': infinite value");
+  check_bad("ts.json", "[\n {\"step\": 1, \"lr\": 1e999}\n]\n", "ts.json:2:14: column 'lr': infinite value");
   check_bad("ts.json", "[\n {\"step\": 1, \"lr\": 1, \"loss\": 3},\n {\"step\": 1, \"loss\": 2.5}\n]\n",
-            "ts.json: [1]: column 'loss': step 1 is logged twice with different loss ([0]: 3, [1]: 2.5)");
+            "ts.json:3:14: column 'loss': step 1 is logged twice with different loss (line 2: 3, line 3: 2.5)");
   check_bad("ts.json", "{\"log_history\": [\n {\"step\": 5},\n {\"step\": 4}\n]}\n",
-            "ts.json: log_history[1]: column 'step': steps must increase: 4 follows step 5 (log_history[0])");
-  check_bad("ts.json", "[\n {\"loss\": 3}\n]\n", "ts.json: [0]: missing column 'step'");
-  check_bad("ts.json", "[\n {\"step\": 1},\n 2\n]\n", "ts.json: [1]: expected a JSON object");
+            "ts.json:3:3: column 'step': steps must increase: 4 follows step 5 (line 2)");
+  check_bad("ts.json", "[\n {\"loss\": 3}\n]\n", "ts.json:2:2: missing column 'step'");
+  check_bad("ts.json", "[\n {\"step\": 1},\n 2\n]\n", "ts.json:3:2: expected a JSON object");
+  /* the records are found again in the text past members whose strings hold
+   * brackets and quotes, a BOM, an escaped key, multi-byte text and keys on
+   * lines of their own (pretty-printed trainer_state.json) */
+  check_bad("ts.json", "\xEF\xBB\xBF{\"n\": \"] } [ { \\\" \\\\\", \"x\": {\"a\": [1, {\"b\": \"]\"}], \"c\": -1e-3},\n"
+            " \"log\\u005fhistory\": [ {\"step\": 1, \"\xC3\xA9\": 2}, {\"step\": 2},\n  {\n   \"step\": 3,\n"
+            "   \"lr\": true\n  }\n ]\n}\n",
+            "ts.json:5:4: column 'lr': expected a number");
+  check_bad("ts.json", "\xEF\xBB\xBF[{\"step\": 2}, {\"\xC3\xA9\": 1, \"step\": 1}]", "ts.json:1:24: column 'step': steps must increase");
+  /* a key's name inside a value is not the key */
+  check_bad("ts.json", "[{\"note\": \"loss\", \"step\": 1,\n  \"loss\": -Infinity}]", "ts.json:2:3: column 'loss': infinite value");
   check_bad("ts.json", "{\"log_history\": []}\n", "ts.json: no records (the array log_history is empty)");
   check_bad("ts.json", "[\n]\n", "ts.json: no records (the array is empty)");
   check_bad("ts.json", "{\n \"log_history\": 3\n}\n", "ts.json: expected an array of records or an object with an array 'log_history'");
