@@ -213,6 +213,7 @@ static void summary(FILE *f, const fslaw_law *law, const double *p, const fslaw_
       else fprintf(f, " %.8g", p[i]);
     }
     if (shared & (1UL << i)) fprintf(f, "   (shared)");
+    if (res->fixed & (1UL << i)) fprintf(f, "   (fixed)");
     fprintf(f, "%s\n", ng == 1 && (res->on_bound & (1UL << i)) ? "   (on a bound)" : "");
   }
   if (ng > 1 && res->on_bound) fprintf(f, "  * on a bound\n");

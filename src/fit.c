@@ -560,6 +560,8 @@ fslaw_status fslaw_fit_run(fslaw_fit *f, double *params, fslaw_fit_result *res) 
     widen_range(&res->group_range[run->group], &run->range);
   }
   res->logged = f->logged;
+  for (size_t i = 0; i < f->np; i++)
+    if (f->fixed[i]) res->fixed |= 1UL << i;
   res->starts = ns;
   res->best_start = best;
   res->iterations = sr[best].evals;

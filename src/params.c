@@ -57,6 +57,10 @@ char *fslaw_params_to_json(const fslaw_law *law, const double *values,
     for (size_t i = 0; b && i < fslaw_law_nparams(law); i++)
       if (res->on_bound & (1UL << i))
         cJSON_AddItemToArray(b, cJSON_CreateString(fslaw_law_param_name(law, i)));
+    cJSON *fx = cJSON_AddArrayToObject(o, "fixed");
+    for (size_t i = 0; fx && i < fslaw_law_nparams(law); i++)
+      if (res->fixed & (1UL << i))
+        cJSON_AddItemToArray(fx, cJSON_CreateString(fslaw_law_param_name(law, i)));
     cJSON *fr = res->range.max_step ? cJSON_AddObjectToObject(o, "fitted_range") : NULL;
     if (fr) {
       cJSON_AddNumberToObject(fr, "max_step", (double)res->range.max_step);

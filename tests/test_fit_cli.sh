@@ -53,6 +53,11 @@ awk -F, 'NR == 1 || $1 <= 12000' "$D/cosine_24000.csv" >"$TMP/short.csv"
 "$FSLAW" fit --law mtl --starts 2 --out "$TMP/two.json" "$TMP/short.csv" "$D/wsdcon_9.csv" >/dev/null 2>&1
 python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))["fitted_range"]; assert r["max_step"] == 11888 and r["min_time"] < 1, r' \
   "$TMP/two.json" && ok || bad "fitted range of the longest run: $(grep -A5 fitted_range "$TMP/two.json")"
+# held parameters are recorded with the fit
+"$FSLAW" fit --law mtl --starts 2 --fix alpha=0.5 --out "$TMP/fixed.json" "$TMP/short.csv" "$D/wsdcon_9.csv" 2>/dev/null \
+  | grep -q "alpha  = 0.5   (fixed)" && ok || bad "fixed in the summary"
+python3 -c 'import json, sys; a, b = (json.load(open(f)) for f in sys.argv[1:]); assert a["fixed"] == ["alpha"] and a["params"]["alpha"] == 0.5 and b["fixed"] == [], (a["fixed"], b["fixed"])' \
+  "$TMP/fixed.json" "$TMP/two.json" && ok || bad "fixed in the params JSON"
 "$FSLAW" fit --law mtl --starts 2 --from 12000 --out "$TMP/late.json" "$D/cosine_24000.csv" "$D/wsdcon_9.csv" >/dev/null 2>&1
 "$FSLAW" predict --params "$TMP/late.json" "$D/wsdcon_3.csv" 2>"$TMP/err" >/dev/null \
   && grep -q "well before the first fitted point" "$TMP/err" && ok || bad "--from note: $(cat "$TMP/err")"

@@ -59,6 +59,7 @@ typedef struct fslaw_fit_result {
   size_t group_points[FSLAW_FIT_MAX_GROUPS];         /* fitted points per group */
   fslaw_fit_range range;                              /* what the runs cover */
   fslaw_fit_range group_range[FSLAW_FIT_MAX_GROUPS];  /* the same per group */
+  unsigned long fixed;   /* bit i set: parameter i was held (fslaw_fit_fix) */
 } fslaw_fit_result;
 
 /* New fit of `law` (which must outlive the fit); NULL when out of memory. */
