@@ -1,5 +1,6 @@
 /* cmd_fit.c: `fslaw fit --law NAME RUN...`: fit a loss-curve law to runs. */
 #include <ctype.h>
+#include <errno.h>
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +31,9 @@ const cli_command cli_fit = {
     "  --share P[,P...]    ... except these, which take one value in every group\n"
     "                      (e.g. exponents shared across model sizes, MATH.md §5.5)\n"
     "  --out-dir DIR       write DIR/NAME.json per group: a params JSON of that\n"
-    "                      group for predict, eval and report (without it, a JSON\n"
-    "                      array of them goes to standard output)\n\n"
+    "                      group for predict, eval and report (DIR is made if\n"
+    "                      missing; without it, a JSON array of them goes to\n"
+    "                      standard output)\n\n"
     "laws:\n",
     run, list_laws};
 
@@ -50,6 +52,7 @@ static void list_laws(FILE *f) {
 
 typedef struct {
   const char *law, *out, *out_dir; /* --law, --out, --out-dir */
+  int make_dir;                    /* --out-dir does not exist yet: made after the fit */
   const char *group[MAX_GROUPS];   /* --group NAME=RUN,... values */
   size_t ngroup;                   /* how many */
   const char *share[16];           /* --share values */
@@ -259,6 +262,8 @@ static int write_outputs(const fit_opts *o, const fslaw_law *law, fslaw_fit *fit
   char buf[4096];
   int rc = 0, to_stdout = !out_path(o, rs, 0, buf), array = to_stdout && rs->ngroups;
   if (to_stdout && (rc = cli_out_open("fit", &out[opened++], NULL, rs->path, rs->npath))) return rc;
+  if (o->make_dir && mkdir(o->out_dir, 0777))
+    return cli_error("fit", "option '--out-dir': cannot make folder '%s': %s", o->out_dir, strerror(errno));
   if (array) fputs("[\n", out[0].f);
   for (size_t g = 0; g < ng && !rc; g++) {
     char *json = group_json(law, fit, p, res, rs, g, shared, fs);
@@ -277,6 +282,7 @@ static int write_outputs(const fit_opts *o, const fslaw_law *law, fslaw_fit *fit
     printf("wrote %s\n", out_path(o, rs, g, buf));
   if (rc && committed && !to_stdout)
     fprintf(stderr, "fslaw fit: the files above were written before the failure\n");
+  if (rc && !committed && o->make_dir) rmdir(o->out_dir); /* leave nothing behind */
   return rc;
 }
 
@@ -296,13 +302,18 @@ static int writable_target(const char *opt, const char *path) {
   return 0;
 }
 
-static int check_outputs(const fit_opts *o, const run_set *rs) {
+static int check_outputs(fit_opts *o, const run_set *rs) {
   if (o->ngroup && o->out)
     return cli_error("fit", "option '--out': a grouped fit writes one file per group; use --out-dir DIR");
   if (!o->ngroup && o->out_dir)
     return cli_error("fit", "option '--out-dir': only for groups of runs (--group); use --out F");
   if ((o->out && !*o->out) || (o->out_dir && !*o->out_dir))
     return cli_error("fit", "option '--%s': expected a path, got ''", o->out ? "out" : "out-dir");
+  struct stat st;
+  if (o->out_dir && stat(o->out_dir, &st) && errno == ENOENT) {
+    o->make_dir = 1; /* its parent must take it */
+    return writable_target("out-dir", o->out_dir);
+  }
   char buf[4096];
   for (size_t g = 0; g < (rs->ngroups ? rs->ngroups : 1); g++) {
     const char *path = out_path(o, rs, g, buf);

@@ -139,7 +139,12 @@ expect_fail "empty out-dir" "option '--out-dir': expected a path, got ''" "$FSLA
 mkdir -p "$TMP/part/100M.json" && echo '{"old": 1}' >"$TMP/part/25M.json"
 expect_fail "group output is a folder" "option '--out-dir': '$TMP/part/100M.json' is a folder" "$FSLAW" fit --law mtl --starts 2 --out-dir "$TMP/part" $G1 $G2
 grep -q old "$TMP/part/25M.json" && ok || bad "earlier group file kept"
-expect_fail "out-dir missing" "option '--out-dir': '$TMP/nowhere' is not a folder" "$FSLAW" fit --law mtl --out-dir "$TMP/nowhere" $G1 $G2
+# a missing --out-dir is made after the fit (its parent must exist), and not at all if the fit fails
+expect_fail "out-dir parent missing" "option '--out-dir': '$TMP/nowhere' is not a folder" "$FSLAW" fit --law mtl --out-dir "$TMP/nowhere/fits" $G1 $G2
+"$FSLAW" fit --law mtl --starts 2 --out-dir "$TMP/made" $G1 $G2 >/dev/null 2>&1 && [ -s "$TMP/made/25M.json" ] && [ -s "$TMP/made/100M.json" ] \
+  && ok || bad "out-dir made"
+expect_fail "failed fit" "missing.csv" "$FSLAW" fit --law mtl --starts 2 --out-dir "$TMP/notmade" $G1 --group "x=$TMP/missing.csv"
+[ ! -e "$TMP/notmade" ] && ok || bad "a failed fit made its --out-dir"
 if [ -w /dev/full ]; then
   "$FSLAW" fit --law mtl --starts 2 --share alpha $G1 $G2 >/dev/full 2>"$TMP/err" && bad "stdout full: exit 0" \
     || { grep -q "error writing to standard output" "$TMP/err" && ok || bad "stdout full: $(cat "$TMP/err")"; }
