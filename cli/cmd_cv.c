@@ -2,7 +2,9 @@
  * of loss-curve laws on the user's own runs: for each run, fit the law on all
  * the other runs (as fslaw fit does, same options) and score the run left out
  * (as fslaw eval does, same metrics, MATH.md §5.5). The honest held-out error
- * of a law when no extra held-out runs exist. */
+ * of a law when no extra held-out runs exist. With groups (--group, --share)
+ * every fold is a grouped fit, and the run left out is scored with its own
+ * group's parameters. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,20 +21,24 @@ static int run(int argc, char **argv);
 const cli_command cli_cv = {
     "cv", "leave-one-run-out held-out errors of loss-curve laws on your runs",
     "usage: fslaw cv --law SPEC [--law SPEC]... [--after STEP] [--out F.csv] [fit options]\n"
-    "                RUN RUN...\n\n"
+    "                (RUN RUN... | --group NAME=RUN,... [--group ...] [--share P,...])\n\n"
     "For every law and every RUN: fit the law to all the other runs (as fslaw fit,\n"
     "with the same options) and score the run left out (as fslaw eval). Prints CSV\n"
     "law,heldout,n,r2,mae,rmse,prede,worste,note with one row per fold and a row\n"
     "'mean' per law (unweighted over the folds that could be fitted). A fold whose\n"
     "other runs cannot fit the law (e.g. none of them decays its rate) has empty\n"
     "metrics and the reason in 'note'; the command fails only when no fold of a\n"
-    "law could be fitted. Progress goes to standard error when it is a terminal.\n\n"
+    "law could be fitted. Progress goes to standard error when it is a terminal.\n"
+    "With groups, each fold fits all groups at once (the shared parameters from\n"
+    "all of them, as fslaw fit --group), scores the run left out with its group's\n"
+    "parameters, and a row 'mean:NAME' per group precedes the 'mean' of all folds.\n\n"
     "options:\n"
     "  --law SPEC          a law as in fslaw fit (repeatable, up to 8)\n"
     "  --after STEP        score only points after STEP, as fslaw eval --after\n"
     "  --out F             write the CSV to F (default: standard output)\n" CLI_FIT_OPTS_HELP
+    CLI_FIT_GROUP_HELP
     "  --col NAME=COLUMN, --schedule SPEC, --format csv|jsonl  as in fslaw inspect\n"
-    "--fix and --bound apply to every law, which must have the parameter.\n\n"
+    "--fix, --bound and --share apply to every law, which must have the parameter.\n\n"
     "example: fslaw cv --law fsl --law mpl data/mpl/25M/cosine_24000.csv \\\n"
     "           data/mpl/25M/constant_24000.csv data/mpl/25M/wsdcon_9.csv\n",
     run, NULL};
@@ -52,28 +58,55 @@ typedef struct {
   char note[300];    /* why the fit failed */
 } cv_fold;
 
+/* Add every run but `held` to the fit, group by group. Returns 0, or 1 on an
+ * error that stops the command; *empty = 1 when held's group has no other
+ * run (the fold cannot be fitted). */
+static int add_others(fslaw_fit *fit, const cli_run_set *rs, fslaw_run *const *runs,
+                      size_t held, size_t from, int *empty) {
+  size_t ng = rs->ngroups ? rs->ngroups : 1;
+  *empty = 0;
+  for (size_t g = 0; g < ng; g++) {
+    size_t a = rs->ngroups ? rs->first[g] : 0, b = rs->ngroups ? rs->first[g + 1] : rs->npath;
+    if (b - a == 1 && a == held) {
+      *empty = 1;
+      return 0;
+    }
+    if (rs->ngroups && fslaw_fit_set_group(fit, rs->name[g]))
+      return cli_error("cv", "option '--group': %s", fslaw_fit_errmsg(fit));
+    for (size_t i = a; i < b; i++)
+      if (i != held && cli_fit_add_run("cv", fit, rs->path[i], runs[i], from)) return 1;
+  }
+  return 0;
+}
+
 /* Fit `law` to every run but `held`; score `held` into *f. Returns 0 (fold
  * done, fitted or not), or 1 on an error that stops the command. */
-static int fold(const cv_opts *o, const fslaw_law *law, fslaw_run *const *runs,
-                const char *const *paths, size_t n, size_t held, size_t after, cv_fold *f) {
+static int fold(const cv_opts *o, const fslaw_law *law, const cli_run_set *rs,
+                fslaw_run *const *runs, size_t held, size_t after, cv_fold *f) {
   fslaw_fit *fit = fslaw_fit_create(law);
-  if (!fit) return cli_error("cv", "out of memory");
+  size_t np = fslaw_law_nparams(law), ng = rs->ngroups ? rs->ngroups : 1;
+  double *p = malloc(ng * np * sizeof *p);
   cli_fit_setup fs = {0};
-  int rc = cli_fit_configure("cv", fit, law, &o->fo, &fs);
-  for (size_t i = 0; !rc && i < n; i++)
-    if (i != held) rc = cli_fit_add_run("cv", fit, paths[i], runs[i], fs.from);
-  double p[FSLAW_MAX_PARAMS];
+  int empty = 0, rc = !fit || !p ? cli_error("cv", "out of memory")
+                                 : cli_fit_configure("cv", fit, law, &o->fo, &fs);
+  if (!rc) rc = add_others(fit, rs, runs, held, fs.from, &empty);
   fslaw_fit_result res;
-  f->fitted = !rc && fslaw_fit_run(fit, p, &res) == FSLAW_OK;
-  if (!rc && !f->fitted) snprintf(f->note, sizeof f->note, "fit failed: %s", fslaw_fit_errmsg(fit));
+  f->fitted = !rc && !empty && fslaw_fit_run(fit, p, &res) == FSLAW_OK;
+  size_t g = cli_run_set_group_of(rs, held);
+  if (!rc && empty)
+    snprintf(f->note, sizeof f->note, "group '%s' has no other run to fit", rs->name[g]);
+  else if (!rc && !f->fitted)
+    snprintf(f->note, sizeof f->note, "fit failed: %s", fslaw_fit_errmsg(fit));
   fslaw_fit_destroy(fit);
-  if (rc || !f->fitted) return rc;
   cli_points pts;
-  if (cli_points_predict("cv", law, p, runs[held], after, paths[held], &pts)) return 1;
-  fslaw_error err;
-  if (fslaw_metrics_compute(pts.loss, pts.pred, pts.n, &f->m, &err))
-    rc = cli_error("cv", "%s: %s", paths[held], err.msg);
-  cli_points_free(&pts);
+  if (!rc && f->fitted &&
+      !(rc = cli_points_predict("cv", law, p + g * np, runs[held], after, rs->path[held], &pts))) {
+    fslaw_error err;
+    if (fslaw_metrics_compute(pts.loss, pts.pred, pts.n, &f->m, &err))
+      rc = cli_error("cv", "%s: %s", rs->path[held], err.msg);
+    cli_points_free(&pts);
+  }
+  free(p);
   return rc;
 }
 
@@ -105,11 +138,11 @@ static void row(FILE *f, const char *law, const char *name, const cv_fold *c) {
   fputc('\n', f);
 }
 
-/* The mean over the fitted folds of one law (0 when none was fitted). */
-static size_t mean_fold(const cv_fold *folds, size_t n, cv_fold *mean) {
+/* The mean over the fitted folds a <= i < b of one law (0 when none was fitted). */
+static size_t mean_fold(const cv_fold *folds, size_t a, size_t b, cv_fold *mean) {
   fslaw_metrics ms[MAX_CV_RUNS];
-  size_t k = 0;
-  for (size_t i = 0; i < n; i++)
+  size_t k = 0, n = b - a;
+  for (size_t i = a; i < b; i++)
     if (folds[i].fitted) ms[k++] = folds[i].m;
   memset(mean, 0, sizeof *mean);
   if (k) fslaw_metrics_mean(ms, k, &mean->m);
@@ -119,8 +152,9 @@ static size_t mean_fold(const cv_fold *folds, size_t n, cv_fold *mean) {
 }
 
 /* Every fold of every law into folds[law * n + run]. */
-static int run_folds(const cv_opts *o, fslaw_run *const *runs, const char *const *paths,
-                     size_t n, size_t after, cv_fold *folds) {
+static int run_folds(const cv_opts *o, const cli_run_set *rs, fslaw_run *const *runs,
+                     size_t after, cv_fold *folds) {
+  size_t n = rs->npath;
   int tty = isatty(2);
   for (size_t l = 0; l < o->nlaw; l++) {
     fslaw_law *law;
@@ -129,7 +163,7 @@ static int run_folds(const cv_opts *o, fslaw_run *const *runs, const char *const
     int rc = 0;
     for (size_t i = 0; !rc && i < n; i++) {
       if (tty) fprintf(stderr, "\rfslaw cv: %s: fold %zu of %zu ", o->law[l], i + 1, n);
-      rc = fold(o, law, runs, paths, n, i, after, &folds[l * n + i]);
+      rc = fold(o, law, rs, runs, i, after, &folds[l * n + i]);
     }
     if (tty) fputc('\n', stderr);
     fslaw_law_destroy(law);
@@ -138,7 +172,9 @@ static int run_folds(const cv_opts *o, fslaw_run *const *runs, const char *const
   return 0;
 }
 
-static int write_csv(const cv_opts *o, const char *const *paths, size_t n, const cv_fold *folds) {
+static int write_csv(const cv_opts *o, const cli_run_set *rs, const cv_fold *folds) {
+  size_t n = rs->npath;
+  const char *const *paths = rs->path;
   cli_out out;
   int rc = cli_out_open("cv", &out, o->out, paths, n), empty = 0;
   if (rc) return rc;
@@ -146,7 +182,13 @@ static int write_csv(const cv_opts *o, const char *const *paths, size_t n, const
   for (size_t l = 0; l < o->nlaw; l++) {
     for (size_t i = 0; i < n; i++) row(out.f, o->law[l], paths[i], &folds[l * n + i]);
     cv_fold mean;
-    if (!mean_fold(folds + l * n, n, &mean)) empty = 1;
+    for (size_t g = 0; g < rs->ngroups; g++) {
+      char label[96];
+      snprintf(label, sizeof label, "mean:%s", rs->name[g]);
+      mean_fold(folds + l * n, rs->first[g], rs->first[g + 1], &mean);
+      row(out.f, o->law[l], label, &mean);
+    }
+    if (!mean_fold(folds + l * n, 0, n, &mean)) empty = 1;
     row(out.f, o->law[l], "mean", &mean);
   }
   if (empty) {
@@ -176,17 +218,21 @@ static int run(int argc, char **argv) {
   if (rc == 2) return 0;
   if (rc) return rc;
   if (!o.nlaw) return cli_error("cv", "option '--law' is required (see fslaw fit --help for laws)");
-  if (npos < 2) return cli_error("cv", "expected at least two RUN files (one is left out in turn)");
-  if (npos > MAX_CV_RUNS) return cli_error("cv", "at most %d RUN files", MAX_CV_RUNS);
   if (o.after && cli_parse_count("cv", "after", o.after, &after)) return 1;
-  fslaw_run **runs = calloc(npos, sizeof *runs);
-  cv_fold *folds = calloc(o.nlaw * npos, sizeof *folds);
-  if (!runs || !folds) rc = cli_error("cv", "out of memory");
-  for (size_t i = 0; !rc && i < npos; i++) rc = cli_read_run("cv", pos[i], &o.ro, &runs[i]);
-  if (!rc) rc = run_folds(&o, runs, pos, npos, after, folds);
-  if (!rc) rc = write_csv(&o, pos, npos, folds);
-  for (size_t i = 0; runs && i < npos; i++) fslaw_run_destroy(runs[i]);
+  cli_run_set rs;
+  rc = cli_run_set_make("cv", &o.fo, pos, npos, &rs);
+  size_t n = rs.npath;
+  if (!rc && n < 2) rc = cli_error("cv", "expected at least two RUN files (one is left out in turn)");
+  if (!rc && n > MAX_CV_RUNS) rc = cli_error("cv", "at most %d RUN files", MAX_CV_RUNS);
+  fslaw_run **runs = rc ? NULL : calloc(n, sizeof *runs);
+  cv_fold *folds = rc ? NULL : calloc(o.nlaw * n, sizeof *folds);
+  if (!rc && (!runs || !folds)) rc = cli_error("cv", "out of memory");
+  for (size_t i = 0; !rc && i < n; i++) rc = cli_read_run("cv", rs.path[i], &o.ro, &runs[i]);
+  if (!rc) rc = run_folds(&o, &rs, runs, after, folds);
+  if (!rc) rc = write_csv(&o, &rs, folds);
+  for (size_t i = 0; runs && i < n; i++) fslaw_run_destroy(runs[i]);
   free(runs);
   free(folds);
+  cli_run_set_free(&rs);
   return rc;
 }

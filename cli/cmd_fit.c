@@ -26,10 +26,7 @@ const cli_command cli_fit = {
     CLI_FIT_OPTS_HELP
     "  --col NAME=COLUMN, --schedule SPEC, --format csv|jsonl  as in fslaw inspect\n\n"
     "groups of runs (e.g. model sizes) fitted at once, some parameters shared:\n"
-    "  --group NAME=RUN[,RUN...]  the runs of group NAME (repeatable; instead of\n"
-    "                      RUN arguments). Each group gets its own parameters ...\n"
-    "  --share P[,P...]    ... except these, which take one value in every group\n"
-    "                      (e.g. exponents shared across model sizes, MATH.md §5.5)\n"
+    CLI_FIT_GROUP_HELP
     "  --out-dir DIR       write DIR/NAME.json per group: a params JSON of that\n"
     "                      group for predict, eval and report (DIR is made if\n"
     "                      missing; without it, a JSON array of them goes to\n"
@@ -53,127 +50,11 @@ static void list_laws(FILE *f) {
 typedef struct {
   const char *law, *out, *out_dir; /* --law, --out, --out-dir */
   int make_dir;                    /* --out-dir does not exist yet: made after the fit */
-  const char *group[MAX_GROUPS];   /* --group NAME=RUN,... values */
-  size_t ngroup;                   /* how many */
-  const char *share[16];           /* --share values */
-  size_t nshare;                   /* how many */
   cli_fit_opts fo;                 /* the fit options */
   cli_run_opts ro;                 /* how runs are read */
 } fit_opts;
 
-/* The runs of the fit: every path, and where each group's begin. */
-typedef struct {
-  const char *name[MAX_GROUPS]; /* group names (pointers into text) */
-  size_t first[MAX_GROUPS + 1]; /* group g's runs: path[first[g] .. first[g+1]) */
-  size_t ngroups;               /* 0: no groups */
-  const char **path;            /* every run path */
-  size_t npath;                 /* number of paths */
-  char *text[MAX_GROUPS];       /* copies of the --group values, split in place */
-} run_set;
-
-static void run_set_free(run_set *rs) {
-  for (size_t g = 0; g < rs->ngroups; g++) free(rs->text[g]);
-  free(rs->path);
-}
-
-/* A group name becomes a file name: letters, digits, '.', '_', '-', not
- * starting with '.' or '-'. */
-static int valid_group_name(const char *s) {
-  if (!*s || *s == '.' || *s == '-' || strlen(s) > 64) return 0;
-  for (; *s; s++)
-    if (!isalnum((unsigned char)*s) && !strchr("._-", *s)) return 0;
-  return 1;
-}
-
-static int same_ignoring_case(const char *a, const char *b) {
-  for (; *a && *b; a++, b++)
-    if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return 0;
-  return *a == *b;
-}
-
-/* Split list (in place) at commas into out[]; empty items are an error. */
-static int split_list(const char *opt, const char *value, char *list, const char **out,
-                      size_t *n) {
-  for (char *item = list;;) {
-    char *comma = strchr(item, ',');
-    if (comma) *comma = '\0';
-    if (!*item)
-      return cli_error("fit", "option '--%s': empty item in '%s'", opt, value);
-    out[(*n)++] = item;
-    if (!comma) return 0;
-    item = comma + 1;
-  }
-}
-
-/* Group g from its --group value NAME=RUN[,RUN...]. */
-static int parse_group(const char *value, size_t g, run_set *rs) {
-  char *t = rs->text[g] = malloc(strlen(value) + 1);
-  if (!t) return cli_error("fit", "out of memory");
-  strcpy(t, value);
-  rs->ngroups = g + 1;
-  char *eq = strchr(t, '=');
-  if (!eq || eq[1] == '\0')
-    return cli_error("fit", "option '--group': expected NAME=RUN[,RUN...], got '%s'", value);
-  *eq = '\0';
-  if (!valid_group_name(t))
-    return cli_error("fit", "option '--group': the name '%s' must be letters, digits, '.', '_' "
-                            "or '-', not first '.' or '-' (it names the output file)", t);
-  for (size_t h = 0; h < g; h++)
-    if (same_ignoring_case(rs->name[h], t))
-      return cli_error("fit", "option '--group': '%s' is given twice (names may not differ "
-                              "only in case: they name files)", t);
-  rs->name[g] = t;
-  rs->first[g] = rs->npath;
-  if (split_list("group", value, eq + 1, rs->path, &rs->npath)) return 1;
-  for (size_t i = rs->first[g]; i < rs->npath; i++)
-    for (size_t j = rs->first[g]; j < i; j++)
-      if (!strcmp(rs->path[i], rs->path[j]))
-        return cli_error("fit", "option '--group': group '%s' lists '%s' twice", t, rs->path[i]);
-  return 0;
-}
-
-/* The runs from the positional arguments, or from the --group values. */
-static int make_run_set(const fit_opts *o, const char *const *pos, size_t npos, run_set *rs) {
-  memset(rs, 0, sizeof *rs);
-  if (o->ngroup && npos)
-    return cli_error("fit", "give runs either as RUN arguments or with --group, not both");
-  if (!o->ngroup && !npos) return cli_error("fit", "expected at least one RUN file");
-  size_t cap = npos + 1;
-  for (size_t g = 0; g < o->ngroup; g++) cap += strlen(o->group[g]) / 2 + 1;
-  if (!(rs->path = malloc(cap * sizeof *rs->path))) return cli_error("fit", "out of memory");
-  for (size_t i = 0; i < npos; i++) rs->path[rs->npath++] = pos[i];
-  for (size_t g = 0; g < o->ngroup; g++)
-    if (parse_group(o->group[g], g, rs)) return 1;
-  if (rs->ngroups) rs->first[rs->ngroups] = rs->npath;
-  return 0;
-}
-
-/* --share P[,P...]: mark the parameters shared. */
-static int apply_shares(const fit_opts *o, fslaw_fit *fit, const fslaw_law *law,
-                        unsigned long *shared) {
-  if (o->nshare && !o->ngroup)
-    return cli_error("fit", "option '--share' needs groups of runs (--group NAME=RUN,...)");
-  for (size_t k = 0; k < o->nshare; k++) {
-    char buf[256];
-    const char *names[128];
-    size_t n = 0;
-    if (strlen(o->share[k]) >= sizeof buf)
-      return cli_error("fit", "option '--share': '%s' is too long", o->share[k]);
-    strcpy(buf, o->share[k]);
-    if (split_list("share", o->share[k], buf, names, &n)) return 1;
-    for (size_t j = 0; j < n; j++) {
-      long i = fslaw_law_param_index(law, names[j]);
-      if (i < 0)
-        return cli_error("fit", "option '--share': law '%s' has no parameter '%s'",
-                         fslaw_law_name(law), names[j]);
-      fslaw_fit_share(fit, (size_t)i);
-      *shared |= 1UL << i;
-    }
-  }
-  return 0;
-}
-
-static int add_runs(fslaw_fit *fit, const run_set *rs, const cli_run_opts *ro, size_t from) {
+static int add_runs(fslaw_fit *fit, const cli_run_set *rs, const cli_run_opts *ro, size_t from) {
   for (size_t g = 0; g < (rs->ngroups ? rs->ngroups : 1); g++) {
     if (rs->ngroups && fslaw_fit_set_group(fit, rs->name[g]))
       return cli_error("fit", "option '--group': %s", fslaw_fit_errmsg(fit));
@@ -190,7 +71,7 @@ static int add_runs(fslaw_fit *fit, const run_set *rs, const cli_run_opts *ro, s
 }
 
 static void summary(FILE *f, const fslaw_law *law, const double *p, const fslaw_fit_result *res,
-                    const run_set *rs, unsigned long shared, fslaw_loss loss, double delta) {
+                    const cli_run_set *rs, unsigned long shared, fslaw_loss loss, double delta) {
   size_t np = fslaw_law_nparams(law), ng = rs->ngroups ? rs->ngroups : 1, width = 14;
   fprintf(f, "law %s: ", fslaw_law_spec(law));
   if (rs->ngroups) fprintf(f, "%zu group%s, ", rs->ngroups, rs->ngroups > 1 ? "s" : "");
@@ -225,7 +106,7 @@ static void summary(FILE *f, const fslaw_law *law, const double *p, const fslaw_
 /* The params JSON of group g (or of the only parameter vector): its own
  * on-bound parameters and points. */
 static char *group_json(const fslaw_law *law, fslaw_fit *fit, const double *p,
-                        const fslaw_fit_result *res, const run_set *rs, size_t g,
+                        const fslaw_fit_result *res, const cli_run_set *rs, size_t g,
                         unsigned long shared, const cli_fit_setup *fs) {
   size_t np = fslaw_law_nparams(law);
   size_t a = rs->ngroups ? rs->first[g] : 0, b = rs->ngroups ? rs->first[g + 1] : rs->npath;
@@ -243,7 +124,7 @@ static char *group_json(const fslaw_law *law, fslaw_fit *fit, const double *p,
 }
 
 /* Where group g's JSON goes: --out, DIR/NAME.json, or NULL (stdout). */
-static const char *out_path(const fit_opts *o, const run_set *rs, size_t g, char buf[4096]) {
+static const char *out_path(const fit_opts *o, const cli_run_set *rs, size_t g, char buf[4096]) {
   if (o->out_dir) {
     snprintf(buf, 4096, "%s/%s.json", o->out_dir, rs->name[g]);
     return buf;
@@ -255,7 +136,7 @@ static const char *out_path(const fit_opts *o, const run_set *rs, size_t g, char
  * or standard output (an array for groups). The files are written beside
  * their targets and renamed into place only when all are written. */
 static int write_outputs(const fit_opts *o, const fslaw_law *law, fslaw_fit *fit, const double *p,
-                         const fslaw_fit_result *res, const run_set *rs, unsigned long shared,
+                         const fslaw_fit_result *res, const cli_run_set *rs, unsigned long shared,
                          const cli_fit_setup *fs) {
   size_t ng = rs->ngroups ? rs->ngroups : 1, opened = 0;
   cli_out out[MAX_GROUPS];
@@ -302,10 +183,10 @@ static int writable_target(const char *opt, const char *path) {
   return 0;
 }
 
-static int check_outputs(fit_opts *o, const run_set *rs) {
-  if (o->ngroup && o->out)
+static int check_outputs(fit_opts *o, const cli_run_set *rs) {
+  if (o->fo.ngroup && o->out)
     return cli_error("fit", "option '--out': a grouped fit writes one file per group; use --out-dir DIR");
-  if (!o->ngroup && o->out_dir)
+  if (!o->fo.ngroup && o->out_dir)
     return cli_error("fit", "option '--out-dir': only for groups of runs (--group); use --out F");
   if ((o->out && !*o->out) || (o->out_dir && !*o->out_dir))
     return cli_error("fit", "option '--%s': expected a path, got ''", o->out ? "out" : "out-dir");
@@ -324,7 +205,7 @@ static int check_outputs(fit_opts *o, const run_set *rs) {
 
 /* Parameter i ended on a bound (in which groups). */
 static void bound_warning(const fslaw_law *law, size_t i, const fslaw_fit_result *res,
-                          const run_set *rs) {
+                          const cli_run_set *rs) {
   const char *name = fslaw_law_param_name(law, i);
   fprintf(stderr, "fslaw fit: warning: parameter '%s' ended on a bound", name);
   for (size_t g = 0, k = 0; g < rs->ngroups; g++)
@@ -345,8 +226,6 @@ static int run(int argc, char **argv) {
   const cli_opt opts[] = {{"law", OPT_STRING, &o.law, 0, 0, 0, 0},
                           {"out", OPT_STRING, &o.out, 0, 0, 0, 0},
                           {"out-dir", OPT_STRING, &o.out_dir, 0, 0, 0, 0},
-                          {"group", OPT_MULTI, 0, 0, o.group, &o.ngroup, MAX_GROUPS},
-                          {"share", OPT_MULTI, 0, 0, o.share, &o.nshare, 16},
                           CLI_FIT_OPT_ENTRIES(o.fo),
                           {"col", OPT_MULTI, 0, 0, o.ro.col, &o.ro.ncol, 16},
                           {"schedule", OPT_STRING, &o.ro.schedule, 0, 0, 0, 0},
@@ -358,43 +237,41 @@ static int run(int argc, char **argv) {
   if (rc == 2) return 0;
   if (rc) return rc;
   if (!o.law) return cli_error("fit", "option '--law' is required (see fslaw fit --help)");
-  run_set rs;
-  if (make_run_set(&o, pos, npos, &rs) || check_outputs(&o, &rs)) {
-    run_set_free(&rs);
+  cli_run_set rs;
+  if (cli_run_set_make("fit", &o.fo, pos, npos, &rs) || check_outputs(&o, &rs)) {
+    cli_run_set_free(&rs);
     return 1;
   }
   fslaw_error err;
   fslaw_law *law;
   if (fslaw_law_create(o.law, &law, &err)) {
-    run_set_free(&rs);
+    cli_run_set_free(&rs);
     return cli_error("fit", "option '--law': %s", err.msg);
   }
   fslaw_fit *fit = fslaw_fit_create(law);
   cli_fit_setup fs = {0};
-  unsigned long shared = 0;
   size_t np = fslaw_law_nparams(law), ng = rs.ngroups ? rs.ngroups : 1;
   double *p = malloc(ng * np * sizeof *p);
   fslaw_fit_result res;
   rc = !fit || !p ? cli_error("fit", "out of memory") : cli_fit_configure("fit", fit, law, &o.fo, &fs);
-  if (!rc) rc = apply_shares(&o, fit, law, &shared);
   if (!rc) rc = add_runs(fit, &rs, &o.ro, fs.from);
   if (!rc && isatty(2)) fslaw_fit_set_progress(fit, show_progress, NULL);
   if (!rc && fslaw_fit_run(fit, p, &res)) rc = cli_error("fit", "%s", fslaw_fit_errmsg(fit));
   if (!rc) {
     char buf[4096];
     FILE *sf = out_path(&o, &rs, 0, buf) ? stdout : stderr; /* stdout may carry the JSON */
-    summary(sf, law, p, &res, &rs, shared, fs.loss, fs.delta);
+    summary(sf, law, p, &res, &rs, fs.shared, fs.loss, fs.delta);
     for (size_t i = 0; i < np; i++)
       if (res.on_bound & (1UL << i)) bound_warning(law, i, &res, &rs);
     if (res.logged > res.points)
       fprintf(stderr, "fslaw fit: note: runs thinned to at most %zu points each (%zu of %zu logged "
                       "points fitted); --max-points 0 fits every point\n",
               fs.max_points, res.points, res.logged);
-    rc = write_outputs(&o, law, fit, p, &res, &rs, shared, &fs);
+    rc = write_outputs(&o, law, fit, p, &res, &rs, fs.shared, &fs);
   }
   free(p);
   fslaw_fit_destroy(fit);
   fslaw_law_destroy(law);
-  run_set_free(&rs);
+  cli_run_set_free(&rs);
   return rc;
 }

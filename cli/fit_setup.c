@@ -1,4 +1,5 @@
 /* fit_setup.c: applying the fit options of fit_setup.h to a fslaw_fit. */
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,45 @@ static int parse_assign(const char *cmd, const fslaw_law *law, const char *opt,
   }
   if (*end || end == eq + 1)
     return cli_error(cmd, "option '--%s': expected a number in '%s'", opt, text);
+  return 0;
+}
+
+/* Split list (in place) at commas into out[]; empty items are an error. */
+static int split_list(const char *cmd, const char *opt, const char *value, char *list,
+                      const char **out, size_t *n) {
+  for (char *item = list;;) {
+    char *comma = strchr(item, ',');
+    if (comma) *comma = '\0';
+    if (!*item) return cli_error(cmd, "option '--%s': empty item in '%s'", opt, value);
+    out[(*n)++] = item;
+    if (!comma) return 0;
+    item = comma + 1;
+  }
+}
+
+/* --share P[,P...]: mark the parameters shared. */
+static int apply_shares(const char *cmd, const cli_fit_opts *o, fslaw_fit *fit,
+                        const fslaw_law *law, unsigned long *shared) {
+  *shared = 0;
+  if (o->nshare && !o->ngroup)
+    return cli_error(cmd, "option '--share' needs groups of runs (--group NAME=RUN,...)");
+  for (size_t k = 0; k < o->nshare; k++) {
+    char buf[256];
+    const char *names[128];
+    size_t n = 0;
+    if (strlen(o->share[k]) >= sizeof buf)
+      return cli_error(cmd, "option '--share': '%s' is too long", o->share[k]);
+    strcpy(buf, o->share[k]);
+    if (split_list(cmd, "share", o->share[k], buf, names, &n)) return 1;
+    for (size_t j = 0; j < n; j++) {
+      long i = fslaw_law_param_index(law, names[j]);
+      if (i < 0)
+        return cli_error(cmd, "option '--share': law '%s' has no parameter '%s'",
+                         fslaw_law_name(law), names[j]);
+      fslaw_fit_share(fit, (size_t)i);
+      *shared |= 1UL << i;
+    }
+  }
   return 0;
 }
 
@@ -79,6 +119,76 @@ int cli_fit_configure(const char *cmd, fslaw_fit *fit, const fslaw_law *law,
     if (parse_assign(cmd, law, "bound", o->bound[k], &i, &lo, &hi)) return 1;
     if (fslaw_fit_set_bounds(fit, i, lo, hi)) return cli_error(cmd, "option '--bound': %s", fslaw_fit_errmsg(fit));
   }
+  return apply_shares(cmd, o, fit, law, &s->shared);
+}
+
+void cli_run_set_free(cli_run_set *rs) {
+  for (size_t g = 0; g < rs->ngroups; g++) free(rs->text[g]);
+  free(rs->path);
+  memset(rs, 0, sizeof *rs);
+}
+
+size_t cli_run_set_group_of(const cli_run_set *rs, size_t i) {
+  size_t g = 0;
+  while (g + 1 < rs->ngroups && i >= rs->first[g + 1]) g++;
+  return g;
+}
+
+/* A group name becomes a file name: letters, digits, '.', '_', '-', not
+ * starting with '.' or '-'. */
+static int valid_group_name(const char *s) {
+  if (!*s || *s == '.' || *s == '-' || strlen(s) > 64) return 0;
+  for (; *s; s++)
+    if (!isalnum((unsigned char)*s) && !strchr("._-", *s)) return 0;
+  return 1;
+}
+
+static int same_ignoring_case(const char *a, const char *b) {
+  for (; *a && *b; a++, b++)
+    if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return 0;
+  return *a == *b;
+}
+
+/* Group g from its --group value NAME=RUN[,RUN...]. */
+static int parse_group(const char *cmd, const char *value, size_t g, cli_run_set *rs) {
+  char *t = rs->text[g] = malloc(strlen(value) + 1);
+  if (!t) return cli_error(cmd, "out of memory");
+  strcpy(t, value);
+  rs->ngroups = g + 1;
+  char *eq = strchr(t, '=');
+  if (!eq || eq[1] == '\0')
+    return cli_error(cmd, "option '--group': expected NAME=RUN[,RUN...], got '%s'", value);
+  *eq = '\0';
+  if (!valid_group_name(t))
+    return cli_error(cmd, "option '--group': the name '%s' must be letters, digits, '.', '_' "
+                          "or '-', not first '.' or '-' (it names the output file)", t);
+  for (size_t h = 0; h < g; h++)
+    if (same_ignoring_case(rs->name[h], t))
+      return cli_error(cmd, "option '--group': '%s' is given twice (names may not differ "
+                            "only in case: they name files)", t);
+  rs->name[g] = t;
+  rs->first[g] = rs->npath;
+  if (split_list(cmd, "group", value, eq + 1, rs->path, &rs->npath)) return 1;
+  for (size_t i = rs->first[g]; i < rs->npath; i++)
+    for (size_t j = rs->first[g]; j < i; j++)
+      if (!strcmp(rs->path[i], rs->path[j]))
+        return cli_error(cmd, "option '--group': group '%s' lists '%s' twice", t, rs->path[i]);
+  return 0;
+}
+
+int cli_run_set_make(const char *cmd, const cli_fit_opts *o, const char *const *pos, size_t npos,
+                     cli_run_set *rs) {
+  memset(rs, 0, sizeof *rs);
+  if (o->ngroup && npos)
+    return cli_error(cmd, "give runs either as RUN arguments or with --group, not both");
+  if (!o->ngroup && !npos) return cli_error(cmd, "expected at least one RUN file");
+  size_t cap = npos + 1;
+  for (size_t g = 0; g < o->ngroup; g++) cap += strlen(o->group[g]) / 2 + 1;
+  if (!(rs->path = malloc(cap * sizeof *rs->path))) return cli_error(cmd, "out of memory");
+  for (size_t i = 0; i < npos; i++) rs->path[rs->npath++] = pos[i];
+  for (size_t g = 0; g < o->ngroup; g++)
+    if (parse_group(cmd, o->group[g], g, rs)) return 1;
+  if (rs->ngroups) rs->first[rs->ngroups] = rs->npath;
   return 0;
 }
 

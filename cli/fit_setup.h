@@ -1,6 +1,7 @@
 /* fit_setup.h: the options of a curve-law fit (objective, window, thinning,
- * starts, fixed parameters, bounds), shared by `fslaw fit` and `fslaw cv` so
- * both fit the same way and name their options the same. */
+ * starts, fixed parameters, bounds, groups of runs and shared parameters),
+ * shared by `fslaw fit` and `fslaw cv` so both fit the same way and name
+ * their options the same. */
 #ifndef FSLAW_CLI_FIT_SETUP_H
 #define FSLAW_CLI_FIT_SETUP_H
 
@@ -11,6 +12,10 @@ typedef struct cli_fit_opts {
   const char *huber, *loss, *from, *starts, *max_points; /* single values */
   const char *fix[16], *bound[16];                      /* --fix, --bound values */
   size_t nfix, nbound;                                  /* how many of each */
+  const char *group[FSLAW_FIT_MAX_GROUPS];              /* --group NAME=RUN,... values */
+  size_t ngroup;                                        /* how many */
+  const char *share[16];                                /* --share values */
+  size_t nshare;                                        /* how many */
 } cli_fit_opts;
 
 /* The cli_opt entries of those options (inside a cli_opt array). */
@@ -21,7 +26,9 @@ typedef struct cli_fit_opts {
   {"max-points", OPT_STRING, &(o).max_points, 0, 0, 0, 0},         \
   {"starts", OPT_STRING, &(o).starts, 0, 0, 0, 0},                 \
   {"fix", OPT_MULTI, 0, 0, (o).fix, &(o).nfix, 16},                \
-  {"bound", OPT_MULTI, 0, 0, (o).bound, &(o).nbound, 16}
+  {"bound", OPT_MULTI, 0, 0, (o).bound, &(o).nbound, 16},             \
+  {"group", OPT_MULTI, 0, 0, (o).group, &(o).ngroup, FSLAW_FIT_MAX_GROUPS}, \
+  {"share", OPT_MULTI, 0, 0, (o).share, &(o).nshare, 16}
 
 /* Their help lines. */
 #define CLI_FIT_OPTS_HELP                                                              \
@@ -35,15 +42,42 @@ typedef struct cli_fit_opts {
   "  --fix NAME=VALUE    hold a parameter fixed (repeatable)\n"                       \
   "  --bound NAME=LO:HI  bounds of a parameter (repeatable)\n"
 
+/* Help lines of --group and --share. */
+#define CLI_FIT_GROUP_HELP                                                              \
+  "  --group NAME=RUN[,RUN...]  the runs of group NAME (repeatable; instead of\n"      \
+  "                      RUN arguments). Each group gets its own parameters ...\n"     \
+  "  --share P[,P...]    ... except these, which take one value in every group\n"     \
+  "                      (e.g. exponents shared across model sizes, MATH.md §5.5)\n"
+
 /* What the options resolved to. */
 typedef struct cli_fit_setup {
   size_t from;       /* --from step (0: right after warmup) */
   size_t max_points; /* points kept per run (0: all) */
   fslaw_loss loss;   /* objective */
   double delta;      /* Huber delta */
+  unsigned long shared; /* bit i: parameter i shared by the groups (--share) */
 } cli_fit_setup;
 
-/* Apply the options to `fit` of `law`; errors name the option and `cmd`. */
+/* The runs of a fit: every path, and where each group's begin. */
+typedef struct cli_run_set {
+  const char *name[FSLAW_FIT_MAX_GROUPS];  /* group names (pointers into text) */
+  size_t first[FSLAW_FIT_MAX_GROUPS + 1];  /* group g's runs: path[first[g] .. first[g+1]) */
+  size_t ngroups;                          /* 0: no groups */
+  const char **path;                       /* every run path */
+  size_t npath;                            /* number of paths */
+  char *text[FSLAW_FIT_MAX_GROUPS];        /* copies of the --group values, split in place */
+} cli_run_set;
+
+/* The runs from the positional arguments pos[0..npos) or from o's --group
+ * values (one of the two); free with cli_run_set_free, also after an error. */
+int cli_run_set_make(const char *cmd, const cli_fit_opts *o, const char *const *pos, size_t npos,
+                     cli_run_set *rs);
+void cli_run_set_free(cli_run_set *rs);
+/* The group of path i (0 without groups). */
+size_t cli_run_set_group_of(const cli_run_set *rs, size_t i);
+
+/* Apply the options to `fit` of `law` (--share included; --group is the
+ * caller's, through cli_run_set); errors name the option and `cmd`. */
 int cli_fit_configure(const char *cmd, fslaw_fit *fit, const fslaw_law *law,
                       const cli_fit_opts *o, cli_fit_setup *s);
 

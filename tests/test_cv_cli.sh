@@ -32,6 +32,25 @@ expect_fail "no fold fits" "fslaw cv: error: a law could not be fitted in any fo
   "$FSLAW" cv --law mpl --starts 2 --out "$TMP/none.csv" "$B" "$D/constant_72000.csv"
 grep -q "mpl without $B: fit failed" "$TMP/err" && [ ! -e "$TMP/none.csv" ] && ok || bad "no-fold reasons / no file"
 
+# groups: each fold is a grouped fit; the run left out is scored with its own
+# group's parameters. The fold leaving out 100M's constant run is exactly
+# fit --group (without it) + eval with the 100M file; a group left empty by
+# its fold is reported, not fitted; per-group means precede the mean.
+E=$SRC/data/mpl/100M
+"$FSLAW" cv --law mtl --starts 2 --share alpha --group "25M=$A,$C" --group "100M=$E/cosine_24000.csv,$E/constant_24000.csv" \
+  --group "x=$E/wsdcon_9.csv" --out "$TMP/g.csv" 2>"$TMP/err" && ok || bad "grouped cv: $(cat "$TMP/err")"
+mkdir -p "$TMP/gfit"
+"$FSLAW" fit --law mtl --starts 2 --share alpha --group "25M=$A,$C" --group "100M=$E/cosine_24000.csv" --group "x=$E/wsdcon_9.csv" \
+  --out-dir "$TMP/gfit" >/dev/null 2>&1 && ok || bad "grouped fit by hand"
+want=$("$FSLAW" eval --params "$TMP/gfit/100M.json" "$E/constant_24000.csv" | sed -n 2p | cut -d, -f2-)
+got=$(grep "^mtl,$E/constant_24000.csv," "$TMP/g.csv" | cut -d, -f3-8)
+[ -n "$got" ] && [ "$got" = "$want" ] && ok || bad "grouped fold != fit --group + eval: '$got' vs '$want'"
+grep -q "^mtl,$E/wsdcon_9.csv,,,,,,,group 'x' has no other run to fit$" "$TMP/g.csv" && ok || bad "empty group fold: $(cat "$TMP/g.csv")"
+awk -F, '$2 ~ /^mean/ { l = l $2 " " $9 ";" } END { exit l != "mean:25M 2 of 2 folds;mean:100M 1 of 2 folds;mean:x 0 of 1 folds;mean 3 of 5 folds;" }' \
+  "$TMP/g.csv" && ok || bad "group means: $(grep mean "$TMP/g.csv")"
+expect_fail "share without groups" "option '--share' needs groups of runs" "$FSLAW" cv --law mtl --share alpha "$A" "$B"
+expect_fail "groups and runs" "give runs either as RUN arguments or with --group" "$FSLAW" cv --law mtl --group "a=$A,$B" "$C"
+
 expect_fail "one run" "expected at least two RUN files" "$FSLAW" cv --law mtl "$A"
 expect_fail "no law" "option '--law' is required" "$FSLAW" cv "$A" "$B"
 expect_fail "bad law" "option '--law': unknown law 'mlp'" "$FSLAW" cv --law mlp "$A" "$B"
