@@ -1,4 +1,5 @@
 /* cmd_fit.c: `fslaw fit --law NAME RUN...`: fit a loss-curve law to runs. */
+#define _POSIX_C_SOURCE 200809L /* lstat */
 #include <ctype.h>
 #include <errno.h>
 #include <sys/stat.h>
@@ -50,6 +51,7 @@ static void list_laws(FILE *f) {
 typedef struct {
   const char *law, *out, *out_dir; /* --law, --out, --out-dir */
   int make_dir;                    /* --out-dir does not exist yet: made after the fit */
+  char dir[4096];                  /* --out-dir without trailing '/' */
   cli_fit_opts fo;                 /* the fit options */
   cli_run_opts ro;                 /* how runs are read */
 } fit_opts;
@@ -191,7 +193,17 @@ static int check_outputs(fit_opts *o, const cli_run_set *rs) {
   if ((o->out && !*o->out) || (o->out_dir && !*o->out_dir))
     return cli_error("fit", "option '--%s': expected a path, got ''", o->out ? "out" : "out-dir");
   struct stat st;
+  if (o->out_dir) {
+    size_t n = strlen(o->out_dir);
+    while (n > 1 && o->out_dir[n - 1] == '/') n--;
+    if (n >= sizeof o->dir) return cli_error("fit", "option '--out-dir': the path is too long");
+    memcpy(o->dir, o->out_dir, n);
+    o->dir[n] = '\0';
+    o->out_dir = o->dir;
+  }
   if (o->out_dir && stat(o->out_dir, &st) && errno == ENOENT) {
+    if (!lstat(o->out_dir, &st))
+      return cli_error("fit", "option '--out-dir': '%s' is a link to nothing", o->out_dir);
     o->make_dir = 1; /* its parent must take it */
     return writable_target("out-dir", o->out_dir);
   }

@@ -169,10 +169,15 @@ static int parse_group(const char *cmd, const char *value, size_t g, cli_run_set
   rs->name[g] = t;
   rs->first[g] = rs->npath;
   if (split_list(cmd, "group", value, eq + 1, rs->path, &rs->npath)) return 1;
+  /* a run in two groups would be fitted twice (and in cv, left out only once) */
   for (size_t i = rs->first[g]; i < rs->npath; i++)
-    for (size_t j = rs->first[g]; j < i; j++)
-      if (!strcmp(rs->path[i], rs->path[j]))
+    for (size_t j = 0; j < i; j++) {
+      if (strcmp(rs->path[i], rs->path[j])) continue;
+      if (j >= rs->first[g])
         return cli_error(cmd, "option '--group': group '%s' lists '%s' twice", t, rs->path[i]);
+      return cli_error(cmd, "option '--group': '%s' is in groups '%s' and '%s'; a run "
+                            "belongs to one group", rs->path[i], rs->name[cli_run_set_group_of(rs, j)], t);
+    }
   return 0;
 }
 

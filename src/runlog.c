@@ -329,36 +329,96 @@ static cJSON *json_parse(const char *text, size_t len, size_t *end) {
   return v;
 }
 
-/* Column of key `key` in the record text rec[0..len), which starts at
- * column col0 of line `line`; *line is moved to the key's line. The record
- * itself if the key is not found. */
-static size_t json_key_col(const char *rec, size_t len, size_t col0, const char *key,
-                           size_t *line) {
-  size_t kl = strlen(key);
-  for (size_t i = 0; i + kl + 2 <= len; i++) {
-    if (rec[i] != '"' || strncmp(rec + i + 1, key, kl) || rec[i + 1 + kl] != '"') continue;
-    size_t j = i + kl + 2;
-    while (j < len && isspace((unsigned char)rec[j])) j++;
-    if (j == len || rec[j] != ':') continue; /* a value, not a key */
-    size_t nl = 0, start = 0;
-    for (size_t k = 0; k < i; k++)
-      if (rec[k] == '\n') {
-        nl++;
-        start = k + 1;
-      }
-    *line += nl;
-    return nl ? csv_column(rec, start, i) : col0 - 1 + csv_column(rec, 0, i);
+/* cJSON keeps no positions, so records and keys named in messages are found
+ * again in the text, walking it beside the parsed tree: a cursor at byte pos
+ * on line `line`, which starts at byte `start`. */
+typedef struct {
+  const char *s; /* the text (a JSON document, or JSONL) */
+  size_t len;    /* its length */
+  size_t pos;    /* cursor */
+  size_t line;   /* line of pos, from 1 */
+  size_t start;  /* first byte of that line (after a BOM on line 1) */
+} doc_cursor;
+
+/* White space as cJSON skips it: every byte up to ' ', NUL included. */
+static int cjson_space(char ch) { return (unsigned char)ch <= ' '; }
+
+/* Move to byte `to`, then past white space. */
+static void cur_move(doc_cursor *c, size_t to) {
+  while (c->pos < c->len && (c->pos < to || cjson_space(c->s[c->pos]))) {
+    if (c->s[c->pos] == '\n') {
+      c->line++;
+      c->start = c->pos + 1;
+    }
+    c->pos++;
   }
-  return col0;
 }
 
-/* The cell of column k in a record: its text rec[0..len) starts at column
- * col0 of line lineno. */
-static fslaw_status json_cell(const rows *b, int k, const cJSON *obj, const char *rec,
-                              size_t len, size_t lineno, size_t col0, cell *c, fslaw_error *err) {
+/* End of the JSON value at the cursor; the text is valid JSON (cJSON read it). */
+static size_t cur_value_end(const doc_cursor *c) {
+  const char *s = c->s;
+  size_t i = c->pos, n = c->len;
+  int depth = 0;
+  if (i >= n) return n;
+  do {
+    if (s[i] == '"') {
+      for (i++; i < n && s[i] != '"'; i++)
+        if (s[i] == '\\') i++;
+    } else if (s[i] == '{' || s[i] == '[') {
+      depth++;
+    } else if (s[i] == '}' || s[i] == ']') {
+      depth--;
+    } else if (!depth) { /* number, true, false, null */
+      while (i < n && !cjson_space(s[i]) && !strchr(",]}:", s[i])) i++;
+      return i;
+    }
+    i++;
+  } while (i < n && depth > 0);
+  return i < n ? i : n;
+}
+
+/* Move the cursor from the object obj it is on to the key of obj's member m
+ * (the text has obj's members in the order of cJSON's children, duplicates
+ * included). Returns 0 when m is not a member. */
+static int cur_key(doc_cursor *c, const cJSON *obj, const cJSON *m) {
+  cur_move(c, c->pos + 1); /* past '{' */
+  for (const cJSON *k = obj->child; k; k = k->next) {
+    if (k == m) return 1;
+    cur_move(c, cur_value_end(c)); /* key */
+    cur_move(c, c->pos + 1);       /* ':' */
+    cur_move(c, cur_value_end(c)); /* value */
+    cur_move(c, c->pos + 1);       /* ',' */
+  }
+  return 0;
+}
+
+/* Move the cursor from the document's root to the value arr: the root itself,
+ * or the member of the root object whose value it is. */
+static void cur_find(doc_cursor *c, const cJSON *root, const cJSON *arr) {
+  cur_move(c, c->pos);
+  if (root == arr || !cur_key(c, root, arr)) return;
+  cur_move(c, cur_value_end(c)); /* key */
+  cur_move(c, c->pos + 1);       /* ':' */
+}
+
+/* Column of the cursor. */
+static size_t cur_col(const doc_cursor *c) { return csv_column(c->s, c->start, c->pos); }
+
+/* Position of obj's member m (its key) for messages; the record's own
+ * position (rec, at its '{') when m is NULL. */
+static void key_pos(const doc_cursor *rec, const cJSON *obj, const cJSON *m, size_t *line,
+                    size_t *col) {
+  doc_cursor c = *rec;
+  if (!m || !cur_key(&c, obj, m)) c = *rec;
+  *line = c.line;
+  *col = cur_col(&c);
+}
+
+/* The cell of column k in the record obj at rec. */
+static fslaw_status json_cell(const rows *b, int k, const cJSON *obj, const doc_cursor *rec,
+                              cell *c, fslaw_error *err) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, b->colname[k]);
-  c->line = lineno;
-  c->col = v ? json_key_col(rec, len, col0, b->colname[k], &c->line) : col0;
+  key_pos(rec, obj, v, &c->line, &c->col);
   c->present = 0;
   if (!v || cJSON_IsNull(v)) return FSLAW_OK;
   if (cJSON_IsNumber(v)) {
@@ -373,40 +433,40 @@ static fslaw_status json_cell(const rows *b, int k, const cJSON *obj, const char
 /* JSONL, lr column not named: the first record with "lr" or lr_alias decides;
  * a later "lr" after records read with lr_alias is an error, so the result
  * is always that of the rule "lr, else lr_alias when the input has no lr". */
-static fslaw_status pick_lr_key(rows *b, const cJSON *obj, const char *rec, size_t len,
-                                size_t lineno, size_t col0, fslaw_error *err) {
+static fslaw_status pick_lr_key(rows *b, const cJSON *obj, const doc_cursor *rec,
+                                fslaw_error *err) {
   if (!b->lr_auto) return FSLAW_OK;
-  int has_lr = cJSON_GetObjectItemCaseSensitive(obj, "lr") != NULL;
+  const cJSON *lr = cJSON_GetObjectItemCaseSensitive(obj, "lr");
   if (!b->alias_line) {
-    if (has_lr) b->lr_auto = 0;
+    if (lr) b->lr_auto = 0;
     else if (cJSON_GetObjectItemCaseSensitive(obj, lr_alias)) {
       b->colname[COL_LR] = lr_alias;
-      b->alias_line = lineno;
+      b->alias_line = rec->line;
     }
     return FSLAW_OK;
   }
-  if (!has_lr) return FSLAW_OK;
-  size_t col = json_key_col(rec, len, col0, "lr", &lineno);
+  if (!lr) return FSLAW_OK;
+  size_t line, col;
+  key_pos(rec, obj, lr, &line, &col);
   return fslaw_fail(err, FSLAW_EPARSE,
                     "%s:%zu:%zu: key 'lr' after records with '%s' (from line %zu); name the "
-                    "rate column with --col lr=COLUMN", b->name, lineno, col, lr_alias,
+                    "rate column with --col lr=COLUMN", b->name, line, col, lr_alias,
                     b->alias_line);
 }
 
-/* Read one record object, whose text rec[0..len) starts at column col0 of
- * line lineno. */
-static fslaw_status json_record(rows *b, const cJSON *obj, const char *rec, size_t len,
-                                size_t lineno, size_t col0, fslaw_error *err) {
+/* Read one record object, whose text starts at rec (its '{'). */
+static fslaw_status json_record(rows *b, const cJSON *obj, const doc_cursor *rec,
+                                fslaw_error *err) {
   cell c[NCOLS] = {{0}};
-  fslaw_status st = pick_lr_key(b, obj, rec, len, lineno, col0, err);
+  fslaw_status st = pick_lr_key(b, obj, rec, err);
   for (int k = 0; k < NCOLS && !st; k++) {
-    st = json_cell(b, k, obj, rec, len, lineno, col0, &c[k], err);
+    st = json_cell(b, k, obj, rec, &c[k], err);
     if (cJSON_GetObjectItemCaseSensitive(obj, b->colname[k])) b->has_col[k] = 1;
   }
   if (!st && !c[COL_STEP].present) {
     char at[1024];
     st = fslaw_fail(err, FSLAW_EPARSE, "%s: missing column '%s' (no numeric key '%s')",
-                    where(b, lineno, col0, at, sizeof at), b->colname[COL_STEP],
+                    where(b, rec->line, cur_col(rec), at, sizeof at), b->colname[COL_STEP],
                     b->colname[COL_STEP]);
   }
   return st ? st : rows_add(b, c, err);
@@ -418,7 +478,7 @@ static fslaw_status read_jsonl(rows *b, const char *data, size_t len, fslaw_erro
   while (pos < len) {
     const char *line = data + pos;
     const char *nl = memchr(line, '\n', len - pos);
-    size_t ll = nl ? (size_t)(nl - line) : len - pos;
+    size_t ll = nl ? (size_t)(nl - line) : len - pos, start = pos;
     pos += ll + 1;
     lineno++;
     size_t i = 0;
@@ -432,7 +492,8 @@ static fslaw_status read_jsonl(rows *b, const char *data, size_t len, fslaw_erro
       return fslaw_fail(err, FSLAW_EPARSE, "%s:%zu:%zu: %s", b->name, lineno, col,
                         obj ? "expected a JSON object" : "malformed JSON");
     }
-    fslaw_status st = json_record(b, obj, line + i, ll - i, lineno, i + 1, err);
+    doc_cursor rec = {data, start + ll, start + i, lineno, start};
+    fslaw_status st = json_record(b, obj, &rec, err);
     cJSON_Delete(obj);
     if (st) return st;
   }
@@ -485,79 +546,16 @@ static void doc_pick_lr_key(rows *b, const cJSON *arr) {
   b->lr_auto = 0;
 }
 
-/* cJSON keeps no positions, so the records of a document are found again
- * in its text, walking it beside the parsed tree: a cursor at byte pos on
- * line `line`, which starts at byte `start`. */
-typedef struct {
-  const char *s; /* the document */
-  size_t len;    /* its length */
-  size_t pos;    /* cursor */
-  size_t line;   /* line of pos, from 1 */
-  size_t start;  /* first byte of that line (after a BOM on line 1) */
-} doc_cursor;
-
-/* White space as cJSON skips it: every byte up to ' ', NUL included. */
-static int cjson_space(char ch) { return (unsigned char)ch <= ' '; }
-
-/* Move to byte `to`, then past white space. */
-static void cur_move(doc_cursor *c, size_t to) {
-  while (c->pos < c->len && (c->pos < to || cjson_space(c->s[c->pos]))) {
-    if (c->s[c->pos] == '\n') {
-      c->line++;
-      c->start = c->pos + 1;
-    }
-    c->pos++;
-  }
-}
-
-/* End of the JSON value at the cursor; the text is valid JSON (cJSON read it). */
-static size_t cur_value_end(const doc_cursor *c) {
-  const char *s = c->s;
-  size_t i = c->pos, n = c->len;
-  int depth = 0;
-  if (i >= n) return n;
-  do {
-    if (s[i] == '"') {
-      for (i++; i < n && s[i] != '"'; i++)
-        if (s[i] == '\\') i++;
-    } else if (s[i] == '{' || s[i] == '[') {
-      depth++;
-    } else if (s[i] == '}' || s[i] == ']') {
-      depth--;
-    } else if (!depth) { /* number, true, false, null */
-      while (i < n && !cjson_space(s[i]) && !strchr(",]}:", s[i])) i++;
-      return i;
-    }
-    i++;
-  } while (i < n && depth > 0);
-  return i < n ? i : n;
-}
-
-/* Move the cursor from the document's root to the value arr: the root itself,
- * or the member of the root object whose value it is. */
-static void cur_find(doc_cursor *c, const cJSON *root, const cJSON *arr) {
-  cur_move(c, c->pos);
-  if (root == arr) return;
-  cur_move(c, c->pos + 1); /* past '{' */
-  for (const cJSON *m = root->child; m; m = m->next) {
-    cur_move(c, cur_value_end(c)); /* key */
-    cur_move(c, c->pos + 1);       /* ':' */
-    if (m == arr) return;
-    cur_move(c, cur_value_end(c)); /* value */
-    cur_move(c, c->pos + 1);       /* ',' */
-  }
-}
-
 static fslaw_status doc_records(rows *b, doc_cursor *cur, const cJSON *arr, fslaw_error *err) {
   doc_pick_lr_key(b, arr);
   cur_move(cur, cur->pos + 1); /* past '[' */
   const cJSON *rec;
   cJSON_ArrayForEach(rec, arr) {
-    size_t end = cur_value_end(cur), col = csv_column(cur->s, cur->start, cur->pos);
+    size_t end = cur_value_end(cur);
     if (!cJSON_IsObject(rec))
       return fslaw_fail(err, FSLAW_EPARSE, "%s:%zu:%zu: expected a JSON object (a record "
-                        "with keys step, lr, loss)", b->name, cur->line, col);
-    fslaw_status st = json_record(b, rec, cur->s + cur->pos, end - cur->pos, cur->line, col, err);
+                        "with keys step, lr, loss)", b->name, cur->line, cur_col(cur));
+    fslaw_status st = json_record(b, rec, cur, err);
     if (st) return st;
     cur_move(cur, end);
     cur_move(cur, cur->pos + 1); /* ',' */

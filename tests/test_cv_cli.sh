@@ -48,6 +48,8 @@ got=$(grep "^mtl,$E/constant_24000.csv," "$TMP/g.csv" | cut -d, -f3-8)
 grep -q "^mtl,$E/wsdcon_9.csv,,,,,,,group 'x' has no other run to fit$" "$TMP/g.csv" && ok || bad "empty group fold: $(cat "$TMP/g.csv")"
 awk -F, '$2 ~ /^mean/ { l = l $2 " " $9 ";" } END { exit l != "mean:25M 2 of 2 folds;mean:100M 1 of 2 folds;mean:x 0 of 1 folds;mean 3 of 5 folds;" }' \
   "$TMP/g.csv" && ok || bad "group means: $(grep mean "$TMP/g.csv")"
+expect_fail "run in two groups" "option '--group': '$C' is in groups 'a' and 'b'; a run belongs to one group" \
+  "$FSLAW" cv --law mtl --group "a=$A,$C" --group "b=$B,$C"
 expect_fail "share without groups" "option '--share' needs groups of runs" "$FSLAW" cv --law mtl --share alpha "$A" "$B"
 expect_fail "groups and runs" "give runs either as RUN arguments or with --group" "$FSLAW" cv --law mtl --group "a=$A,$B" "$C"
 

@@ -143,6 +143,10 @@ grep -q old "$TMP/part/25M.json" && ok || bad "earlier group file kept"
 expect_fail "out-dir parent missing" "option '--out-dir': '$TMP/nowhere' is not a folder" "$FSLAW" fit --law mtl --out-dir "$TMP/nowhere/fits" $G1 $G2
 "$FSLAW" fit --law mtl --starts 2 --out-dir "$TMP/made" $G1 $G2 >/dev/null 2>&1 && [ -s "$TMP/made/25M.json" ] && [ -s "$TMP/made/100M.json" ] \
   && ok || bad "out-dir made"
+"$FSLAW" fit --law mtl --starts 2 --out-dir "$TMP/slash/" $G1 $G2 >/dev/null 2>&1 && [ -s "$TMP/slash/25M.json" ] \
+  && ok || bad "out-dir made, given with a trailing slash"
+ln -s "$TMP/nowhere/x" "$TMP/dangling"
+expect_fail "dangling link" "option '--out-dir': '$TMP/dangling' is a link to nothing" "$FSLAW" fit --law mtl --out-dir "$TMP/dangling" $G1 $G2
 expect_fail "failed fit" "missing.csv" "$FSLAW" fit --law mtl --starts 2 --out-dir "$TMP/notmade" $G1 --group "x=$TMP/missing.csv"
 [ ! -e "$TMP/notmade" ] && ok || bad "a failed fit made its --out-dir"
 if [ -w /dev/full ]; then

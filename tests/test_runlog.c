@@ -288,6 +288,14 @@ static void test_document_bad(void) {
   check_bad("ts.json", "\xEF\xBB\xBF[{\"step\": 2}, {\"\xC3\xA9\": 1, \"step\": 1}]", "ts.json:1:24: column 'step': steps must increase");
   /* a key's name inside a value is not the key */
   check_bad("ts.json", "[{\"note\": \"loss\", \"step\": 1,\n  \"loss\": -Infinity}]", "ts.json:2:3: column 'loss': infinite value");
+  /* nor a key of a nested object, or inside another key; an escaped key and
+   * cJSON's white space (any byte up to ' ') are found; the same in JSONL */
+  check_bad("ts.json", "[{\"step\":1,\"loss\":2},\n {\"x\":{\"loss\":1}, \"step\":2,\"loss\":\"bad\"}]",
+            "ts.json:2:28: column 'loss': expected a number, got 'bad'");
+  check_bad("ts.json", "[{\"x\\\"loss\": 1, \"step\": 2, \"lo\\u0073s\"\x01: true}]",
+            "ts.json:1:28: column 'loss': expected a number");
+  check_bad("j.jsonl", "{\"x\":{\"loss\":1},\"step\":1,\"lr\":0.1,\"loss\":\"bad\"}\n", "j.jsonl:1:35: column 'loss'");
+  check_bad("j.jsonl", "{\"step\": 1}\n  {\"step\":2,\"loss\"\x1f:NaN}\n", "j.jsonl:2:13: column 'loss': NaN");
   check_bad("ts.json", "{\"log_history\": []}\n", "ts.json: no records (the array log_history is empty)");
   check_bad("ts.json", "[\n]\n", "ts.json: no records (the array is empty)");
   check_bad("ts.json", "{\n \"log_history\": 3\n}\n", "ts.json: expected an array of records or an object with an array 'log_history'");
