@@ -85,6 +85,9 @@ typedef struct {
   char *tmp;    /* temporary path, NULL for stdout */
 } cli_out;
 
+/* Whether paths a and b name the same existing file. */
+int cli_same_file(const char *a, const char *b);
+
 /* Open `path` for writing, refusing to overwrite any of the inputs. */
 int cli_out_open(const char *cmd, cli_out *o, const char *path, const char *const *inputs,
                  size_t ninputs);

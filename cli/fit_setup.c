@@ -172,7 +172,7 @@ static int parse_group(const char *cmd, const char *value, size_t g, cli_run_set
   /* a run in two groups would be fitted twice (and in cv, left out only once) */
   for (size_t i = rs->first[g]; i < rs->npath; i++)
     for (size_t j = 0; j < i; j++) {
-      if (strcmp(rs->path[i], rs->path[j])) continue;
+      if (strcmp(rs->path[i], rs->path[j]) && !cli_same_file(rs->path[i], rs->path[j])) continue;
       if (j >= rs->first[g])
         return cli_error(cmd, "option '--group': group '%s' lists '%s' twice", t, rs->path[i]);
       return cli_error(cmd, "option '--group': '%s' is in groups '%s' and '%s'; a run "

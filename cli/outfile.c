@@ -9,7 +9,7 @@
 
 #include "cli.h"
 
-static int same_file(const char *a, const char *b) {
+int cli_same_file(const char *a, const char *b) {
   struct stat sa, sb;
   return !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
@@ -22,7 +22,7 @@ int cli_out_open(const char *cmd, cli_out *o, const char *path, const char *cons
     return 0;
   }
   for (size_t i = 0; i < ninputs; i++)
-    if (inputs[i] && same_file(path, inputs[i]))
+    if (inputs[i] && cli_same_file(path, inputs[i]))
       return cli_error(cmd, "refusing to overwrite the input file '%s'", path);
   size_t n = strlen(path);
   o->path = malloc(n + 1);

@@ -50,6 +50,8 @@ awk -F, '$2 ~ /^mean/ { l = l $2 " " $9 ";" } END { exit l != "mean:25M 2 of 2 f
   "$TMP/g.csv" && ok || bad "group means: $(grep mean "$TMP/g.csv")"
 expect_fail "run in two groups" "option '--group': '$C' is in groups 'a' and 'b'; a run belongs to one group" \
   "$FSLAW" cv --law mtl --group "a=$A,$C" --group "b=$B,$C"
+# also when spelled differently
+expect_fail "same run, two spellings" "is in groups 'a' and 'b'" "$FSLAW" cv --law mtl --group "a=$A,$C" --group "b=$B,$D/../25M/wsdcon_9.csv"
 expect_fail "share without groups" "option '--share' needs groups of runs" "$FSLAW" cv --law mtl --share alpha "$A" "$B"
 expect_fail "groups and runs" "give runs either as RUN arguments or with --group" "$FSLAW" cv --law mtl --group "a=$A,$B" "$C"
 
