@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # setup.sh: make sure the Debian packages fslaw builds and tests with are here.
 # As root, installs what is missing; otherwise prints the apt-get line and fails.
-# Usage: scripts/setup.sh [build|check]   (check adds clang/libFuzzer and xmllint)
+# Usage: scripts/setup.sh [build|check]   (check adds clang/libFuzzer, xmllint and
+# localedef's sources, for the decimal-comma test)
 set -euo pipefail
 need=(gcc make cmake pkg-config libcjson-dev libnlopt-dev)
 if [ "${1:-build}" = check ]; then
-  need+=(clang libclang-rt-dev libomp-dev libxml2-utils)
+  need+=(clang libclang-rt-dev libomp-dev libxml2-utils locales)
 fi
 missing=()
 for p in "${need[@]}"; do

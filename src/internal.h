@@ -26,8 +26,13 @@ char *fslaw_strdup(const char *s);
  * free with free(); *len excludes the NUL). Errors name the path. */
 fslaw_status fslaw_read_file(const char *path, char **data, size_t *len, fslaw_error *err);
 
+/* strtod in the "C" locale: a decimal point whatever LC_NUMERIC the host
+ * program set. Every number the library parses goes through it. */
+double fslaw_strtod(const char *s, char **end);
+
 /* v as the shortest of %.15g, %.16g, %.17g that reads back as exactly v
- * (3e-4 prints as 0.0003, not 0.00029999999999999997); returns buf. */
+ * (3e-4 prints as 0.0003, not 0.00029999999999999997), with a decimal point
+ * whatever the locale; returns buf. */
 char *fslaw_num(double v, char buf[32]);
 
 /* Compensated sum of x[0..n-1] (the summation of fslaw_intrinsic_time). */

@@ -56,7 +56,7 @@ static fslaw_status set_option(const law_kind *k, law_opts *o, const char *key, 
   }
   char *end;
   errno = 0;
-  double x = strtod(v, &end);
+  double x = fslaw_strtod(v, &end);
   if (end == v || *end || !isfinite(x))
     return fslaw_fail(err, FSLAW_EINVAL, "key '%s': expected a number, got '%s'", key, v);
   if (!strcmp(key, "eps")) {

@@ -97,7 +97,7 @@ static fslaw_status parse_cell(const rows *b, int k, const char *text, cell *c,
   memcpy(buf, text, len);
   buf[len] = '\0';
   errno = 0;
-  c->value = strtod(buf, &end);
+  c->value = fslaw_strtod(buf, &end);
   if (end == buf || *end) {
     char msg[128];
     snprintf(msg, sizeof msg, "expected a number, got '%s'", buf);

@@ -51,7 +51,7 @@ static fslaw_status parse_number(const char *key, const char *v, double *out,
                                  fslaw_error *err) {
   char *end;
   errno = 0;
-  double x = strtod(v, &end);
+  double x = fslaw_strtod(v, &end);
   if (end == v || *end || !isfinite(x) || errno == ERANGE)
     return fslaw_fail(err, FSLAW_EINVAL, "key '%s': expected a finite number, got '%s'",
                       key, v);

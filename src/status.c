@@ -1,5 +1,6 @@
 /* status.c: status strings, the library version and the small helpers of
  * internal.h (errors, strings, files, numbers, sums). */
+#define _POSIX_C_SOURCE 200809L /* newlocale, uselocale */
 #include "fslaw/common.h"
 #include "version.h"
 
@@ -19,6 +20,7 @@ const char *fslaw_status_string(fslaw_status status) {
 const char *fslaw_version(void) { return FSLAW_VERSION_STRING; }
 
 #include <errno.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,11 +37,45 @@ fslaw_status fslaw_fail(fslaw_error *err, fslaw_status status, const char *fmt, 
   return status;
 }
 
+/* Logs, specs and JSON use a decimal point whatever LC_NUMERIC the host
+ * program set (setlocale(LC_ALL, "") under de_DE gives printf and strtod a
+ * decimal comma). C has no locale-free strtod/printf and strtod_l is not
+ * POSIX, so the calling thread switches to the "C" locale around the call:
+ * uselocale is per thread, so no global state changes. newlocale("C") does
+ * not allocate in glibc. When it fails the host's locale applies. */
+typedef struct c_numeric {
+  locale_t c;   /* the "C" locale object, (locale_t)0 if none */
+  locale_t old; /* the thread's locale before the switch */
+} c_numeric;
+
+static c_numeric c_numeric_begin(void) {
+  c_numeric s = {newlocale(LC_NUMERIC_MASK, "C", (locale_t)0), (locale_t)0};
+  if (s.c) s.old = uselocale(s.c);
+  return s;
+}
+
+static void c_numeric_end(c_numeric s) {
+  if (!s.c) return;
+  uselocale(s.old);
+  freelocale(s.c);
+}
+
+double fslaw_strtod(const char *s, char **end) {
+  c_numeric c = c_numeric_begin();
+  double v = strtod(s, end);
+  int e = errno; /* keep strtod's ERANGE across the switch back */
+  c_numeric_end(c);
+  errno = e;
+  return v;
+}
+
 char *fslaw_num(double v, char buf[32]) {
+  c_numeric c = c_numeric_begin();
   for (int p = 15; p <= 17; p++) {
     snprintf(buf, 32, "%.*g", p, v);
     if (strtod(buf, NULL) == v) break;
   }
+  c_numeric_end(c);
   return buf;
 }
 

@@ -133,7 +133,7 @@ static int as_number(const char *s, double *v) {
   if (!*s) return 0;
   char *end;
   errno = 0;
-  *v = strtod(s, &end);
+  *v = fslaw_strtod(s, &end);
   while (isspace((unsigned char)*end)) end++;
   return !*end;
 }
