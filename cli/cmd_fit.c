@@ -276,8 +276,9 @@ static int run(int argc, char **argv) {
     for (size_t i = 0; i < np; i++)
       if (res.on_bound & (1UL << i)) bound_warning(law, i, &res, &rs);
     if (res.logged > res.points)
-      fprintf(stderr, "fslaw fit: note: runs thinned to at most %zu points each (%zu of %zu logged "
-                      "points fitted); --max-points 0 fits every point\n",
+      fprintf(stderr, "fslaw fit: note: runs thinned to at most %zu points each, every "
+                      "point the mean of a bin of logged points (%zu points from %zu logged); "
+                      "--max-points 0 fits every point\n",
               fs.max_points, res.points, res.logged);
     rc = write_outputs(&o, law, fit, p, &res, &rs, fs.shared, &fs);
   }

@@ -35,9 +35,10 @@ typedef struct cli_fit_opts {
   "  --huber D           Huber delta on log residuals (default 0.001)\n"              \
   "  --loss L            huber (default) or mse (sum of squared log residuals)\n"     \
   "  --from STEP         fit only points at or after STEP (always after warmup)\n"    \
-  "  --max-points N      thin each run to N logged points evenly spread over its\n"   \
-  "                      window (default 500; 0 = every point): a fit's time grows\n" \
-  "                      with the points, so dense logs are thinned, with a note\n"   \
+  "  --max-points N      average each run's logged points in N bins of consecutive\n" \
+  "                      points (default 500; 0 = every point): a fit's time grows\n" \
+  "                      with the points, and a bin's mean is less noisy than any\n" \
+  "                      one point; dense logs are thinned so, with a note\n"        \
   "  --starts N          number of starts (default 32)\n"                             \
   "  --fix NAME=VALUE    hold a parameter fixed (repeatable)\n"                       \
   "  --bound NAME=LO:HI  bounds of a parameter (repeatable)\n"

@@ -92,9 +92,12 @@ fslaw_status fslaw_fit_set_progress(fslaw_fit *fit, fslaw_fit_progress cb, void 
 #define FSLAW_FIT_MAX_POINTS 500
 
 /* Most points kept per run (0 = all; default FSLAW_FIT_MAX_POINTS), applied to runs added
- * afterwards: a run logged more densely is thinned to n points evenly spread
- * (by index) over its fitted window, first and last kept, so the cost of a
- * fit does not grow with the logging interval (cost ~ points x drops). */
+ * afterwards: the fitted points of a run logged more densely are split into n
+ * bins of consecutive points (sizes differ by at most one), and each bin is
+ * fitted as one point, at the rounded mean of its steps, with the mean of its
+ * log losses. The cost of a fit does not grow with the logging interval
+ * (cost ~ points x drops), and a bin's mean has less noise than one logged
+ * loss of one batch. */
 fslaw_status fslaw_fit_set_max_points(fslaw_fit *fit, size_t n);
 
 /* Runs added from now on belong to group `name` (created on first use, up to
