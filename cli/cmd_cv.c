@@ -20,7 +20,8 @@ static int run(int argc, char **argv);
 
 const cli_command cli_cv = {
     "cv", "leave-one-run-out held-out errors of loss-curve laws on your runs",
-    "usage: fslaw cv --law SPEC [--law SPEC]... [--after STEP] [--out F.csv] [fit options]\n"
+    "usage: fslaw cv --law SPEC [--law SPEC]... [--after STEP] [--bins N] [--out F.csv]\n"
+    "                [fit options]\n"
     "                (RUN RUN... | --group NAME=RUN,... [--group ...] [--share P,...])\n\n"
     "For every law and every RUN: fit the law to all the other runs (as fslaw fit,\n"
     "with the same options) and score the run left out (as fslaw eval). Prints CSV\n"
@@ -35,6 +36,7 @@ const cli_command cli_cv = {
     "options:\n"
     "  --law SPEC          a law as in fslaw fit (repeatable, up to 8)\n"
     "  --after STEP        score only points after STEP, as fslaw eval --after\n"
+    "  --bins N            score means of N bins of consecutive points, as fslaw eval\n"
     "  --out F             write the CSV to F (default: standard output)\n" CLI_FIT_OPTS_HELP
     CLI_FIT_GROUP_HELP
     "  --col NAME=COLUMN, --schedule SPEC, --format csv|jsonl  as in fslaw inspect\n"
@@ -47,6 +49,8 @@ typedef struct {
   const char *law[MAX_LAWS]; /* --law specs */
   size_t nlaw;               /* how many */
   const char *after, *out;   /* --after, --out */
+  const char *bins_s;        /* --bins */
+  size_t bins;               /* its value (0: score every point) */
   cli_fit_opts fo;           /* fit options */
   cli_run_opts ro;           /* how runs are read */
 } cv_opts;
@@ -55,6 +59,7 @@ typedef struct {
 typedef struct {
   int fitted;        /* 1: metrics valid; 0: the fit failed (see note) */
   fslaw_metrics m;   /* metrics on the held-out run */
+  size_t one_by_one; /* points scored one by one (0 with --bins) */
   char note[300];    /* why the fit failed */
 } cv_fold;
 
@@ -101,9 +106,8 @@ static int fold(const cv_opts *o, const fslaw_law *law, const cli_run_set *rs,
   cli_points pts;
   if (!rc && f->fitted &&
       !(rc = cli_points_predict("cv", law, p + g * np, runs[held], after, rs->path[held], &pts))) {
-    fslaw_error err;
-    if (fslaw_metrics_compute(pts.loss, pts.pred, pts.n, &f->m, &err))
-      rc = cli_error("cv", "%s: %s", rs->path[held], err.msg);
+    rc = cli_points_score("cv", &pts, o->bins, rs->path[held], &f->m);
+    f->one_by_one = o->bins ? 0 : pts.n;
     cli_points_free(&pts);
   }
   free(p);
@@ -206,6 +210,7 @@ static int run(int argc, char **argv) {
   cv_opts o = {0};
   const cli_opt opts[] = {{"law", OPT_MULTI, 0, 0, o.law, &o.nlaw, MAX_LAWS},
                           {"after", OPT_STRING, &o.after, 0, 0, 0, 0},
+                          {"bins", OPT_STRING, &o.bins_s, 0, 0, 0, 0},
                           {"out", OPT_STRING, &o.out, 0, 0, 0, 0},
                           CLI_FIT_OPT_ENTRIES(o.fo),
                           {"col", OPT_MULTI, 0, 0, o.ro.col, &o.ro.ncol, 16},
@@ -219,6 +224,7 @@ static int run(int argc, char **argv) {
   if (rc) return rc;
   if (!o.nlaw) return cli_error("cv", "option '--law' is required (see fslaw fit --help for laws)");
   if (o.after && cli_parse_count("cv", "after", o.after, &after)) return 1;
+  if (o.bins_s && cli_parse_bins("cv", o.bins_s, &o.bins)) return 1;
   cli_run_set rs;
   rc = cli_run_set_make("cv", &o.fo, pos, npos, &rs);
   size_t n = rs.npath;
@@ -230,6 +236,10 @@ static int run(int argc, char **argv) {
   for (size_t i = 0; !rc && i < n; i++) rc = cli_read_run("cv", rs.path[i], &o.ro, &runs[i]);
   if (!rc) rc = run_folds(&o, &rs, runs, after, folds);
   if (!rc) rc = write_csv(&o, &rs, folds);
+  size_t most = 0;
+  for (size_t i = 0; !rc && i < o.nlaw * n; i++)
+    if (folds[i].one_by_one > most) most = folds[i].one_by_one;
+  if (!rc) cli_note_dense("cv", most);
   for (size_t i = 0; runs && i < n; i++) fslaw_run_destroy(runs[i]);
   free(runs);
   free(folds);

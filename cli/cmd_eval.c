@@ -10,7 +10,7 @@ static int run(int argc, char **argv);
 
 const cli_command cli_eval = {
     "eval", "score a fitted law on runs: R2, MAE, RMSE, PredE, WorstE per run",
-    "usage: fslaw eval --params P.json [--after STEP] [--out F.csv] RUN...\n\n"
+    "usage: fslaw eval --params P.json [--after STEP] [--bins N] [--out F.csv] RUN...\n\n"
     "Predict every logged loss after warmup of each RUN with the fitted law and print\n"
     "CSV run,n,r2,mae,rmse,prede,worste, then a row 'mean' (unweighted over runs):\n"
     "  R2 = 1 - sum (y-p)^2 / sum (y-mean y)^2, MAE = mean |y-p|, RMSE = sqrt(mean (y-p)^2),\n"
@@ -18,19 +18,20 @@ const cli_command cli_eval = {
     "options:\n"
     "  --params F      parameters JSON written by fslaw fit (required)\n"
     "  --after STEP    only points after STEP (e.g. a branch point)\n"
+    "  --bins N        score the means of N bins of consecutive points per run (observed\n"
+    "                  and predicted), not every point: a loss logged every step is one\n"
+    "                  batch's, and its noise would dominate the metrics\n"
     "  --out F         write the CSV to F\n"
     "  --col NAME=COLUMN, --schedule SPEC, --format csv|jsonl  as in fslaw inspect\n",
     run, NULL};
 
-/* Metrics of one run; 0 on success. */
+/* Metrics of one run; 0 on success. *most: the most points scored one by one. */
 static int eval_run(const fslaw_law *law, const double *p, const fslaw_run *r, size_t after,
-                    fslaw_metrics *m, const char *path) {
+                    size_t bins, fslaw_metrics *m, const char *path, size_t *most) {
   cli_points pts;
   if (cli_points_predict("eval", law, p, r, after, path, &pts)) return 1;
-  fslaw_error err;
-  int rc = fslaw_metrics_compute(pts.loss, pts.pred, pts.n, m, &err)
-               ? cli_error("eval", "%s: %s", path, err.msg)
-               : 0;
+  int rc = cli_points_score("eval", &pts, bins, path, m);
+  if (!bins && pts.n > *most) *most = pts.n;
   cli_points_free(&pts);
   return rc;
 }
@@ -44,23 +45,25 @@ static void row(FILE *f, const char *name, const fslaw_metrics *m) {
 static int run(int argc, char **argv) {
   /* table laws (chinchilla, kaplan, twophase) live in table_cmds.c */
   if (cli_is_table_invocation(argc, argv)) return cli_eval_table(argc, argv);
-  const char *params = NULL, *after_s = NULL, *out = NULL;
+  const char *params = NULL, *after_s = NULL, *out = NULL, *bins_s = NULL;
   cli_run_opts ro = {0};
   const cli_opt opts[] = {{"params", OPT_STRING, &params, 0, 0, 0, 0},
                           {"after", OPT_STRING, &after_s, 0, 0, 0, 0},
+                          {"bins", OPT_STRING, &bins_s, 0, 0, 0, 0},
                           {"out", OPT_STRING, &out, 0, 0, 0, 0},
                           {"col", OPT_MULTI, 0, 0, ro.col, &ro.ncol, 16},
                           {"schedule", OPT_STRING, &ro.schedule, 0, 0, 0, 0},
                           {"format", OPT_STRING, &ro.format, 0, 0, 0, 0},
                           {0}};
   const char *pos[argc > 0 ? argc : 1];
-  size_t npos, after = 0;
+  size_t npos, after = 0, bins = 0, most = 0;
   int rc = cli_parse(&cli_eval, argc, argv, opts, pos, &npos);
   if (rc == 2) return 0;
   if (rc) return rc;
   if (!params) return cli_error("eval", "option '--params' is required");
   if (!npos) return cli_error("eval", "expected at least one RUN file");
   if (after_s && cli_parse_count("eval", "after", after_s, &after)) return 1;
+  if (bins_s && cli_parse_bins("eval", bins_s, &bins)) return 1;
   fslaw_error err;
   fslaw_law *law;
   double p[FSLAW_MAX_PARAMS];
@@ -69,7 +72,7 @@ static int run(int argc, char **argv) {
   for (size_t i = 0; ms && !rc && i < npos; i++) {
     fslaw_run *r = NULL;
     rc = cli_read_run("eval", pos[i], &ro, &r);
-    if (!rc) rc = eval_run(law, p, r, after, &ms[i], pos[i]);
+    if (!rc) rc = eval_run(law, p, r, after, bins, &ms[i], pos[i], &most);
     fslaw_run_destroy(r);
   }
   if (!ms) rc = cli_error("eval", "out of memory");
@@ -82,6 +85,7 @@ static int run(int argc, char **argv) {
     row(o.f, "mean", &mean);
     rc = cli_out_commit("eval", &o);
   }
+  if (!rc) cli_note_dense("eval", most);
   free(ms);
   fslaw_law_destroy(law);
   return rc;

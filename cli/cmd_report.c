@@ -21,8 +21,8 @@ static int run(int argc, char **argv);
 
 const cli_command cli_report = {
     "report", "write one self-contained HTML page about a fitted law on runs",
-    "usage: fslaw report --params P.json [--train RUN]... [--after STEP] [--title TEXT]\n"
-    "                    [--out F.html] RUN...\n\n"
+    "usage: fslaw report --params P.json [--train RUN]... [--after STEP] [--bins N]\n"
+    "                    [--title TEXT] [--out F.html] RUN...\n\n"
     "Write an HTML page (no network needed to open it; works without scripts) with:\n"
     "  - loss curves: logged losses after warmup (dots) with the law's fit on the\n"
     "    training runs (solid lines) and its prediction on held-out runs (dashed);\n"
@@ -39,6 +39,7 @@ const cli_command cli_report = {
     "  --params F      parameters JSON written by fslaw fit (required)\n"
     "  --train RUN     RUN is a training run (repeatable; added to the runs shown)\n"
     "  --after STEP    score only points after STEP, as fslaw eval --after\n"
+    "  --bins N        score means of N bins of consecutive points, as fslaw eval --bins\n"
     "  --title TEXT    page title (default: fslaw report: LAW SPEC)\n"
     "  --out F         write the page to F (default: standard output)\n"
     "  --col NAME=COLUMN, --schedule SPEC, --format csv|jsonl  as in fslaw inspect\n\n"
@@ -216,12 +217,10 @@ static int chart_arrays(rep_run *r) {
 
 /* Read run r and compute everything the page shows about it. */
 static int load_run(const report_opts *o, const fslaw_law *law, const double *p, rep_run *r) {
-  fslaw_error err;
   if (cli_read_run("report", r->path, &o->ro, &r->run)) return 1;
   r->warm = fslaw_warmup_end(fslaw_run_lr(r->run), fslaw_run_steps(r->run));
   if (cli_points_predict("report", law, p, r->run, o->after, r->path, &r->pts)) return 1;
-  if (fslaw_metrics_compute(r->pts.loss, r->pts.pred, r->pts.n, &r->m, &err))
-    return cli_error("report", "%s: %s", r->path, err.msg);
+  if (cli_points_score("report", &r->pts, o->bins, r->path, &r->m)) return 1;
   return predict_line(law, p, r) || chart_arrays(r);
 }
 
@@ -476,6 +475,7 @@ static void write_intro(FILE *f, const report_opts *o, const rep_run *runs, size
   rep_text(f, o->params);
   fputs("</code>", f);
   if (o->after) fprintf(f, "; points scored after step %zu", o->after);
+  if (o->bins) fprintf(f, "; metrics of the means of %zu bins of consecutive points per run", o->bins);
   fputs(".</p>\n<p class=\"nav\"><a href=\"#metrics\">metrics</a> &middot; "
         "<a href=\"#params\">parameters</a> &middot; <a href=\"#runs\">runs</a></p>\n",
         f);
@@ -548,8 +548,8 @@ static int check_variant(const report_opts *o, size_t npos) {
   const char *mode = o->table ? "--table" : o->optimize ? "--optimize" : NULL;
   if (mode && (npos || o->ntrain))
     return cli_error("report", "option '%s' takes no RUN files", mode);
-  if (mode && (o->after_s || o->ro.schedule || o->ro.format))
-    return cli_error("report", "options '--after', '--schedule' and '--format' are for RUN files, "
+  if (mode && (o->after_s || o->bins_s || o->ro.schedule || o->ro.format))
+    return cli_error("report", "options '--after', '--bins', '--schedule' and '--format' are for RUN files, "
                                "not '%s'", mode);
   if (o->nwhere && !o->table) return cli_error("report", "option '--where' needs --table");
   if (o->optimize && o->ro.ncol) return cli_error("report", "option '--col' does not apply to --optimize");
@@ -598,6 +598,7 @@ static int run(int argc, char **argv) {
   const cli_opt opts[] = {{"params", OPT_STRING, &o.params, 0, 0, 0, 0},
                           {"train", OPT_MULTI, 0, 0, o.train, &o.ntrain, MAX_RUNS},
                           {"after", OPT_STRING, &o.after_s, 0, 0, 0, 0},
+                          {"bins", OPT_STRING, &o.bins_s, 0, 0, 0, 0},
                           {"title", OPT_STRING, &o.title, 0, 0, 0, 0},
                           {"out", OPT_STRING, &o.out, 0, 0, 0, 0},
                           {"col", OPT_MULTI, 0, 0, o.ro.col, &o.ro.ncol, 16},
@@ -622,6 +623,7 @@ static int run(int argc, char **argv) {
   if (o.optimize) return report_optimize(&o);
   if (!npos && !o.ntrain) return cli_error("report", "expected at least one RUN file");
   if (o.after_s && cli_parse_count("report", "after", o.after_s, &o.after)) return 1;
+  if (o.bins_s && cli_parse_bins("report", o.bins_s, &o.bins)) return 1;
   fslaw_error err;
   fslaw_law *law;
   double p[FSLAW_MAX_PARAMS];

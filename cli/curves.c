@@ -1,5 +1,6 @@
 /* curves.c: the logged points a law is scored on (see curves.h). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "curves.h"
 
@@ -39,4 +40,32 @@ int cli_points_predict(const char *cmd, const fslaw_law *law, const double *para
     rc = cli_error(cmd, "%s: %s", name, err.msg);
   if (rc) cli_points_free(pts);
   return rc;
+}
+
+int cli_points_score(const char *cmd, const cli_points *pts, size_t bins, const char *name,
+                     fslaw_metrics *m) {
+  double *y = malloc((pts->n + 1) * sizeof *y), *p = malloc((pts->n + 1) * sizeof *p);
+  int rc = !y || !p ? cli_error(cmd, "out of memory") : 0;
+  if (!rc) {
+    memcpy(y, pts->loss, pts->n * sizeof *y);
+    memcpy(p, pts->pred, pts->n * sizeof *p);
+    size_t n = fslaw_metrics_bin(y, p, pts->n, bins);
+    fslaw_error err;
+    if (fslaw_metrics_compute(y, p, n, m, &err)) rc = cli_error(cmd, "%s: %s", name, err.msg);
+  }
+  free(y);
+  free(p);
+  return rc;
+}
+
+int cli_parse_bins(const char *cmd, const char *text, size_t *bins) {
+  if (cli_parse_count(cmd, "bins", text, bins)) return 1;
+  return *bins == 1 ? cli_error(cmd, "option '--bins': expected at least 2 bins, got 1") : 0;
+}
+
+void cli_note_dense(const char *cmd, size_t most) {
+  if (most <= CLI_DENSE_POINTS) return;
+  fprintf(stderr, "fslaw %s: note: a run has %zu points scored one by one; if its losses are "
+                  "single batches, their noise dominates these metrics: --bins 500 scores the "
+                  "means of consecutive points\n", cmd, most);
 }

@@ -19,6 +19,22 @@ typedef struct cli_points {
  * prints "fslaw CMD: error: NAME: ..." and returns 1 (*pts is then empty). */
 int cli_points_predict(const char *cmd, const fslaw_law *law, const double *params,
                        const fslaw_run *r, size_t after, const char *name, cli_points *pts);
+/* Metrics of pts into *m; with bins (>= 2), of the means of `bins` bins of
+ * consecutive points (fslaw_metrics_bin; pts is not changed). On error prints
+ * "fslaw CMD: error: NAME: ..." and returns 1. */
+int cli_points_score(const char *cmd, const cli_points *pts, size_t bins, const char *name,
+                     fslaw_metrics *m);
+
+/* Scored points of one run above which eval and cv suggest --bins. */
+#define CLI_DENSE_POINTS 2000
+
+/* Parse --bins TEXT into *bins (>= 2); 1 (after the message) if bad. */
+int cli_parse_bins(const char *cmd, const char *text, size_t *bins);
+
+/* The note eval and cv print once when a run had more than CLI_DENSE_POINTS
+ * points scored one by one. */
+void cli_note_dense(const char *cmd, size_t most);
+
 /* Free the arrays of *pts (which stays valid and empty). */
 void cli_points_free(cli_points *pts);
 

@@ -27,6 +27,8 @@ typedef struct report_opts {
   const char *train[MAX_RUNS];                /* --train RUNs */
   size_t ntrain;                              /* how many */
   size_t after;                               /* --after as a number */
+  const char *bins_s;                         /* --bins */
+  size_t bins;                                /* its value (0: every point) */
   cli_run_opts ro;                            /* how runs are read */
 } report_opts;
 

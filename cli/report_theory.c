@@ -24,13 +24,14 @@ typedef struct th_opts {
   const char *schedule, *form, *nodes, *sim;             /* curve and simulation */
   const char *title, *out;                               /* page */
   int theory;                                            /* --theory itself */
-  const char *other[13];                                 /* must stay NULL */
+  const char *other[14];                                 /* must stay NULL */
 } th_opts;
 
 /* Names of th_opts.other, in order. */
-static const char *const other_names[13] = {"params",   "train",  "after", "col",  "format",
+static const char *const other_names[14] = {"params",   "train",  "after", "col",  "format",
                                             "table",    "where",  "optimize", "steps",
-                                            "peak",     "warmup", "warmup-style", "every"};
+                                            "peak",     "warmup", "warmup-style", "every",
+                                            "bins"};
 
 /* Everything the page shows. */
 typedef struct th_page {
@@ -402,7 +403,7 @@ static int write_report(const th_page *p, const th_opts *o) {
 /* ---- options ------------------------------------------------------------------- */
 
 static int check_opts(const th_opts *o, size_t npos, const char *const *pos) {
-  for (int i = 0; i < 13; i++)
+  for (size_t i = 0; i < sizeof other_names / sizeof *other_names; i++)
     if (o->other[i])
       return cli_error(CMD, "option '--%s' does not apply to --theory", other_names[i]);
   if (npos) return cli_error(CMD, "option '--theory' takes no RUN files (got '%s')", pos[0]);
@@ -439,6 +440,7 @@ int report_theory(int argc, char **argv) {
                           {"warmup", OPT_STRING, &x[10], 0, 0, 0, 0},
                           {"warmup-style", OPT_STRING, &x[11], 0, 0, 0, 0},
                           {"every", OPT_STRING, &x[12], 0, 0, 0, 0},
+                          {"bins", OPT_STRING, &x[13], 0, 0, 0, 0},
                           {0}};
   const char *pos[argc > 0 ? argc : 1];
   size_t npos;

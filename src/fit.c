@@ -186,7 +186,7 @@ static size_t thin(size_t *at, double *logy, size_t m, size_t keep) {
   if (!keep || m <= keep) return m;
   size_t lo = 0;
   for (size_t i = 0; i < keep; i++) {
-    size_t hi = (i + 1) * m / keep; /* >= lo + 1 as m > keep */
+    size_t hi = fslaw_bin_end(i, m, keep); /* >= lo + 1 as m > keep */
     double steps = 0, y = 0;
     for (size_t j = lo; j < hi; j++) {
       steps += (double)at[j];

@@ -3,6 +3,7 @@
 #define FSLAW_INTERNAL_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 #include "fslaw/common.h"
 
@@ -34,6 +35,14 @@ double fslaw_strtod(const char *s, char **end);
  * (3e-4 prints as 0.0003, not 0.00029999999999999997), with a decimal point
  * whatever the locale; returns buf. */
 char *fslaw_num(double v, char buf[32]);
+
+/* End (exclusive) of bin i when n points are split into `bins` (< n) bins of
+ * consecutive points whose sizes differ by at most one; bin i starts at the
+ * end of bin i - 1 (0 for bin 0). Fits thin dense logs so, and
+ * fslaw_metrics_bin scores them so. */
+static inline size_t fslaw_bin_end(size_t i, size_t n, size_t bins) {
+  return (i + 1) * n / bins;
+}
 
 /* Compensated sum of x[0..n-1] (the summation of fslaw_intrinsic_time). */
 double fslaw_sum(const double *x, size_t n);

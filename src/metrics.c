@@ -33,6 +33,23 @@ fslaw_status fslaw_metrics_compute(const double *y, const double *p, size_t n, f
   return FSLAW_OK;
 }
 
+size_t fslaw_metrics_bin(double *y, double *p, size_t n, size_t bins) {
+  if (!bins || bins >= n) return n;
+  size_t lo = 0;
+  for (size_t i = 0; i < bins; i++) { /* bin i starts at or after index i */
+    size_t hi = fslaw_bin_end(i, n, bins);
+    double sy = 0, sp = 0;
+    for (size_t j = lo; j < hi; j++) {
+      sy += y[j];
+      sp += p[j];
+    }
+    y[i] = sy / (double)(hi - lo);
+    p[i] = sp / (double)(hi - lo);
+    lo = hi;
+  }
+  return bins;
+}
+
 void fslaw_metrics_mean(const fslaw_metrics *ms, size_t k, fslaw_metrics *mean) {
   memset(mean, 0, sizeof *mean);
   for (size_t i = 0; i < k; i++) {

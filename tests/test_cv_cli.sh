@@ -17,6 +17,11 @@ A=$D/cosine_24000.csv B=$D/constant_24000.csv C=$D/wsdcon_9.csv
 want=$("$FSLAW" eval --params "$TMP/two.json" "$C" | sed -n 2p | cut -d, -f2-)
 got=$(grep "^mtl,$C," "$TMP/cv.csv" | cut -d, -f3-8)
 [ -n "$got" ] && [ "$got" = "$want" ] && ok || bad "fold != fit + eval: '$got' vs '$want'"
+# --bins scores the fold as eval --bins does
+"$FSLAW" cv --law mtl --starts 2 --bins 20 "$A" "$B" "$C" >"$TMP/bins.csv" 2>"$TMP/err" && ok || bad "cv --bins: $(cat "$TMP/err")"
+want=$("$FSLAW" eval --params "$TMP/two.json" --bins 20 "$C" | sed -n 2p | cut -d, -f2-)
+got=$(grep "^mtl,$C," "$TMP/bins.csv" | cut -d, -f3-8)
+[ -n "$got" ] && [ "$got" = "$want" ] && case $want in 20,*) true ;; *) false ;; esac && ok || bad "--bins fold != eval --bins: '$got' vs '$want'"
 # the mean row: unweighted means of the three folds, points summed, all folds
 awk -F, 'NR > 1 && $2 != "mean" { n += $3; r2 += $4; pe += $7; k++ }
          $2 == "mean" { exit !(k == 3 && $3 == n && ($4 - r2 / 3)^2 < 1e-24 && ($7 - pe / 3)^2 < 1e-24 && $9 == "3 of 3 folds") }' \

@@ -381,6 +381,14 @@ static void test_metrics(void) {
   p[2] = NAN;
   CHECK(fslaw_metrics_compute(y, p, 4, &m, &err) == FSLAW_EINVAL);
   CHECK_HAS(err.msg, "point 2");
+
+  /* bins of consecutive points: 7 points in 3 bins are [0, 2), [2, 4), [4, 7) */
+  double by[7] = {1, 2, 3, 4, 5, 6, 7}, bp[7] = {2, 2, 4, 4, 9, 9, 9};
+  CHECK(fslaw_metrics_bin(by, bp, 7, 0) == 7 && by[6] == 7);
+  CHECK(fslaw_metrics_bin(by, bp, 7, 7) == 7 && by[6] == 7 && bp[0] == 2);
+  CHECK(fslaw_metrics_bin(by, bp, 7, 3) == 3);
+  CHECK(by[0] == 1.5 && by[1] == 3.5 && by[2] == 6);
+  CHECK(bp[0] == 2 && bp[1] == 4 && bp[2] == 9);
 }
 
 int main(void) {

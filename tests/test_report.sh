@@ -117,12 +117,20 @@ R2=$TMP/report2.html
 grep -q 'Training runs: logged loss' "$TMP/after.html" && bad "empty training chart" || ok
 "$FSLAW" eval --params "$P" --after 20000 "$D/wsd_20000_24000.csv" >"$TMP/after.csv"
 "${CHECK[@]}" metrics "$TMP/after.html" "$TMP/after.csv" /dev/null >/dev/null 2>"$TMP/err" && ok || bad "--after metrics: $(cat "$TMP/err")"
+# --bins scores as eval --bins does
+"$FSLAW" report --params "$P" --bins 40 "$D/cosine_72000.csv" --out "$TMP/bins.html" >/dev/null 2>&1 && ok || bad "--bins"
+"$FSLAW" eval --params "$P" --bins 40 "$D/cosine_72000.csv" >"$TMP/bins.csv"
+"${CHECK[@]}" metrics "$TMP/bins.html" "$TMP/bins.csv" /dev/null >/dev/null 2>"$TMP/err" && ok || bad "--bins metrics: $(cat "$TMP/err")"
+grep -q "means of 40 bins" "$TMP/bins.html" && ok || bad "--bins said on the page"
 
 # ---- errors: clear message, non-zero exit, no page --------------------------
 "$FSLAW" report --help | grep -q '^usage: fslaw report --params' && ok || bad "--help"
 expect_fail "no params" "option '--params' is required" "$FSLAW" report "${TEST[@]}"
 expect_fail "no runs" "expected at least one RUN file" "$FSLAW" report --params "$P"
 expect_fail "bad after" "option '--after': expected a positive whole number" "$FSLAW" report --params "$P" --after x "${TEST[@]}"
+expect_fail "bins with a table" "options '--after', '--bins', '--schedule' and '--format' are for RUN files, not '--table'" \
+  "$FSLAW" report --params "$P" --table "$TMP/t.csv" --bins 5
+expect_fail "bad bins" "option '--bins': expected at least 2 bins, got 1" "$FSLAW" report --params "$P" --bins 1 "${TEST[@]}"
 expect_fail "missing params" "nope.json" "$FSLAW" report --params "$TMP/nope.json" "${TEST[@]}"
 expect_fail "missing run" "missing.csv" "$FSLAW" report --params "$P" "$TMP/missing.csv" --out "$TMP/never.html"
 printf 'step,lr,loss\n0,0,\n100,1e-3,\n' >"$TMP/nopost.csv"
@@ -270,6 +278,8 @@ grep -q 'class="calib"' "$TMP/theory2.html" && bad "calibration without --sim" |
 expect_fail "theory without schedule" "option '--theory' needs --schedule SPEC" "$FSLAW" report --theory --out "$TMP/never.html"
 expect_fail "theory with params" "option '--params' does not apply to --theory" \
   "$FSLAW" report --theory --schedule "$TS" --params "$P" --out "$TMP/never.html"
+expect_fail "theory with bins" "option '--bins' does not apply to --theory" \
+  "$FSLAW" report --theory --schedule "$TS" --bins 5 --out "$TMP/never.html"
 expect_fail "theory with runs" "option '--theory' takes no RUN files" "$FSLAW" report --theory --schedule "$TS" "${TEST[0]}"
 expect_fail "theory bad form" "option '--form': expected modes or power, got 'x'" \
   "$FSLAW" report --theory --schedule "$TS" --form x --out "$TMP/never.html"
