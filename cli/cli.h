@@ -102,10 +102,24 @@ typedef struct {
   size_t ncol;              /* number of --col values */
   const char *schedule;     /* --schedule SPEC, or NULL */
   const char *format;       /* --format csv|jsonl, or NULL for auto */
+  const char *loss_window;  /* --loss-window W|interval, or NULL (see cli_read_run) */
 } cli_run_opts;
 
+/* The option table entries of cli_run_opts RO. */
+#define CLI_RUN_OPT_ENTRIES(ro)                                                \
+  {"col", OPT_MULTI, 0, 0, (ro).col, &(ro).ncol, 16},                          \
+  {"schedule", OPT_STRING, &(ro).schedule, 0, 0, 0, 0},                        \
+  {"format", OPT_STRING, &(ro).format, 0, 0, 0, 0},                            \
+  {"loss-window", OPT_STRING, &(ro).loss_window, 0, 0, 0, 0}
+
+/* Help line of those options for commands other than inspect. */
+#define CLI_RUN_OPTS_HELP                                                      \
+  "  --col NAME=COLUMN, --schedule SPEC, --format csv|jsonl, --loss-window W\n" \
+  "                  as in fslaw inspect\n"
+
 /* Read a run with those options; prints a note on stderr when rates were
- * interpolated. Returns 0 and sets *run, or prints the error and returns 1. */
+ * interpolated, and when the losses were moved to the middle of their
+ * windows because the log says they are means (fslaw_run_loss_is_mean). Returns 0 and sets *run, or prints the error and returns 1. */
 int cli_read_run(const char *cmd, const char *path, const cli_run_opts *ro, fslaw_run **run);
 
 #endif

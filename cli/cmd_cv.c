@@ -39,7 +39,7 @@ const cli_command cli_cv = {
     "  --bins N            score means of N bins of consecutive points, as fslaw eval\n"
     "  --out F             write the CSV to F (default: standard output)\n" CLI_FIT_OPTS_HELP
     CLI_FIT_GROUP_HELP
-    "  --col NAME=COLUMN, --schedule SPEC, --format csv|jsonl  as in fslaw inspect\n"
+    CLI_RUN_OPTS_HELP
     "--fix, --bound and --share apply to every law, which must have the parameter.\n\n"
     "example: fslaw cv --law fsl --law mpl data/mpl/25M/cosine_24000.csv \\\n"
     "           data/mpl/25M/constant_24000.csv data/mpl/25M/wsdcon_9.csv\n",
@@ -213,9 +213,7 @@ static int run(int argc, char **argv) {
                           {"bins", OPT_STRING, &o.bins_s, 0, 0, 0, 0},
                           {"out", OPT_STRING, &o.out, 0, 0, 0, 0},
                           CLI_FIT_OPT_ENTRIES(o.fo),
-                          {"col", OPT_MULTI, 0, 0, o.ro.col, &o.ro.ncol, 16},
-                          {"schedule", OPT_STRING, &o.ro.schedule, 0, 0, 0, 0},
-                          {"format", OPT_STRING, &o.ro.format, 0, 0, 0, 0},
+                          CLI_RUN_OPT_ENTRIES(o.ro),
                           {0}};
   const char *pos[argc > 0 ? argc : 1];
   size_t npos, after = 0;

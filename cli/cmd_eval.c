@@ -22,7 +22,7 @@ const cli_command cli_eval = {
     "                  and predicted), not every point: a loss logged every step is one\n"
     "                  batch's, and its noise would dominate the metrics\n"
     "  --out F         write the CSV to F\n"
-    "  --col NAME=COLUMN, --schedule SPEC, --format csv|jsonl  as in fslaw inspect\n",
+    CLI_RUN_OPTS_HELP,
     run, NULL};
 
 /* Metrics of one run; 0 on success. *most: the most points scored one by one. */
@@ -51,9 +51,7 @@ static int run(int argc, char **argv) {
                           {"after", OPT_STRING, &after_s, 0, 0, 0, 0},
                           {"bins", OPT_STRING, &bins_s, 0, 0, 0, 0},
                           {"out", OPT_STRING, &out, 0, 0, 0, 0},
-                          {"col", OPT_MULTI, 0, 0, ro.col, &ro.ncol, 16},
-                          {"schedule", OPT_STRING, &ro.schedule, 0, 0, 0, 0},
-                          {"format", OPT_STRING, &ro.format, 0, 0, 0, 0},
+                          CLI_RUN_OPT_ENTRIES(ro),
                           {0}};
   const char *pos[argc > 0 ? argc : 1];
   size_t npos, after = 0, bins = 0, most = 0;

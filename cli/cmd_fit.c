@@ -25,7 +25,7 @@ const cli_command cli_fit = {
     "  --law SPEC          the law (required; see below)\n"
     "  --out F             write the parameters JSON to F\n"
     CLI_FIT_OPTS_HELP
-    "  --col NAME=COLUMN, --schedule SPEC, --format csv|jsonl  as in fslaw inspect\n\n"
+    CLI_RUN_OPTS_HELP "\n"
     "groups of runs (e.g. model sizes) fitted at once, some parameters shared:\n"
     CLI_FIT_GROUP_HELP
     "  --out-dir DIR       write DIR/NAME.json per group: a params JSON of that\n"
@@ -239,9 +239,7 @@ static int run(int argc, char **argv) {
                           {"out", OPT_STRING, &o.out, 0, 0, 0, 0},
                           {"out-dir", OPT_STRING, &o.out_dir, 0, 0, 0, 0},
                           CLI_FIT_OPT_ENTRIES(o.fo),
-                          {"col", OPT_MULTI, 0, 0, o.ro.col, &o.ro.ncol, 16},
-                          {"schedule", OPT_STRING, &o.ro.schedule, 0, 0, 0, 0},
-                          {"format", OPT_STRING, &o.ro.format, 0, 0, 0, 0},
+                          CLI_RUN_OPT_ENTRIES(o.ro),
                           {0}};
   const char *pos[argc > 0 ? argc : 1];
   size_t npos;

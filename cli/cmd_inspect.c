@@ -9,7 +9,7 @@ static int run(int argc, char **argv);
 const cli_command cli_inspect = {
     "inspect", "validate training logs and summarise each in one line",
     "usage: fslaw inspect RUN... [--col NAME=COLUMN]... [--schedule SPEC] [--format csv|jsonl]\n"
-    "                     [--plot F.svg]\n\n"
+    "                     [--loss-window W] [--plot F.svg]\n\n"
     "Read each RUN (CSV with a header, JSONL with one object per line, or one JSON\n"
     "document: a Hugging Face trainer_state.json or an array of records) with the\n"
     "columns step, lr (or learning_rate when there is no lr), loss (empty where not\n"
@@ -24,6 +24,13 @@ const cli_command cli_inspect = {
     "  --schedule SPEC    replace the logged rates by the exact schedule SPEC\n"
     "                     (see fslaw schedule --help)\n"
     "  --format F         csv or jsonl (default: from the file name or contents)\n"
+    "  --loss-window W    each logged loss is the mean over the W steps ending at its\n"
+    "                     step, or (W = interval) over the steps since the previous\n"
+    "                     logged loss, as the Hugging Face Trainer and Megatron log it:\n"
+    "                     it is fitted and scored at the middle of those steps (a mean\n"
+    "                     lags the curve by half its window). Default: interval for\n"
+    "                     the 'loss' of a trainer_state.json (with a note), 1 (the\n"
+    "                     loss at its step) otherwise\n"
     "  --plot F.svg       draw the rates, intrinsic times and logged losses of all runs\n\n"
     "Rates not logged on every step are interpolated linearly between logged steps,\n"
     "from 0 at step 0 before the first, and a note says so on standard error.\n",
@@ -88,9 +95,7 @@ static fslaw_svg *new_plot(void) {
 static int run(int argc, char **argv) {
   cli_run_opts ro = {0};
   const char *plot_path = NULL;
-  const cli_opt opts[] = {{"col", OPT_MULTI, 0, 0, ro.col, &ro.ncol, 16},
-                          {"schedule", OPT_STRING, &ro.schedule, 0, 0, 0, 0},
-                          {"format", OPT_STRING, &ro.format, 0, 0, 0, 0},
+  const cli_opt opts[] = {CLI_RUN_OPT_ENTRIES(ro),
                           {"plot", OPT_STRING, &plot_path, 0, 0, 0, 0},
                           {0}};
   const char *pos[argc > 0 ? argc : 1];

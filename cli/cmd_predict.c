@@ -22,7 +22,7 @@ const cli_command cli_predict = {
     "  --every N       also predict every N-th step (default: about 1000 points a run)\n"
     "  --out F         write the CSV to F\n"
     "  --plot F        draw observed and predicted losses to the SVG file F\n"
-    "  --col NAME=COLUMN, --format csv|jsonl  as in fslaw inspect\n",
+    "  --col NAME=COLUMN, --format csv|jsonl, --loss-window W  as in fslaw inspect\n",
     run, NULL};
 
 /* The steps to predict: logged steps after warmup and every `every`-th step. */
@@ -102,9 +102,7 @@ static int run(int argc, char **argv) {
                           {"every", OPT_STRING, &o.every, 0, 0, 0, 0},
                           {"out", OPT_STRING, &o.out, 0, 0, 0, 0},
                           {"plot", OPT_STRING, &o.plot, 0, 0, 0, 0},
-                          {"col", OPT_MULTI, 0, 0, o.ro.col, &o.ro.ncol, 16},
-                          {"schedule", OPT_STRING, &o.ro.schedule, 0, 0, 0, 0},
-                          {"format", OPT_STRING, &o.ro.format, 0, 0, 0, 0},
+                          CLI_RUN_OPT_ENTRIES(o.ro),
                           {0}};
   const char *pos[argc > 0 ? argc : 1];
   size_t npos, every = 0;

@@ -42,7 +42,7 @@ const cli_command cli_report = {
     "  --bins N        score means of N bins of consecutive points, as fslaw eval --bins\n"
     "  --title TEXT    page title (default: fslaw report: LAW SPEC)\n"
     "  --out F         write the page to F (default: standard output)\n"
-    "  --col NAME=COLUMN, --schedule SPEC, --format csv|jsonl  as in fslaw inspect\n\n"
+    CLI_RUN_OPTS_HELP "\n"
     "       fslaw report --params P.json --table T.csv [--col NAME=COLUMN] [--where COL=VALUE]\n"
     "                    [--title TEXT] [--out F.html]\n"
     "A table law (params of fslaw fit --law chinchilla|kaplan|twophase) on a table: the\n"
@@ -601,9 +601,7 @@ static int run(int argc, char **argv) {
                           {"bins", OPT_STRING, &o.bins_s, 0, 0, 0, 0},
                           {"title", OPT_STRING, &o.title, 0, 0, 0, 0},
                           {"out", OPT_STRING, &o.out, 0, 0, 0, 0},
-                          {"col", OPT_MULTI, 0, 0, o.ro.col, &o.ro.ncol, 16},
-                          {"schedule", OPT_STRING, &o.ro.schedule, 0, 0, 0, 0},
-                          {"format", OPT_STRING, &o.ro.format, 0, 0, 0, 0},
+                          CLI_RUN_OPT_ENTRIES(o.ro),
                           {"table", OPT_STRING, &o.table, 0, 0, 0, 0},
                           {"where", OPT_MULTI, 0, 0, o.where, &o.nwhere, 16},
                           {"optimize", OPT_STRING, &o.optimize, 0, 0, 0, 0},

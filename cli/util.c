@@ -136,6 +136,41 @@ static int parse_col(const char *cmd, const char *spec, fslaw_run_columns *cols)
   return 0;
 }
 
+/* --loss-window: "interval" is 0 (fslaw_run_center_losses), else a count;
+ * *given = 0 when the option is absent. */
+static int parse_loss_window(const char *cmd, const char *text, size_t *window, int *given) {
+  *given = text != NULL;
+  *window = 1;
+  if (!text) return 0;
+  if (!strcmp(text, "interval")) {
+    *window = 0;
+    return 0;
+  }
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(text, &end, 10);
+  if (end == text || *end || errno || v == 0 || text[0] == '-')
+    return cli_error(cmd, "option '--loss-window': expected 'interval' or a whole number of "
+                          "steps >= 1, got '%s'", text);
+  *window = (size_t)v;
+  return 0;
+}
+
+/* Move the losses of run to the middle of their windows (--loss-window when
+ * given, else the log's own word, with a note). */
+static int center_losses(const char *cmd, const char *path, size_t window, int given,
+                         fslaw_run *run) {
+  if (!given && fslaw_run_loss_is_mean(run)) {
+    window = 0;
+    fprintf(stderr, "fslaw %s: note: %s: the Trainer logs 'loss' as the mean since its "
+                    "previous log; each is placed at the middle of its interval "
+                    "(--loss-window 1: at its step)\n", cmd, path);
+  }
+  fslaw_error err;
+  if (fslaw_run_center_losses(run, window, &err)) return cli_error(cmd, "%s: %s", path, err.msg);
+  return 0;
+}
+
 int cli_read_run(const char *cmd, const char *path, const cli_run_opts *ro, fslaw_run **run) {
   fslaw_run_columns cols = {0};
   for (size_t i = 0; i < ro->ncol; i++)
@@ -146,8 +181,16 @@ int cli_read_run(const char *cmd, const char *path, const cli_run_opts *ro, fsla
     else if (!strcmp(ro->format, "jsonl")) fmt = FSLAW_RUN_JSONL;
     else return cli_error(cmd, "option '--format': expected csv or jsonl, got '%s'", ro->format);
   }
+  size_t window;
+  int given;
+  if (parse_loss_window(cmd, ro->loss_window, &window, &given)) return 1;
   fslaw_error err;
   if (fslaw_run_read(path, fmt, &cols, run, &err)) return cli_error(cmd, "%s", err.msg);
+  if (center_losses(cmd, path, window, given, *run)) {
+    fslaw_run_destroy(*run);
+    *run = NULL;
+    return 1;
+  }
   if (ro->schedule) {
     fslaw_schedule *s = NULL;
     fslaw_status st = fslaw_schedule_create(ro->schedule, &s, &err);

@@ -24,6 +24,8 @@ struct fslaw_run {
   size_t *loss_step;   /* steps of the logged losses, increasing */
   double *loss;        /* logged losses */
   double *tokens;      /* tokens at the logged-loss rows, NULL without a column */
+  int loss_is_mean;    /* the losses are means since the previous logged loss
+                          (a trainer_state.json's "loss") */
 };
 
 enum { COL_STEP, COL_LR, COL_LOSS, COL_TOKENS, NCOLS };
@@ -694,6 +696,10 @@ fslaw_status fslaw_run_parse(const char *name, const char *data, size_t len,
   if (!st && !run) st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   if (!st && !(run->name = stem(name))) st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   if (!st) st = build_run(run, &b, err);
+  /* The Trainer logs "loss" as the mean over the steps since its last log
+   * (transformers Trainer._maybe_log_save_evaluate); "eval_loss" is not. */
+  if (!st) run->loss_is_mean = b.array && !strcmp(b.array, "log_history") &&
+                               !strcmp(b.colname[COL_LOSS], "loss");
   rows_free(&b);
   if (st) {
     fslaw_run_destroy(run);
@@ -740,6 +746,38 @@ fslaw_status fslaw_run_set_schedule(fslaw_run *run, const fslaw_schedule *s, fsl
   run->lr_filled = 0;
   return FSLAW_OK;
 }
+
+/* Window of logged loss i: `window` steps, or (0) the steps since the
+ * previous logged loss; the first loss, which has none, takes the gap to the
+ * next (regular logging), or all steps from 1 when it is alone. */
+static size_t loss_window(const fslaw_run *run, size_t i, size_t window) {
+  const size_t *s = run->loss_step;
+  size_t w = window ? window
+             : i ? s[i] - s[i - 1]
+             : run->nloss > 1 && s[1] - s[0] < s[0] ? s[1] - s[0]
+                                                    : s[0];
+  if (w > s[i]) w = s[i]; /* the window starts at step 1 at the earliest */
+  return w ? w : 1;
+}
+
+fslaw_status fslaw_run_center_losses(fslaw_run *run, size_t window, fslaw_error *err) {
+  if (window == 1 || !run->nloss) return FSLAW_OK;
+  size_t *mid = malloc(run->nloss * sizeof *mid);
+  if (!mid) return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
+  for (size_t i = 0; i < run->nloss; i++) {
+    /* steps s - w + 1 .. s: their middle, rounded up */
+    size_t s = run->loss_step[i], w = loss_window(run, i, window);
+    mid[i] = s - (w - 1) / 2;
+    /* clipped windows of a fixed size can share a middle: keep the order
+     * (mid[i - 1] <= step i - 1 < s, so this stays <= s) */
+    if (i && mid[i] <= mid[i - 1]) mid[i] = mid[i - 1] + 1;
+  }
+  memcpy(run->loss_step, mid, run->nloss * sizeof *mid);
+  free(mid);
+  return FSLAW_OK;
+}
+
+int fslaw_run_loss_is_mean(const fslaw_run *run) { return run->loss_is_mean; }
 
 const char *fslaw_run_name(const fslaw_run *run) { return run->name; }
 size_t fslaw_run_steps(const fslaw_run *run) { return run->steps; }

@@ -92,24 +92,30 @@ expect_fail "wandb without --col" "missing column 'step' (the header has: Step, 
 
 # fit on a synthetic HF log: cosine schedule with warmup, lr and loss every
 # 10 steps, eval records at the same steps, the summary record at the end.
-# The loss is the momentum law (MATH.md §5.4; warmup counted at the peak), so
-# the fit must reproduce it: eval on the same log gives R^2 near 1.
-awk 'BEGIN {
-  n = 3000; w = 100; peak = 3e-4; final = 3e-5; pi = atan2(0, -1); lam = 0.999
+# The loss is the momentum law (MATH.md §5.4; warmup counted at the peak),
+# logged as the Trainer does, the mean over the steps since the previous log,
+# so the fit must reproduce it: eval on the same log gives R^2 near 1.
+# hf_log N EVERY: such a log of N steps with a record every EVERY steps
+hf_log() {
+  awk -v n="$1" -v every="$2" 'BEGIN {
+  w = 100; peak = 3e-4; final = 3e-5; pi = atan2(0, -1); lam = 0.999
   printf "{\n  \"global_step\": %d,\n  \"log_history\": [\n", n
-  s1 = 0; s2 = 0; m = 0; prev = peak
+  s1 = 0; s2 = 0; m = 0; prev = peak; sum = 0
   for (k = 1; k <= n; k++) {
     lr = k < w ? peak * k / w : final + (peak - final) * 0.5 * (1 + cos(pi * (k - w) / (n - w)))
     e = k < w ? peak : lr
     m = lam * m + (prev - e); prev = e
     s1 += e; s2 += m
-    if (k % 10) continue
-    loss = 2.5 + 0.45 * s1 ^ -0.5 - 0.4 * s2
+    sum += 2.5 + 0.45 * s1 ^ -0.5 - 0.4 * s2
+    if (k % every) continue
+    loss = sum / every; sum = 0
     printf "    {\"epoch\": %.4f, \"grad_norm\": 1.0, \"learning_rate\": %.17g, \"loss\": %.17g, \"step\": %d},\n", k / n, lr, loss, k
     if (k % 500 == 0) printf "    {\"epoch\": %.4f, \"eval_loss\": %.17g, \"step\": %d},\n", k / n, loss + 0.01, k
   }
   printf "    {\"epoch\": 1.0, \"step\": %d, \"train_loss\": 3.1, \"train_runtime\": 100.0}\n  ],\n  \"max_steps\": %d\n}\n", n, n
-}' >"$TMP/trainer_state_fit.json"
+}'
+}
+hf_log 3000 10 >"$TMP/trainer_state_fit.json"
 "$FSLAW" fit --law mtl --starts 2 --out "$TMP/mtl.json" "$TMP/trainer_state_fit.json" >"$TMP/sum" 2>"$TMP/err" \
   && ok || bad "fit on trainer_state: $(cat "$TMP/err")"
 grep -q "^law mtl: 1 runs, 290 points after warmup" "$TMP/sum" && ok || bad "fit summary: $(cat "$TMP/sum")"
@@ -119,5 +125,24 @@ awk -F, '$1 == "mean" { exit !($3 > 0.999 && $6 < 0.002) }' "$TMP/eval.csv" && o
 # steps and fslaw's warmup convention leave a small gap)
 awk '$2 == "=" { v[$1] = $3 } END { exit !(v["L0"] > 2.48 && v["L0"] < 2.52 && v["A"] > 0.43 && v["A"] < 0.47 &&
   v["alpha"] > 0.48 && v["alpha"] < 0.52 && v["C"] > 0.39 && v["C"] < 0.41) }' "$TMP/sum" && ok || bad "fit parameters: $(cat "$TMP/sum")"
+grep -q "note: .*trainer_state_fit.json: the Trainer logs 'loss' as the mean since its previous log" "$TMP/err" \
+  && ok || bad "interval-mean note: $(cat "$TMP/err")"
+
+# a long logging interval (200 steps): the mean lags the curve by 100 steps.
+# Placed at the middle of its interval (the default for trainer_state.json,
+# or --loss-window 200) the fit predicts the per-step curve well; taken as the
+# loss at its step (--loss-window 1) it is far off.
+hf_log 6000 200 >"$TMP/hf200.json"
+hf_log 6000 1 >"$TMP/hf1.json"
+for w in interval 200 1; do
+  "$FSLAW" fit --law mtl --starts 2 --loss-window $w --out "$TMP/w$w.json" "$TMP/hf200.json" >/dev/null 2>"$TMP/err" \
+    && ! grep -q "mean since" "$TMP/err" && ok || bad "fit --loss-window $w: $(cat "$TMP/err")"
+  "$FSLAW" eval --params "$TMP/w$w.json" "$TMP/hf1.json" 2>/dev/null | awk -F, '$1 == "mean" { print $6 }' >"$TMP/pe$w"
+done
+cmp -s "$TMP/winterval.json" "$TMP/w200.json" && ok || bad "interval = 200 on a regular log"
+awk 'NR == FNR { a = $1; next } { exit !(a < 0.001 && a < 0.1 * $1) }' "$TMP/peinterval" "$TMP/pe1" \
+  && ok || bad "centred PredE $(cat "$TMP/peinterval") vs at the step $(cat "$TMP/pe1")"
+expect_fail "bad --loss-window" "option '--loss-window': expected 'interval' or a whole number of steps >= 1, got '0'" \
+  "$FSLAW" inspect --loss-window 0 "$TMP/hf1.json"
 
 finish test_logs_cli

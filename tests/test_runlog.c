@@ -265,6 +265,53 @@ static void test_document(void) {
   fslaw_run_destroy(r);
 }
 
+/* Steps of the logged losses of `csv` (step,loss rows) after centering with
+ * `window`; n of them are compared with want. */
+static void check_centered(const char *csv, size_t window, const size_t *want, size_t n) {
+  fslaw_run *r = parse("c.csv", csv, NULL);
+  fslaw_error err;
+  CHECK(r && fslaw_run_center_losses(r, window, &err) == FSLAW_OK);
+  int same = r && fslaw_run_nloss(r) == n;
+  for (size_t i = 0; same && i < n; i++) same = fslaw_run_loss_steps(r)[i] == want[i];
+  if (!same && r)
+    for (size_t i = 0; i < fslaw_run_nloss(r); i++)
+      fprintf(stderr, "centered step %zu: %zu\n", i, fslaw_run_loss_steps(r)[i]);
+  CHECK(same);
+  fslaw_run_destroy(r);
+}
+
+/* A mean over steps a..b is placed at their middle, rounded up. */
+static void test_center_losses(void) {
+  const char *regular = "step,loss\n10,3\n20,2\n30,1\n";
+  /* interval: 1..10, 11..20, 21..30 */
+  check_centered(regular, 0, (const size_t[]){6, 16, 26}, 3);
+  check_centered(regular, 1, (const size_t[]){10, 20, 30}, 3);
+  /* 4 steps ending at each: 7..10 etc.; clipped at step 1, order kept */
+  check_centered(regular, 4, (const size_t[]){9, 19, 29}, 3);
+  check_centered("step,loss\n2,3\n3,2\n10,1\n", 4, (const size_t[]){2, 3, 9}, 3);
+  /* the first loss of a log that starts late takes the gap to the next;
+   * irregular gaps; a lone loss covers steps 1..s */
+  check_centered("step,loss\n100,3\n110,2\n150,1\n", 0, (const size_t[]){96, 106, 131}, 3);
+  check_centered("step,loss\n50,3\n", 0, (const size_t[]){26}, 1);
+  /* the losses keep their values and order */
+  fslaw_run *r = parse("c.csv", regular, NULL);
+  fslaw_error err;
+  CHECK(r && fslaw_run_center_losses(r, 0, &err) == FSLAW_OK && fslaw_run_loss(r)[0] == 3 &&
+        fslaw_run_loss(r)[2] == 1 && !fslaw_run_loss_is_mean(r));
+  fslaw_run_destroy(r);
+  /* a trainer_state.json's "loss" is such a mean; its eval_loss is not */
+  const char *ts = "{\"log_history\": [{\"step\": 7, \"loss\": 1, \"eval_loss\": 2}]}";
+  r = parse("ts.json", ts, NULL);
+  CHECK(r && fslaw_run_loss_is_mean(r));
+  fslaw_run_destroy(r);
+  r = parse("ts.json", ts, &(fslaw_run_columns){.loss = "eval_loss"});
+  CHECK(r && !fslaw_run_loss_is_mean(r));
+  fslaw_run_destroy(r);
+  r = parse("a.json", "[{\"step\": 7, \"loss\": 1}]", NULL);
+  CHECK(r && !fslaw_run_loss_is_mean(r));
+  fslaw_run_destroy(r);
+}
+
 static void test_document_bad(void) {
   /* errors inside give the line:column of the key (or of the record) */
   check_bad("trainer_state.json", "{\n \"log_history\": [\n  {\"step\": 1, \"loss\": 2},\n"
@@ -417,6 +464,7 @@ int main(int argc, char **argv) {
   test_merge();
   test_document();
   test_document_bad();
+  test_center_losses();
   test_alias();
   test_summary(root);
   return check_done("test_runlog");

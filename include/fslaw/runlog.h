@@ -65,6 +65,20 @@ void fslaw_run_destroy(fslaw_run *run);
 fslaw_status fslaw_run_set_schedule(fslaw_run *run, const fslaw_schedule *s,
                                     fslaw_error *err);
 
+/* Many loggers write the mean loss over the steps since their last log (the
+ * Hugging Face Trainer, Megatron's log interval), not the loss at the logged
+ * step; the mean lags the curve by half a window, which misleads a fit where
+ * the loss falls fast (a decay, or with a long interval). This moves every
+ * logged loss to the middle of its window (rounded up), where the mean of a
+ * smooth curve equals the curve to second order: window = the number of
+ * steps ending at the logged step, or 0 for the steps since the previous
+ * logged loss (the first loss takes the gap to the next, at most its own step). window = 1 leaves
+ * the run as it is. Loss steps stay increasing. */
+fslaw_status fslaw_run_center_losses(fslaw_run *run, size_t window, fslaw_error *err);
+/* 1 when the log itself says its losses are such means: the "loss" of a
+ * Hugging Face trainer_state.json (not its "eval_loss"). */
+int fslaw_run_loss_is_mean(const fslaw_run *run);
+
 /* Display name: the file name without folder and extension. */
 const char *fslaw_run_name(const fslaw_run *run);
 /* Number of steps: the last logged step + 1 (or the schedule's length). */
