@@ -35,8 +35,9 @@ typedef struct cli_fit_opts {
   "  --huber D           Huber delta on log residuals (default 0.001)\n"              \
   "  --loss L            huber (default) or mse (sum of squared log residuals)\n"     \
   "  --from STEP         fit only points at or after STEP (always after warmup)\n"    \
-  "  --max-points N      average each run's logged points in N bins of consecutive\n" \
-  "                      points (default 500; 0 = every point): a fit's time grows\n" \
+  "  --max-points N      average each run's logged points in about N bins of\n"    \
+  "                      consecutive points, compared with the law's mean over\n"  \
+  "                      each (default 500; 0 = every point): a fit's time grows\n" \
   "                      with the points, and a bin's mean is less noisy than any\n" \
   "                      one point; dense logs are thinned so, with a note\n"        \
   "  --starts N          number of starts (default 32)\n"                             \

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fit_points.h"
 #include "fslaw/fit.h"
 #include "internal.h"
 
@@ -15,9 +16,8 @@
 
 /* One run's fitted points, with the law prepared on them. */
 typedef struct {
-  fslaw_law_eval *ev; /* the law on this run's fitted steps */
-  double *logy;       /* log of the observed losses */
-  size_t n;           /* number of fitted points */
+  fslaw_law_eval *ev; /* the law at the points' nodes */
+  fit_points pts;     /* the fitted points */
   size_t group;       /* its group */
   fslaw_fit_range range; /* what its fitted points cover */
 } fit_run;
@@ -35,7 +35,7 @@ struct fslaw_fit {
   double fixval[MAXP];    /* its value */
   fit_run *runs;          /* the runs */
   size_t nruns;           /* number of runs */
-  size_t maxn;            /* largest number of points of a run */
+  size_t maxn;            /* largest number of nodes of a run */
   size_t max_points;      /* points kept per run (0 = all) */
   size_t logged;          /* logged points in the windows, before thinning */
   char *group[MAXG];      /* group names (none set: one unnamed group) */
@@ -71,7 +71,7 @@ void fslaw_fit_destroy(fslaw_fit *f) {
   if (!f) return;
   for (size_t r = 0; r < f->nruns; r++) {
     fslaw_law_eval_destroy(f->runs[r].ev);
-    free(f->runs[r].logy);
+    fit_points_free(&f->runs[r].pts);
   }
   free(f->runs);
   for (size_t g = 0; g < f->ngroups; g++) free(f->group[g]);
@@ -174,31 +174,6 @@ fslaw_status fslaw_fit_set_max_points(fslaw_fit *f, size_t n) {
   return FSLAW_OK;
 }
 
-/* Average the m points at[], logy[] into keep (>= 2) bins of consecutive
- * points (sizes differ by at most one): a bin becomes one point at the
- * rounded mean of its steps with the mean of its log losses. A loss logged
- * every step is one batch's, noisy; the mean of k points has 1/sqrt(k) of
- * the noise, where keeping one of them keeps all of it (docs/fit.md: a third
- * of the held-out error in a simulation). The rounded means still increase
- * (a bin's steps all precede the next bin's). In place: bin i starts at or
- * after index i. */
-static size_t thin(size_t *at, double *logy, size_t m, size_t keep) {
-  if (!keep || m <= keep) return m;
-  size_t lo = 0;
-  for (size_t i = 0; i < keep; i++) {
-    size_t hi = fslaw_bin_end(i, m, keep); /* >= lo + 1 as m > keep */
-    double steps = 0, y = 0;
-    for (size_t j = lo; j < hi; j++) {
-      steps += (double)at[j];
-      y += logy[j];
-    }
-    at[i] = (size_t)floor(steps / (double)(hi - lo) + 0.5);
-    logy[i] = y / (double)(hi - lo);
-    lo = hi;
-  }
-  return keep;
-}
-
 fslaw_status fslaw_fit_add_run(fslaw_fit *f, const char *name, const double *lr, size_t nsteps,
                                const size_t *steps, const double *loss, size_t n, size_t from) {
   fslaw_law_eval *probe;
@@ -236,13 +211,17 @@ fslaw_status fslaw_fit_add_run(fslaw_fit *f, const char *name, const double *lr,
                       name, warmup, from ? " and at or after --from" : "");
   }
   f->logged += m;
-  m = thin(at, logy, m, f->max_points);
   fit_run *r = &f->runs[f->nruns];
-  r->logy = logy;
-  r->n = m;
   r->group = f->cur;
-  st = fslaw_law_eval_create(f->law, lr, nsteps, at, m, &r->ev, &f->err);
-  if (!st) { /* the steps are checked against the schedule now */
+  /* the steps are checked against the schedule first (fit_points reads lr there) */
+  st = fslaw_check_steps(at, m, nsteps, &f->err);
+  if (!st && fit_points_make(at, logy, m, f->max_points, lr, &r->pts))
+    st = fslaw_fail(&f->err, FSLAW_ENOMEM, "out of memory");
+  if (!st) {
+    st = fslaw_law_eval_create(f->law, lr, nsteps, r->pts.node, r->pts.nnodes, &r->ev, &f->err);
+    if (st) fit_points_free(&r->pts);
+  }
+  if (!st) { /* what the logged points cover */
     r->range.max_step = at[m - 1];
     r->range.max_time = fslaw_sum(lr, at[m - 1] + 1);
     r->range.min_time = fslaw_sum(lr, at[0] + 1);
@@ -251,12 +230,10 @@ fslaw_status fslaw_fit_add_run(fslaw_fit *f, const char *name, const double *lr,
       if (lr[k] < r->range.min_rate) r->range.min_rate = lr[k];
   }
   free(at);
-  if (st) {
-    free(logy);
-    return st;
-  }
+  free(logy);
+  if (st) return st;
   f->nruns++;
-  if (m > f->maxn) f->maxn = m;
+  if (r->pts.nnodes > f->maxn) f->maxn = r->pts.nnodes;
   return FSLAW_OK;
 }
 
@@ -287,13 +264,19 @@ static double objective(const fslaw_fit *f, const double *P, double *grad, doubl
     const double *p = P + run->group * f->np;
     double *gr = grad ? grad + run->group * f->np : NULL;
     fslaw_law_eval_predict(run->ev, p, pred, grad ? jac : NULL);
-    for (size_t i = 0; i < run->n; i++) {
-      if (!(pred[i] > 0) || !isfinite(pred[i])) return HUGE_VAL;
-      double d, res = run->logy[i] - log(pred[i]);
+    const fit_points *pt = &run->pts;
+    for (size_t i = 0; i < pt->n; i++) {
+      double d, res = pt->logy[i];
+      for (size_t k = pt->first[i]; k < pt->first[i + 1]; k++) {
+        if (!(pred[k] > 0) || !isfinite(pred[k])) return HUGE_VAL;
+        res -= pt->w[k] * log(pred[k]);
+      }
       obj += rho(f, res, &d);
       if (!grad) continue;
-      double g = -d / pred[i]; /* d rho / d pred */
-      for (size_t j = 0; j < f->np; j++) gr[j] += g * jac[i * f->np + j];
+      for (size_t k = pt->first[i]; k < pt->first[i + 1]; k++) {
+        double g = -d * pt->w[k] / pred[k]; /* d rho / d pred */
+        for (size_t j = 0; j < f->np; j++) gr[j] += g * jac[k * f->np + j];
+      }
     }
   }
   return obj;
@@ -487,7 +470,7 @@ static fslaw_status check_identifiable(fslaw_fit *f) {
     size_t g = f->runs[r].group;
     runs[g]++;
     fslaw_law_eval_predict(f->runs[r].ev, p, pred, jac);
-    for (size_t i = 0; i < f->runs[r].n * f->np; i++)
+    for (size_t i = 0; i < f->runs[r].pts.nnodes * f->np; i++)
       if (jac[i] != 0) used[g] |= 1UL << (i % f->np);
     any |= used[g];
   }
@@ -567,8 +550,8 @@ fslaw_status fslaw_fit_run(fslaw_fit *f, double *params, fslaw_fit_result *res) 
   res->range.min_rate = res->range.min_time = HUGE_VAL;
   for (size_t r = 0; r < f->nruns; r++) {
     const fit_run *run = &f->runs[r];
-    res->points += run->n;
-    res->group_points[run->group] += run->n;
+    res->points += run->pts.n;
+    res->group_points[run->group] += run->pts.n;
     widen_range(&res->range, &run->range);
     widen_range(&res->group_range[run->group], &run->range);
   }

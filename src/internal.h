@@ -44,6 +44,9 @@ static inline size_t fslaw_bin_end(size_t i, size_t n, size_t bins) {
   return (i + 1) * n / bins;
 }
 
+/* Steps at[0..nat-1] increase and lie within a schedule of nsteps steps. */
+fslaw_status fslaw_check_steps(const size_t *at, size_t nat, size_t nsteps, fslaw_error *err);
+
 /* Compensated sum of x[0..n-1] (the summation of fslaw_intrinsic_time). */
 double fslaw_sum(const double *x, size_t n);
 

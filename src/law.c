@@ -167,10 +167,7 @@ long fslaw_law_param_index(const fslaw_law *law, const char *name) {
   return -1;
 }
 
-fslaw_status fslaw_law_eval_create(const fslaw_law *law, const double *lr, size_t nsteps,
-                                   const size_t *at, size_t nat, fslaw_law_eval **out,
-                                   fslaw_error *err) {
-  *out = NULL;
+fslaw_status fslaw_check_steps(const size_t *at, size_t nat, size_t nsteps, fslaw_error *err) {
   for (size_t i = 0; i < nat; i++) {
     if (at[i] >= nsteps)
       return fslaw_fail(err, FSLAW_EINVAL, "step %zu lies beyond the schedule's %zu steps", at[i],
@@ -179,6 +176,15 @@ fslaw_status fslaw_law_eval_create(const fslaw_law *law, const double *lr, size_
       return fslaw_fail(err, FSLAW_EINVAL, "steps to predict must increase (%zu after %zu)",
                         at[i], at[i - 1]);
   }
+  return FSLAW_OK;
+}
+
+fslaw_status fslaw_law_eval_create(const fslaw_law *law, const double *lr, size_t nsteps,
+                                   const size_t *at, size_t nat, fslaw_law_eval **out,
+                                   fslaw_error *err) {
+  *out = NULL;
+  fslaw_status st = fslaw_check_steps(at, nat, nsteps, err);
+  if (st) return st;
   for (size_t k = 0; k < nsteps; k++)
     if (!(lr[k] >= 0) || !isfinite(lr[k]))
       return fslaw_fail(err, FSLAW_EINVAL, "learning rate of step %zu is %g", k, lr[k]);
@@ -193,7 +199,7 @@ fslaw_status fslaw_law_eval_create(const fslaw_law *law, const double *lr, size_
   law_input in = {lr, T, nsteps, at, nat, fslaw_warmup_end(lr, nsteps)};
   ev->kind = law->kind;
   ev->warmup = in.warmup;
-  fslaw_status st = law->kind->prepare(&law->opts, &in, &ev->state, err);
+  st = law->kind->prepare(&law->opts, &in, &ev->state, err);
   free(T);
   if (st) {
     free(ev);
