@@ -225,11 +225,20 @@ void fslaw_law_eval_predict(const fslaw_law_eval *ev, const double *params, doub
 fslaw_status fslaw_law_predict(const fslaw_law *law, const double *params, const double *lr,
                                size_t nsteps, const size_t *at, size_t nat, double *pred,
                                fslaw_error *err) {
-  fslaw_law_eval *ev;
-  fslaw_status st = fslaw_law_eval_create(law, lr, nsteps, at, nat, &ev, err);
+  /* A prepared law keeps its compressed sums for every point (kilobytes
+   * each, for repeated evaluation in a fit); a one-off prediction of a long
+   * log goes in chunks so that memory does not grow with the points. */
+  enum { CHUNK = 4096 };
+  fslaw_status st = fslaw_check_steps(at, nat, nsteps, err);
+  for (size_t i0 = 0; !st && i0 < nat; i0 += CHUNK) {
+    fslaw_law_eval *ev;
+    size_t n = nat - i0 < CHUNK ? nat - i0 : CHUNK;
+    st = fslaw_law_eval_create(law, lr, nsteps, at + i0, n, &ev, err);
+    if (st) return st;
+    fslaw_law_eval_predict(ev, params, pred + i0, NULL);
+    fslaw_law_eval_destroy(ev);
+  }
   if (st) return st;
-  fslaw_law_eval_predict(ev, params, pred, NULL);
-  fslaw_law_eval_destroy(ev);
   for (size_t i = 0; i < nat; i++)
     if (!isfinite(pred[i]))
       return fslaw_fail(err, FSLAW_EDIVERGED, "the law's prediction at step %zu is %g", at[i],

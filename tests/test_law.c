@@ -391,8 +391,35 @@ static void test_metrics(void) {
   CHECK(bp[0] == 2 && bp[1] == 4 && bp[2] == 9);
 }
 
+/* fslaw_law_predict predicts a long list of steps in chunks (memory); each
+ * point's prediction must not depend on the chunk it falls in: equal, bit
+ * for bit, to one prepared law on every point. */
+static void test_predict_chunks(void) {
+  enum { LONG = 10000 };
+  static double lr2[LONG], a[LONG], b[LONG];
+  static size_t all[LONG];
+  fslaw_schedule *s;
+  fslaw_schedule_create("wsd:peak=1e-3,final=1e-4,warmup=200,decay=0.3,steps=10000", &s, NULL);
+  fslaw_schedule_eval(s, lr2, LONG, NULL);
+  fslaw_schedule_destroy(s);
+  size_t n = 0;
+  for (size_t k = 300; k < LONG; k++) all[n++] = k;
+  for (size_t c = 0; c < NCASES; c++) {
+    fslaw_law *law;
+    fslaw_law_eval *ev;
+    if (fslaw_law_create(cases[c].spec, &law, NULL)) { CHECK(0); continue; }
+    CHECK(fslaw_law_predict(law, cases[c].p, lr2, LONG, all, n, a, NULL) == FSLAW_OK);
+    CHECK(fslaw_law_eval_create(law, lr2, LONG, all, n, &ev, NULL) == FSLAW_OK);
+    fslaw_law_eval_predict(ev, cases[c].p, b, NULL);
+    CHECK(!memcmp(a, b, n * sizeof *a));
+    fslaw_law_eval_destroy(ev);
+    fslaw_law_destroy(law);
+  }
+}
+
 int main(void) {
   make_schedule();
+  test_predict_chunks();
   test_formulas();
   test_jacobians();
   test_compression();
