@@ -274,8 +274,8 @@ static int run(int argc, char **argv) {
     for (size_t i = 0; i < np; i++)
       if (res.on_bound & (1UL << i)) bound_warning(law, i, &res, &rs);
     if (res.logged > res.points)
-      fprintf(stderr, "fslaw fit: note: runs thinned to about %zu points each, every "
-                      "point the mean of a bin of logged points (%zu points from %zu logged); "
+      fprintf(stderr, "fslaw fit: note: runs logged more densely than --max-points %zu are "
+                      "fitted as means of bins of logged points (%zu points from %zu logged); "
                       "--max-points 0 fits every point\n",
               fs.max_points, res.points, res.logged);
     rc = write_outputs(&o, law, fit, p, &res, &rs, fs.shared, &fs);

@@ -35,11 +35,11 @@ typedef struct cli_fit_opts {
   "  --huber D           Huber delta on log residuals (default 0.001)\n"              \
   "  --loss L            huber (default) or mse (sum of squared log residuals)\n"     \
   "  --from STEP         fit only points at or after STEP (always after warmup)\n"    \
-  "  --max-points N      average each run's logged points in about N bins of\n"    \
-  "                      consecutive points, compared with the law's mean over\n"  \
-  "                      each (default 500; 0 = every point): a fit's time grows\n" \
-  "                      with the points, and a bin's mean is less noisy than any\n" \
-  "                      one point; dense logs are thinned so, with a note\n"        \
+  "  --max-points N      evaluate the law at about N steps per run (default 500;\n"  \
+  "                      0 = every logged point): a run logged more densely is\n"  \
+  "                      averaged in about N/3 bins of consecutive points, each\n" \
+  "                      compared with the law's mean over it (3 steps), with a\n"  \
+  "                      note; a bin's mean is less noisy than any one point\n"     \
   "  --starts N          number of starts (default 32)\n"                             \
   "  --fix NAME=VALUE    hold a parameter fixed (repeatable)\n"                       \
   "  --bound NAME=LO:HI  bounds of a parameter (repeatable)\n"

@@ -17,8 +17,10 @@
  *  - a bin of up to 3 points is compared with the mean of the law's log
  *    predictions at exactly those points; a larger one with a weighted mean
  *    at its first, middle and last points, the weights making it the exact
- *    mean over the bin's points of any quadratic in the step (3 evaluations
- *    per bin instead of 1; nodes at logged steps, so nothing is rounded). */
+ *    mean over the bin's points of any quadratic in the step (nodes at
+ *    logged steps, so nothing is rounded);
+ *  - keep bounds the nodes, where the law is evaluated, the cost of a fit:
+ *    about keep / 3 bins. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,7 +112,7 @@ static void add_segment(fit_points *out, const size_t *at, const double *logy, c
 
 fslaw_status fit_points_make(const size_t *at, const double *logy, size_t m, size_t keep,
                              const double *lr, fit_points *out) {
-  if (!keep || m <= keep) {
+  if (!keep || m <= keep) { /* every point */
     if (alloc(out, m, m)) return FSLAW_ENOMEM;
     for (size_t i = 0; i < m; i++) add_bin(out, at, logy, i, i + 1);
     out->first[m] = m;
@@ -125,6 +127,7 @@ fslaw_status fit_points_make(const size_t *at, const double *logy, size_t m, siz
   }
   double top = 0;
   for (size_t k = 0; k < nt; k++) top = fmax(top, lr[k]);
+  keep = keep / 3 ? keep / 3 : 1; /* bins of 3 nodes */
   fslaw_intrinsic_time(lr, nt, T);
   double base = 0; /* intrinsic time before the current run of points */
   size_t s0 = 0;

@@ -245,7 +245,7 @@ static double mtl_error(const fslaw_law *law, const double *p, const double *tru
   return e / (N - 1000);
 }
 
-/* A run logged at every step is thinned to max_points points, each the mean
+/* A run logged at every step is thinned to max_points / 3 points, each the mean
  * log loss of a bin of consecutive points, compared with the law's mean over
  * the bin. The objective (squared residuals) equals the one computed from
  * the law at every step of every bin, up to the quadrature's error; no bin
@@ -264,7 +264,7 @@ static void test_thinning(void) {
   fslaw_law_predict(law, p, lr[0], N, all, N, pred, NULL);
   fslaw_fit *dense = fslaw_fit_create(law);
   CHECK(fslaw_fit_set_max_points(dense, 1) == FSLAW_EINVAL);
-  CHECK(fslaw_fit_set_max_points(dense, 7) == FSLAW_OK);
+  CHECK(fslaw_fit_set_max_points(dense, 21) == FSLAW_OK); /* 7 bins of 3 nodes */
   CHECK(fslaw_fit_set_loss(dense, FSLAW_LOSS_SQUARED, 1) == FSLAW_OK);
   CHECK(fslaw_fit_add_run(dense, "dense", lr[0], N, all, loss, N, 3000) == FSLAW_OK);
   /* the window is steps 3000..3999 (intrinsic time 2.0 to 2.3, less than the
@@ -286,7 +286,7 @@ static void test_thinning(void) {
   CHECK(res.points == 7 && res.logged == 1000);
   fslaw_fit_destroy(dense);
 
-  /* two drops of the rate (8-1-1): 20 bins, none across a drop, and the
+  /* two drops of the rate (8-1-1): 6 bins, none across a drop, and the
    * first ones split where intrinsic time grows fast: at the truth the
    * objective is the quadrature's error only (a bin across a drop, or the
    * law at a bin's middle step, leaves residuals of 1e-3 to 1e-2) */
@@ -332,7 +332,7 @@ static void test_thinning(void) {
     loss[i] += 0.02 * (u - 6);
   }
   fslaw_fit *avg = fslaw_fit_create(law), *pick = fslaw_fit_create(law);
-  CHECK(fslaw_fit_set_max_points(avg, 50) == FSLAW_OK);
+  CHECK(fslaw_fit_set_max_points(avg, 150) == FSLAW_OK); /* 50 bins */
   CHECK(fslaw_fit_set_max_points(pick, 0) == FSLAW_OK);
   for (size_t i = 0; i < 50; i++) {
     kept[i] = 1000 + (size_t)floor((double)i * 2999.0 / 49 + 0.5);

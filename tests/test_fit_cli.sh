@@ -96,8 +96,8 @@ python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); j["fitted_range"
 
 # a dense log is thinned to --max-points per run, with a note; 0 keeps all
 "$FSLAW" fit --law mtl --starts 2 --max-points 40 --out "$TMP/thin.json" $TRAIN >"$TMP/sum" 2>"$TMP/err" && ok || bad "thinned fit"
-grep -q "^law mtl: 3 runs, 125 points after warmup (of 437 logged; --max-points)" "$TMP/sum" && ok || bad "thinned summary: $(cat "$TMP/sum")"
-grep -q "note: runs thinned to about 40 points each" "$TMP/err" && ok || bad "thinning note: $(cat "$TMP/err")"
+grep -q "^law mtl: 3 runs, 63 points after warmup (of 437 logged; --max-points)" "$TMP/sum" && ok || bad "thinned summary: $(cat "$TMP/sum")"
+grep -q "note: runs logged more densely than --max-points 40 are fitted as means of bins" "$TMP/err" && ok || bad "thinning note: $(cat "$TMP/err")"
 grep -q '"max_points":.*40' "$TMP/thin.json" && ok || bad "max_points recorded"
 "$FSLAW" fit --law mtl --starts 2 --max-points 0 $TRAIN 2>"$TMP/err" >/dev/null && grep -q "437 points after warmup$" "$TMP/err" && ! grep -q note "$TMP/err" \
   && ok || bad "--max-points 0 keeps all: $(cat "$TMP/err")"

@@ -91,13 +91,14 @@ fslaw_status fslaw_fit_set_progress(fslaw_fit *fit, fslaw_fit_progress cb, void 
 /* Default of fslaw_fit_set_max_points. */
 #define FSLAW_FIT_MAX_POINTS 500
 
-/* Points kept per run (0 = all; default FSLAW_FIT_MAX_POINTS), applied to runs added
- * afterwards: the fitted points of a run logged more densely are split into
- * about n bins of consecutive points, and each bin is fitted as one point:
+/* Steps per run at which the law is evaluated, about (0 = every logged
+ * point; default FSLAW_FIT_MAX_POINTS), applied to runs added afterwards: the
+ * fitted points of a run logged more densely than n are split into about
+ * n / 3 bins of consecutive points, and each bin is fitted as one point:
  * the mean of its log losses against the law's mean log prediction over it
  * (a quadrature at 3 of its points). No bin crosses a jump of the rate, and
  * none spans more than a factor 1.25 of intrinsic time since step 0 or since
- * the jump before it, so some tens of bins more than n can result. The cost of a fit does not grow with the logging
+ * the jump before it, so some tens of bins more than n / 3 can result. The cost of a fit does not grow with the logging
  * interval (cost ~ points x drops), and a bin's mean has less noise than one
  * logged loss of one batch. */
 fslaw_status fslaw_fit_set_max_points(fslaw_fit *fit, size_t n);
