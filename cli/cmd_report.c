@@ -34,7 +34,9 @@ const cli_command cli_report = {
     "With scripts on, each chart offers log/linear axes and a read-out of the\n"
     "point under the pointer (step, lr, loss, prediction).\n"
     "A RUN is a training run when the params JSON lists it among the fitted runs\n"
-    "(same file, or one path ends with the other), or when given with --train.\n\n"
+    "(the same file, looked up from here and from the params file's folder; if\n"
+    "neither finds it, a path that ends with the other, with a note), or when\n"
+    "given with --train.\n\n"
     "options:\n"
     "  --params F      parameters JSON written by fslaw fit (required)\n"
     "  --train RUN     RUN is a training run (repeatable; added to the runs shown)\n"
@@ -91,20 +93,49 @@ static int path_ends_with(const char *path, const char *tail) {
   return b && b <= a && !strcmp(path + a - b, tail) && (a == b || path[a - b - 1] == '/');
 }
 
-/* The same run file: equal real paths, or one path the tail of the other
- * (the fit may have been run from another folder). */
-static int same_run(const char *a, const char *b) {
-  char *ra = realpath(a, NULL), *rb = realpath(b, NULL);
-  int same = ra && rb && !strcmp(ra, rb);
-  free(ra);
-  free(rb);
-  return same || path_ends_with(a, b) || path_ends_with(b, a);
+/* The real path of a fitted run as the fit named it, read from the folder
+ * of the params file (where a fit often runs); NULL if not found. */
+static char *fitted_beside(const char *fitted, const char *params) {
+  const char *slash = strrchr(params, '/');
+  if (fitted[0] == '/' || !slash) return NULL;
+  size_t n = (size_t)(slash - params) + 1;
+  char *joined = malloc(n + strlen(fitted) + 1);
+  if (!joined) return NULL;
+  memcpy(joined, params, n);
+  strcpy(joined + n, fitted);
+  char *r = realpath(joined, NULL);
+  free(joined);
+  return r;
 }
 
-static int listed_in_fit(const cJSON *meta, const char *path) {
+/* Whether `path` is the fitted run `fitted`: its real path is the fitted
+ * file's, read from here or from the params file's folder, when either is
+ * found (two files of the same name, e.g. every run's trainer_state.json,
+ * are different runs); else one path is the tail of the other (the fit ran
+ * from another folder; *guessed = 1). */
+static int same_run(const char *fitted, const char *path, const char *params, int *guessed) {
+  char *here = realpath(fitted, NULL), *beside = fitted_beside(fitted, params);
+  char *rp = realpath(path, NULL);
+  int found = here || beside;
+  int same = rp && ((here && !strcmp(here, rp)) || (beside && !strcmp(beside, rp)));
+  free(here);
+  free(beside);
+  free(rp);
+  if (found) return same;
+  same = path_ends_with(fitted, path) || path_ends_with(path, fitted);
+  *guessed |= same;
+  return same;
+}
+
+static int listed_in_fit(const cJSON *meta, const char *path, const char *params) {
   const cJSON *it, *runs = cJSON_GetObjectItemCaseSensitive(meta, "runs");
   cJSON_ArrayForEach(it, runs) {
-    if (cJSON_IsString(it) && same_run(it->valuestring, path)) return 1;
+    int guessed = 0;
+    if (!cJSON_IsString(it) || !same_run(it->valuestring, path, params, &guessed)) continue;
+    if (guessed)
+      fprintf(stderr, "fslaw report: note: %s is taken for the fitted run %s by its name (that "
+                      "file is not found from here)\n", path, it->valuestring);
+    return 1;
   }
   return 0;
 }
@@ -574,7 +605,7 @@ static rep_run *collect_runs(const report_opts *o, const cJSON *meta, const char
     for (size_t j = 0; j < o->ntrain; j++) train |= !strcmp(o->train[j], path);
     if (dup) continue;
     runs[k].path = path;
-    runs[k++].train = train || (meta && listed_in_fit(meta, path));
+    runs[k++].train = train || (meta && listed_in_fit(meta, path, o->params));
   }
   *n = k;
   return runs;

@@ -112,6 +112,22 @@ R2=$TMP/report2.html
   >/dev/null 2>"$TMP/err" && ok || bad "report from another folder: $(cat "$TMP/err")"
 [ "$("${CHECK[@]}" role "$TMP/report3.html" 400M/wsdcon_9.csv)" = training ] && ok || bad "tail of a fitted path"
 [ "$("${CHECK[@]}" role "$TMP/report3.html" 400M/wsdcon_18.csv)" = "held out" ] && ok || bad "different run, same folder"
+# a fitted run is the same file, not a file of the same name: runs of the
+# Hugging Face Trainer are all called trainer_state.json. The fit ran inside
+# runA (relative path, params beside it); the report runs from its parent.
+mkdir -p "$TMP/runA" "$TMP/runB"
+cp "$D/wsdcon_9.csv" "$TMP/runA/run.csv" && cp "$D/wsdcon_18.csv" "$TMP/runB/run.csv"
+(cd "$TMP/runA" && "$FSLAW" fit --law mtl --starts 2 --out p.json run.csv "$D/cosine_24000.csv" >/dev/null 2>&1) && ok || bad "fit in runA"
+(cd "$TMP" && "$FSLAW" report --params runA/p.json runA/run.csv runB/run.csv --out same.html) >/dev/null 2>"$TMP/err" \
+  && ! grep -q "taken for the fitted run" "$TMP/err" && ok || bad "report by file: $(cat "$TMP/err")"
+[ "$("${CHECK[@]}" role "$TMP/same.html" runA/run.csv)" = training ] && ok || bad "the fitted file"
+[ "$("${CHECK[@]}" role "$TMP/same.html" runB/run.csv)" = "held out" ] && ok || bad "another file of the same name"
+# the fitted file is not found from here (params copied elsewhere): the name decides, with a note
+mkdir -p "$TMP/elsewhere" && cp "$TMP/runA/p.json" "$TMP/elsewhere/p.json"
+(cd "$TMP" && "$FSLAW" report --params elsewhere/p.json runB/run.csv --out guess.html) >/dev/null 2>"$TMP/err" \
+  && grep -q "note: runB/run.csv is taken for the fitted run run.csv by its name" "$TMP/err" && ok || bad "guess note: $(cat "$TMP/err")"
+[ "$("${CHECK[@]}" role "$TMP/guess.html" runB/run.csv)" = training ] && ok || bad "guessed by name"
+
 # only held-out runs: no training chart; --after scores as eval --after does
 "$FSLAW" report --params "$P" --after 20000 "$D/wsd_20000_24000.csv" --out "$TMP/after.html" >/dev/null 2>&1 && ok || bad "--after"
 grep -q 'Training runs: logged loss' "$TMP/after.html" && bad "empty training chart" || ok
