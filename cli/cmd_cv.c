@@ -231,7 +231,14 @@ static int run(int argc, char **argv) {
   fslaw_run **runs = rc ? NULL : calloc(n, sizeof *runs);
   cv_fold *folds = rc ? NULL : calloc(o.nlaw * n, sizeof *folds);
   if (!rc && (!runs || !folds)) rc = cli_error("cv", "out of memory");
-  for (size_t i = 0; !rc && i < n; i++) rc = cli_read_run("cv", rs.path[i], &o.ro, &runs[i]);
+  uint64_t *fp = rc ? NULL : malloc((n + 1) * sizeof *fp);
+  if (!rc && !fp) rc = cli_error("cv", "out of memory");
+  for (size_t i = 0; !rc && i < n; i++) {
+    rc = cli_read_run("cv", rs.path[i], &o.ro, &runs[i]);
+    if (!rc) fp[i] = cli_run_fingerprint(runs[i]);
+    if (!rc) rc = cli_check_distinct("cv", &rs, fp, i);
+  }
+  free(fp);
   if (!rc) rc = run_folds(&o, &rs, runs, after, folds);
   if (!rc) rc = write_csv(&o, &rs, folds);
   size_t most = 0;

@@ -57,19 +57,25 @@ typedef struct {
 } fit_opts;
 
 static int add_runs(fslaw_fit *fit, const cli_run_set *rs, const cli_run_opts *ro, size_t from) {
-  for (size_t g = 0; g < (rs->ngroups ? rs->ngroups : 1); g++) {
-    if (rs->ngroups && fslaw_fit_set_group(fit, rs->name[g]))
-      return cli_error("fit", "option '--group': %s", fslaw_fit_errmsg(fit));
+  uint64_t *fp = malloc((rs->npath + 1) * sizeof *fp);
+  if (!fp) return cli_error("fit", "out of memory");
+  int rc = 0;
+  for (size_t g = 0; !rc && g < (rs->ngroups ? rs->ngroups : 1); g++) {
+    if (rs->ngroups && fslaw_fit_set_group(fit, rs->name[g])) {
+      rc = cli_error("fit", "option '--group': %s", fslaw_fit_errmsg(fit));
+      break;
+    }
     size_t end = rs->ngroups ? rs->first[g + 1] : rs->npath;
-    for (size_t i = rs->first[g]; i < end; i++) {
+    for (size_t i = rs->first[g]; !rc && i < end; i++) {
       fslaw_run *r;
-      if (cli_read_run("fit", rs->path[i], ro, &r)) return 1;
-      int rc = cli_fit_add_run("fit", fit, rs->path[i], r, from);
+      if ((rc = cli_read_run("fit", rs->path[i], ro, &r))) break;
+      fp[i] = cli_run_fingerprint(r);
+      rc = cli_check_distinct("fit", rs, fp, i) || cli_fit_add_run("fit", fit, rs->path[i], r, from);
       fslaw_run_destroy(r);
-      if (rc) return rc;
     }
   }
-  return 0;
+  free(fp);
+  return rc;
 }
 
 static void summary(FILE *f, const fslaw_law *law, const double *p, const fslaw_fit_result *res,

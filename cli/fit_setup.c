@@ -197,6 +197,26 @@ int cli_run_set_make(const char *cmd, const cli_fit_opts *o, const char *const *
   return 0;
 }
 
+uint64_t cli_run_fingerprint(const fslaw_run *r) {
+  uint64_t h = 14695981039346656037ULL;
+  const unsigned char *b[2] = {(const unsigned char *)fslaw_run_loss_steps(r),
+                               (const unsigned char *)fslaw_run_loss(r)};
+  size_t len[2] = {fslaw_run_nloss(r) * sizeof(size_t), fslaw_run_nloss(r) * sizeof(double)};
+  for (int k = 0; k < 2; k++)
+    for (size_t i = 0; i < len[k]; i++) h = (h ^ b[k][i]) * 1099511628211ULL;
+  return h;
+}
+
+int cli_check_distinct(const char *cmd, const cli_run_set *rs, const uint64_t *fp, size_t i) {
+  for (size_t j = 0; j < i; j++)
+    if (fp[j] == fp[i])
+      return cli_error(cmd, "'%s' holds the same logged losses as '%s': give each run once (a "
+                            "run given twice counts double%s)", rs->path[i], rs->path[j],
+                       strcmp(cmd, "cv") ? "" : ", and a fold would fit on the copy of the run "
+                                                 "it leaves out");
+  return 0;
+}
+
 int cli_fit_add_run(const char *cmd, fslaw_fit *fit, const char *path, const fslaw_run *r,
                     size_t from) {
   if (fslaw_fit_add_run(fit, path, fslaw_run_lr(r), fslaw_run_steps(r), fslaw_run_loss_steps(r),

@@ -5,6 +5,8 @@
 #ifndef FSLAW_CLI_FIT_SETUP_H
 #define FSLAW_CLI_FIT_SETUP_H
 
+#include <stdint.h>
+
 #include "cli.h"
 
 /* Option texts as given (NULL: the default). */
@@ -84,6 +86,13 @@ int cli_fit_configure(const char *cmd, fslaw_fit *fit, const fslaw_law *law,
                       const cli_fit_opts *o, cli_fit_setup *s);
 
 /* Add run r (read from `path`) to the fit, from step `from`. */
+/* A fingerprint of a run's logged losses (steps and values; FNV-1a). */
+uint64_t cli_run_fingerprint(const fslaw_run *r);
+/* Refuse run i whose fingerprint equals an earlier one's: a log given twice
+ * (two names, a copy) counts double in a fit, and a cv fold would fit on the
+ * copy of the run it leaves out. Returns 1 after the message. */
+int cli_check_distinct(const char *cmd, const cli_run_set *rs, const uint64_t *fp, size_t i);
+
 int cli_fit_add_run(const char *cmd, fslaw_fit *fit, const char *path, const fslaw_run *r,
                     size_t from);
 

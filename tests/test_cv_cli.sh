@@ -53,6 +53,8 @@ got=$(grep "^mtl,$E/constant_24000.csv," "$TMP/g.csv" | cut -d, -f3-8)
 grep -q "^mtl,$E/wsdcon_9.csv,,,,,,,group 'x' has no other run to fit$" "$TMP/g.csv" && ok || bad "empty group fold: $(cat "$TMP/g.csv")"
 awk -F, '$2 ~ /^mean/ { l = l $2 " " $9 ";" } END { exit l != "mean:25M 2 of 2 folds;mean:100M 1 of 2 folds;mean:x 0 of 1 folds;mean 3 of 5 folds;" }' \
   "$TMP/g.csv" && ok || bad "group means: $(grep mean "$TMP/g.csv")"
+expect_fail "a run given twice" "'$D/../25M/wsdcon_9.csv' holds the same logged losses as '$C': give each run once (a run given twice counts double, and a fold would fit on the copy" \
+  "$FSLAW" cv --law mtl "$A" "$C" "$D/../25M/wsdcon_9.csv"
 expect_fail "run in two groups" "option '--group': '$C' is in groups 'a' and 'b'; a run belongs to one group" \
   "$FSLAW" cv --law mtl --group "a=$A,$C" --group "b=$B,$C"
 # also when spelled differently

@@ -101,6 +101,9 @@ grep -q "note: runs logged more densely than --max-points 40 are fitted as means
 grep -q '"max_points":.*40' "$TMP/thin.json" && ok || bad "max_points recorded"
 "$FSLAW" fit --law mtl --starts 2 --max-points 0 $TRAIN 2>"$TMP/err" >/dev/null && grep -q "437 points after warmup$" "$TMP/err" && ! grep -q note "$TMP/err" \
   && ok || bad "--max-points 0 keeps all: $(cat "$TMP/err")"
+cp "$D/wsdcon_9.csv" "$TMP/copy.csv"
+expect_fail "a run given twice" "'$TMP/copy.csv' holds the same logged losses as '$D/wsdcon_9.csv': give each run once" \
+  "$FSLAW" fit --law mtl "$D/cosine_24000.csv" "$D/wsdcon_9.csv" "$TMP/copy.csv"
 expect_fail "max-points 1" "option '--max-points': max points must be 0 (all) or at least 2" "$FSLAW" fit --law mtl --max-points 1 $TRAIN
 expect_fail "max-points text" "option '--max-points': expected 0 (every point) or a whole number >= 2, got 'many'" "$FSLAW" fit --law mtl --max-points many $TRAIN
 
