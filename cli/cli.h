@@ -117,6 +117,9 @@ typedef struct {
   "  --col NAME=COLUMN, --schedule SPEC, --format csv|jsonl, --loss-window W\n" \
   "                  as in fslaw inspect\n"
 
+/* Why a run has no loss at all. */
+#define CLI_NO_LOSS "no loss is logged (is it in another column? name it with --col loss=COLUMN)"
+
 /* Read a run with those options; prints a note on stderr when rates were
  * interpolated, and when the losses were moved to the middle of their
  * windows because the log says they are means (fslaw_run_loss_is_mean). Returns 0 and sets *run, or prints the error and returns 1. */

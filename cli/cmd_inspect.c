@@ -45,7 +45,10 @@ static void print_summary(const char *path, const fslaw_run_summary *s) {
   if (s->nkinks > shown) printf(",...(%zu in all)", s->nkinks);
   printf(" t_final=%.6g", s->t_final);
   if (s->nloss) printf(" loss=[%.6g,%.6g]\n", s->loss_min, s->loss_max);
-  else printf(" loss=none\n");
+  else {
+    printf(" loss=none\n");
+    fprintf(stderr, "fslaw inspect: note: %s: %s\n", path, CLI_NO_LOSS);
+  }
 }
 
 /* Add one run's rate, intrinsic time and loss to the three panels. */

@@ -33,7 +33,9 @@ int cli_points_predict(const char *cmd, const fslaw_law *law, const double *para
   pts->n = k;
   fslaw_error err;
   int rc = 0;
-  if (!k)
+  if (!n)
+    rc = cli_error(cmd, "%s: %s", name, CLI_NO_LOSS);
+  else if (!k)
     rc = cli_error(cmd, "%s: no logged loss after warmup%s", name,
                    after ? " and after --after" : "");
   else if (fslaw_law_predict(law, params, lr, fslaw_run_steps(r), pts->step, k, pts->pred, &err))

@@ -219,6 +219,7 @@ int cli_check_distinct(const char *cmd, const cli_run_set *rs, const uint64_t *f
 
 int cli_fit_add_run(const char *cmd, fslaw_fit *fit, const char *path, const fslaw_run *r,
                     size_t from) {
+  if (!fslaw_run_nloss(r)) return cli_error(cmd, "%s: %s", path, CLI_NO_LOSS);
   if (fslaw_fit_add_run(fit, path, fslaw_run_lr(r), fslaw_run_steps(r), fslaw_run_loss_steps(r),
                         fslaw_run_loss(r), fslaw_run_nloss(r), from))
     return cli_error(cmd, "%s: %s", path, fslaw_fit_errmsg(fit));

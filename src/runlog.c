@@ -55,6 +55,7 @@ typedef struct {
   size_t n, cap;                    /* rows stored, capacity */
   double *step, *lr, *loss, *tok;   /* per row; NaN where absent */
   int has_col[NCOLS];               /* whether the input has each column */
+  int named[NCOLS];                 /* the caller named the column (it must exist) */
   double last_step;                 /* step of the previous row */
   size_t last_line;                 /* line of the previous row */
   size_t vline[NCOLS];              /* line each value of the last row came from */
@@ -211,14 +212,17 @@ static fslaw_status read_header(rows *b, const csv_reader *r, long idx[NCOLS], f
     if (st) return st;
     b->has_col[k] = idx[k] >= 0;
   }
-  if (idx[COL_STEP] >= 0) return FSLAW_OK;
+  int missing = idx[COL_STEP] < 0 ? COL_STEP : -1;
+  for (int k = 0; k < NCOLS && missing < 0; k++)
+    if (b->named[k] && idx[k] < 0) missing = k;
+  if (missing < 0) return FSLAW_OK;
   char have[256] = "";
   for (size_t i = 0; i < r->nfields; i++) {
     if (i) strncat(have, ", ", sizeof have - strlen(have) - 1);
     strncat(have, r->fields[i].text, sizeof have - strlen(have) - 1);
   }
   return fslaw_fail(err, FSLAW_EPARSE, "%s:1: missing column '%s' (the header has: %s)", b->name,
-                    b->colname[COL_STEP], have);
+                    b->colname[missing], have);
 }
 
 static fslaw_status read_csv(rows *b, const char *data, size_t len, fslaw_error *err) {
@@ -691,7 +695,11 @@ fslaw_status fslaw_run_parse(const char *name, const char *data, size_t len,
   }
   for (int k = 0; k < NCOLS; k++) b.colname[k] = given[k] ? given[k] : default_names[k];
   b.lr_auto = !given[COL_LR];
+  for (int k = 0; k < NCOLS; k++) b.named[k] = given[k] != NULL;
   fslaw_status st = read_rows(&b, format, data, len, err);
+  for (int k = 0; k < NCOLS && !st; k++) /* JSON: a named key no record has */
+    if (b.named[k] && !b.has_col[k])
+      st = fslaw_fail(err, FSLAW_EPARSE, "%s: no record has the key '%s'", name, b.colname[k]);
   fslaw_run *run = calloc(1, sizeof *run);
   if (!st && !run) st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   if (!st && !(run->name = stem(name))) st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");

@@ -114,7 +114,7 @@ expect_fail "bad fix" "option '--fix': law 'mtl' has no parameter 'beta'" "$FSLA
 expect_fail "bad bound" "option '--bound': expected NAME=LO:HI" "$FSLAW" fit --law mtl --bound A=1 $TRAIN
 expect_fail "bad loss" "option '--loss': expected huber or mse" "$FSLAW" fit --law mtl --loss l1 $TRAIN
 expect_fail "bad huber" "option '--huber': expected a positive number" "$FSLAW" fit --law mtl --huber -1 $TRAIN
-printf 'step,lr,loss\n0,0,\n100,1e-3,\n' >"$TMP/nopost.csv"
+printf 'step,lr,loss\n0,0,5\n100,1e-3,\n' >"$TMP/nopost.csv"
 expect_fail "no post-warmup point" "has no logged loss after its warmup (which ends at step 100)" \
   "$FSLAW" fit --law mtl --out "$TMP/never.json" "$TMP/nopost.csv"
 [ ! -e "$TMP/never.json" ] && ok || bad "no JSON on error"

@@ -145,4 +145,14 @@ awk 'NR == FNR { a = $1; next } { exit !(a < 0.001 && a < 0.1 * $1) }' "$TMP/pei
 expect_fail "bad --loss-window" "option '--loss-window': expected 'interval' or a whole number of steps >= 1, got '0'" \
   "$FSLAW" inspect --loss-window 0 "$TMP/hf1.json"
 
+# a loss under another name: inspect says so, fit refuses; a named column
+# that is not there is an error naming the header
+printf 'step,lr,train_loss\n0,0,\n10,1e-3,3\n20,1e-3,2.9\n' >"$TMP/tl.csv"
+"$FSLAW" inspect "$TMP/tl.csv" >/dev/null 2>"$TMP/err" && grep -q "note: .*tl.csv: no loss is logged (is it in another column? name it with --col loss=COLUMN)" "$TMP/err" \
+  && ok || bad "no-loss note: $(cat "$TMP/err")"
+expect_fail "fit without losses" "tl.csv: no loss is logged" "$FSLAW" fit --law mtl "$TMP/tl.csv"
+expect_fail "named column missing" "tl.csv:1: missing column 'train/loss' (the header has: step, lr, train_loss)" \
+  "$FSLAW" inspect --col loss=train/loss "$TMP/tl.csv"
+"$FSLAW" inspect --col loss=train_loss "$TMP/tl.csv" | grep -q "losses=2" && ok || bad "--col loss=train_loss"
+
 finish test_logs_cli

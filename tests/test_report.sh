@@ -149,7 +149,7 @@ expect_fail "bins with a table" "options '--after', '--bins', '--schedule' and '
 expect_fail "bad bins" "option '--bins': expected at least 2 bins, got 1" "$FSLAW" report --params "$P" --bins 1 "${TEST[@]}"
 expect_fail "missing params" "nope.json" "$FSLAW" report --params "$TMP/nope.json" "${TEST[@]}"
 expect_fail "missing run" "missing.csv" "$FSLAW" report --params "$P" "$TMP/missing.csv" --out "$TMP/never.html"
-printf 'step,lr,loss\n0,0,\n100,1e-3,\n' >"$TMP/nopost.csv"
+printf 'step,lr,loss\n0,0,5\n100,1e-3,\n' >"$TMP/nopost.csv"
 expect_fail "nothing to score" "no logged loss after warmup" "$FSLAW" report --params "$P" "$TMP/nopost.csv" --out "$TMP/never.html"
 expect_fail "overwrite input" "report" "$FSLAW" report --params "$P" "${TEST[0]}" --out "$P"
 [ ! -e "$TMP/never.html" ] && ok || bad "page written despite an error"

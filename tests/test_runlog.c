@@ -375,13 +375,19 @@ static void test_alias(void) {
   r = parse("both.csv", "step,learning_rate,lr\n0,1,3\n", &cols);
   CHECK(r && fslaw_run_lr(r) && fslaw_run_lr(r)[0] == 1);
   fslaw_run_destroy(r);
-  fslaw_run_columns named_lr = {NULL, "lr", NULL, NULL};
-  r = parse("hf.csv", "step,learning_rate,loss\n0,1,3\n", &named_lr);
-  CHECK(r && fslaw_run_lr(r) == NULL);
-  fslaw_run_destroy(r);
-  r = parse("hf.jsonl", "{\"step\": 0, \"learning_rate\": 1}\n", &named_lr);
-  CHECK(r && fslaw_run_lr(r) == NULL);
-  fslaw_run_destroy(r);
+  /* a named column must exist (a typo would read nothing); no alias for it */
+  fslaw_run_columns named_lr = {NULL, "lr", NULL, NULL}, named_loss = {NULL, NULL, "train/loss", NULL};
+  fslaw_error err = {""};
+  r = (fslaw_run *)1;
+  const char *hf = "step,learning_rate,loss\n0,1,3\n", *w = "step,loss\n0,3\n";
+  CHECK(fslaw_run_parse("hf.csv", hf, strlen(hf), FSLAW_RUN_CSV, &named_lr, &r, &err) == FSLAW_EPARSE &&
+        r == NULL);
+  CHECK_HAS(err.msg, "hf.csv:1: missing column 'lr' (the header has: step, learning_rate, loss)");
+  const char *js = "{\"step\": 0, \"learning_rate\": 1}\n";
+  CHECK(fslaw_run_parse("hf.jsonl", js, strlen(js), FSLAW_RUN_AUTO, &named_lr, &r, &err) == FSLAW_EPARSE);
+  CHECK_HAS(err.msg, "hf.jsonl: no record has the key 'lr'");
+  CHECK(fslaw_run_parse("w.csv", w, strlen(w), FSLAW_RUN_CSV, &named_loss, &r, &err) == FSLAW_EPARSE);
+  CHECK_HAS(err.msg, "w.csv:1: missing column 'train/loss' (the header has: step, loss)");
   /* errors name the column read */
   check_bad("hf.csv", "step,learning_rate\n0,-1\n", "hf.csv:2:3: column 'learning_rate': must not be negative");
   check_bad("hf.csv", "step,learning_rate,learning_rate\n0,1,1\n", "hf.csv:1:20: column 'learning_rate' appears twice");
