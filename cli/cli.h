@@ -117,6 +117,15 @@ typedef struct {
   "  --col NAME=COLUMN, --schedule SPEC, --format csv|jsonl, --loss-window W\n" \
   "                  as in fslaw inspect\n"
 
+/* Write s as one CSV field, quoted when it needs to be (RFC 4180). */
+void cli_csv_field(FILE *f, const char *s);
+
+/* A run's label in tables and plots: its file name without folder and
+ * extension, or its path when another of the n paths has the same name
+ * (every Hugging Face run is trainer_state.json). New string (free()), NULL
+ * when out of memory. */
+char *cli_run_label(const char *const *paths, size_t n, size_t i);
+
 /* Why a run has no loss at all. */
 #define CLI_NO_LOSS "no loss is logged (is it in another column? name it with --col loss=COLUMN)"
 

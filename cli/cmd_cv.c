@@ -114,31 +114,17 @@ static int fold(const cv_opts *o, const fslaw_law *law, const cli_run_set *rs,
   return rc;
 }
 
-/* A CSV field, quoted when it needs to be (RFC 4180). */
-static void csv_field(FILE *f, const char *s) {
-  if (!strpbrk(s, ",\"\n\r")) {
-    fputs(s, f);
-    return;
-  }
-  fputc('"', f);
-  for (; *s; s++) {
-    if (*s == '"') fputc('"', f);
-    fputc(*s, f);
-  }
-  fputc('"', f);
-}
-
 static void row(FILE *f, const char *law, const char *name, const cv_fold *c) {
   char a[32], b[32], d[32], e[32], g[32];
-  csv_field(f, law);
+  cli_csv_field(f, law);
   fputc(',', f);
-  csv_field(f, name);
+  cli_csv_field(f, name);
   if (c->fitted)
     fprintf(f, ",%zu,%s,%s,%s,%s,%s,", c->m.n, cli_num(a, c->m.r2), cli_num(b, c->m.mae),
             cli_num(d, c->m.rmse), cli_num(e, c->m.prede), cli_num(g, c->m.worste));
   else
     fputs(",,,,,,,", f);
-  csv_field(f, c->note);
+  cli_csv_field(f, c->note);
   fputc('\n', f);
 }
 

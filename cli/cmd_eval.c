@@ -38,7 +38,8 @@ static int eval_run(const fslaw_law *law, const double *p, const fslaw_run *r, s
 
 static void row(FILE *f, const char *name, const fslaw_metrics *m) {
   char a[32], b[32], c[32], d[32], e[32];
-  fprintf(f, "%s,%zu,%s,%s,%s,%s,%s\n", name, m->n, cli_num(a, m->r2), cli_num(b, m->mae),
+  cli_csv_field(f, name);
+  fprintf(f, ",%zu,%s,%s,%s,%s,%s\n", m->n, cli_num(a, m->r2), cli_num(b, m->mae),
           cli_num(c, m->rmse), cli_num(d, m->prede), cli_num(e, m->worste));
 }
 

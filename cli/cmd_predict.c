@@ -63,7 +63,8 @@ static int predict_one(const fslaw_law *law, const double *p, const fslaw_run *r
   for (size_t i = 0; !rc && i < nat; i++) {
     while (j < nl && ls[j] < at[i]) j++;
     char a[32], b[32];
-    fprintf(f, "%s,%zu,%s,", name, at[i], cli_num(a, lr[at[i]]));
+    cli_csv_field(f, name);
+    fprintf(f, ",%zu,%s,", at[i], cli_num(a, lr[at[i]]));
     if (j < nl && ls[j] == at[i]) fprintf(f, "%s", cli_num(b, fslaw_run_loss(r)[j]));
     fprintf(f, ",%s\n", cli_num(a, pred[i]));
     x[i] = (double)at[i];
@@ -145,7 +146,10 @@ static int run(int argc, char **argv) {
   for (size_t i = 0; !rc && i < npos; i++) {
     fslaw_run *r = NULL;
     rc = cli_read_run("predict", pos[i], &o.ro, &r);
-    if (!rc) rc = predict_one(law, p, r, fslaw_run_name(r), every, out.f, svg);
+    char *label = rc ? NULL : cli_run_label(pos, npos, i);
+    if (!rc && !label) rc = cli_error("predict", "out of memory");
+    if (!rc) rc = predict_one(law, p, r, label, every, out.f, svg);
+    free(label);
     if (!rc) cli_note_extrapolation("predict", &range, pos[i], fslaw_run_lr(r), fslaw_run_steps(r));
     fslaw_run_destroy(r);
   }

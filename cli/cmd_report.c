@@ -72,6 +72,7 @@ const cli_command cli_report = {
 /* Everything the page shows about one run. */
 typedef struct rep_run {
   const char *path;      /* file as given */
+  char *label;           /* its name in tables and charts (cli_run_label) */
   fslaw_run *run;        /* the log */
   int train;             /* 1 = fitted on, 0 = held out */
   size_t warm;           /* warmup end */
@@ -167,6 +168,7 @@ cJSON *report_read_meta(const char *path) {
 /* ---- per-run data ------------------------------------------------------- */
 
 static void run_free(rep_run *r) {
+  free(r->label);
   fslaw_run_destroy(r->run);
   cli_points_free(&r->pts);
   free(r->px);
@@ -303,7 +305,7 @@ static void write_metrics(FILE *f, const rep_run *runs, size_t n) {
         "<th>n</th><th>R&sup2;</th><th>MAE</th><th>RMSE</th><th>PredE</th><th>WorstE</th></tr>\n",
         f);
   for (size_t i = 0; i < n; i++)
-    metrics_row(f, runs[i].path, fslaw_run_name(runs[i].run), runs[i].path,
+    metrics_row(f, runs[i].path, runs[i].label, runs[i].path,
                 runs[i].train ? "<span class=\"role-train\">training</span>"
                               : "<span class=\"role-held\">held out</span>",
                 &runs[i].m, 0);
@@ -402,7 +404,7 @@ static size_t loss_series(const rep_run *runs, size_t n, int which, rep_series *
   size_t k = 0;
   for (size_t i = 0; i < n; i++) {
     const rep_run *r = &runs[i];
-    const char *name = fslaw_run_name(r->run);
+    const char *name = r->label;
     if (r->train != which) {
       s[k++] = (rep_series){NULL, name, "loss", NULL, NULL, 0, FSLAW_SVG_MARKERS, {{0}}};
       continue;
@@ -444,7 +446,7 @@ static int write_residuals(rep_html *h, const rep_run *runs, size_t n, rep_serie
                  1, 0, 1, 0, 0, 900, 380};
   for (size_t i = 0; i < n; i++) {
     const rep_run *r = &runs[i];
-    const char *name = fslaw_run_name(r->run);
+    const char *name = r->label;
     s[i] = (rep_series){NULL, name, "residual",
                         r->px, r->res, r->pts.n, FSLAW_SVG_MARKERS,
                         {{"loss", r->pts.loss}, {"pred", r->pts.pred}, {"lr", r->plr}}};
@@ -459,7 +461,7 @@ static int write_schedules(rep_html *h, const rep_run *runs, size_t n, rep_serie
                  "the loss charts.",
                  0, 0, 1, 1, 0, 900, 340};
   for (size_t i = 0; i < n; i++) {
-    const char *name = fslaw_run_name(runs[i].run);
+    const char *name = runs[i].label;
     s[i] = (rep_series){NULL, name, "lr", runs[i].sx, fslaw_run_lr(runs[i].run),
                         fslaw_run_steps(runs[i].run), role_style(&runs[i]), {{"t", runs[i].t}}};
   }
@@ -486,7 +488,7 @@ static void write_runs_table(FILE *f, const rep_run *runs, size_t n) {
     size_t steps = fslaw_run_steps(r->run);
     char b[32];
     fputs("<tr><td>", f);
-    rep_text(f, fslaw_run_name(r->run));
+    rep_text(f, r->label);
     fputs("</td><td>", f);
     rep_text(f, r->path);
     fprintf(f, "</td><td>%s</td><td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
@@ -606,6 +608,16 @@ static rep_run *collect_runs(const report_opts *o, const cJSON *meta, const char
     if (dup) continue;
     runs[k].path = path;
     runs[k++].train = train || (meta && listed_in_fit(meta, path, o->params));
+  }
+  const char **paths = runs ? malloc((k + 1) * sizeof *paths) : NULL;
+  for (size_t i = 0; paths && i < k; i++) paths[i] = runs[i].path;
+  int ok = paths != NULL;
+  for (size_t i = 0; ok && i < k; i++) ok = (runs[i].label = cli_run_label(paths, k, i)) != NULL;
+  free(paths);
+  if (runs && !ok) {
+    for (size_t i = 0; i < k; i++) free(runs[i].label);
+    free(runs);
+    runs = NULL;
   }
   *n = k;
   return runs;

@@ -214,3 +214,44 @@ int cli_read_run(const char *cmd, const char *path, const cli_run_opts *ro, fsla
   }
   return 0;
 }
+
+void cli_csv_field(FILE *f, const char *s) {
+  if (!strpbrk(s, ",\"\n\r")) {
+    fputs(s, f);
+    return;
+  }
+  fputc('"', f);
+  for (; *s; s++) {
+    if (*s == '"') fputc('"', f);
+    fputc(*s, f);
+  }
+  fputc('"', f);
+}
+
+/* The file name of path without folder and extension: [*b, *b + *len). */
+static void stem_of(const char *path, const char **b, size_t *len) {
+  const char *base = strrchr(path, '/'), *dot;
+  *b = base ? base + 1 : path;
+  dot = strrchr(*b, '.');
+  *len = dot && dot != *b ? (size_t)(dot - *b) : strlen(*b);
+}
+
+char *cli_run_label(const char *const *paths, size_t n, size_t i) {
+  const char *a, *b;
+  size_t la, lb;
+  stem_of(paths[i], &a, &la);
+  int shared = 0;
+  for (size_t j = 0; j < n && !shared; j++) {
+    if (j == i) continue;
+    stem_of(paths[j], &b, &lb);
+    shared = la == lb && !memcmp(a, b, la);
+  }
+  const char *src = shared ? paths[i] : a;
+  size_t len = shared ? strlen(paths[i]) : la;
+  char *out = malloc(len + 1);
+  if (out) {
+    memcpy(out, src, len);
+    out[len] = '\0';
+  }
+  return out;
+}

@@ -56,6 +56,21 @@ got=$(awk -F, '$1 == "mean" { printf "%.6g", $6 }' "$TMP/e2.csv")
 expect_fail "bins 1" "option '--bins': expected at least 2 bins, got 1" "$FSLAW" eval --params "$TMP/mtl.json" --bins 1 "$TMP/noisy.csv"
 expect_fail "bins text" "option '--bins': expected a positive whole number, got 'x'" "$FSLAW" eval --params "$TMP/mtl.json" --bins x "$TMP/noisy.csv"
 
+# run names with commas are quoted (RFC 4180); runs of the same file name are
+# told apart by their paths
+mkdir -p "$TMP/x" "$TMP/y"
+cp "$D/wsdcon_3.csv" "$TMP/lr=3e-4,bs=256.csv" && cp "$D/wsdcon_3.csv" "$TMP/x/run.csv" && cp "$D/wsdcon_18.csv" "$TMP/y/run.csv"
+"$FSLAW" predict --params "$TMP/mtl.json" "$TMP/lr=3e-4,bs=256.csv" "$TMP/x/run.csv" "$TMP/y/run.csv" --out "$TMP/names.csv" 2>/dev/null \
+  && "$FSLAW" eval --params "$TMP/mtl.json" "$TMP/lr=3e-4,bs=256.csv" --out "$TMP/names_eval.csv" 2>/dev/null && ok || bad "odd names"
+python3 - "$TMP/names.csv" "$TMP/names_eval.csv" "$TMP" <<'PY' && ok || bad "quoted names"
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1])))
+assert all(len(r) == 5 for r in rows), "predict rows of 5 fields"
+assert {r[0] for r in rows[1:]} == {"lr=3e-4,bs=256", sys.argv[3] + "/x/run.csv", sys.argv[3] + "/y/run.csv"}, {r[0] for r in rows[1:]}
+rows = list(csv.reader(open(sys.argv[2])))
+assert all(len(r) == 7 for r in rows) and rows[1][0] == sys.argv[3] + "/lr=3e-4,bs=256.csv"
+PY
+
 # predict: CSV with empty loss where not logged; a schedule alone; a plot
 "$FSLAW" predict --params "$TMP/mtl.json" "$D/wsdcon_3.csv" --out "$TMP/pred.csv" --plot "$TMP/pred.svg" && ok || bad "predict"
 [ "$(head -1 "$TMP/pred.csv")" = "run,step,lr,loss,pred" ] && ok || bad "predict header"
