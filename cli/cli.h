@@ -57,7 +57,7 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, const cli_opt *opts
               const char **pos, size_t *npos);
 
 /* The shortest of %.15g, %.16g, %.17g that reads back as exactly v. */
-const char *cli_num(char buf[32], double v);
+const char *cli_num(char buf[32], double v); /* NaN: "" (an empty CSV field) */
 
 /* Parse a number for the option `name`: finite, or also infinite ("inf")
  * when allow_inf. NULL text leaves *out unchanged. */

@@ -74,6 +74,8 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, const cli_opt *opts
 }
 
 const char *cli_num(char buf[32], double v) {
+  buf[0] = '\0';
+  if (isnan(v)) return buf; /* no value: an empty field, not "nan" */
   for (int prec = 15; prec <= 17; prec++) {
     snprintf(buf, 32, "%.*g", prec, v);
     if (strtod(buf, NULL) == v) break;

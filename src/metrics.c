@@ -52,9 +52,12 @@ size_t fslaw_metrics_bin(double *y, double *p, size_t n, size_t bins) {
 
 void fslaw_metrics_mean(const fslaw_metrics *ms, size_t k, fslaw_metrics *mean) {
   memset(mean, 0, sizeof *mean);
+  size_t defined = 0; /* curves with an R^2 (a flat curve has none) */
+  for (size_t i = 0; i < k; i++) defined += !isnan(ms[i].r2);
+  mean->r2 = defined ? 0 : NAN;
   for (size_t i = 0; i < k; i++) {
     mean->n += ms[i].n;
-    mean->r2 += ms[i].r2 / (double)k;
+    if (!isnan(ms[i].r2)) mean->r2 += ms[i].r2 / (double)defined;
     mean->mae += ms[i].mae / (double)k;
     mean->rmse += ms[i].rmse / (double)k;
     mean->prede += ms[i].prede / (double)k;

@@ -28,6 +28,10 @@ head -c1 "$TMP/stdout.json" | grep -q '{' && grep -q "^law mtl" "$TMP/err" && ok
 awk -F, '$1 == "mean" { exit !($3 > 0.99 && $3 <= 1 && $6 < 0.005) }' "$TMP/eval.csv" && ok || bad "eval mean r2/prede: $(tail -1 "$TMP/eval.csv")"
 "$FSLAW" eval --params "$TMP/mtl.json" --after 20000 "$D/wsd_20000_24000.csv" | awk -F, '$1 == "mean" { exit !($2 == 31) }' \
   && ok || bad "--after keeps the points after the branch"
+# one scored point has no R^2: an empty field, not nan; the mean R^2 is the other run's
+"$FSLAW" eval --params "$TMP/mtl.json" --after 23900 "$D/wsd_20000_24000.csv" "$D/constant_72000.csv" >"$TMP/one.csv" 2>&1
+awk -F, 'NR == 2 { one = ($2 == 1 && $3 == "") } NR == 3 { r2 = $3 } $1 == "mean" { ok = one && $3 == r2 && $3 != "" } END { exit !ok }' "$TMP/one.csv" \
+  && ! grep -qi nan "$TMP/one.csv" && ok || bad "no R^2 for one point: $(cat "$TMP/one.csv")"
 
 # a loss logged at every step with batch noise (+-0.03, fixed pattern): scored one by one
 # the noise dominates (and a note says so); --bins scores bin means, in which the

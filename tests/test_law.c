@@ -377,6 +377,10 @@ static void test_metrics(void) {
   fslaw_metrics_mean(two, 2, &mean);
   CHECK_REL(mean.r2, (0.9 + 0.5) / 2, 1e-15);
   CHECK(mean.n == 8);
+  two[1].r2 = NAN; /* one point, or a flat curve: no R^2; the mean is the other's */
+  fslaw_metrics_mean(two, 2, &mean);
+  CHECK_REL(mean.r2, 0.9, 1e-15);
+  CHECK_REL(mean.prede, m.prede, 1e-15);
   fslaw_error err;
   p[2] = NAN;
   CHECK(fslaw_metrics_compute(y, p, 4, &m, &err) == FSLAW_EINVAL);

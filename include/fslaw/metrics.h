@@ -29,7 +29,8 @@ fslaw_status fslaw_metrics_compute(const double *y, const double *p, size_t n, f
  * A loss logged at every step is one batch's: its noise swamps the error of
  * a prediction, the mean of a bin's observations and predictions does not. */
 size_t fslaw_metrics_bin(double *y, double *p, size_t n, size_t bins);
-/* Unweighted mean over curves, as the anchors average (n = total points). */
+/* Unweighted mean over curves, as the anchors average (n = total points);
+ * R^2 over the curves that have one (NaN: a curve without variance). */
 void fslaw_metrics_mean(const fslaw_metrics *ms, size_t k, fslaw_metrics *mean);
 
 #ifdef __cplusplus
