@@ -279,6 +279,14 @@ static int run(int argc, char **argv) {
     summary(sf, law, p, &res, &rs, fs.shared, fs.loss, fs.delta);
     for (size_t i = 0; i < np; i++)
       if (res.on_bound & (1UL << i)) bound_warning(law, i, &res, &rs);
+    size_t coords = 0; /* free values fitted: per group, shared ones once */
+    for (size_t i = 0; i < np; i++)
+      if (!(res.fixed & (1UL << i)))
+        coords += (fs.shared & (1UL << i)) || !rs.ngroups ? 1 : rs.ngroups;
+    if (res.points < 2 * coords)
+      fprintf(stderr, "fslaw fit: warning: only %zu fitted points for %zu free parameters: the "
+                      "law can pass through them and still be wrong elsewhere; log more points, "
+                      "add runs or hold parameters with --fix\n", res.points, coords);
     if (res.logged > res.points)
       fprintf(stderr, "fslaw fit: note: runs logged more densely than --max-points %zu are "
                       "fitted as means of bins of logged points (%zu points from %zu logged); "

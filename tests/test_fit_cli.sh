@@ -120,6 +120,11 @@ grep -q "note: runs logged more densely than --max-points 40 are fitted as means
 grep -q '"max_points":.*40' "$TMP/thin.json" && ok || bad "max_points recorded"
 "$FSLAW" fit --law mtl --starts 2 --max-points 0 $TRAIN 2>"$TMP/err" >/dev/null && grep -q "437 points after warmup$" "$TMP/err" && ! grep -q note "$TMP/err" \
   && ok || bad "--max-points 0 keeps all: $(cat "$TMP/err")"
+# fewer than two points per free parameter: a warning (not with --fix enough)
+"$FSLAW" fit --law mtl --starts 2 --from 23500 "$D/cosine_24000.csv" 2>"$TMP/err" >/dev/null \
+  && grep -q "warning: only 4 fitted points for 4 free parameters" "$TMP/err" && ok || bad "few points: $(cat "$TMP/err")"
+"$FSLAW" fit --law mtl --starts 2 --from 23500 --fix L0=2.5 --fix A=0.5 "$D/cosine_24000.csv" 2>"$TMP/err" >/dev/null \
+  && ! grep -q "fitted points for" "$TMP/err" && ok || bad "few points, two fixed: $(cat "$TMP/err")"
 cp "$D/wsdcon_9.csv" "$TMP/copy.csv"
 expect_fail "a run given twice" "'$TMP/copy.csv' holds the same logged losses as '$D/wsdcon_9.csv': give each run once" \
   "$FSLAW" fit --law mtl "$D/cosine_24000.csv" "$D/wsdcon_9.csv" "$TMP/copy.csv"
