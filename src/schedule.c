@@ -329,9 +329,13 @@ double fslaw_sum(const double *x, size_t n) {
 }
 
 size_t fslaw_warmup_end(const double *lr, size_t n) {
-  size_t k = 0;
-  while (k + 1 < n && lr[k + 1] > lr[k]) k++;
-  return k;
+  /* The ramp may pause: rates logged rounded (3e-5, 3e-5, 4e-5, ...) or a
+   * log that starts at step 1 (two zeros). So: the first step at the top of
+   * the initial stretch where the rate never decreases. */
+  size_t top = 0;
+  for (size_t k = 1; k < n && lr[k] >= lr[k - 1]; k++)
+    if (lr[k] > lr[top]) top = k;
+  return top;
 }
 
 double fslaw_sched_progress(const sched_params *p, size_t start, size_t k) {

@@ -243,6 +243,27 @@ static void test_registry(void) {
   CHECK(sscanf(fslaw_version(), "%d.%d.%d", &major, &minor, &patch) == 3);
 }
 
+/* The warmup ends at the first step at the top of the initial stretch where
+ * the rate never decreases, pauses included. */
+static void test_warmup_end(void) {
+  const double rising[] = {0, 1, 2, 3, 3, 2}, paused[] = {0, 1, 1, 2, 2, 3, 3, 3, 1},
+               zeros[] = {0, 0, 1, 2, 3, 1}, flat[] = {3, 3, 2, 1}, falling[] = {3, 2, 4};
+  CHECK(fslaw_warmup_end(rising, 6) == 3);
+  CHECK(fslaw_warmup_end(paused, 9) == 5);
+  CHECK(fslaw_warmup_end(zeros, 6) == 4);
+  CHECK(fslaw_warmup_end(flat, 4) == 0);
+  CHECK(fslaw_warmup_end(falling, 3) == 0);
+  CHECK(fslaw_warmup_end(rising, 1) == 0);
+  /* rates logged with 3 digits: plateaus inside a 500-step linear ramp */
+  double lr[800];
+  char buf[32];
+  for (size_t k = 0; k < 800; k++) {
+    snprintf(buf, sizeof buf, "%.3g", k < 500 ? 3e-4 * (double)k / 500 : 3e-4 * (1 - (double)(k - 500) / 600));
+    lr[k] = strtod(buf, NULL);
+  }
+  CHECK(fslaw_warmup_end(lr, 800) == 500);
+}
+
 int main(int argc, char **argv) {
   const char *root = argc > 1 ? argv[1] : ".";
   const char *scratch = argc > 2 ? argv[2] : "/tmp";
@@ -252,6 +273,7 @@ int main(int argc, char **argv) {
   test_values();
   test_mpl(root);
   test_intrinsic_time();
+  test_warmup_end();
   test_file(scratch);
   test_errors();
   test_registry();
