@@ -20,6 +20,7 @@ typedef struct {
   fit_points pts;     /* the fitted points */
   size_t group;       /* its group */
   fslaw_fit_range range; /* what its fitted points cover */
+  int varies;         /* its rate changes between warmup end and last fitted point */
 } fit_run;
 
 struct fslaw_fit {
@@ -226,8 +227,11 @@ fslaw_status fslaw_fit_add_run(fslaw_fit *f, const char *name, const double *lr,
     r->range.max_time = fslaw_sum(lr, at[m - 1] + 1);
     r->range.min_time = fslaw_sum(lr, at[0] + 1);
     r->range.min_rate = HUGE_VAL;
-    for (size_t k = warmup + 1; k <= at[m - 1]; k++)
+    r->varies = 0;
+    for (size_t k = warmup + 1; k <= at[m - 1]; k++) {
       if (lr[k] < r->range.min_rate) r->range.min_rate = lr[k];
+      r->varies |= lr[k] != lr[warmup];
+    }
   }
   free(at);
   free(logy);
@@ -492,6 +496,15 @@ static fslaw_status check_identifiable(fslaw_fit *f) {
                       "decrease after warmup?); add such a run, share them or hold them with --fix",
                       fslaw_law_name(f->law), where, names);
   }
+  /* Laws whose every term answers a constant rate too (the kernel forms)
+   * pass the test above, yet learn nothing about a change of the rate. */
+  int varies = 0;
+  for (size_t r = 0; r < f->nruns; r++) varies |= f->runs[r].varies;
+  if (!varies)
+    return fslaw_fail(&f->err, FSLAW_EINVAL,
+                      "law '%s': no run's learning rate changes after warmup, so nothing tells "
+                      "the law how the loss answers a change of the rate; add a run that decays "
+                      "or drops its rate", fslaw_law_name(f->law));
   return FSLAW_OK;
 }
 

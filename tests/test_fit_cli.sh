@@ -125,6 +125,8 @@ grep -q '"max_points":.*40' "$TMP/thin.json" && ok || bad "max_points recorded"
   && grep -q "warning: only 4 fitted points for 4 free parameters" "$TMP/err" && ok || bad "few points: $(cat "$TMP/err")"
 "$FSLAW" fit --law mtl --starts 2 --from 23500 --fix L0=2.5 --fix A=0.5 "$D/cosine_24000.csv" 2>"$TMP/err" >/dev/null \
   && ! grep -q "fitted points for" "$TMP/err" && ok || bad "few points, two fixed: $(cat "$TMP/err")"
+expect_fail "kernel law on a constant run" "law 'fslkq': no run's learning rate changes after warmup" \
+  "$FSLAW" fit --law fslkq "$D/constant_24000.csv"
 cp "$D/wsdcon_9.csv" "$TMP/copy.csv"
 expect_fail "a run given twice" "'$TMP/copy.csv' holds the same logged losses as '$D/wsdcon_9.csv': give each run once" \
   "$FSLAW" fit --law mtl "$D/cosine_24000.csv" "$D/wsdcon_9.csv" "$TMP/copy.csv"
