@@ -12,10 +12,11 @@ void cli_note_extrapolation(const char *cmd, const cli_fit_range *r, const char 
                             const double *lr, size_t n) {
   if (!r->found || n < 2) return;
   size_t w = fslaw_warmup_end(lr, n);
-  double t = 0, low = -1;
+  double t = 0, low = -1, high = 0;
   for (size_t k = 0; k < n; k++) {
     t += lr[k];
     if (k > w && (low < 0 || lr[k] < low)) low = lr[k];
+    if (lr[k] > high) high = lr[k];
   }
   /* 1 % of slack: a run like the fitted ones is not an extrapolation */
   if (t > 1.01 * r->range.max_time)
@@ -27,11 +28,16 @@ void cli_note_extrapolation(const char *cmd, const cli_fit_range *r, const char 
   for (size_t k = 0; k <= w && k < n; k++) t0 += lr[k];
   if (t0 < 0.5 * r->range.min_time)
     fprintf(stderr, "fslaw %s: note: %s is predicted from intrinsic time %.4g, well before the "
-                    "first fitted point's %.4g (a fit --from a later step?): there the "
-                    "prediction extrapolates back in time\n",
+                    "first fitted point's %.4g (the fit started later, with --from or after a "
+                    "longer warmup): there the prediction extrapolates back in time\n",
             cmd, name, t0, r->range.min_time);
   if (low >= 0 && low < 0.99 * r->range.min_rate)
     fprintf(stderr, "fslaw %s: note: %s goes down to rate %.3g, below the lowest fitted rate "
                     "%.3g: there the prediction extrapolates the law's response to the rate\n",
             cmd, name, low, r->range.min_rate);
+  if (high > 1.01 * r->range.max_rate)
+    fprintf(stderr, "fslaw %s: note: %s reaches rate %.3g, above the highest fitted rate %.3g: "
+                    "there the prediction extrapolates the law's response to the rate (fit runs "
+                    "with that peak to check it)\n",
+            cmd, name, high, r->range.max_rate);
 }

@@ -1,6 +1,6 @@
 /* extrapolation.h: notes on stderr when a schedule goes beyond what the runs
  * of a fit covered (its params JSON's "fitted_range"): longer in intrinsic
- * time, or down to lower rates. The laws predict there, but nothing fitted
+ * time, or down to lower or up to higher rates. The laws predict there, but nothing fitted
  * checked them (docs/fit.md). */
 #ifndef FSLAW_CLI_EXTRAPOLATION_H
 #define FSLAW_CLI_EXTRAPOLATION_H

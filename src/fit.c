@@ -228,6 +228,8 @@ fslaw_status fslaw_fit_add_run(fslaw_fit *f, const char *name, const double *lr,
     r->range.min_time = fslaw_sum(lr, at[0] + 1);
     r->range.min_rate = HUGE_VAL;
     r->varies = 0;
+    r->range.max_rate = 0;
+    for (size_t k = 0; k <= at[m - 1]; k++) r->range.max_rate = fmax(r->range.max_rate, lr[k]);
     for (size_t k = warmup + 1; k <= at[m - 1]; k++) {
       if (lr[k] < r->range.min_rate) r->range.min_rate = lr[k];
       r->varies |= lr[k] != lr[warmup];
@@ -516,6 +518,7 @@ static void widen_range(fslaw_fit_range *r, const fslaw_fit_range *w) {
   }
   if (w->min_time < r->min_time) r->min_time = w->min_time;
   if (w->min_rate < r->min_rate) r->min_rate = w->min_rate;
+  if (w->max_rate > r->max_rate) r->max_rate = w->max_rate;
 }
 
 fslaw_status fslaw_fit_run(fslaw_fit *f, double *params, fslaw_fit_result *res) {

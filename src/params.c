@@ -67,6 +67,7 @@ char *fslaw_params_to_json(const fslaw_law *law, const double *values,
       fslaw_json_add_number(fr, "max_time", res->range.max_time);
       fslaw_json_add_number(fr, "min_time", res->range.min_time);
       fslaw_json_add_number(fr, "min_rate", res->range.min_rate);
+      fslaw_json_add_number(fr, "max_rate", res->range.max_rate);
     }
   }
   if (info) {
@@ -160,6 +161,10 @@ fslaw_status fslaw_params_read_range(const char *path, fslaw_fit_range *range, i
     range->max_time = t->valuedouble;
     range->min_time = t0->valuedouble;
     range->min_rate = r->valuedouble;
+    /* older files have no max_rate: no note about high rates */
+    const cJSON *hi = cJSON_GetObjectItemCaseSensitive(fr, "max_rate");
+    range->max_rate = cJSON_IsNumber(hi) && hi->valuedouble >= r->valuedouble &&
+                              isfinite(hi->valuedouble) ? hi->valuedouble : HUGE_VAL;
     *found = 1;
   }
   cJSON_Delete(o);

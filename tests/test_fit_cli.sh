@@ -107,6 +107,13 @@ python3 -c 'import json, sys; a, b = (json.load(open(f)) for f in sys.argv[1:]);
 "$FSLAW" fit --law mtl --starts 2 --from 12000 --out "$TMP/late.json" "$D/cosine_24000.csv" "$D/wsdcon_9.csv" >/dev/null 2>&1
 "$FSLAW" predict --params "$TMP/late.json" "$D/wsdcon_3.csv" 2>"$TMP/err" >/dev/null \
   && grep -q "well before the first fitted point" "$TMP/err" && ok || bad "--from note: $(cat "$TMP/err")"
+# a peak above the fitted runs' (3e-4) is an extrapolation too; the fitted peak is not
+python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))["fitted_range"]; assert r["max_rate"] == 3e-4, r' "$TMP/mtl.json" \
+  && ok || bad "max_rate recorded: $(grep -A6 fitted_range "$TMP/mtl.json")"
+"$FSLAW" predict --params "$TMP/mtl.json" --schedule 'cosine:peak=1e-3,warmup=2160,steps=20000' 2>"$TMP/err" >/dev/null \
+  && grep -q "note: cosine reaches rate 0.001, above the highest fitted rate 0.0003" "$TMP/err" && ok || bad "peak note: $(cat "$TMP/err")"
+"$FSLAW" predict --params "$TMP/mtl.json" --schedule 'cosine:peak=3e-4,final=3e-5,warmup=2160,steps=20000' 2>"$TMP/err" >/dev/null \
+  && ! grep -q "highest fitted rate" "$TMP/err" && ok || bad "fitted peak, no note: $(cat "$TMP/err")"
 # a range edited into nonsense is ignored, not trusted
 python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); j["fitted_range"]["max_step"] = 1e300; json.dump(j, open(sys.argv[2], "w"))' \
   "$TMP/mtl.json" "$TMP/odd.json"

@@ -41,6 +41,7 @@ typedef struct fslaw_fit_range {
   double max_time;       /* largest intrinsic time at a fitted point */
   double min_time;       /* smallest intrinsic time at a fitted point */
   double min_rate;       /* lowest rate after warmup up to a run's last fitted point */
+  double max_rate;       /* highest rate up to a run's last fitted point (the peak) */
 } fslaw_fit_range;
 
 /* What a fit reports. */

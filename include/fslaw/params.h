@@ -48,7 +48,8 @@ fslaw_status fslaw_params_read(const char *path, fslaw_law **law, double *values
                                fslaw_error *err);
 /* What the fit recorded in `path` about its runs' range ("fitted_range":
  * last step, smallest and largest intrinsic time of a fitted point, lowest
- * rate after warmup), for notes on extrapolation. *found = 0 when the file
+ * rate after warmup, highest rate; HUGE_VAL when an older file lacks it),
+ * for notes on extrapolation. *found = 0 when the file
  * has none (older files, parameters written by hand) or one that makes no
  * sense. */
 fslaw_status fslaw_params_read_range(const char *path, fslaw_fit_range *range, int *found,
