@@ -217,6 +217,10 @@ static int check_outputs(fit_opts *o, const cli_run_set *rs) {
   for (size_t g = 0; g < (rs->ngroups ? rs->ngroups : 1); g++) {
     const char *path = out_path(o, rs, g, buf);
     if (path && writable_target(o->out_dir ? "out-dir" : "out", path)) return 1;
+    for (size_t i = 0; path && i < rs->npath; i++) /* before the fit, not after it */
+      if (!strcmp(path, rs->path[i]) || cli_same_file(path, rs->path[i]))
+        return cli_error("fit", "option '--%s': '%s' is an input run; it would be overwritten",
+                         o->out_dir ? "out-dir" : "out", path);
   }
   return 0;
 }

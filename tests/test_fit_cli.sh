@@ -132,6 +132,11 @@ grep -q '"max_points":.*40' "$TMP/thin.json" && ok || bad "max_points recorded"
   && grep -q "warning: only 4 fitted points for 4 free parameters" "$TMP/err" && ok || bad "few points: $(cat "$TMP/err")"
 "$FSLAW" fit --law mtl --starts 2 --from 23500 --fix L0=2.5 --fix A=0.5 "$D/cosine_24000.csv" 2>"$TMP/err" >/dev/null \
   && ! grep -q "fitted points for" "$TMP/err" && ok || bad "few points, two fixed: $(cat "$TMP/err")"
+cp "$D/wsdcon_9.csv" "$TMP/in.csv"
+out=$("$FSLAW" fit --law fslkq --out "$TMP/in.csv" "$D/cosine_24000.csv" "$TMP/in.csv" 2>&1)
+case $out in *"option '--out': '$TMP/in.csv' is an input run"*) ok ;; *) bad "--out an input: $out" ;; esac
+# refused before the fit (which prints its summary first), the input intact
+cmp -s "$D/wsdcon_9.csv" "$TMP/in.csv" && ! echo "$out" | grep -q "^law fslkq" && ok || bad "refused before the fit: $out"
 expect_fail "kernel law on a constant run" "law 'fslkq': no run's learning rate changes after warmup" \
   "$FSLAW" fit --law fslkq "$D/constant_24000.csv"
 cp "$D/wsdcon_9.csv" "$TMP/copy.csv"
