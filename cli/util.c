@@ -173,6 +173,14 @@ static int center_losses(const char *cmd, const char *path, size_t window, int g
   return 0;
 }
 
+/* Sum of the rates of the second half of steps 0..n-1 (rates interpolated
+ * before the first logged one, from 0 at step 0, do not count). */
+static double rate_sum(const double *lr, size_t n) {
+  double t = 0;
+  for (size_t k = n / 2; k < n; k++) t += lr[k];
+  return t;
+}
+
 int cli_read_run(const char *cmd, const char *path, const cli_run_opts *ro, fslaw_run **run) {
   fslaw_run_columns cols = {0};
   for (size_t i = 0; i < ro->ncol; i++)
@@ -195,8 +203,16 @@ int cli_read_run(const char *cmd, const char *path, const cli_run_opts *ro, fsla
   }
   if (ro->schedule) {
     fslaw_schedule *s = NULL;
+    /* a schedule that is not the one logged is most likely a mistake */
+    size_t n = fslaw_run_steps(*run);
+    double logged = fslaw_run_lr(*run) ? rate_sum(fslaw_run_lr(*run), n) : NAN;
     fslaw_status st = fslaw_schedule_create(ro->schedule, &s, &err);
     if (!st) st = fslaw_run_set_schedule(*run, s, &err);
+    double exact = st ? NAN : rate_sum(fslaw_run_lr(*run), n);
+    if (fabs(exact - logged) > 0.02 * exact)
+      fprintf(stderr, "fslaw %s: note: %s: over steps %zu to %zu the rates of --schedule sum to "
+                      "%.4g, the logged ones to %.4g: is it the schedule of this run?\n",
+              cmd, path, n / 2, n - 1, exact, logged);
     fslaw_schedule_destroy(s);
     if (st) {
       fslaw_run_destroy(*run);

@@ -155,4 +155,12 @@ expect_fail "named column missing" "tl.csv:1: missing column 'train/loss' (the h
   "$FSLAW" inspect --col loss=train/loss "$TMP/tl.csv"
 "$FSLAW" inspect --col loss=train_loss "$TMP/tl.csv" | grep -q "losses=2" && ok || bad "--col loss=train_loss"
 
+# --schedule that is not the logged one: a note; the right one: none
+C24=$2/data/mpl/25M/cosine_24000.csv
+"$FSLAW" inspect --schedule 'constant:peak=1,steps=24000' "$C24" >/dev/null 2>"$TMP/err" \
+  && grep -q "note: .*cosine_24000.csv: over steps 12000 to 23999 the rates of --schedule sum to 1.2e+04, the logged ones to 1.0" "$TMP/err" \
+  && ok || bad "wrong schedule note: $(cat "$TMP/err")"
+"$FSLAW" inspect --schedule 'cosine:peak=3e-4,final=3e-5,warmup=2160,steps=24000' "$C24" >/dev/null 2>"$TMP/err" \
+  && ! grep -q "note" "$TMP/err" && ok || bad "right schedule, no note: $(cat "$TMP/err")"
+
 finish test_logs_cli
