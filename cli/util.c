@@ -134,6 +134,9 @@ static int parse_col(const char *cmd, const char *spec, fslaw_run_columns *cols)
   if (!slot)
     return cli_error(cmd, "option '--col': unknown name '%.*s' (one of step, lr, loss, tokens)",
                      (int)len, spec);
+  if (*slot)
+    return cli_error(cmd, "option '--col': %.*s is named twice ('%s' and '%s'); a column name "
+                          "applies to every run", (int)len, spec, *slot, eq + 1);
   *slot = eq + 1;
   return 0;
 }

@@ -198,6 +198,20 @@ static fslaw_status find_col(const rows *b, const csv_reader *r, const char *wan
                         r->fields[i].line, r->fields[i].col, want);
     *idx = (long)i;
   }
+  if (*idx >= 0) return FSLAW_OK;
+  /* A Weights & Biases export names a column "RUN - metric": the metric's
+   * name finds it when one column ends so (not its __MIN/__MAX companions) */
+  size_t wl = strlen(want);
+  for (size_t i = 0; i < r->nfields; i++) {
+    const char *t = r->fields[i].text;
+    size_t tl = strlen(t);
+    if (tl < wl + 3 || strcmp(t + tl - wl, want) || strncmp(t + tl - wl - 3, " - ", 3)) continue;
+    if (*idx >= 0)
+      return fslaw_fail(err, FSLAW_EPARSE, "%s:%zu:%zu: columns '%s' and '%s' both end in '%s'; "
+                        "name one with --col", b->name, r->fields[i].line, r->fields[i].col,
+                        r->fields[*idx].text, t, want);
+    *idx = (long)i;
+  }
   return FSLAW_OK;
 }
 
