@@ -19,7 +19,8 @@ const cli_command cli_predict = {
     "options:\n"
     "  --params F      parameters JSON written by fslaw fit (required)\n"
     "  --schedule SPEC the schedule to predict; with RUNs, their exact rates\n"
-    "  --every N       also predict every N-th step (default: about 1000 points a run)\n"
+    "  --every N       also predict the steps that are multiples of N, and the last\n"
+    "                  (default: about 1000 points a run)\n"
     "  --out F         write the CSV to F\n"
     "  --plot F        draw observed and predicted losses to the SVG file F\n"
     "  --col NAME=COLUMN, --format csv|jsonl, --loss-window W  as in fslaw inspect\n",
@@ -35,7 +36,7 @@ static size_t *pick_steps(const fslaw_run *r, size_t warm, size_t every, size_t 
   for (size_t s = warm + 1; s < n; s++) {
     while (j < nl && ls[j] < s) j++;
     int logged = j < nl && ls[j] == s;
-    if (logged || (s - warm) % every == 0 || s == n - 1) at[k++] = s;
+    if (logged || s % every == 0 || s == n - 1) at[k++] = s;
   }
   *nat = k;
   return at;

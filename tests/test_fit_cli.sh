@@ -75,6 +75,10 @@ rows = list(csv.reader(open(sys.argv[2])))
 assert all(len(r) == 7 for r in rows) and rows[1][0] == sys.argv[3] + "/lr=3e-4,bs=256.csv"
 PY
 
+# --every N: the multiples of N after warmup, and the last step
+"$FSLAW" predict --params "$TMP/mtl.json" --schedule 'wsd:peak=3e-4,final=3e-5,decay=0.2,warmup=2160,steps=30000' --every 12000 \
+  | cut -d, -f2 | tail -n +2 | tr '\n' ' ' | grep -qx "12000 24000 29999 " && ok || bad "--every multiples"
+
 # predict: CSV with empty loss where not logged; a schedule alone; a plot
 "$FSLAW" predict --params "$TMP/mtl.json" "$D/wsdcon_3.csv" --out "$TMP/pred.csv" --plot "$TMP/pred.svg" && ok || bad "predict"
 [ "$(head -1 "$TMP/pred.csv")" = "run,step,lr,loss,pred" ] && ok || bad "predict header"
