@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """noisy_logs.py: does `fslaw fit` make good use of a loss logged at every
-step? A real per-step loss is one batch's, noisy; a fit keeps at most
---max-points (500) points per run, each the mean of a bin of consecutive
-logged points (src/fit.c, thin). This compares that with fitting 500 evenly
+step? A real per-step loss is one batch's, noisy; a fit evaluates the law at
+about --max-points (500) steps per run, so a denser log is fitted as the
+means of about 170 bins of consecutive logged points against the law's mean
+over each (src/fit_points.c). This compares that with fitting 500 evenly
 picked points (what thinning did before 2026-11-24, session 6), on runs
 whose truth is known.
 
