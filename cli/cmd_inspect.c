@@ -32,7 +32,8 @@ const cli_command cli_inspect = {
     "                     it is fitted and scored at the middle of those steps (a mean\n"
     "                     lags the curve by half its window). Default: interval for\n"
     "                     the 'loss' of a trainer_state.json (with a note), 1 (the\n"
-    "                     loss at its step) otherwise\n"
+    "                     loss at its step) otherwise. A window never reaches\n"
+    "                     before step 1 (a note says when W is cut so)\n"
     "  --plot F.svg       draw the rates, intrinsic times and logged losses of all runs\n\n"
     "Rates not logged on every step are interpolated linearly between logged steps,\n"
     "from 0 at step 0 before the first, and a note says so on standard error.\n",

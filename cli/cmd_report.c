@@ -110,15 +110,16 @@ static char *fitted_beside(const char *fitted, const char *params) {
 }
 
 /* Whether `path` is the fitted run `fitted`: its real path is the fitted
- * file's, read from here or from the params file's folder, when either is
- * found (two files of the same name, e.g. every run's trainer_state.json,
- * are different runs); else one path is the tail of the other (the fit ran
- * from another folder; *guessed = 1). */
+ * file's, read beside the params file (where a fit often runs) or else from
+ * here, when either is found (two files of the same name, e.g. every run's
+ * trainer_state.json, are different runs); else one path is the tail of the
+ * other (the fit ran from another folder; *guessed = 1). */
 static int same_run(const char *fitted, const char *path, const char *params, int *guessed) {
   char *here = realpath(fitted, NULL), *beside = fitted_beside(fitted, params);
   char *rp = realpath(path, NULL);
-  int found = here || beside;
-  int same = rp && ((here && !strcmp(here, rp)) || (beside && !strcmp(beside, rp)));
+  const char *file = beside ? beside : here; /* one file, not two */
+  int found = file != NULL;
+  int same = rp && file && !strcmp(file, rp);
   free(here);
   free(beside);
   free(rp);
@@ -264,6 +265,10 @@ static int load_run(const report_opts *o, const fslaw_law *law, const double *p,
 void report_num_cell(FILE *f, double v) {
   char b[32];
   cli_num(b, v);
+  if (isnan(v)) { /* no value (R^2 of one point), as eval prints it */
+    fputs("<td class=\"num\" data-v=\"\" title=\"no value\"></td>", f);
+    return;
+  }
   fprintf(f, "<td class=\"num\" data-v=\"%s\" title=\"%s\">%.6g</td>", b, b, v);
 }
 

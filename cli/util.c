@@ -165,6 +165,10 @@ static int parse_loss_window(const char *cmd, const char *text, size_t *window, 
  * given, else the log's own word, with a note). */
 static int center_losses(const char *cmd, const char *path, size_t window, int given,
                          fslaw_run *run) {
+  const size_t *ls = fslaw_run_loss_steps(run);
+  if (window > 1 && fslaw_run_nloss(run) && ls[0] < window) /* loss_window clips w to s */
+    fprintf(stderr, "fslaw %s: note: %s: the first logged loss (step %zu) comes before %zu steps "
+                    "have run; windows are cut at step 1\n", cmd, path, ls[0], window);
   if (!given && fslaw_run_loss_is_mean(run)) {
     window = 0;
     fprintf(stderr, "fslaw %s: note: %s: the Trainer logs 'loss' as the mean since its "

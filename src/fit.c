@@ -500,13 +500,15 @@ static fslaw_status check_identifiable(fslaw_fit *f) {
   }
   /* Laws whose every term answers a constant rate too (the kernel forms)
    * pass the test above, yet learn nothing about a change of the rate. */
-  int varies = 0;
+  int varies = 0, held = 0;
   for (size_t r = 0; r < f->nruns; r++) varies |= f->runs[r].varies;
-  if (!varies)
+  for (size_t i = 0; i < f->np; i++) held |= f->fixed[i];
+  if (!varies && !held) /* holding the rate-response parameters is the way out */
     return fslaw_fail(&f->err, FSLAW_EINVAL,
                       "law '%s': no run's learning rate changes after warmup, so nothing tells "
                       "the law how the loss answers a change of the rate; add a run that decays "
-                      "or drops its rate", fslaw_law_name(f->law));
+                      "or drops its rate, or hold the parameters of that answer with --fix",
+                      fslaw_law_name(f->law));
   return FSLAW_OK;
 }
 

@@ -8,7 +8,9 @@
  *  - no bin crosses a jump of the rate (a change from one step to the next
  *    of more than JUMP of the run's largest rate; a smooth decay changes it
  *    far less per step); the runs between jumps get bins in proportion to
- *    their points;
+ *    their points. A rate that jumps between most points (a fast cyclic
+ *    schedule) has no such runs: with more jumps than half the bins, bins
+ *    are by index alone, or the bound on the cost would be lost;
  *  - no bin spans more than a factor SPAN of intrinsic time since the start
  *    of its run of points (step 0, or the jump before it): the loss is about
  *    a power of the one, and its answer to a drop a function of the other,
@@ -129,10 +131,13 @@ fslaw_status fit_points_make(const size_t *at, const double *logy, size_t m, siz
   for (size_t k = 0; k < nt; k++) top = fmax(top, lr[k]);
   keep = keep / 3 ? keep / 3 : 1; /* bins of 3 nodes */
   fslaw_intrinsic_time(lr, nt, T);
+  size_t jumps = 0;
+  for (size_t j = 1; j < m; j++) jumps += jump_between(lr, at[j - 1], at[j], JUMP * top) > 0;
+  double thr = jumps > keep / 2 ? HUGE_VAL : JUMP * top; /* HUGE_VAL: no jumps */
   double base = 0; /* intrinsic time before the current run of points */
   size_t s0 = 0;
   for (size_t j = 0; j <= m; j++) {
-    size_t k = j && j < m ? jump_between(lr, at[j - 1], at[j], JUMP * top) : 0;
+    size_t k = j && j < m ? jump_between(lr, at[j - 1], at[j], thr) : 0;
     if (j == m || k) {
       add_segment(out, at, logy, tau, s0, j, m, keep);
       s0 = j;

@@ -331,10 +331,17 @@ double fslaw_sum(const double *x, size_t n) {
 size_t fslaw_warmup_end(const double *lr, size_t n) {
   /* The ramp may pause: rates logged rounded (3e-5, 3e-5, 4e-5, ...) or a
    * log that starts at step 1 (two zeros). So: the first step at the top of
-   * the initial stretch where the rate never decreases. */
-  size_t top = 0;
-  for (size_t k = 1; k < n && lr[k] >= lr[k - 1]; k++)
+   * the initial stretch where the rate never decreases, a stretch that ends
+   * where the rate rises after a pause longer than the ramp so far (and than
+   * 10 steps): a later step up of the rate is not warmup. */
+  size_t top = 0, last_rise = 0;
+  for (size_t k = 1; k < n && lr[k] >= lr[k - 1]; k++) {
+    if (lr[k] > lr[k - 1]) {
+      if (k - 1 - last_rise > (top > 10 ? top : 10)) break;
+      last_rise = k;
+    }
     if (lr[k] > lr[top]) top = k;
+  }
   return top;
 }
 

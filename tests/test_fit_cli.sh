@@ -79,6 +79,14 @@ PY
 "$FSLAW" predict --params "$TMP/mtl.json" --schedule 'wsd:peak=3e-4,final=3e-5,decay=0.2,warmup=2160,steps=30000' --every 12000 \
   | cut -d, -f2 | tail -n +2 | tr '\n' ' ' | grep -qx "12000 24000 29999 " && ok || bad "--every multiples"
 
+# a rate that jumps between most steps (cyclic, period 50) still gets about N/3 bins
+S='cyclic:peak=3e-4,low=1e-4,period=50,steps=20000,warmup=100'
+"$FSLAW" predict --params "$TMP/mtl.json" --schedule "$S" --every 1 --out "$TMP/cyc_truth.csv" 2>/dev/null && "$FSLAW" schedule "$S" >"$TMP/cyc_rates.csv"
+awk -F, 'NR == FNR { if (FNR > 1) p[$2] = $5; next } FNR == 1 { print "step,lr,loss"; next } { print $1 "," $2 "," (($1 in p) ? p[$1] : "") }' \
+  "$TMP/cyc_truth.csv" "$TMP/cyc_rates.csv" >"$TMP/cyc.csv"
+"$FSLAW" fit --law mtl --starts 2 "$TMP/cyc.csv" 2>&1 >/dev/null | awk '/points after warmup/ { n = $5 } END { exit !(n > 150 && n < 250) }' \
+  && ok || bad "cyclic log thinned"
+
 # predict: CSV with empty loss where not logged; a schedule alone; a plot
 "$FSLAW" predict --params "$TMP/mtl.json" "$D/wsdcon_3.csv" --out "$TMP/pred.csv" --plot "$TMP/pred.svg" && ok || bad "predict"
 [ "$(head -1 "$TMP/pred.csv")" = "run,step,lr,loss,pred" ] && ok || bad "predict header"
@@ -143,6 +151,9 @@ case $out in *"option '--out': '$TMP/in.csv' is an input run"*) ok ;; *) bad "--
 cmp -s "$D/wsdcon_9.csv" "$TMP/in.csv" && ! echo "$out" | grep -q "^law fslkq" && ok || bad "refused before the fit: $out"
 expect_fail "kernel law on a constant run" "law 'fslkq': no run's learning rate changes after warmup" \
   "$FSLAW" fit --law fslkq "$D/constant_24000.csv"
+# ... unless the parameters of that answer are held, as the mpl message advises
+"$FSLAW" fit --law mpl --starts 2 --fix B=700 --fix C=0.5 --fix beta=0.3 --fix gamma=0.6 "$D/constant_24000.csv" >/dev/null 2>"$TMP/err" \
+  && ok || bad "constant run with the response held: $(cat "$TMP/err")"
 cp "$D/wsdcon_9.csv" "$TMP/copy.csv"
 expect_fail "a run given twice" "'$TMP/copy.csv' holds the same logged losses as '$D/wsdcon_9.csv': give each run once" \
   "$FSLAW" fit --law mtl "$D/cosine_24000.csv" "$D/wsdcon_9.csv" "$TMP/copy.csv"

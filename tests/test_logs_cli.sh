@@ -142,6 +142,9 @@ done
 cmp -s "$TMP/winterval.json" "$TMP/w200.json" && ok || bad "interval = 200 on a regular log"
 awk 'NR == FNR { a = $1; next } { exit !(a < 0.001 && a < 0.1 * $1) }' "$TMP/peinterval" "$TMP/pe1" \
   && ok || bad "centred PredE $(cat "$TMP/peinterval") vs at the step $(cat "$TMP/pe1")"
+"$FSLAW" inspect --loss-window 500 "$TMP/hf1.json" >/dev/null 2>"$TMP/err" \
+  && grep -q "note: .*hf1.json: the first logged loss (step 1) comes before 500 steps have run; windows are cut at step 1" "$TMP/err" \
+  && ok || bad "window cut note: $(cat "$TMP/err")"
 expect_fail "bad --loss-window" "option '--loss-window': expected 'interval' or a whole number of steps >= 1, got '0'" \
   "$FSLAW" inspect --loss-window 0 "$TMP/hf1.json"
 

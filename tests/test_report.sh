@@ -122,6 +122,11 @@ cp "$D/wsdcon_9.csv" "$TMP/runA/run.csv" && cp "$D/wsdcon_18.csv" "$TMP/runB/run
   && ! grep -q "taken for the fitted run" "$TMP/err" && ok || bad "report by file: $(cat "$TMP/err")"
 [ "$("${CHECK[@]}" role "$TMP/same.html" runA/run.csv)" = training ] && ok || bad "the fitted file"
 [ "$("${CHECK[@]}" role "$TMP/same.html" runB/run.csv)" = "held out" ] && ok || bad "another file of the same name"
+# from runB, run.csv names runB's file here and runA's beside the params: the fit's is runA's
+(cd "$TMP/runB" && "$FSLAW" report --params ../runA/p.json run.csv ../runA/run.csv --out ../amb.html) >/dev/null 2>"$TMP/err" \
+  && ok || bad "report from runB: $(cat "$TMP/err")"
+[ "$("${CHECK[@]}" role "$TMP/amb.html" run.csv)" = "held out" ] && [ "$("${CHECK[@]}" role "$TMP/amb.html" ../runA/run.csv)" = training ] \
+  && ok || bad "one fitted file, not two"
 # the fitted file is not found from here (params copied elsewhere): the name decides, with a note
 mkdir -p "$TMP/elsewhere" && cp "$TMP/runA/p.json" "$TMP/elsewhere/p.json"
 (cd "$TMP" && "$FSLAW" report --params elsewhere/p.json runB/run.csv --out guess.html) >/dev/null 2>"$TMP/err" \
@@ -133,6 +138,9 @@ mkdir -p "$TMP/elsewhere" && cp "$TMP/runA/p.json" "$TMP/elsewhere/p.json"
 grep -q 'Training runs: logged loss' "$TMP/after.html" && bad "empty training chart" || ok
 "$FSLAW" eval --params "$P" --after 20000 "$D/wsd_20000_24000.csv" >"$TMP/after.csv"
 "${CHECK[@]}" metrics "$TMP/after.html" "$TMP/after.csv" /dev/null >/dev/null 2>"$TMP/err" && ok || bad "--after metrics: $(cat "$TMP/err")"
+# one scored point has no R^2: an empty cell, as eval prints it, not nan
+"$FSLAW" report --params "$P" --after 23935 "$D/wsd_20000_24000.csv" "$D/constant_72000.csv" --out "$TMP/one.html" >/dev/null 2>&1 \
+  && ! grep -qi ">nan<" "$TMP/one.html" && grep -q 'title="no value"' "$TMP/one.html" && ok || bad "no nan in the page"
 # --bins scores as eval --bins does
 "$FSLAW" report --params "$P" --bins 40 "$D/cosine_72000.csv" --out "$TMP/bins.html" >/dev/null 2>&1 && ok || bad "--bins"
 "$FSLAW" eval --params "$P" --bins 40 "$D/cosine_72000.csv" >"$TMP/bins.csv"

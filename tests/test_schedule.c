@@ -254,6 +254,14 @@ static void test_warmup_end(void) {
   CHECK(fslaw_warmup_end(flat, 4) == 0);
   CHECK(fslaw_warmup_end(falling, 3) == 0);
   CHECK(fslaw_warmup_end(rising, 1) == 0);
+  /* a step up after a plateau is not warmup: from step 0, or after a ramp */
+  double up[100], ramp_up[100];
+  for (size_t k = 0; k < 100; k++) {
+    up[k] = k < 50 ? 1 : 3;
+    ramp_up[k] = k < 5 ? (double)k : k < 60 ? 5 : 9;
+  }
+  CHECK(fslaw_warmup_end(up, 100) == 0);
+  CHECK(fslaw_warmup_end(ramp_up, 100) == 5);
   /* rates logged with 3 digits: plateaus inside a 500-step linear ramp */
   double lr[800];
   char buf[32];

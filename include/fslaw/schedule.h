@@ -56,8 +56,9 @@ void fslaw_intrinsic_time(const double *lr, size_t n, double *t);
 
 /* Warmup end of per-step rates: the first step at the peak of the initial
  * ramp, the stretch from step 0 where the rate never decreases (it may pause:
- * rounded logged rates, two zeros of a log starting at step 1); 0 when the
- * rates do not start by rising. Laws fit only the points after it. */
+ * rounded logged rates, two zeros of a log starting at step 1; a rise after a
+ * pause longer than the ramp so far is a later step up, not warmup); 0 when
+ * the rates do not start by rising. Laws fit only the points after it. */
 size_t fslaw_warmup_end(const double *lr, size_t n);
 
 /* The registry of schedule names, for help texts: count, then name and a
