@@ -78,11 +78,14 @@ int cli_parse_model(const char *cmd, const cli_model_args *a, fslaw_plk_model *m
 int cli_parse_count(const char *cmd, const char *name, const char *text, size_t *out);
 
 /* An output file written atomically: data go to a temporary file beside the
- * target, renamed over it on commit; abort removes it. NULL/"-" is stdout. */
+ * target (through a symbolic link, beside its file), renamed over it on
+ * commit; abort removes it. NULL/"-" is stdout. An existing device or pipe
+ * (/dev/null) is written in place: a rename would replace it. */
 typedef struct {
   FILE *f;      /* stream to write to */
-  char *path;   /* final path, NULL for stdout */
-  char *tmp;    /* temporary path, NULL for stdout */
+  char *path;   /* final path, NULL for stdout or a device */
+  char *tmp;    /* temporary path, NULL for stdout or a device */
+  int direct;   /* 1: f writes the device or pipe itself */
 } cli_out;
 
 /* Whether paths a and b name the same existing file. */

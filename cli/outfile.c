@@ -1,6 +1,9 @@
 /* outfile.c: atomic output files: write a temporary file, rename on success,
- * never overwrite an input. */
-#define _POSIX_C_SOURCE 200809L
+ * never overwrite an input. Only a regular file (or a new one) is replaced
+ * so: renaming over /dev/null or a pipe would replace the device itself (as
+ * root), and over a symbolic link the link, so those are written in place
+ * (a device or pipe) or through the link (its target). */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,22 +27,35 @@ int cli_out_open(const char *cmd, cli_out *o, const char *path, const char *cons
   for (size_t i = 0; i < ninputs; i++)
     if (inputs[i] && cli_same_file(path, inputs[i]))
       return cli_error(cmd, "refusing to overwrite the input file '%s'", path);
+  struct stat st;
+  if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) return cli_error(cmd, "cannot write '%s': it is a folder", path);
+    o->f = fopen(path, "w"); /* a device or a pipe: nothing to replace */
+    if (!o->f) return cli_error(cmd, "cannot write '%s': %s", path, strerror(errno));
+    o->direct = 1;
+    return 0;
+  }
+  char *target = realpath(path, NULL); /* through a link, to its file */
+  if (target) path = target;
   size_t n = strlen(path);
   o->path = malloc(n + 1);
   o->tmp = malloc(n + 16);
   if (!o->path || !o->tmp) {
+    free(target);
     cli_out_abort(o);
     return cli_error(cmd, "out of memory");
   }
   memcpy(o->path, path, n + 1);
-  snprintf(o->tmp, n + 16, "%s.tmp.XXXXXX", path);
+  free(target);
+  snprintf(o->tmp, n + 16, "%s.tmp.XXXXXX", o->path);
   int fd = mkstemp(o->tmp);
   if (fd < 0) {
     int e = errno;
     free(o->tmp);
     o->tmp = NULL;
+    int rc = cli_error(cmd, "cannot write '%s': %s", o->path, strerror(e));
     cli_out_abort(o);
-    return cli_error(cmd, "cannot write '%s': %s", path, strerror(e));
+    return rc;
   }
   mode_t mask = umask(0);
   umask(mask);
@@ -47,13 +63,20 @@ int cli_out_open(const char *cmd, cli_out *o, const char *path, const char *cons
   o->f = fdopen(fd, "w");
   if (!o->f) {
     close(fd);
+    int rc = cli_error(cmd, "cannot write '%s'", o->path);
     cli_out_abort(o);
-    return cli_error(cmd, "cannot write '%s'", path);
+    return rc;
   }
   return 0;
 }
 
 int cli_out_commit(const char *cmd, cli_out *o) {
+  if (o->direct) {
+    int bad = ferror(o->f) != 0;
+    bad |= fclose(o->f) != 0;
+    memset(o, 0, sizeof *o);
+    return bad ? cli_error(cmd, "error writing the output") : 0;
+  }
   if (!o->path) {
     int bad = fflush(stdout) != 0 || ferror(stdout);
     return bad ? cli_error(cmd, "error writing to standard output") : 0;

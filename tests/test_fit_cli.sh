@@ -87,6 +87,17 @@ awk -F, 'NR == FNR { if (FNR > 1) p[$2] = $5; next } FNR == 1 { print "step,lr,l
 "$FSLAW" fit --law mtl --starts 2 "$TMP/cyc.csv" 2>&1 >/dev/null | awk '/points after warmup/ { n = $5 } END { exit !(n > 150 && n < 250) }' \
   && ok || bad "cyclic log thinned"
 
+# --out to a device, a pipe or a link writes through it: a rename would replace
+# /dev/null itself (as root) or the link
+"$FSLAW" eval --params "$TMP/mtl.json" --out /dev/null "$D/wsdcon_3.csv" && [ -c /dev/null ] && ok || bad "--out /dev/null"
+rm -f "$TMP/pipe" && mkfifo "$TMP/pipe"
+cat "$TMP/pipe" >"$TMP/piped.csv" &
+"$FSLAW" eval --params "$TMP/mtl.json" --out "$TMP/pipe" "$D/wsdcon_3.csv"; wait
+[ -p "$TMP/pipe" ] && grep -q "^mean," "$TMP/piped.csv" && ok || bad "--out a pipe"
+"$FSLAW" eval --params "$TMP/mtl.json" "$D/wsdcon_3.csv" >"$TMP/real.csv" && ln -sf "$TMP/real.csv" "$TMP/link.csv" && echo old >"$TMP/real.csv"
+"$FSLAW" eval --params "$TMP/mtl.json" --out "$TMP/link.csv" "$D/wsdcon_3.csv" && [ -L "$TMP/link.csv" ] && grep -q "^mean," "$TMP/real.csv" \
+  && ok || bad "--out through a link"
+
 # predict: CSV with empty loss where not logged; a schedule alone; a plot
 "$FSLAW" predict --params "$TMP/mtl.json" "$D/wsdcon_3.csv" --out "$TMP/pred.csv" --plot "$TMP/pred.svg" && ok || bad "predict"
 [ "$(head -1 "$TMP/pred.csv")" = "run,step,lr,loss,pred" ] && ok || bad "predict header"
