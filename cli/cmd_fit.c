@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L /* lstat */
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,8 +120,11 @@ static char *group_json(const fslaw_law *law, fslaw_fit *fit, const double *p,
   size_t np = fslaw_law_nparams(law);
   size_t a = rs->ngroups ? rs->first[g] : 0, b = rs->ngroups ? rs->first[g + 1] : rs->npath;
   fslaw_fit_info info = {rs->path + a, b - a, fs->from, fs->loss, fs->delta, fs->max_points,
-                         NULL, rs->name, rs->ngroups, shared, 0, 0};
+                         NULL, rs->name, rs->ngroups, shared, 0, 0, NULL, 0};
   fslaw_fit_result r = *res;
+  double M[FSLAW_MAX_PARAMS * FSLAW_MAX_PARAMS];
+  if (!fslaw_fit_curvature(fit, g, p + g * np, res->group_on_bound[g], M, &info.residual_rms))
+    info.curvature = M;
   if (rs->ngroups) {
     info.group = rs->name[g];
     info.group_objective = fslaw_fit_group_objective(fit, g, p + g * np);
@@ -235,6 +239,34 @@ static void bound_warning(const fslaw_law *law, size_t i, const fslaw_fit_result
   fprintf(stderr, "; widen it with --bound %s=LO:HI or fix it\n", name);
 }
 
+/* Warn when the runs of group g barely determine a combination of its
+ * parameters: an e-fold move along it changes the fitted curves by less than
+ * a tenth of their own residual (on the bundled runs only mpl at 25M, whose
+ * B and beta trade off, comes near). Predictions along it are then guesses;
+ * predict says which (cli_note_determination). */
+static void determination_warning(fslaw_fit *fit, const fslaw_law *law, const double *p,
+                                  const fslaw_fit_result *res, const cli_run_set *rs, size_t g) {
+  size_t np = fslaw_law_nparams(law);
+  double M[FSLAW_MAX_PARAMS * FSLAW_MAX_PARAMS], dir[FSLAW_MAX_PARAMS], rms, weak;
+  fslaw_error err;
+  if (fslaw_fit_curvature(fit, g, p + g * np, res->group_on_bound[g], M, &rms) ||
+      fslaw_sensitivity_weakest(np, M, dir, &weak, &err) || !(weak < fmax(0.1 * rms, 1e-6)))
+    return;
+  double big = 0;
+  for (size_t i = 0; i < np; i++) big = fmax(big, fabs(dir[i]));
+  fprintf(stderr, "fslaw fit: warning: the runs%s%s barely determine one combination of the "
+                  "parameters: ", rs->ngroups ? " of group " : "", rs->ngroups ? rs->name[g] : "");
+  for (size_t i = 0, k = 0; i < np; i++) /* the move that doubles its largest part */
+    if (fabs(dir[i]) >= 0.1 * big)
+      fprintf(stderr, "%s%s x%.3g", k++ ? ", " : "", fslaw_law_param_name(law, i),
+              exp(log(2) * dir[i] / big));
+  fprintf(stderr, " together change the fitted curves by only %.2g%% (RMS; the fit's own "
+                  "residual is %.2g%%); predictions that depend on this combination are guesses "
+                  "(fslaw predict notes them): add a run that tells these parameters apart, or "
+                  "hold one with --fix\n",
+          100 * weak * log(2) / big, 100 * rms);
+}
+
 /* "start k of n" on a terminal's stderr while a fit runs. */
 static void show_progress(void *data, size_t done, size_t total) {
   (void)data;
@@ -283,6 +315,7 @@ static int run(int argc, char **argv) {
     summary(sf, law, p, &res, &rs, fs.shared, fs.loss, fs.delta);
     for (size_t i = 0; i < np; i++)
       if (res.on_bound & (1UL << i)) bound_warning(law, i, &res, &rs);
+    for (size_t g = 0; g < ng; g++) determination_warning(fit, law, p, &res, &rs, g);
     size_t coords = 0; /* free values fitted: per group, shared ones once */
     for (size_t i = 0; i < np; i++)
       if (!(res.fixed & (1UL << i)))

@@ -307,8 +307,9 @@ static int run(int argc, char **argv) {
     summary(a.out ? stdout : stderr, &t, &o, loss, &res, best);
     if (t.law) {
       cli_fit_range range;
-      cli_read_fit_range(a.params, &range);
+      cli_read_fit_range(a.params, t.law, &range);
       cli_note_extrapolation(CMD, &range, "the optimum", best, o.steps);
+      cli_note_determination(CMD, &range, t.law, t.p, "the optimum", best, o.steps);
     }
     rc = write_schedule(a.out, best, o.steps, a.params);
     int nrow = t.law || isnan(loss[NBASE]) ? NBASE : NROW;

@@ -119,7 +119,7 @@ static int run(int argc, char **argv) {
   double p[FSLAW_MAX_PARAMS];
   if (fslaw_params_read(o.params, &law, p, &err)) return cli_error("predict", "%s", err.msg);
   cli_fit_range range;
-  cli_read_fit_range(o.params, &range);
+  cli_read_fit_range(o.params, law, &range);
   fslaw_svg *svg = o.plot ? fslaw_svg_create(1, 800, 480) : NULL;
   if (svg) fslaw_svg_panel(svg, 0, fslaw_law_spec(law), "step", "loss", 1, 1, NULL);
   const char *inputs[npos + 1];
@@ -140,6 +140,9 @@ static int run(int argc, char **argv) {
       if (!rc)
         cli_note_extrapolation("predict", &range, fslaw_schedule_name(s), fslaw_run_lr(r),
                                fslaw_run_steps(r));
+      if (!rc)
+        cli_note_determination("predict", &range, law, p, fslaw_schedule_name(s), fslaw_run_lr(r),
+                               fslaw_run_steps(r));
     }
     fslaw_run_destroy(r);
     fslaw_schedule_destroy(s);
@@ -152,6 +155,7 @@ static int run(int argc, char **argv) {
     if (!rc) rc = predict_one(law, p, r, label, every, out.f, svg);
     free(label);
     if (!rc) cli_note_extrapolation("predict", &range, pos[i], fslaw_run_lr(r), fslaw_run_steps(r));
+    if (!rc) cli_note_determination("predict", &range, law, p, pos[i], fslaw_run_lr(r), fslaw_run_steps(r));
     fslaw_run_destroy(r);
   }
   if (!rc) rc = cli_out_commit("predict", &out);

@@ -1,11 +1,29 @@
 /* extrapolation.c: notes on predictions beyond a fit's runs (extrapolation.h). */
 #include "extrapolation.h"
 
+#include <math.h>
 #include <stdio.h>
 
-void cli_read_fit_range(const char *path, cli_fit_range *r) {
+void cli_read_fit_range(const char *path, const fslaw_law *law, cli_fit_range *r) {
   fslaw_error err;
   if (fslaw_params_read_range(path, &r->range, &r->found, &err)) r->found = 0;
+  if (fslaw_params_read_curvature(path, law, r->M, &r->rms, &r->curved, &err)) r->curved = 0;
+}
+
+void cli_note_determination(const char *cmd, const cli_fit_range *r, const fslaw_law *law,
+                            const double *p, const char *name, const double *lr, size_t n) {
+  double amp;
+  fslaw_error err;
+  if (!r->curved || n < 2 || fslaw_law_amplification(law, p, r->M, lr, n, n - 1, &amp, NULL, &err))
+    return;
+  if (!(amp >= CLI_AMPLIFICATION_NOTE)) return;
+  size_t np = fslaw_law_nparams(law), k = 0; /* its RMS over the fitted points is sqrt(k) */
+  for (size_t i = 0; i < np; i++) k += r->M[i * np + i] > 0;
+  fprintf(stderr, "fslaw %s: note: %s: the fitted runs barely determine its final loss: it is "
+                  "%.3gx as sensitive to the parameters as the fitted curves are (%.2gx at their "
+                  "points, RMS), so parameters that fit them as well predict it differently; fit "
+                  "a run more like it, or hold parameters with --fix\n",
+          cmd, name, amp, sqrt((double)k));
 }
 
 void cli_note_extrapolation(const char *cmd, const cli_fit_range *r, const char *name,

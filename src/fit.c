@@ -308,6 +308,48 @@ double fslaw_fit_group_objective(const fslaw_fit *f, size_t g, const double *par
   return objective_alloc(f, P, NULL, g);
 }
 
+fslaw_status fslaw_fit_curvature(fslaw_fit *f, size_t g, const double *params,
+                                 unsigned long skip, double *M, double *rms) {
+  size_t np = f->np, n = 0;
+  double ss = 0;
+  if (g >= ngroups(f)) return fslaw_fail(&f->err, FSLAW_EINVAL, "no group %zu", g);
+  double *pred = malloc((f->maxn + 1) * sizeof *pred);
+  double *jac = malloc((f->maxn + 1) * np * sizeof *jac);
+  if (!pred || !jac) {
+    free(pred);
+    free(jac);
+    return fslaw_fail(&f->err, FSLAW_ENOMEM, "out of memory");
+  }
+  memset(M, 0, np * np * sizeof *M);
+  for (size_t r = 0; r < f->nruns; r++) {
+    const fit_run *run = &f->runs[r];
+    if (run->group != g) continue;
+    fslaw_law_eval_predict(run->ev, params, pred, jac);
+    for (size_t i = 0; i < run->pts.n; i++, n++) {
+      double d[MAXP] = {0}, res = run->pts.logy[i]; /* d r / d ln p of this point, r */
+      for (size_t k = run->pts.first[i]; k < run->pts.first[i + 1]; k++) {
+        res -= run->pts.w[k] * log(pred[k]);
+        for (size_t j = 0; j < np; j++) d[j] -= run->pts.w[k] * jac[k * np + j] * params[j] / pred[k];
+      }
+      ss += res * res;
+      for (size_t a = 0; a < np; a++)
+        for (size_t b = 0; b < np; b++) M[a * np + b] += d[a] * d[b];
+    }
+  }
+  free(pred);
+  free(jac);
+  for (size_t a = 0; a < np; a++)
+    for (size_t b = 0; b < np; b++) {
+      int off = f->fixed[a] || f->fixed[b] || ((skip >> a) & 1) || ((skip >> b) & 1);
+      M[a * np + b] = off || !n ? 0 : M[a * np + b] / (double)n;
+    }
+  if (rms) *rms = n ? sqrt(ss / (double)n) : 0;
+  for (size_t i = 0; i < np * np; i++)
+    if (!isfinite(M[i]) || (rms && !isfinite(*rms)))
+      return fslaw_fail(&f->err, FSLAW_EDIVERGED, "the law's derivatives are not finite at these parameters");
+  return FSLAW_OK;
+}
+
 /* Scaled coordinates: x in [0, 1] maps onto [lo, hi], on a log scale for
  * log-scale parameters, so every coordinate has a comparable range. A free
  * parameter has one coordinate per group, or one for all groups when it is

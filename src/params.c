@@ -32,6 +32,24 @@ static void add_group(cJSON *o, const fslaw_law *law, const fslaw_fit_info *info
       cJSON_AddItemToArray(sh, cJSON_CreateString(fslaw_law_param_name(law, i)));
 }
 
+/* "curvature": {"params": [the names of the parameters that move],
+ * "matrix": [their rows], "rms": the RMS log residual}. */
+static void add_curvature(cJSON *o, const fslaw_law *law, const double *M, double rms) {
+  size_t np = fslaw_law_nparams(law), act[FSLAW_MAX_PARAMS], na = 0;
+  for (size_t i = 0; i < np && i < FSLAW_MAX_PARAMS; i++)
+    if (M[i * np + i] > 0) act[na++] = i;
+  cJSON *c = na ? cJSON_AddObjectToObject(o, "curvature") : NULL;
+  cJSON *names = c ? cJSON_AddArrayToObject(c, "params") : NULL;
+  cJSON *rows = c ? cJSON_AddArrayToObject(c, "matrix") : NULL;
+  for (size_t a = 0; names && rows && a < na; a++) {
+    cJSON_AddItemToArray(names, cJSON_CreateString(fslaw_law_param_name(law, act[a])));
+    cJSON *row = cJSON_CreateArray();
+    for (size_t b = 0; row && b < na; b++) fslaw_json_add_number(row, NULL, M[act[a] * np + act[b]]);
+    cJSON_AddItemToArray(rows, row);
+  }
+  if (c) fslaw_json_add_number(c, "rms", rms);
+}
+
 char *fslaw_params_to_json(const fslaw_law *law, const double *values,
                            const fslaw_fit_result *res, const fslaw_fit_info *info) {
   cJSON *o = cJSON_CreateObject(), *p = cJSON_CreateObject();
@@ -80,6 +98,7 @@ char *fslaw_params_to_json(const fslaw_law *law, const double *values,
     for (size_t i = 0; r && i < info->nruns; i++)
       cJSON_AddItemToArray(r, cJSON_CreateString(info->runs[i]));
     if (info->group) add_group(o, law, info);
+    if (info->curvature) add_curvature(o, law, info->curvature, info->residual_rms);
   }
   cJSON_AddStringToObject(o, "fslaw_version", fslaw_version());
   char *s = cJSON_Print(o);
@@ -181,4 +200,56 @@ fslaw_status fslaw_params_read(const char *path, fslaw_law **law, double *values
   st = fslaw_params_parse(path, buf, law, values, err);
   free(buf);
   return st;
+}
+
+/* M from a "curvature" object; 0 when it is not a valid one. */
+static int parse_curvature(const cJSON *c, const fslaw_law *law, double *M, double *rms) {
+  size_t np = fslaw_law_nparams(law), act[FSLAW_MAX_PARAMS], na = 0;
+  const cJSON *r = cJSON_GetObjectItemCaseSensitive(c, "rms");
+  if (!cJSON_IsNumber(r) || !(r->valuedouble >= 0) || !isfinite(r->valuedouble)) return 0;
+  *rms = r->valuedouble;
+  const cJSON *names = cJSON_GetObjectItemCaseSensitive(c, "params");
+  const cJSON *rows = cJSON_GetObjectItemCaseSensitive(c, "matrix"), *it;
+  if (!cJSON_IsArray(names) || !cJSON_IsArray(rows)) return 0;
+  cJSON_ArrayForEach(it, names) {
+    long i = cJSON_IsString(it) ? fslaw_law_param_index(law, it->valuestring) : -1;
+    if (i < 0 || na == np) return 0;
+    for (size_t a = 0; a < na; a++)
+      if (act[a] == (size_t)i) return 0;
+    act[na++] = (size_t)i;
+  }
+  if (!na || (size_t)cJSON_GetArraySize(rows) != na) return 0;
+  memset(M, 0, np * np * sizeof *M);
+  size_t a = 0;
+  cJSON_ArrayForEach(it, rows) {
+    if (!cJSON_IsArray(it) || (size_t)cJSON_GetArraySize(it) != na) return 0;
+    size_t b = 0;
+    const cJSON *v;
+    cJSON_ArrayForEach(v, it) {
+      if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble)) return 0;
+      M[act[a] * np + act[b++]] = v->valuedouble;
+    }
+    a++;
+  }
+  for (a = 0; a < na; a++) {
+    if (!(M[act[a] * np + act[a]] > 0)) return 0;
+    for (size_t b = 0; b < a; b++)
+      if (M[act[a] * np + act[b]] != M[act[b] * np + act[a]]) return 0;
+  }
+  return 1;
+}
+
+fslaw_status fslaw_params_read_curvature(const char *path, const fslaw_law *law, double *M,
+                                         double *rms, int *found, fslaw_error *err) {
+  *found = 0;
+  char *buf;
+  size_t len;
+  fslaw_status st = fslaw_read_file(path, &buf, &len, err);
+  if (st) return st;
+  cJSON *o = fslaw_json_parse(path, buf, err);
+  free(buf);
+  if (!o) return FSLAW_EPARSE;
+  *found = parse_curvature(cJSON_GetObjectItemCaseSensitive(o, "curvature"), law, M, rms);
+  cJSON_Delete(o);
+  return FSLAW_OK;
 }

@@ -248,4 +248,32 @@ if [ -w /dev/full ]; then
     || { grep -q "error writing to standard output" "$TMP/err" && ok || bad "stdout full: $(cat "$TMP/err")"; }
 fi
 
+# what the runs determine: fsl on a constant run and one with a single drop
+# cannot tell c2 from c3 (the drop's benefit c2 (c3 + T^-s) is one number); fit
+# warns, records the curvature, and predict and optimize note a schedule that
+# depends on them apart (a cosine) but not the fitted run
+printf '{"law": "fsl", "params": {"L0": 2.4, "c1": 0.7, "c2": 300, "c3": 0.4, "c4": 20, "s": 0.5, "gamma": 0.6}}\n' >"$TMP/true_fsl.json"
+for S in 'constant:peak=1e-3,warmup=200,steps=4000' 'twostage:peak=1e-3,warmup=200,switch=2500,low=3e-4,steps=4000'; do
+  f=$TMP/${S%%:*}.csv
+  "$FSLAW" predict --params "$TMP/true_fsl.json" --schedule "$S" --every 40 >"$TMP/p.csv" 2>/dev/null
+  "$FSLAW" schedule "$S" | awk -F, 'NR == FNR { if (FNR > 1 && $2 % 40 == 0) y[$2] = $5; next }
+    FNR == 1 { print "step,lr,loss"; next } { print $1 "," $2 "," (($1 in y) ? y[$1] : "") }' "$TMP/p.csv" - >"$f"
+done
+"$FSLAW" fit --law fsl --starts 4 --out "$TMP/deg.json" "$TMP/constant.csv" "$TMP/twostage.csv" >/dev/null 2>"$TMP/err" && ok || bad "degenerate fit: $(cat "$TMP/err")"
+grep -q "warning: the runs barely determine one combination of the parameters: c2 x[0-9.]*, c3 x" "$TMP/err" \
+  && ok || bad "no warning on c2 and c3: $(cat "$TMP/err")"
+grep -q '"curvature":' "$TMP/deg.json" && grep -q '"rms":' "$TMP/deg.json" && ok || bad "no curvature in the params"
+"$FSLAW" predict --params "$TMP/deg.json" --schedule 'cosine:peak=1e-3,warmup=200,steps=4000' >/dev/null 2>"$TMP/err"
+grep -q "cosine: the fitted runs barely determine its final loss: it is [0-9.e+]*x as sensitive" "$TMP/err" \
+  && ok || bad "predict does not note the undetermined cosine: $(cat "$TMP/err")"
+"$FSLAW" predict --params "$TMP/deg.json" "$TMP/twostage.csv" >/dev/null 2>"$TMP/err"
+! grep -q "barely determine" "$TMP/err" && ok || bad "a fitted run noted as undetermined: $(cat "$TMP/err")"
+"$FSLAW" optimize --params "$TMP/deg.json" --steps 4000 --peak 1e-3 --warmup 200 --family cosine >/dev/null 2>"$TMP/err"
+grep -q "note: the optimum: the fitted runs barely determine its final loss" "$TMP/err" \
+  && ok || bad "optimize does not note the undetermined optimum: $(cat "$TMP/err")"
+# the bundled 25M mpl fit: B and beta trade off (beta near 0 turns G into a logarithm)
+"$FSLAW" fit --law mpl --starts 8 --out "$TMP/mpl25.json" $TRAIN >/dev/null 2>"$TMP/err"
+grep -q "barely determine one combination of the parameters: B x0.5[0-9]*, C x0.8[0-9]*, beta x2 " "$TMP/err" \
+  && ok || bad "mpl 25M: no warning on B and beta: $(cat "$TMP/err")"
+
 finish test_fit_cli

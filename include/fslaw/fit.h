@@ -129,6 +129,18 @@ double fslaw_fit_objective(const fslaw_fit *fit, const double *params, double *g
 /* The part of the objective from group g's runs, at group g's parameters. */
 double fslaw_fit_group_objective(const fslaw_fit *fit, size_t g, const double *params);
 
+/* How firmly group g's fitted points hold its parameters (a Gauss-Newton
+ * matrix; MATH.md §5.5 "report what the fit determines"):
+ *   M[i * nparams + j] = (1/n) sum over the n points of d r/d ln p_i  d r/d ln p_j,
+ * r a point's log residual, at group g's parameters `params`. A small move
+ * du of the log parameters changes the fitted log losses by
+ * sqrt(du' M du) (RMS). Rows and columns of fixed parameters and of those
+ * whose bit is set in `skip` (e.g. on a bound) are zero. *rms (if not
+ * NULL) receives the RMS of the points' log residuals: how closely the law
+ * fits them, the scale against which a change of the curves is small. */
+fslaw_status fslaw_fit_curvature(fslaw_fit *fit, size_t g, const double *params,
+                                 unsigned long skip, double *M, double *rms);
+
 /* Run the fit: params[ngroups x nparams] receives the best parameters. */
 fslaw_status fslaw_fit_run(fslaw_fit *fit, double *params, fslaw_fit_result *res);
 

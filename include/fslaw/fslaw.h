@@ -12,6 +12,7 @@
 #include "fslaw/plk.h"
 #include "fslaw/runlog.h"
 #include "fslaw/schedule.h"
+#include "fslaw/sensitivity.h"
 #include "fslaw/simulate.h"
 #include "fslaw/svg.h"
 #include "fslaw/table.h"
