@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "curves.h"
+#include "extrapolation.h"
 #include "report.h"
 #include "report_theory.h"
 
@@ -30,7 +31,8 @@ const cli_command cli_report = {
     "  - the metrics of fslaw eval per run (R2, MAE, RMSE, PredE, WorstE; MATH.md 5.5)\n"
     "    with their means over held-out and over training runs;\n"
     "  - the fitted parameters, the law's formula, the objective and convergence;\n"
-    "  - the learning-rate schedule and intrinsic time of every run.\n"
+    "  - the learning-rate schedule and intrinsic time of every run, and a table of\n"
+    "    the runs with the amplification of each one's final loss (docs/fit.md).\n"
     "With scripts on, each chart offers log/linear axes and a read-out of the\n"
     "point under the pointer (step, lr, loss, prediction).\n"
     "A RUN is a training run when the params JSON lists it among the fitted runs\n"
@@ -82,6 +84,8 @@ typedef struct rep_run {
   size_t ngrid;          /* points of the prediction line */
   double *gx, *gy, *glr; /* its steps, predictions and rates */
   double *sx, *t;        /* every step 0..steps-1 and its intrinsic time */
+  double amp;            /* amplification of its final loss (fslaw_law_amplification;
+                            NaN when the params file records no curvature) */
 } rep_run;
 
 
@@ -486,7 +490,10 @@ static int write_schedules(rep_html *h, const rep_run *runs, size_t n, rep_serie
 
 static void write_runs_table(FILE *f, const rep_run *runs, size_t n) {
   fputs("<div class=\"wide\"><table class=\"runs\">\n<tr><th>run</th><th>file</th><th>role</th><th>steps</th>"
-        "<th>logged losses</th><th>warmup end</th><th>scored points</th><th>final t</th></tr>\n",
+        "<th>logged losses</th><th>warmup end</th><th>scored points</th><th>final t</th>"
+        "<th title=\"how much more its final loss moves than the fitted curves when the "
+        "parameters move (docs/fit.md, What the runs determine); above 50 the fitted runs "
+        "barely determine it\">amplification</th></tr>\n",
         f);
   for (size_t i = 0; i < n; i++) {
     const rep_run *r = &runs[i];
@@ -497,9 +504,11 @@ static void write_runs_table(FILE *f, const rep_run *runs, size_t n) {
     fputs("</td><td>", f);
     rep_text(f, r->path);
     fprintf(f, "</td><td>%s</td><td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
-               "<td class=\"num\">%zu</td><td class=\"num\">%zu</td><td class=\"num\">%s</td></tr>\n",
+               "<td class=\"num\">%zu</td><td class=\"num\">%zu</td><td class=\"num\">%s</td>",
             r->train ? "training" : "held out", steps, fslaw_run_nloss(r->run), r->warm,
             r->pts.n, cli_num(b, r->t[steps - 1]));
+    if (isnan(r->amp)) fputs("<td></td></tr>\n", f);
+    else fprintf(f, "<td class=\"num\">%.3g</td></tr>\n", r->amp);
   }
   fputs("</table></div>\n", f);
 }
@@ -678,6 +687,14 @@ static int run(int argc, char **argv) {
   rep_run *runs = collect_runs(&o, meta, pos, npos, &n);
   if (!runs) rc = cli_error("report", "out of memory");
   for (size_t i = 0; !rc && i < n; i++) rc = load_run(&o, law, p, &runs[i]);
+  cli_fit_range range;
+  cli_read_fit_range(o.params, law, &range);
+  for (size_t i = 0; !rc && i < n; i++) {
+    size_t steps = fslaw_run_steps(runs[i].run);
+    if (!range.curved || fslaw_law_amplification(law, p, range.M, fslaw_run_lr(runs[i].run), steps,
+                                                  steps - 1, &runs[i].amp, NULL, &err))
+      runs[i].amp = NAN;
+  }
   if (!rc) rc = write_report(&o, law, p, meta, runs, n);
   for (size_t i = 0; runs && i < n; i++) run_free(&runs[i]);
   free(runs);

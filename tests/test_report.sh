@@ -96,6 +96,17 @@ grep -qF 'L(k) = L0 + A T_k^-alpha' "$R" && ok || bad "formula"
 grep -qF '<tr><th>converged</th><td>yes</td></tr>' "$R" && ok || bad "convergence"
 grep -qF '<tr><th>fitted runs</th><td>data/mpl/400M/cosine_24000.csv, ' "$R" && ok || bad "fitted runs"
 
+# the runs table: the amplification of each run's final loss, empty when the
+# params file records no curvature (this one, written by hand); with a fit's
+# own file, a number per run, the held-out 72000-step cosine above the fitted runs
+grep -q '<th title="[^"]*">amplification</th>' "$R" && [ "$(grep -c '<td></td></tr>' "$R")" -eq 9 ] \
+  && ok || bad "empty amplification without curvature: $(grep -c '<td></td></tr>' "$R")"
+"$FSLAW" fit --law mtl --starts 2 --out "$TMP/mtl.json" "${TRAIN[@]}" >/dev/null 2>&1 \
+  && "$FSLAW" report --params "$TMP/mtl.json" "${TRAIN[@]}" "$D/cosine_72000.csv" --out "$TMP/amp.html" >/dev/null 2>&1 \
+  && sed -n '/<table class="runs">/,/<\/table>/p' "$TMP/amp.html" | grep -oE '<td class="num">[0-9.e+]+</td></tr>' \
+     | grep -oE '[0-9.e+]+' | awk 'NR <= 3 && $1 > m { m = $1 } NR == 4 { h = $1 > m } END { exit !(NR == 4 && h) }' \
+  && ok || bad "amplification per run in the runs table"
+
 # to standard output without --out, and nothing else there
 "$FSLAW" report --params "$P" "${TEST[0]}" >"$TMP/stdout.html" 2>/dev/null && head -1 "$TMP/stdout.html" | grep -qx '<!DOCTYPE html>' \
   && tail -1 "$TMP/stdout.html" | grep -qx '</html>' && ok || bad "page to standard output"

@@ -137,7 +137,9 @@ double fslaw_fit_group_objective(const fslaw_fit *fit, size_t g, const double *p
  * sqrt(du' M du) (RMS). Rows and columns of fixed parameters and of those
  * whose bit is set in `skip` (e.g. on a bound) are zero. *rms (if not
  * NULL) receives the RMS of the points' log residuals: how closely the law
- * fits them, the scale against which a change of the curves is small. */
+ * fits them, the scale against which a change of the curves is small. Only
+ * group g's runs count: a shared parameter, which the other groups' runs
+ * hold too, looks less determined than it is. */
 fslaw_status fslaw_fit_curvature(fslaw_fit *fit, size_t g, const double *params,
                                  unsigned long skip, double *M, double *rms);
 
