@@ -508,6 +508,7 @@ static void write_runs_table(FILE *f, const rep_run *runs, size_t n) {
             r->train ? "training" : "held out", steps, fslaw_run_nloss(r->run), r->warm,
             r->pts.n, cli_num(b, r->t[steps - 1]));
     if (isnan(r->amp)) fputs("<td></td></tr>\n", f);
+    else if (isinf(r->amp)) fputs("<td>not determined</td></tr>\n", f);
     else fprintf(f, "<td class=\"num\">%.3g</td></tr>\n", r->amp);
   }
   fputs("</table></div>\n", f);

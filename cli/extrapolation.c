@@ -7,7 +7,7 @@
 void cli_read_fit_range(const char *path, const fslaw_law *law, cli_fit_range *r) {
   fslaw_error err;
   if (fslaw_params_read_range(path, &r->range, &r->found, &err)) r->found = 0;
-  if (fslaw_params_read_curvature(path, law, r->M, &r->rms, &r->curved, &err)) r->curved = 0;
+  if (fslaw_params_read_curvature(path, law, r->M, &r->scale, &r->curved, &err)) r->curved = 0;
 }
 
 void cli_note_determination(const char *cmd, const cli_fit_range *r, const fslaw_law *law,
@@ -17,12 +17,18 @@ void cli_note_determination(const char *cmd, const cli_fit_range *r, const fslaw
   if (!r->curved || n < 2 || fslaw_law_amplification(law, p, r->M, lr, n, n - 1, &amp, NULL, &err))
     return;
   if (!(amp >= CLI_AMPLIFICATION_NOTE)) return;
-  size_t np = fslaw_law_nparams(law), k = 0; /* its RMS over the fitted points is sqrt(k) */
+  if (isinf(amp)) {
+    fprintf(stderr, "fslaw %s: note: %s: the fitted runs do not determine its final loss: it "
+                    "moves along a combination of the parameters that leaves the fitted curves "
+                    "unchanged; fit a run more like it\n", cmd, name);
+    return;
+  }
+  size_t np = fslaw_law_nparams(law), k = 0; /* the RMS of the ratio over the fitted points is sqrt(k) */
   for (size_t i = 0; i < np; i++) k += r->M[i * np + i] > 0;
-  fprintf(stderr, "fslaw %s: note: %s: the fitted runs barely determine its final loss: it is "
-                  "%.3gx as sensitive to the parameters as the fitted curves are (%.2gx at their "
-                  "points, RMS), so parameters that fit them as well predict it differently; fit "
-                  "a run more like it, or hold parameters with --fix\n",
+  fprintf(stderr, "fslaw %s: note: %s: the fitted runs barely determine its final loss: when the "
+                  "parameters move, it moves %.3gx as much as the fitted curves do (their RMS change; "
+                  "over the fitted points themselves this ratio has RMS %.2g), so parameters that fit the runs as well "
+                  "predict it differently; a fitted run more like it would pin it down\n",
           cmd, name, amp, sqrt((double)k));
 }
 

@@ -15,7 +15,7 @@ typedef struct {
   fslaw_fit_range range; /* what the fitted runs covered */
   int found;             /* the file records it */
   double M[FSLAW_MAX_PARAMS * FSLAW_MAX_PARAMS]; /* the fit's curvature */
-  double rms;            /* the RMS of its log residuals */
+  double scale;          /* the scale of its log residuals */
   int curved;            /* the file records them */
 } cli_fit_range;
 

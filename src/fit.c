@@ -308,16 +308,29 @@ double fslaw_fit_group_objective(const fslaw_fit *f, size_t g, const double *par
   return objective_alloc(f, P, NULL, g);
 }
 
+static int ascending(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Median of v[0..n-1] (n >= 1), which it sorts. */
+static double median(double *v, size_t n) {
+  qsort(v, n, sizeof *v, ascending);
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
 fslaw_status fslaw_fit_curvature(fslaw_fit *f, size_t g, const double *params,
-                                 unsigned long skip, double *M, double *rms) {
-  size_t np = f->np, n = 0;
-  double ss = 0;
+                                 unsigned long skip, double *M, double *scale) {
+  size_t np = f->np, n = 0, total = 0;
   if (g >= ngroups(f)) return fslaw_fail(&f->err, FSLAW_EINVAL, "no group %zu", g);
+  for (size_t r = 0; r < f->nruns; r++) total += f->runs[r].group == g ? f->runs[r].pts.n : 0;
+  double *absr = malloc((total + 1) * sizeof *absr); /* |residuals|, for their median */
   double *pred = malloc((f->maxn + 1) * sizeof *pred);
   double *jac = malloc((f->maxn + 1) * np * sizeof *jac);
-  if (!pred || !jac) {
+  if (!pred || !jac || !absr) {
     free(pred);
     free(jac);
+    free(absr);
     return fslaw_fail(&f->err, FSLAW_ENOMEM, "out of memory");
   }
   memset(M, 0, np * np * sizeof *M);
@@ -331,7 +344,7 @@ fslaw_status fslaw_fit_curvature(fslaw_fit *f, size_t g, const double *params,
         res -= run->pts.w[k] * log(pred[k]);
         for (size_t j = 0; j < np; j++) d[j] -= run->pts.w[k] * jac[k * np + j] * params[j] / pred[k];
       }
-      ss += res * res;
+      absr[n] = fabs(res);
       for (size_t a = 0; a < np; a++)
         for (size_t b = 0; b < np; b++) M[a * np + b] += d[a] * d[b];
     }
@@ -343,9 +356,10 @@ fslaw_status fslaw_fit_curvature(fslaw_fit *f, size_t g, const double *params,
       int off = f->fixed[a] || f->fixed[b] || ((skip >> a) & 1) || ((skip >> b) & 1);
       M[a * np + b] = off || !n ? 0 : M[a * np + b] / (double)n;
     }
-  if (rms) *rms = n ? sqrt(ss / (double)n) : 0;
+  if (scale) *scale = n ? 1.482602218505602 * median(absr, n) : 0; /* MAD: sigma of a normal */
+  free(absr);
   for (size_t i = 0; i < np * np; i++)
-    if (!isfinite(M[i]) || (rms && !isfinite(*rms)))
+    if (!isfinite(M[i]) || (scale && !isfinite(*scale)))
       return fslaw_fail(&f->err, FSLAW_EDIVERGED, "the law's derivatives are not finite at these parameters");
   return FSLAW_OK;
 }

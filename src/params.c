@@ -33,8 +33,8 @@ static void add_group(cJSON *o, const fslaw_law *law, const fslaw_fit_info *info
 }
 
 /* "curvature": {"params": [the names of the parameters that move],
- * "matrix": [their rows], "rms": the RMS log residual}. */
-static void add_curvature(cJSON *o, const fslaw_law *law, const double *M, double rms) {
+ * "matrix": [their rows], "residual_scale": fslaw_fit_curvature's scale}. */
+static void add_curvature(cJSON *o, const fslaw_law *law, const double *M, double scale) {
   size_t np = fslaw_law_nparams(law), act[FSLAW_MAX_PARAMS], na = 0;
   for (size_t i = 0; i < np && i < FSLAW_MAX_PARAMS; i++)
     if (M[i * np + i] > 0) act[na++] = i;
@@ -47,7 +47,7 @@ static void add_curvature(cJSON *o, const fslaw_law *law, const double *M, doubl
     for (size_t b = 0; row && b < na; b++) fslaw_json_add_number(row, NULL, M[act[a] * np + act[b]]);
     cJSON_AddItemToArray(rows, row);
   }
-  if (c) fslaw_json_add_number(c, "rms", rms);
+  if (c) fslaw_json_add_number(c, "residual_scale", scale);
 }
 
 char *fslaw_params_to_json(const fslaw_law *law, const double *values,
@@ -98,7 +98,7 @@ char *fslaw_params_to_json(const fslaw_law *law, const double *values,
     for (size_t i = 0; r && i < info->nruns; i++)
       cJSON_AddItemToArray(r, cJSON_CreateString(info->runs[i]));
     if (info->group) add_group(o, law, info);
-    if (info->curvature) add_curvature(o, law, info->curvature, info->residual_rms);
+    if (info->curvature) add_curvature(o, law, info->curvature, info->residual_scale);
   }
   cJSON_AddStringToObject(o, "fslaw_version", fslaw_version());
   char *s = cJSON_Print(o);
@@ -203,11 +203,11 @@ fslaw_status fslaw_params_read(const char *path, fslaw_law **law, double *values
 }
 
 /* M from a "curvature" object; 0 when it is not a valid one. */
-static int parse_curvature(const cJSON *c, const fslaw_law *law, double *M, double *rms) {
+static int parse_curvature(const cJSON *c, const fslaw_law *law, double *M, double *scale) {
   size_t np = fslaw_law_nparams(law), act[FSLAW_MAX_PARAMS], na = 0;
-  const cJSON *r = cJSON_GetObjectItemCaseSensitive(c, "rms");
+  const cJSON *r = cJSON_GetObjectItemCaseSensitive(c, "residual_scale");
   if (!cJSON_IsNumber(r) || !(r->valuedouble >= 0) || !isfinite(r->valuedouble)) return 0;
-  *rms = r->valuedouble;
+  *scale = r->valuedouble;
   const cJSON *names = cJSON_GetObjectItemCaseSensitive(c, "params");
   const cJSON *rows = cJSON_GetObjectItemCaseSensitive(c, "matrix"), *it;
   if (!cJSON_IsArray(names) || !cJSON_IsArray(rows)) return 0;
@@ -239,17 +239,24 @@ static int parse_curvature(const cJSON *c, const fslaw_law *law, double *M, doub
   return 1;
 }
 
+fslaw_status fslaw_params_parse_curvature(const char *name, const char *json, const fslaw_law *law,
+                                          double *M, double *scale, int *found, fslaw_error *err) {
+  *found = 0;
+  cJSON *o = fslaw_json_parse(name, json, err);
+  if (!o) return FSLAW_EPARSE;
+  *found = parse_curvature(cJSON_GetObjectItemCaseSensitive(o, "curvature"), law, M, scale);
+  cJSON_Delete(o);
+  return FSLAW_OK;
+}
+
 fslaw_status fslaw_params_read_curvature(const char *path, const fslaw_law *law, double *M,
-                                         double *rms, int *found, fslaw_error *err) {
+                                         double *scale, int *found, fslaw_error *err) {
   *found = 0;
   char *buf;
   size_t len;
   fslaw_status st = fslaw_read_file(path, &buf, &len, err);
   if (st) return st;
-  cJSON *o = fslaw_json_parse(path, buf, err);
+  st = fslaw_params_parse_curvature(path, buf, law, M, scale, found, err);
   free(buf);
-  if (!o) return FSLAW_EPARSE;
-  *found = parse_curvature(cJSON_GetObjectItemCaseSensitive(o, "curvature"), law, M, rms);
-  cJSON_Delete(o);
-  return FSLAW_OK;
+  return st;
 }

@@ -10,6 +10,9 @@
 #include "internal.h"
 
 #define MAXP 16
+/* Eigenvalues below NULL_REL times the largest are round-off of zero: the
+ * fitted curves do not constrain those combinations at all. */
+#define NULL_REL 1e-12
 
 /* Eigen-decomposition of M restricted to its active parameters (nonzero
  * diagonal): active[0..*na-1] their indices, V (na x na, column k the k-th
@@ -33,6 +36,9 @@ static fslaw_status eigen(size_t np, const double *M, size_t *active, size_t *na
   lapack_int info = LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)*na, V, (lapack_int)*na, w);
   if (info)
     return fslaw_fail(err, FSLAW_ENOCONVERGE, "curvature: eigen-decomposition failed (%d)", (int)info);
+  /* a J'J has no negative eigenvalue beyond round-off */
+  if (w[0] < -NULL_REL * w[*na - 1])
+    return fslaw_fail(err, FSLAW_EINVAL, "curvature: not positive semi-definite (eigenvalue %g)", w[0]);
   return FSLAW_OK;
 }
 
@@ -42,12 +48,17 @@ fslaw_status fslaw_sensitivity_amplification(size_t np, const double *M, const d
   double V[MAXP * MAXP], w[MAXP];
   fslaw_status st = eigen(np, M, active, &na, V, w, err);
   if (st) return st;
-  double floor = fmax(w[na - 1], 0) * 1e-12, s = 0;
+  double s = 0, gg = 0;
+  for (size_t a = 0; a < na; a++) gg += g[active[a]] * g[active[a]];
+  if (!isfinite(gg)) return fslaw_fail(err, FSLAW_EINVAL, "the prediction's gradient is not finite");
   for (size_t k = 0; k < na; k++) {
     double c = 0;
     for (size_t a = 0; a < na; a++) c += V[a * na + k] * g[active[a]];
-    if (!isfinite(c)) return fslaw_fail(err, FSLAW_EINVAL, "the prediction's gradient is not finite");
-    if (c != 0) s += c * c / fmax(w[k], floor > 0 ? floor : 1e-300);
+    if (!(w[k] > NULL_REL * w[na - 1])) { /* unconstrained: does the prediction move along it? */
+      if (c * c > 1e-16 * gg) s = HUGE_VAL;
+      continue;
+    }
+    s += c * c / w[k];
   }
   *amp = sqrt(s);
   return FSLAW_OK;
@@ -66,7 +77,7 @@ fslaw_status fslaw_sensitivity_weakest(size_t np, const double *M, double *dir, 
     if (fabs(V[a * na]) > fabs(V[big * na])) big = a;
   double sign = V[big * na] < 0 ? -1 : 1;
   for (size_t a = 0; a < na; a++) dir[active[a]] = sign * V[a * na];
-  *rms = sqrt(fmax(w[0], 0));
+  *rms = w[0] > NULL_REL * w[na - 1] ? sqrt(w[0]) : 0;
   return FSLAW_OK;
 }
 

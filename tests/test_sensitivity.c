@@ -115,7 +115,7 @@ static void test_degenerate(void) {
   CHECK(fslaw_fit_curvature(fit, 0, fsl, 0, M, NULL) == FSLAW_OK);
   CHECK(fslaw_sensitivity_weakest(7, M, dir, &weak, NULL) == FSLAW_OK);
   printf("degenerate fsl: weakest %.3g along c2 %.3f, c3 %.3f\n", weak, dir[2], dir[3]);
-  CHECK(weak < 1e-6 * sqrt(M[0]));
+  CHECK(weak == 0); /* exactly free: below round-off */
   CHECK(fabs(dir[2]) > 0.3 && fabs(dir[3]) > 0.3 && dir[2] * dir[3] < 0);
   double norm = 0;
   for (int i = 0; i < 7; i++) norm += dir[i] * dir[i];
@@ -123,7 +123,7 @@ static void test_degenerate(void) {
   CHECK(fslaw_law_amplification(law, fsl, M, lr[1], N, N - 1, &a, NULL, NULL) == FSLAW_OK);
   CHECK(fslaw_law_amplification(law, fsl, M, lr[2], N, N - 1, &b, NULL, NULL) == FSLAW_OK);
   printf("degenerate fsl: amplification of the fitted two-stage run %.3g, of a cosine %.3g\n", a, b);
-  CHECK(a < 10 && b > 1000);
+  CHECK(a < 10 && isinf(b)); /* the cosine moves along the free combination */
   fslaw_fit_destroy(fit);
   fslaw_law_destroy(law);
   /* the same runs with c3 held: nothing is left undetermined */
@@ -164,7 +164,7 @@ static void test_params_round_trip(const char *scratch) {
   CHECK(fslaw_params_read_curvature(path, law, R, &rms, &found, &err) == FSLAW_OK);
   CHECK(found && rms == 3e-4 && !memcmp(M, R, sizeof M));
   CHECK(strstr(json, "\"params\":\t[\"L0\", \"A\", \"alpha\"]") != NULL); /* C does not move */
-  const char *bad[] = {"\"rms\":\t0.0003", "\"rms\":\t-1", "\"A\", \"alpha\"]", "\"A\", \"L0\"]",
+  const char *bad[] = {"\"residual_scale\":\t0.0003", "\"residual_scale\":\t-1", "\"A\", \"alpha\"]", "\"A\", \"L0\"]",
                        "-0.1", "-0.2"};
   for (size_t k = 0; k < sizeof bad / sizeof *bad; k += 2) {
     char *s = strstr(json, bad[k]);

@@ -135,13 +135,15 @@ double fslaw_fit_group_objective(const fslaw_fit *fit, size_t g, const double *p
  * r a point's log residual, at group g's parameters `params`. A small move
  * du of the log parameters changes the fitted log losses by
  * sqrt(du' M du) (RMS). Rows and columns of fixed parameters and of those
- * whose bit is set in `skip` (e.g. on a bound) are zero. *rms (if not
- * NULL) receives the RMS of the points' log residuals: how closely the law
- * fits them, the scale against which a change of the curves is small. Only
+ * whose bit is set in `skip` (e.g. on a bound) are zero. *scale (if not
+ * NULL) receives a robust scale of the points' log residuals, 1.4826 x
+ * their median absolute value (the RMS were they normal; a few spikes do not
+ * move it): how closely the law fits them, against which a change of the
+ * curves is small. Only
  * group g's runs count: a shared parameter, which the other groups' runs
  * hold too, looks less determined than it is. */
 fslaw_status fslaw_fit_curvature(fslaw_fit *fit, size_t g, const double *params,
-                                 unsigned long skip, double *M, double *rms);
+                                 unsigned long skip, double *M, double *scale);
 
 /* Run the fit: params[ngroups x nparams] receives the best parameters. */
 fslaw_status fslaw_fit_run(fslaw_fit *fit, double *params, fslaw_fit_result *res);

@@ -34,11 +34,11 @@ typedef struct fslaw_fit_info {
   unsigned long shared;              /* bit i: parameter i shared by the groups */
   double group_objective;            /* this group's part of the objective */
   size_t group_points;               /* this group's fitted points */
-  /* The fit's curvature at these parameters and the RMS of its log
+  /* The fit's curvature at these parameters and the scale of its log
    * residuals (fslaw_fit_curvature; nparams x nparams), written as
    * "curvature" for fslaw_params_read_curvature; NULL: none. */
   const double *curvature;
-  double residual_rms;
+  double residual_scale;
 } fslaw_fit_info;
 
 /* The params JSON of a fit as a new NUL-terminated string (free with free()).
@@ -62,11 +62,14 @@ fslaw_status fslaw_params_read_range(const char *path, fslaw_fit_range *range, i
 
 /* The curvature the fit recorded in `path` (fslaw_fit_curvature) into
  * M[nparams x nparams] of `law` (the file's law), zero for parameters it
- * does not list, and the RMS of its log residuals into *rms. *found = 0
+ * does not list, and the scale of its log residuals into *scale. *found = 0
  * when the file has none (older files, parameters written by hand) or one
  * that is not a symmetric matrix with a positive diagonal. */
 fslaw_status fslaw_params_read_curvature(const char *path, const fslaw_law *law, double *M,
-                                         double *rms, int *found, fslaw_error *err);
+                                         double *scale, int *found, fslaw_error *err);
+/* The same from a string; `name` is used in messages. */
+fslaw_status fslaw_params_parse_curvature(const char *name, const char *json, const fslaw_law *law,
+                                          double *M, double *scale, int *found, fslaw_error *err);
 
 /* The same from a string; `name` is used in messages. */
 fslaw_status fslaw_params_parse(const char *name, const char *json, fslaw_law **law,

@@ -25,15 +25,17 @@ extern "C" {
  * losses, sqrt(g' M^+ g). About 1 or less: held as firmly as the fitted
  * curves (a fitted point's is at most sqrt(points)); 30: moves that change
  * the fitted curves by 0.1% move it by 3%. Parameters whose row of M is zero
- * (fixed, on a bound) do not move. Combinations M does not constrain at all
- * count as constrained 1e-12 times as much as its firmest one, so an
- * undetermined prediction gets a large finite amplification (>= 1e4). */
+ * (fixed, on a bound) do not move: the number is conditional on their
+ * values. HUGE_VAL when the prediction moves along a combination M does not
+ * constrain at all (an eigenvalue below 1e-12 of the largest). Fails when M
+ * is not symmetric positive semi-definite. */
 fslaw_status fslaw_sensitivity_amplification(size_t np, const double *M, const double *g,
                                              double *amp, fslaw_error *err);
 
 /* The combination the fitted runs constrain least: a unit vector dir[np] of
  * log-parameter moves (zero for parameters that do not move) and the RMS
- * change of the fitted log losses per unit move along it (*rms). */
+ * change of the fitted log losses per unit move along it (*rms; 0 when they
+ * do not constrain it at all). */
 fslaw_status fslaw_sensitivity_weakest(size_t np, const double *M, double *dir, double *rms,
                                        fslaw_error *err);
 
