@@ -195,6 +195,17 @@ static void test_errors(void) {
   CHECK(dir[0] == 1 && dir[1] == 0 && w == 1);
   g[1] = NAN;
   CHECK(fslaw_sensitivity_amplification(2, M, g, &a, &err) == FSLAW_EINVAL);
+  /* no J'J is indefinite: a hand-edited matrix that is gets refused */
+  double I[4] = {1, 2, 2, 1};
+  g[1] = 1;
+  CHECK(fslaw_sensitivity_amplification(2, I, g, &a, &err) == FSLAW_EINVAL);
+  CHECK(strstr(err.msg, "not positive semi-definite") != NULL);
+  /* a combination not constrained at all: infinite if the prediction moves along it */
+  double S[4] = {1, 1, 1, 1};
+  CHECK(fslaw_sensitivity_amplification(2, S, g, &a, &err) == FSLAW_OK); /* g' M+ g = 2^2 / 2 / 2 */
+  CHECK_CLOSE(a, 1, 1e-15);
+  g[1] = -1;
+  CHECK(fslaw_sensitivity_amplification(2, S, g, &a, &err) == FSLAW_OK && isinf(a));
 }
 
 int main(int argc, char **argv) {
