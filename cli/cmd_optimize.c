@@ -245,8 +245,25 @@ static void theory_notes(FILE *f, const target *t, const fslaw_optimize_options 
   else fprintf(f, "; sec. 4: ~ N^-%.6g, UNVERIFIED)\n", tab.decay_fraction);
 }
 
+/* "amplification ...: NAME A, ..." of the rows with a number (none: no line). */
+static void amplification_line(FILE *f, const double amp[NROW + 1]) {
+  int any = 0;
+  for (int b = 0; b <= NROW; b++) any |= !isnan(amp[b]);
+  if (!any) return;
+  fputs("amplification of each final loss (how loosely the fitted runs determine it; "
+        "docs/fit.md):", f);
+  for (int b = 0, k = 0; b <= NROW; b++) {
+    if (isnan(amp[b])) continue;
+    fprintf(f, "%s %s ", k++ ? ";" : "", b == NROW ? "optimum" : row_name(b));
+    if (isinf(amp[b])) fputs("not determined", f);
+    else fprintf(f, "%.3g", amp[b]);
+  }
+  fputc('\n', f);
+}
+
 static void summary(FILE *f, const target *t, const fslaw_optimize_options *o,
-                    const double loss[NROW], const fslaw_optimize_result *res, const double *best) {
+                    const double loss[NROW], const fslaw_optimize_result *res, const double *best,
+                    const double amp[NROW + 1]) {
   if (t->law) {
     fprintf(f, "predicted final loss at step %zu (law %s):\n", o->steps - 1, fslaw_law_spec(t->law));
   } else {
@@ -262,6 +279,7 @@ static void summary(FILE *f, const target *t, const fslaw_optimize_options *o,
   fprintf(f, "  %-24s %.6f   (%s; %zu evaluations)\n", "optimum", res->final_loss, res->reason,
           res->evaluations);
   if (*res->spec) fprintf(f, "  optimum spec: %s\n", res->spec);
+  amplification_line(f, amp);
   if (!t->law) theory_notes(f, t, o, best);
 }
 
@@ -293,9 +311,10 @@ static int run(int argc, char **argv) {
   target t = {0};
   if (load_target(&a, &o, &t)) return 1;
   fslaw_error err;
-  double *best = malloc(o.steps * sizeof *best), *rates[NROW] = {0}, loss[NROW];
-  for (int b = 0; b < NROW; b++) rates[b] = malloc(o.steps * sizeof *rates[b]);
-  rc = best && rates[NROW - 1] ? 0 : cli_error(CMD, "out of memory");
+  double *best = malloc(o.steps * sizeof *best), *rates[NROW] = {0}, loss[NROW], amp[NROW + 1];
+  int got = best != NULL;
+  for (int b = 0; b < NROW; b++) got &= (rates[b] = malloc(o.steps * sizeof *rates[b])) != NULL;
+  rc = got ? 0 : cli_error(CMD, "out of memory");
   fslaw_optimize_result res;
   fslaw_status st = FSLAW_OK;
   if (!rc)
@@ -303,11 +322,18 @@ static int run(int argc, char **argv) {
                : fslaw_optimize_theory(&t.model, &t.fo, &o, best, &res, &err);
   if (!rc && st) rc = cli_error(CMD, "%s", err.msg);
   if (!rc) baselines(&t, &o, loss, rates);
+  cli_fit_range range = {0};
+  if (!rc && t.law) cli_read_fit_range(a.params, t.law, &range);
+  for (int b = 0; b <= NROW; b++) { /* how firmly the fit determines each final loss */
+    const double *lr = b == NROW ? best : rates[b];
+    amp[b] = NAN;
+    if (!rc && range.curved && (b == NROW || !isnan(loss[b])) &&
+        fslaw_law_amplification(t.law, t.p, range.M, lr, o.steps, o.steps - 1, &amp[b], NULL, &err))
+      amp[b] = NAN;
+  }
   if (!rc) {
-    summary(a.out ? stdout : stderr, &t, &o, loss, &res, best);
+    summary(a.out ? stdout : stderr, &t, &o, loss, &res, best, amp);
     if (t.law) {
-      cli_fit_range range;
-      cli_read_fit_range(a.params, t.law, &range);
       cli_note_extrapolation(CMD, &range, "the optimum", best, o.steps);
       cli_note_determination(CMD, &range, t.law, t.p, "the optimum", best, o.steps);
     }

@@ -281,6 +281,8 @@ S='wsd:peak=1e-3,warmup=200,decay_start=3000,final=1e-4,steps=4000'
 "$FSLAW" optimize --params "$TMP/deg.json" --steps 4000 --peak 1e-3 --warmup 200 --family cosine >/dev/null 2>"$TMP/err"
 grep -q "note: the optimum: the fitted runs do not determine its final loss" "$TMP/err" \
   && ok || bad "optimize does not note the undetermined optimum: $(cat "$TMP/err")"
+grep -q "^amplification of each final loss (.*): constant [0-9.]*; .*; optimum not determined$" "$TMP/err" \
+  && ok || bad "optimize's amplification line: $(cat "$TMP/err")"
 # the bundled 25M mpl fit: B and beta trade off (beta near 0 turns G into a logarithm)
 "$FSLAW" fit --law mpl --starts 8 --out "$TMP/mpl25.json" $TRAIN >/dev/null 2>"$TMP/err"
 grep -q "barely determine a trade-off between parameters: B x0.5[0-9]*, C x0.8[0-9]*, beta x2 together change the fitted curves by only" "$TMP/err" \

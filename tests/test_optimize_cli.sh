@@ -15,6 +15,8 @@ done
 # the optimum is below every baseline
 awk '/^  / && $0 !~ /spec/ { v = $(NF); if ($1 == "optimum") { o = $2 } else if (v + 0 > 0) b[NR] = v }
      END { for (i in b) if (o + 0 >= b[i] + 0) exit 1 }' "$TMP/sum" && ok || bad "optimum below baselines: $(cat "$TMP/sum")"
+# parameters written by hand record no curvature: no amplification line
+! grep -q "amplification" "$TMP/sum" && ok || bad "amplification without a curvature: $(cat "$TMP/sum")"
 [ "$(head -1 "$TMP/s.csv")" = "step,lr" ] && [ "$(wc -l <"$TMP/s.csv")" -eq 2001 ] && ok || bad "CSV step,lr of 2000 rows"
 "$FSLAW" schedule "file:path=$TMP/s.csv" --every 500 >/dev/null && ok || bad "loads as a file schedule"
 xmllint --noout "$TMP/s.svg" && ok || bad "plot XML"
