@@ -123,7 +123,7 @@ static char *group_json(const fslaw_law *law, fslaw_fit *fit, const double *p,
                          NULL, rs->name, rs->ngroups, shared, 0, 0, NULL, 0};
   fslaw_fit_result r = *res;
   double M[FSLAW_MAX_PARAMS * FSLAW_MAX_PARAMS];
-  if (!fslaw_fit_curvature(fit, g, p + g * np, res->group_on_bound[g], M, &info.residual_scale))
+  if (!fslaw_fit_curvature(fit, g, p, res->group_on_bound[g], M, &info.residual_scale))
     info.curvature = M;
   if (rs->ngroups) {
     info.group = rs->name[g];
@@ -252,7 +252,7 @@ static void determination_warning(fslaw_fit *fit, const fslaw_law *law, const do
   size_t np = fslaw_law_nparams(law), parts = 0;
   double M[FSLAW_MAX_PARAMS * FSLAW_MAX_PARAMS], dir[FSLAW_MAX_PARAMS], scale, weak, big = 0;
   fslaw_error err;
-  if (fslaw_fit_curvature(fit, g, p + g * np, res->group_on_bound[g], M, &scale) ||
+  if (fslaw_fit_curvature(fit, g, p, res->group_on_bound[g], M, &scale) ||
       fslaw_sensitivity_weakest(np, M, dir, &weak, &err))
     return;
   for (size_t i = 0; i < np; i++) big = fmax(big, fabs(dir[i]));

@@ -319,51 +319,6 @@ static double median(double *v, size_t n) {
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-fslaw_status fslaw_fit_curvature(fslaw_fit *f, size_t g, const double *params,
-                                 unsigned long skip, double *M, double *scale) {
-  size_t np = f->np, n = 0, total = 0;
-  if (g >= ngroups(f)) return fslaw_fail(&f->err, FSLAW_EINVAL, "no group %zu", g);
-  for (size_t r = 0; r < f->nruns; r++) total += f->runs[r].group == g ? f->runs[r].pts.n : 0;
-  double *absr = malloc((total + 1) * sizeof *absr); /* |residuals|, for their median */
-  double *pred = malloc((f->maxn + 1) * sizeof *pred);
-  double *jac = malloc((f->maxn + 1) * np * sizeof *jac);
-  if (!pred || !jac || !absr) {
-    free(pred);
-    free(jac);
-    free(absr);
-    return fslaw_fail(&f->err, FSLAW_ENOMEM, "out of memory");
-  }
-  memset(M, 0, np * np * sizeof *M);
-  for (size_t r = 0; r < f->nruns; r++) {
-    const fit_run *run = &f->runs[r];
-    if (run->group != g) continue;
-    fslaw_law_eval_predict(run->ev, params, pred, jac);
-    for (size_t i = 0; i < run->pts.n; i++, n++) {
-      double d[MAXP] = {0}, res = run->pts.logy[i]; /* d r / d ln p of this point, r */
-      for (size_t k = run->pts.first[i]; k < run->pts.first[i + 1]; k++) {
-        res -= run->pts.w[k] * log(pred[k]);
-        for (size_t j = 0; j < np; j++) d[j] -= run->pts.w[k] * jac[k * np + j] * params[j] / pred[k];
-      }
-      absr[n] = fabs(res);
-      for (size_t a = 0; a < np; a++)
-        for (size_t b = 0; b < np; b++) M[a * np + b] += d[a] * d[b];
-    }
-  }
-  free(pred);
-  free(jac);
-  for (size_t a = 0; a < np; a++)
-    for (size_t b = 0; b < np; b++) {
-      int off = f->fixed[a] || f->fixed[b] || ((skip >> a) & 1) || ((skip >> b) & 1);
-      M[a * np + b] = off || !n ? 0 : M[a * np + b] / (double)n;
-    }
-  if (scale) *scale = n ? 1.482602218505602 * median(absr, n) : 0; /* MAD: sigma of a normal */
-  free(absr);
-  for (size_t i = 0; i < np * np; i++)
-    if (!isfinite(M[i]) || (scale && !isfinite(*scale)))
-      return fslaw_fail(&f->err, FSLAW_EDIVERGED, "the law's derivatives are not finite at these parameters");
-  return FSLAW_OK;
-}
-
 /* Scaled coordinates: x in [0, 1] maps onto [lo, hi], on a log scale for
  * log-scale parameters, so every coordinate has a comparable range. A free
  * parameter has one coordinate per group, or one for all groups when it is
@@ -390,6 +345,103 @@ static double to_unit(const fslaw_fit *f, size_t i, double p) {
                  ? (log(p) - log(f->lo[i])) / (log(f->hi[i]) - log(f->lo[i]))
                  : (p - f->lo[i]) / (f->hi[i] - f->lo[i]);
   return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+/* Sum over group g's points of d d' into G (np x np, zeroed first), d = d r
+ * / d ln p at its parameters p; |r| of every point into absr (if not NULL).
+ * Returns the number of points; workspaces pred[maxn], jac[maxn np]. */
+static size_t group_gram(const fslaw_fit *f, size_t g, const double *p, double *G, double *absr,
+                         double *pred, double *jac) {
+  size_t np = f->np, n = 0;
+  memset(G, 0, np * np * sizeof *G);
+  for (size_t r = 0; r < f->nruns; r++) {
+    const fit_run *run = &f->runs[r];
+    if (run->group != g) continue;
+    fslaw_law_eval_predict(run->ev, p, pred, jac);
+    for (size_t i = 0; i < run->pts.n; i++, n++) {
+      double d[MAXP] = {0}, res = run->pts.logy[i];
+      for (size_t k = run->pts.first[i]; k < run->pts.first[i + 1]; k++) {
+        res -= run->pts.w[k] * log(pred[k]);
+        for (size_t j = 0; j < np; j++) d[j] -= run->pts.w[k] * jac[k * np + j] * p[j] / pred[k];
+      }
+      if (absr) absr[n] = fabs(res);
+      for (size_t a = 0; a < np; a++)
+        for (size_t b = 0; b < np; b++) G[a * np + b] += d[a] * d[b];
+    }
+  }
+  return n;
+}
+
+/* Parameter i of group h's vector p ended on a bound (as fslaw_fit_run says). */
+static int at_bound(const fslaw_fit *f, size_t i, double v) {
+  double x = to_unit(f, i, v);
+  return x <= 1e-6 || x >= 1 - 1e-6;
+}
+
+/* What group h's runs say about the shared parameters in S once h's own
+ * parameters U have done what they can: C - B' A+ B of its Gram matrix G
+ * (A = G[U,U], B = G[U,S], C = G[S,S]), added to M[S,S]. */
+static fslaw_status add_shared_part(const fslaw_fit *f, const double *G, const double *p,
+                                    const int *in_s, double *M) {
+  size_t np = f->np, U[MAXP], S[MAXP], nu = 0, ns = 0;
+  for (size_t i = 0; i < np; i++) {
+    if (in_s[i]) S[ns++] = i;
+    else if (!f->fixed[i] && !f->shared[i] && !at_bound(f, i, p[i])) U[nu++] = i;
+  }
+  double A[MAXP * MAXP], B[MAXP * MAXP];
+  for (size_t a = 0; a < nu; a++) {
+    for (size_t b = 0; b < nu; b++) A[a * nu + b] = G[U[a] * np + U[b]];
+    for (size_t b = 0; b < ns; b++) B[a * ns + b] = G[U[a] * np + S[b]];
+  }
+  if (nu && fslaw_sym_pinv_apply(nu, A, ns, B)) return FSLAW_ENOCONVERGE; /* B := A+ B */
+  for (size_t a = 0; a < ns; a++)
+    for (size_t b = 0; b < ns; b++) {
+      double v = G[S[a] * np + S[b]];
+      for (size_t k = 0; k < nu; k++) v -= G[U[k] * np + S[a]] * B[k * ns + b];
+      M[S[a] * np + S[b]] += v;
+    }
+  return FSLAW_OK;
+}
+
+fslaw_status fslaw_fit_curvature(fslaw_fit *f, size_t g, const double *params,
+                                 unsigned long skip, double *M, double *scale) {
+  size_t np = f->np, n = 0, total = 0;
+  if (g >= ngroups(f)) return fslaw_fail(&f->err, FSLAW_EINVAL, "no group %zu", g);
+  for (size_t r = 0; r < f->nruns; r++) total += f->runs[r].group == g ? f->runs[r].pts.n : 0;
+  double *absr = malloc((total + 1) * sizeof *absr); /* |residuals|, for their median */
+  double *pred = malloc((f->maxn + 1) * sizeof *pred);
+  double *jac = malloc((f->maxn + 1) * np * sizeof *jac);
+  fslaw_status st = pred && jac && absr ? FSLAW_OK : FSLAW_ENOMEM;
+  int in_s[MAXP] = {0}, any_s = 0; /* shared parameters that move */
+  for (size_t i = 0; i < np; i++) {
+    in_s[i] = f->ngroups > 1 && f->shared[i] && !f->fixed[i] && !((skip >> i) & 1);
+    any_s |= in_s[i];
+  }
+  if (!st) n = group_gram(f, g, params + g * np, M, absr, pred, jac);
+  for (size_t h = 0; !st && any_s && h < ngroups(f); h++) {
+    double G[MAXP * MAXP];
+    if (h == g) continue;
+    group_gram(f, h, params + h * np, G, NULL, pred, jac);
+    st = add_shared_part(f, G, params + h * np, in_s, M);
+  }
+  free(pred);
+  free(jac);
+  if (st == FSLAW_ENOMEM) {
+    free(absr);
+    return fslaw_fail(&f->err, st, "out of memory");
+  }
+  for (size_t a = 0; a < np; a++)
+    for (size_t b = 0; b < np; b++) {
+      int off = f->fixed[a] || f->fixed[b] || ((skip >> a) & 1) || ((skip >> b) & 1);
+      M[a * np + b] = off || !n ? 0 : M[a * np + b] / (double)n;
+    }
+  if (scale) *scale = n ? 1.482602218505602 * median(absr, n) : 0; /* MAD: sigma of a normal */
+  free(absr);
+  if (st) return fslaw_fail(&f->err, st, "eigen-decomposition failed");
+  for (size_t i = 0; i < np * np; i++)
+    if (!isfinite(M[i]) || (scale && !isfinite(*scale)))
+      return fslaw_fail(&f->err, FSLAW_EDIVERGED, "the law's derivatives are not finite at these parameters");
+  return FSLAW_OK;
 }
 
 /* The coordinates of a fit (see start_ctx). */

@@ -47,6 +47,11 @@ static inline size_t fslaw_bin_end(size_t i, size_t n, size_t bins) {
 /* Steps at[0..nat-1] increase and lie within a schedule of nsteps steps. */
 fslaw_status fslaw_check_steps(const size_t *at, size_t nat, size_t nsteps, fslaw_error *err);
 
+/* B (n x m, row-major) := A+ B for a symmetric positive semi-definite A
+ * (n x n, n <= 16): the pseudo-inverse drops eigenvalues below 1e-12 of the
+ * largest (sensitivity.c, LAPACK). Nonzero when the eigensolver fails. */
+int fslaw_sym_pinv_apply(size_t n, const double *A, size_t m, double *B);
+
 /* Compensated sum of x[0..n-1] (the summation of fslaw_intrinsic_time). */
 double fslaw_sum(const double *x, size_t n);
 

@@ -64,6 +64,26 @@ fslaw_status fslaw_sensitivity_amplification(size_t np, const double *M, const d
   return FSLAW_OK;
 }
 
+int fslaw_sym_pinv_apply(size_t n, const double *A, size_t m, double *B) {
+  double V[MAXP * MAXP], w[MAXP], T[MAXP * MAXP];
+  if (n > MAXP || m > MAXP) return 1;
+  memcpy(V, A, n * n * sizeof *V);
+  if (LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)n, V, (lapack_int)n, w)) return 1;
+  for (size_t k = 0; k < n; k++) /* T = diag(1/w) V' B, null directions dropped */
+    for (size_t j = 0; j < m; j++) {
+      double c = 0;
+      for (size_t a = 0; a < n; a++) c += V[a * n + k] * B[a * m + j];
+      T[k * m + j] = w[k] > NULL_REL * w[n - 1] ? c / w[k] : 0;
+    }
+  for (size_t a = 0; a < n; a++)
+    for (size_t j = 0; j < m; j++) {
+      double c = 0;
+      for (size_t k = 0; k < n; k++) c += V[a * n + k] * T[k * m + j];
+      B[a * m + j] = c;
+    }
+  return 0;
+}
+
 fslaw_status fslaw_sensitivity_weakest(size_t np, const double *M, double *dir, double *rms,
                                        fslaw_error *err) {
   size_t active[MAXP], na;

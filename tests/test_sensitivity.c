@@ -100,6 +100,70 @@ static void test_sum_identity(const char *spec, const double *truth, unsigned lo
   fslaw_law_destroy(law);
 }
 
+/* Group g's Gram matrix n M, from a one-group fit of run r alone. */
+static size_t gram_of(const char *spec, const double *truth, int r, double *G) {
+  fslaw_law *law;
+  CHECK(fslaw_law_create(spec, &law, NULL) == FSLAW_OK);
+  fslaw_fit *fit = fslaw_fit_create(law);
+  double loss[NPTS];
+  fslaw_law_predict(law, truth, lr[r], N, steps, NPTS, loss, NULL);
+  CHECK(fslaw_fit_add_run(fit, "run", lr[r], N, steps, loss, NPTS, 0) == FSLAW_OK);
+  size_t np = fslaw_law_nparams(law), n = NPTS - 2;
+  CHECK(fslaw_fit_curvature(fit, 0, truth, 0, G, NULL) == FSLAW_OK);
+  for (size_t i = 0; i < np * np; i++) G[i] *= (double)n;
+  fslaw_fit_destroy(fit);
+  fslaw_law_destroy(law);
+  return n;
+}
+
+/* A grouped fit: group a = the cosine run, b = the WSD run, `shared` the
+ * parameters both share. Group a's curvature must be (G_a + S_b) / n_a with
+ * S_b = C - B' A^-1 B the Schur complement of b's own parameters in b's Gram
+ * matrix (computed here by Gauss-Jordan elimination). */
+static void test_groups(unsigned long shared) {
+  const double mpl[7] = {2.5, 0.6, 0.5, 400, 2, 0.6, 0.5};
+  double P[14], Ga[49], Gb[49], M[49], want[49];
+  size_t na = gram_of("mpl", mpl, 0, Ga);
+  gram_of("mpl", mpl, 1, Gb);
+  fslaw_law *law;
+  CHECK(fslaw_law_create("mpl", &law, NULL) == FSLAW_OK);
+  fslaw_fit *fit = fslaw_fit_create(law);
+  for (int r = 0; r < 2; r++) {
+    double loss[NPTS];
+    fslaw_law_predict(law, mpl, lr[r], N, steps, NPTS, loss, NULL);
+    fslaw_fit_set_group(fit, r ? "b" : "a");
+    CHECK(fslaw_fit_add_run(fit, "run", lr[r], N, steps, loss, NPTS, 0) == FSLAW_OK);
+  }
+  for (size_t i = 0; i < 7; i++) {
+    if ((shared >> i) & 1) fslaw_fit_share(fit, i);
+    P[i] = P[7 + i] = mpl[i];
+  }
+  CHECK(fslaw_fit_curvature(fit, 0, P, 0, M, NULL) == FSLAW_OK);
+  /* eliminate b's own parameters from Gb: pivot on each in turn */
+  double W[49];
+  memcpy(W, Gb, sizeof W);
+  for (size_t k = 0; k < 7; k++) {
+    if ((shared >> k) & 1) continue;
+    double piv = W[k * 7 + k];
+    for (size_t i = 0; i < 7; i++)
+      for (size_t j = 0; j < 7; j++)
+        if (i != k && j != k) W[i * 7 + j] -= W[i * 7 + k] * W[k * 7 + j] / piv;
+    for (size_t i = 0; i < 7; i++) W[i * 7 + k] = W[k * 7 + i] = 0;
+  }
+  double worst = 0, big = 0;
+  for (size_t i = 0; i < 49; i++) {
+    int both = ((shared >> (i / 7)) & 1) && ((shared >> (i % 7)) & 1);
+    want[i] = (Ga[i] + (both ? W[i] : 0)) / (double)na;
+    big = fmax(big, fabs(want[i]));
+  }
+  for (size_t i = 0; i < 49; i++) worst = fmax(worst, fabs(M[i] - want[i]) / big);
+  printf("groups sharing %#lx: curvature vs Schur complement, worst relative difference %.2g\n",
+         shared, worst);
+  CHECK(worst < 1e-10);
+  fslaw_fit_destroy(fit);
+  fslaw_law_destroy(law);
+}
+
 /* fsl on a constant run and one with a single drop: the drop's benefit
  * c2 (c3 + T^-s) is one number, so c2 and c3 trade off exactly; a cosine,
  * whose drops happen at every T, depends on them apart. */
@@ -219,6 +283,9 @@ int main(int argc, char **argv) {
   test_sum_identity("mpl", mpl, 0, 7);
   test_sum_identity("mpl", mpl, 1UL << 5, 6);
   test_sum_identity("fslkq", fslkq, 0, 8);
+  test_groups(0);
+  test_groups(0x7f);             /* everything shared: (G_a + G_b) / n_a */
+  test_groups(1UL << 2 | 1UL << 5 | 1UL << 6); /* alpha, beta, gamma */
   test_degenerate();
   test_params_round_trip(argc > 2 ? argv[2] : ".");
   test_errors();

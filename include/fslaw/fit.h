@@ -132,16 +132,18 @@ double fslaw_fit_group_objective(const fslaw_fit *fit, size_t g, const double *p
 /* How firmly group g's fitted points hold its parameters (a Gauss-Newton
  * matrix; MATH.md §5.5 "report what the fit determines"):
  *   M[i * nparams + j] = (1/n) sum over the n points of d r/d ln p_i  d r/d ln p_j,
- * r a point's log residual, at group g's parameters `params`. A small move
+ * r a point's log residual, at the fit's parameters `params` (ngroups x
+ * nparams, as fslaw_fit_run returns them; group g's are used). A small move
  * du of the log parameters changes the fitted log losses by
  * sqrt(du' M du) (RMS). Rows and columns of fixed parameters and of those
- * whose bit is set in `skip` (e.g. on a bound) are zero. *scale (if not
+ * whose bit is set in `skip` (e.g. on a bound) are zero. In a grouped fit
+ * the other groups' runs hold the shared parameters too: their part, once
+ * their own parameters have absorbed what they can (a Schur complement), is
+ * added to the shared block, still divided by group g's n. *scale (if not
  * NULL) receives a robust scale of the points' log residuals, 1.4826 x
  * their median absolute value (the RMS were they normal; a few spikes do not
  * move it): how closely the law fits them, against which a change of the
- * curves is small. Only
- * group g's runs count: a shared parameter, which the other groups' runs
- * hold too, looks less determined than it is. */
+ * curves is small. */
 fslaw_status fslaw_fit_curvature(fslaw_fit *fit, size_t g, const double *params,
                                  unsigned long skip, double *M, double *scale);
 
