@@ -136,5 +136,8 @@ char *cli_run_label(const char *const *paths, size_t n, size_t i);
  * interpolated, and when the losses were moved to the middle of their
  * windows because the log says they are means (fslaw_run_loss_is_mean). Returns 0 and sets *run, or prints the error and returns 1. */
 int cli_read_run(const char *cmd, const char *path, const cli_run_opts *ro, fslaw_run **run);
+/* Note on stderr that the run was read without an unfinished last line
+ * (fslaw_run_partial_line); nothing when it was read whole. */
+void cli_note_partial_line(const char *cmd, const char *path, const fslaw_run *run);
 
 #endif

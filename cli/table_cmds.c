@@ -179,6 +179,7 @@ static int add_log(fslaw_table *t, const char *spec, const fslaw_run_columns *rc
   fslaw_run *run;
   fslaw_error err;
   if (fslaw_run_read(end + 1, FSLAW_RUN_AUTO, rc, &run, &err)) return cli_error("fit", "%s", err.msg);
+  cli_note_partial_line("fit", end + 1, run);
   fslaw_status st = fslaw_table_add_run(t, run, n, min_tok, &err);
   fslaw_run_destroy(run);
   return st ? cli_error("fit", "option '--log': %s", err.msg) : 0;

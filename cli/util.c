@@ -188,6 +188,13 @@ static double rate_sum(const double *lr, size_t n) {
   return t;
 }
 
+void cli_note_partial_line(const char *cmd, const char *path, const fslaw_run *run) {
+  size_t line = fslaw_run_partial_line(run);
+  if (line)
+    fprintf(stderr, "fslaw %s: note: %s:%zu: the last line has no line end and does not parse: "
+                    "read without it, as a line still being written\n", cmd, path, line);
+}
+
 int cli_read_run(const char *cmd, const char *path, const cli_run_opts *ro, fslaw_run **run) {
   fslaw_run_columns cols = {0};
   for (size_t i = 0; i < ro->ncol; i++)
@@ -203,6 +210,7 @@ int cli_read_run(const char *cmd, const char *path, const cli_run_opts *ro, fsla
   if (parse_loss_window(cmd, ro->loss_window, &window, &given)) return 1;
   fslaw_error err;
   if (fslaw_run_read(path, fmt, &cols, run, &err)) return cli_error(cmd, "%s", err.msg);
+  cli_note_partial_line(cmd, path, *run);
   if (center_losses(cmd, path, window, given, *run)) {
     fslaw_run_destroy(*run);
     *run = NULL;

@@ -26,6 +26,8 @@ struct fslaw_run {
   double *tokens;      /* tokens at the logged-loss rows, NULL without a column */
   int loss_is_mean;    /* the losses are means since the previous logged loss
                           (a trainer_state.json's "loss") */
+  size_t partial_line; /* 1-based line of an unterminated, unparsable last line
+                          that was skipped (0 = none) */
 };
 
 enum { COL_STEP, COL_LR, COL_LOSS, COL_TOKENS, NCOLS };
@@ -694,9 +696,9 @@ static fslaw_status read_rows(rows *b, fslaw_run_format format, const char *data
   return st;
 }
 
-fslaw_status fslaw_run_parse(const char *name, const char *data, size_t len,
-                             fslaw_run_format format, const fslaw_run_columns *cols,
-                             fslaw_run **out, fslaw_error *err) {
+static fslaw_status parse_run(const char *name, const char *data, size_t len,
+                              fslaw_run_format format, const fslaw_run_columns *cols,
+                              fslaw_run **out, fslaw_error *err) {
   *out = NULL;
   rows b = {0};
   b.name = name;
@@ -730,6 +732,30 @@ fslaw_status fslaw_run_parse(const char *name, const char *data, size_t len,
   *out = run;
   return FSLAW_OK;
 }
+
+/* A log read while training still writes it can end in half a line. When
+ * the input fails to parse, does not end in a line break and parses without
+ * its last line, that line is taken as one being written and skipped (the
+ * caller can say so, fslaw_run_partial_line). A cut line that still parses
+ * (a number cut short) cannot be told from a complete one and is kept. A
+ * JSON document is written whole, so it gets no such allowance. */
+fslaw_status fslaw_run_parse(const char *name, const char *data, size_t len,
+                             fslaw_run_format format, const fslaw_run_columns *cols,
+                             fslaw_run **out, fslaw_error *err) {
+  fslaw_status st = parse_run(name, data, len, format, cols, out, err);
+  if (st != FSLAW_EPARSE || !len || data[len - 1] == '\n') return st;
+  fslaw_run_format f = format == FSLAW_RUN_AUTO ? detect(name, data, len) : format;
+  if (f == FSLAW_RUN_JSONL && is_document(data, len)) return st;
+  size_t cut = len, lines = 1;
+  while (cut && data[cut - 1] != '\n') cut--;
+  for (size_t i = 0; i < cut; i++) lines += data[i] == '\n';
+  fslaw_error err2;
+  if (!cut || parse_run(name, data, cut, f, cols, out, &err2)) return st;
+  (*out)->partial_line = lines;
+  return FSLAW_OK;
+}
+
+size_t fslaw_run_partial_line(const fslaw_run *run) { return run->partial_line; }
 
 fslaw_status fslaw_run_read(const char *path, fslaw_run_format format,
                             const fslaw_run_columns *cols, fslaw_run **out, fslaw_error *err) {

@@ -139,6 +139,30 @@ static void test_bad(void) {
   CHECK_HAS(err.msg, "/nonexistent/x.csv: cannot open");
 }
 
+/* A log still being written: an unfinished last line that does not parse is
+ * skipped and its line reported; one that parses, a bad line before it, a
+ * finished bad last line and a JSON document are not forgiven. */
+static void test_partial_line(void) {
+  fslaw_run *r = parse("p.csv", "step,lr,loss\n0,1e-3,3\n1,1e-3,2.9\n2,1e-", NULL);
+  CHECK(r && fslaw_run_steps(r) == 2 && fslaw_run_nloss(r) == 2);
+  CHECK(r && fslaw_run_partial_line(r) == 4);
+  CHECK(r && fslaw_run_loss(r)[1] == 2.9);
+  fslaw_run_destroy(r);
+  r = parse("p.csv", "step,lr,loss\r\n0,1e-3,3\r\n1,1e-3,2.9\r\n2", NULL);
+  CHECK(r && fslaw_run_steps(r) == 2 && fslaw_run_partial_line(r) == 4);
+  fslaw_run_destroy(r);
+  r = parse("w.csv", "step,lr,loss\n0,1e-3,3\n1,1e-3,2.9", NULL); /* whole, no line end */
+  CHECK(r && fslaw_run_nloss(r) == 2 && fslaw_run_partial_line(r) == 0);
+  fslaw_run_destroy(r);
+  r = parse("p.jsonl", "{\"step\": 0, \"lr\": 1e-3, \"loss\": 3}\n{\"step\": 1, \"lr\": 1e-3, \"lo", NULL);
+  CHECK(r && fslaw_run_steps(r) == 1 && fslaw_run_partial_line(r) == 2);
+  fslaw_run_destroy(r);
+  check_bad("b.csv", "step,lr,loss\n0,1e-3,x\n1,1e-3,2.9\n2,1e-", "b.csv:2:8: column 'loss'");
+  check_bad("b.csv", "step,lr,loss\n0,1e-3,3\n1,1e-3\n", "b.csv:3:3: expected 3 fields");
+  check_bad("b.csv", "step,lr,lo", "b.csv: no data rows");
+  check_bad("t.json", "{\"log_history\": [{\"step\": 1, \"loss\": 2}, {\"step\": 2, \"lo", "t.json");
+}
+
 /* Parsing as `fmt` with `cols` fails with a message containing `want`. */
 static void check_bad_as(const char *name, const char *text, fslaw_run_format fmt,
                          const fslaw_run_columns *cols, const char *want) {
@@ -467,6 +491,7 @@ int main(int argc, char **argv) {
   test_csv_good();
   test_jsonl_good();
   test_bad();
+  test_partial_line();
   test_merge();
   test_document();
   test_document_bad();

@@ -53,10 +53,15 @@ fslaw_status fslaw_run_read(const char *path, fslaw_run_format format,
                             const fslaw_run_columns *cols, fslaw_run **out,
                             fslaw_error *err);
 /* Parse a log held in memory (len bytes, need not be NUL-terminated); `name`
- * is used in messages as the file name. */
+ * is used in messages as the file name. A CSV or JSONL log whose last line
+ * has no line break and does not parse is read without that line (a log
+ * still being written); see fslaw_run_partial_line. */
 fslaw_status fslaw_run_parse(const char *name, const char *data, size_t len,
                              fslaw_run_format format, const fslaw_run_columns *cols,
                              fslaw_run **out, fslaw_error *err);
+/* The 1-based line of an unfinished last line that was skipped (no line
+ * break, does not parse), or 0 when the whole log was read. */
+size_t fslaw_run_partial_line(const fslaw_run *run);
 /* Free a run; NULL is allowed. */
 void fslaw_run_destroy(fslaw_run *run);
 
