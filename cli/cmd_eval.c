@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "curves.h"
+#include "extrapolation.h"
 #include "table_cmds.h"
 
 static int run(int argc, char **argv);
@@ -14,7 +15,9 @@ const cli_command cli_eval = {
     "Predict every logged loss after warmup of each RUN with the fitted law and print\n"
     "CSV run,n,r2,mae,rmse,prede,worste, then a row 'mean' (unweighted over runs):\n"
     "  R2 = 1 - sum (y-p)^2 / sum (y-mean y)^2, MAE = mean |y-p|, RMSE = sqrt(mean (y-p)^2),\n"
-    "  PredE = mean |y-p|/y, WorstE = max |y-p|/y   (MATH.md 5.5)\n\n"
+    "  PredE = mean |y-p|/y, WorstE = max |y-p|/y   (MATH.md 5.5)\n"
+    "As fslaw predict, notes on standard error name a run that goes beyond what the\n"
+    "fitted runs covered, or whose final loss they barely determine.\n\n"
     "options:\n"
     "  --params F      parameters JSON written by fslaw fit (required)\n"
     "  --after STEP    only points after STEP (e.g. a branch point)\n"
@@ -67,11 +70,15 @@ static int run(int argc, char **argv) {
   fslaw_law *law;
   double p[FSLAW_MAX_PARAMS];
   if (fslaw_params_read(params, &law, p, &err)) return cli_error("eval", "%s", err.msg);
+  cli_fit_range range; /* the same notes as predict: a poor score may be why */
+  cli_read_fit_range(params, law, &range);
   fslaw_metrics *ms = calloc(npos, sizeof *ms);
   for (size_t i = 0; ms && !rc && i < npos; i++) {
     fslaw_run *r = NULL;
     rc = cli_read_run("eval", pos[i], &ro, &r);
     if (!rc) rc = eval_run(law, p, r, after, bins, &ms[i], pos[i], &most);
+    if (!rc) cli_note_extrapolation("eval", &range, pos[i], fslaw_run_lr(r), fslaw_run_steps(r));
+    if (!rc) cli_note_determination("eval", &range, law, p, pos[i], fslaw_run_lr(r), fslaw_run_steps(r));
     fslaw_run_destroy(r);
   }
   if (!ms) rc = cli_error("eval", "out of memory");

@@ -29,7 +29,7 @@ awk -F, '$1 == "mean" { exit !($3 > 0.99 && $3 <= 1 && $6 < 0.005) }' "$TMP/eval
 "$FSLAW" eval --params "$TMP/mtl.json" --after 20000 "$D/wsd_20000_24000.csv" | awk -F, '$1 == "mean" { exit !($2 == 31) }' \
   && ok || bad "--after keeps the points after the branch"
 # one scored point has no R^2: an empty field, not nan; the mean R^2 is the other run's
-"$FSLAW" eval --params "$TMP/mtl.json" --after 23900 "$D/wsd_20000_24000.csv" "$D/constant_72000.csv" >"$TMP/one.csv" 2>&1
+"$FSLAW" eval --params "$TMP/mtl.json" --after 23900 "$D/wsd_20000_24000.csv" "$D/constant_72000.csv" >"$TMP/one.csv" 2>/dev/null
 awk -F, 'NR == 2 { one = ($2 == 1 && $3 == "") } NR == 3 { r2 = $3 } $1 == "mean" { ok = one && $3 == r2 && $3 != "" } END { exit !ok }' "$TMP/one.csv" \
   && ! grep -qi nan "$TMP/one.csv" && ok || bad "no R^2 for one point: $(cat "$TMP/one.csv")"
 
@@ -278,6 +278,16 @@ S='wsd:peak=1e-3,warmup=200,decay_start=3000,final=1e-4,steps=4000'
   && "$FSLAW" predict --params "$TMP/cut.json" --schedule "$S" >/dev/null 2>"$TMP/err" \
   && grep -q "wsd: the fitted runs barely determine its final loss: when the parameters move, it moves [0-9.]*x as much" "$TMP/err" \
   && ok || bad "no note on the undetermined end of a decay: $(cat "$TMP/err")"
+# eval gives the notes of predict: scoring a run beyond the fit or one it
+# does not determine says why the score may be poor
+"$FSLAW" schedule 'cosine:peak=1e-3,warmup=200,steps=4000' | awk -F, 'NR == 1 { print "step,lr,loss"; next }
+  { print $1 "," $2 "," ($1 % 40 == 0 && $1 > 200 ? 3 : "") }' >"$TMP/cos4000.csv"
+"$FSLAW" eval --params "$TMP/deg.json" "$TMP/cos4000.csv" >/dev/null 2>"$TMP/err" \
+  && grep -q "note: .*cos4000.csv: the fitted runs do not determine its final loss" "$TMP/err" \
+  && ok || bad "eval does not note the undetermined cosine: $(cat "$TMP/err")"
+"$FSLAW" eval --params "$TMP/mtl.json" "$D/cosine_72000.csv" >/dev/null 2>"$TMP/err" \
+  && grep -q "note: .*cosine_72000.csv runs to intrinsic time .*beyond that the prediction extrapolates in time" "$TMP/err" \
+  && ok || bad "eval long run note: $(cat "$TMP/err")"
 "$FSLAW" optimize --params "$TMP/deg.json" --steps 4000 --peak 1e-3 --warmup 200 --family cosine >/dev/null 2>"$TMP/err"
 grep -q "note: the optimum: the fitted runs do not determine its final loss" "$TMP/err" \
   && ok || bad "optimize does not note the undetermined optimum: $(cat "$TMP/err")"
