@@ -189,6 +189,16 @@ static fslaw_status rows_add(rows *b, const cell c[NCOLS], fslaw_error *err) {
   return FSLAW_OK;
 }
 
+/* ASCII letters compared without case, whatever the locale. */
+static int same_ascii_ignoring_case(const char *a, const char *b) {
+  for (;; a++, b++) {
+    int x = *a >= 'A' && *a <= 'Z' ? *a - 'A' + 'a' : *a;
+    int y = *b >= 'A' && *b <= 'Z' ? *b - 'A' + 'a' : *b;
+    if (x != y) return 0;
+    if (!x) return 1;
+  }
+}
+
 /* Index of the header field named `want` in *idx (-1 when absent). */
 static fslaw_status find_col(const rows *b, const csv_reader *r, const char *want, long *idx,
                              fslaw_error *err) {
@@ -198,6 +208,17 @@ static fslaw_status find_col(const rows *b, const csv_reader *r, const char *wan
     if (*idx >= 0)
       return fslaw_fail(err, FSLAW_EPARSE, "%s:%zu:%zu: column '%s' appears twice", b->name,
                         r->fields[i].line, r->fields[i].col, want);
+    *idx = (long)i;
+  }
+  if (*idx >= 0) return FSLAW_OK;
+  /* Without an exact match, a name in other case ("Step" in W&B exports,
+   * "Loss", "LR"), when only one column has it */
+  for (size_t i = 0; i < r->nfields; i++) {
+    if (!same_ascii_ignoring_case(r->fields[i].text, want)) continue;
+    if (*idx >= 0)
+      return fslaw_fail(err, FSLAW_EPARSE, "%s:%zu:%zu: columns '%s' and '%s' both match '%s' but "
+                        "for case; name one with --col", b->name, r->fields[i].line,
+                        r->fields[i].col, r->fields[*idx].text, r->fields[i].text, want);
     *idx = (long)i;
   }
   if (*idx >= 0) return FSLAW_OK;

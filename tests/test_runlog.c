@@ -163,6 +163,23 @@ static void test_partial_line(void) {
   check_bad("t.json", "{\"log_history\": [{\"step\": 1, \"loss\": 2}, {\"step\": 2, \"lo", "t.json");
 }
 
+/* Header names match in other case when nothing matches exactly (W&B's
+ * "Step"); an exact match wins; two case variants are an error. */
+static void test_case(void) {
+  fslaw_run *r = parse("c.csv", "Step,Loss,LR\n0,,0\n10,3,1e-3\n20,2.9,1e-3\n", NULL);
+  CHECK(r && fslaw_run_steps(r) == 21 && fslaw_run_nloss(r) == 2 && fslaw_run_lr(r)[20] == 1e-3);
+  fslaw_run_destroy(r);
+  r = parse("c.csv", "step,Loss,loss\n0,5,3\n", NULL);
+  CHECK(r && fslaw_run_nloss(r) == 1 && fslaw_run_loss(r)[0] == 3);
+  fslaw_run_destroy(r);
+  fslaw_run_columns cols = {NULL, "Train/LR", NULL, NULL};
+  r = parse("c.csv", "step,train/lr\n0,1e-3\n", &cols);
+  CHECK(r && fslaw_run_lr(r) && fslaw_run_lr(r)[0] == 1e-3);
+  fslaw_run_destroy(r);
+  check_bad("c.csv", "STEP,Step,loss\n0,1,3\n",
+            "c.csv:1:6: columns 'STEP' and 'Step' both match 'step' but for case; name one with --col");
+}
+
 /* Parsing as `fmt` with `cols` fails with a message containing `want`. */
 static void check_bad_as(const char *name, const char *text, fslaw_run_format fmt,
                          const fslaw_run_columns *cols, const char *want) {
@@ -492,6 +509,7 @@ int main(int argc, char **argv) {
   test_jsonl_good();
   test_bad();
   test_partial_line();
+  test_case();
   test_merge();
   test_document();
   test_document_bad();

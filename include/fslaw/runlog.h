@@ -3,7 +3,8 @@
  * A run is a dense per-step learning-rate array for steps 0..steps-1 plus the
  * losses at the logged steps. Input columns (header names, any order, extra
  * columns ignored): step (required), lr, loss (may be empty on rows where it
- * was not logged), tokens (optional). CSV follows RFC 4180 (quoted fields,
+ * was not logged), tokens (optional). A CSV header name matches in other
+ * case ("Step") when no name matches exactly. CSV follows RFC 4180 (quoted fields,
  * CRLF, UTF-8 BOM); JSONL has one object per line with the same names. A JSON
  * document is an array of such objects or an object whose array "log_history"
  * holds them (Hugging Face trainer_state.json). Python's NaN, Infinity and
