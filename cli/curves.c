@@ -25,15 +25,20 @@ int cli_points_predict(const char *cmd, const fslaw_law *law, const double *para
     cli_points_free(pts);
     return cli_error(cmd, "out of memory");
   }
+  size_t bad = n; /* a loss <= 0: the laws are fitted and scored in relative terms */
   for (size_t i = 0; i < n; i++)
     if (steps[i] > warm && (!after || steps[i] > after)) {
       pts->step[k] = steps[i];
       pts->loss[k++] = fslaw_run_loss(r)[i];
+      if (!(fslaw_run_loss(r)[i] > 0) && bad == n) bad = i;
     }
   pts->n = k;
   fslaw_error err;
   int rc = 0;
-  if (!n)
+  if (bad < n)
+    rc = cli_error(cmd, "%s: the loss at step %zu is %g; PredE, WorstE and the laws need positive "
+                   "losses", name, steps[bad], fslaw_run_loss(r)[bad]);
+  else if (!n)
     rc = cli_error(cmd, "%s: %s", name, CLI_NO_LOSS);
   else if (!k)
     rc = cli_error(cmd, "%s: no logged loss after warmup%s", name,

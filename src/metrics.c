@@ -13,6 +13,9 @@ fslaw_status fslaw_metrics_compute(const double *y, const double *p, size_t n, f
   for (size_t i = 0; i < n; i++) {
     if (!isfinite(y[i]) || !isfinite(p[i]))
       return fslaw_fail(err, FSLAW_EINVAL, "point %zu: observed %g, predicted %g", i, y[i], p[i]);
+    if (!(y[i] > 0)) /* PredE and WorstE are relative to it */
+      return fslaw_fail(err, FSLAW_EINVAL, "point %zu: observed %g; the metrics need positive "
+                        "observations", i, y[i]);
     mean += y[i];
   }
   mean /= (double)n;

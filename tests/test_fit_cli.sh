@@ -278,6 +278,10 @@ S='wsd:peak=1e-3,warmup=200,decay_start=3000,final=1e-4,steps=4000'
   && "$FSLAW" predict --params "$TMP/cut.json" --schedule "$S" >/dev/null 2>"$TMP/err" \
   && grep -q "wsd: the fitted runs barely determine its final loss: when the parameters move, it moves [0-9.]*x as much" "$TMP/err" \
   && ok || bad "no note on the undetermined end of a decay: $(cat "$TMP/err")"
+# a loss <= 0 has no relative error: eval names its step instead of printing inf
+awk -F, '$1 == 4992 { $3 = 0 } { print }' OFS=, "$D/wsdcon_18.csv" >"$TMP/zero.csv"
+expect_fail "zero loss in eval" "zero.csv: the loss at step 4992 is 0; PredE, WorstE and the laws need positive losses" \
+  "$FSLAW" eval --params "$TMP/mtl.json" "$TMP/zero.csv"
 # eval gives the notes of predict: scoring a run beyond the fit or one it
 # does not determine says why the score may be poor
 "$FSLAW" schedule 'cosine:peak=1e-3,warmup=200,steps=4000' | awk -F, 'NR == 1 { print "step,lr,loss"; next }

@@ -385,6 +385,11 @@ static void test_metrics(void) {
   p[2] = NAN;
   CHECK(fslaw_metrics_compute(y, p, 4, &m, &err) == FSLAW_EINVAL);
   CHECK_HAS(err.msg, "point 2");
+  p[2] = 2;
+  y[3] = 0; /* relative errors need positive observations */
+  CHECK(fslaw_metrics_compute(y, p, 4, &m, &err) == FSLAW_EINVAL);
+  CHECK_HAS(err.msg, "point 3: observed 0; the metrics need positive observations");
+  y[3] = 1;
 
   /* bins of consecutive points: 7 points in 3 bins are [0, 2), [2, 4), [4, 7) */
   double by[7] = {1, 2, 3, 4, 5, 6, 7}, bp[7] = {2, 2, 4, 4, 9, 9, 9};

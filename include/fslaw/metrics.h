@@ -20,7 +20,7 @@ typedef struct fslaw_metrics {
   double worste; /* max |y - p| / y */
 } fslaw_metrics;
 
-/* Metrics of predictions p against observations y (n >= 1). */
+/* Metrics of predictions p against observations y (n >= 1, every y > 0). */
 fslaw_status fslaw_metrics_compute(const double *y, const double *p, size_t n, fslaw_metrics *m,
                                    fslaw_error *err);
 /* Replace y[0..n-1] and p[0..n-1] in place by their means over `bins` bins
