@@ -31,8 +31,8 @@ const cli_command cli_fit = {
     CLI_FIT_GROUP_HELP
     "  --out-dir DIR       write DIR/NAME.json per group: a params JSON of that\n"
     "                      group for predict, eval and report (DIR is made if\n"
-    "                      missing; without it, a JSON array of them goes to\n"
-    "                      standard output)\n\n"
+    "                      missing, in a folder that exists; without it, a JSON\n"
+    "                      array of them goes to standard output)\n\n"
     "laws:\n",
     run, list_laws};
 
@@ -187,7 +187,9 @@ static int writable_target(const char *opt, const char *path) {
   const char *slash = strrchr(path, '/');
   snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + (slash == path) : 1,
            slash ? path : ".");
-  if (stat(dir, &st) || !S_ISDIR(st.st_mode))
+  if (stat(dir, &st))
+    return cli_error("fit", "option '--%s': folder '%s' does not exist", opt, dir);
+  if (!S_ISDIR(st.st_mode))
     return cli_error("fit", "option '--%s': '%s' is not a folder", opt, dir);
   if (access(dir, W_OK | X_OK)) return cli_error("fit", "option '--%s': cannot write in '%s'", opt, dir);
   if (!stat(path, &st) && S_ISDIR(st.st_mode))

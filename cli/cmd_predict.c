@@ -125,28 +125,25 @@ static int run(int argc, char **argv) {
   const char *inputs[npos + 1];
   for (size_t i = 0; i < npos; i++) inputs[i] = pos[i];
   inputs[npos] = o.params;
+  fslaw_run *sched_run = NULL; /* a schedule alone: an empty log of its length, */
+  fslaw_schedule *s = NULL;      /* checked before any output is written */
+  if (!npos && (fslaw_schedule_create(o.ro.schedule, &s, &err) ||
+                fslaw_run_parse(o.ro.schedule, "step\n0\n", 7, FSLAW_RUN_CSV, NULL, &sched_run, &err) ||
+                fslaw_run_set_schedule(sched_run, s, &err)))
+    rc = cli_error("predict", "option '--schedule': %s", err.msg);
   cli_out out;
-  rc = cli_out_open("predict", &out, o.out, inputs, npos + 1);
-  if (!rc) fprintf(out.f, "run,step,lr,loss,pred\n");
-  if (!rc && !npos) { /* a schedule alone: an empty log of its length */
-    fslaw_run *r = NULL;
-    fslaw_schedule *s = NULL;
-    if (fslaw_schedule_create(o.ro.schedule, &s, &err) ||
-        fslaw_run_parse(o.ro.schedule, "step\n0\n", 7, FSLAW_RUN_CSV, NULL, &r, &err) ||
-        fslaw_run_set_schedule(r, s, &err))
-      rc = cli_error("predict", "option '--schedule': %s", err.msg);
-    else {
-      rc = predict_one(law, p, r, fslaw_schedule_name(s), every, out.f, svg);
-      if (!rc)
-        cli_note_extrapolation("predict", &range, fslaw_schedule_name(s), fslaw_run_lr(r),
-                               fslaw_run_steps(r));
-      if (!rc)
-        cli_note_determination("predict", &range, law, p, fslaw_schedule_name(s), fslaw_run_lr(r),
-                               fslaw_run_steps(r));
-    }
-    fslaw_run_destroy(r);
-    fslaw_schedule_destroy(s);
+  int opened = !rc && !(rc = cli_out_open("predict", &out, o.out, inputs, npos + 1));
+  if (opened) fprintf(out.f, "run,step,lr,loss,pred\n");
+  if (!rc && !npos) {
+    const char *name = fslaw_schedule_name(s);
+    const double *lr = fslaw_run_lr(sched_run);
+    size_t n = fslaw_run_steps(sched_run);
+    rc = predict_one(law, p, sched_run, name, every, out.f, svg);
+    if (!rc) cli_note_extrapolation("predict", &range, name, lr, n);
+    if (!rc) cli_note_determination("predict", &range, law, p, name, lr, n);
   }
+  fslaw_run_destroy(sched_run);
+  fslaw_schedule_destroy(s);
   for (size_t i = 0; !rc && i < npos; i++) {
     fslaw_run *r = NULL;
     rc = cli_read_run("predict", pos[i], &o.ro, &r);
@@ -158,8 +155,8 @@ static int run(int argc, char **argv) {
     if (!rc) cli_note_determination("predict", &range, law, p, pos[i], fslaw_run_lr(r), fslaw_run_steps(r));
     fslaw_run_destroy(r);
   }
-  if (!rc) rc = cli_out_commit("predict", &out);
-  else cli_out_abort(&out);
+  if (opened && !rc) rc = cli_out_commit("predict", &out);
+  else if (opened) cli_out_abort(&out);
   if (!rc && svg) rc = write_plot(o.plot, svg, inputs, npos + 1);
   fslaw_svg_destroy(svg);
   fslaw_law_destroy(law);

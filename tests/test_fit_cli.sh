@@ -106,6 +106,9 @@ grep -qE '^wsdcon_3,[0-9]+,[0-9.e-]+,,[0-9.]+$' "$TMP/pred.csv" && ok || bad "un
 xmllint --noout "$TMP/pred.svg" && ok || bad "predict plot XML"
 "$FSLAW" predict --params "$TMP/mtl.json" --schedule 'cosine:peak=3e-4,final=3e-5,warmup=2160,steps=30000' --every 1000 >"$TMP/s.csv" && ok || bad "predict schedule"
 grep -q '^cosine,29999,' "$TMP/s.csv" && ok || bad "schedule prediction reaches the last step"
+# a bad --schedule is refused before anything goes to standard output
+"$FSLAW" predict --params "$TMP/mtl.json" --schedule 'wsd:peak=3e-4,steps=1000' >"$TMP/s.csv" 2>"$TMP/err"
+[ $? -ne 0 ] && [ ! -s "$TMP/s.csv" ] && grep -q "option '--schedule'" "$TMP/err" && ok || bad "bad schedule wrote: $(cat "$TMP/s.csv")"
 
 # a prediction beyond the fitted runs says so; one inside them does not
 "$FSLAW" predict --params "$TMP/mtl.json" "$D/cosine_72000.csv" --out "$TMP/long.csv" 2>"$TMP/err" \
@@ -234,7 +237,7 @@ mkdir -p "$TMP/part/100M.json" && echo '{"old": 1}' >"$TMP/part/25M.json"
 expect_fail "group output is a folder" "option '--out-dir': '$TMP/part/100M.json' is a folder" "$FSLAW" fit --law mtl --starts 2 --out-dir "$TMP/part" $G1 $G2
 grep -q old "$TMP/part/25M.json" && ok || bad "earlier group file kept"
 # a missing --out-dir is made after the fit (its parent must exist), and not at all if the fit fails
-expect_fail "out-dir parent missing" "option '--out-dir': '$TMP/nowhere' is not a folder" "$FSLAW" fit --law mtl --out-dir "$TMP/nowhere/fits" $G1 $G2
+expect_fail "out-dir parent missing" "option '--out-dir': folder '$TMP/nowhere' does not exist" "$FSLAW" fit --law mtl --out-dir "$TMP/nowhere/fits" $G1 $G2
 "$FSLAW" fit --law mtl --starts 2 --out-dir "$TMP/made" $G1 $G2 >/dev/null 2>&1 && [ -s "$TMP/made/25M.json" ] && [ -s "$TMP/made/100M.json" ] \
   && ok || bad "out-dir made"
 "$FSLAW" fit --law mtl --starts 2 --out-dir "$TMP/slash/" $G1 $G2 >/dev/null 2>&1 && [ -s "$TMP/slash/25M.json" ] \
