@@ -155,7 +155,10 @@ static fslaw_status rows_add(rows *b, const cell c[NCOLS], fslaw_error *err) {
   for (int k = 0; k < NCOLS; k++) {
     if (!c[k].present) continue;
     double v = c[k].value;
-    if (isnan(v)) return cell_error(b, &c[k], k, "NaN is not a valid value", err);
+    if (isnan(v))
+      return cell_error(b, &c[k], k, k == COL_LOSS ? "NaN is not a valid value (a step whose loss "
+                        "overflowed? remove its record, or leave the loss empty)" :
+                        "NaN is not a valid value", err);
     if (!isfinite(v)) return cell_error(b, &c[k], k, "infinite value", err);
     if (k != COL_LOSS && v < 0) {
       char msg[96];
@@ -258,8 +261,11 @@ static fslaw_status read_header(rows *b, const csv_reader *r, long idx[NCOLS], f
     if (i) strncat(have, ", ", sizeof have - strlen(have) - 1);
     strncat(have, r->fields[i].text, sizeof have - strlen(have) - 1);
   }
-  return fslaw_fail(err, FSLAW_EPARSE, "%s:1: missing column '%s' (the header has: %s)", b->name,
-                    b->colname[missing], have);
+  /* one field holding the separators of another dialect */
+  const char *hint = r->nfields == 1 && strpbrk(r->fields[0].text, "\t;")
+                         ? "; fields must be separated by commas" : "";
+  return fslaw_fail(err, FSLAW_EPARSE, "%s:1: missing column '%s' (the header has: %s)%s", b->name,
+                    b->colname[missing], have, hint);
 }
 
 static fslaw_status read_csv(rows *b, const char *data, size_t len, fslaw_error *err) {
@@ -763,6 +769,11 @@ static fslaw_status parse_run(const char *name, const char *data, size_t len,
 fslaw_status fslaw_run_parse(const char *name, const char *data, size_t len,
                              fslaw_run_format format, const fslaw_run_columns *cols,
                              fslaw_run **out, fslaw_error *err) {
+  if (len >= 2 && (unsigned char)data[0] == 0x1f && (unsigned char)data[1] == 0x8b) {
+    *out = NULL;
+    return fslaw_fail(err, FSLAW_EPARSE, "%s: a gzip-compressed file; decompress it first (gunzip)",
+                      name);
+  }
   fslaw_status st = parse_run(name, data, len, format, cols, out, err);
   if (st != FSLAW_EPARSE || !len || data[len - 1] == '\n') return st;
   fslaw_run_format f = format == FSLAW_RUN_AUTO ? detect(name, data, len) : format;

@@ -93,6 +93,7 @@ fslaw_status fslaw_read_file(const char *path, char **data, size_t *len, fslaw_e
   if (!f) return fslaw_fail(err, FSLAW_EIO, "%s: cannot open: %s", path, strerror(errno));
   char *buf = NULL;
   size_t n = 0, cap = 0, got;
+  errno = 0;
   do {
     if (n == cap) {
       cap = cap ? 2 * cap : 1 << 16;
@@ -107,11 +108,12 @@ fslaw_status fslaw_read_file(const char *path, char **data, size_t *len, fslaw_e
     got = fread(buf + n, 1, cap - n, f);
     n += got;
   } while (got);
-  int bad = ferror(f);
+  int bad = ferror(f), why = errno; /* EISDIR for a folder */
   fclose(f);
   if (bad) {
     free(buf);
-    return fslaw_fail(err, FSLAW_EIO, "%s: read error", path);
+    return fslaw_fail(err, FSLAW_EIO, "%s: read error%s%s", path, why ? ": " : "",
+                      why ? strerror(why) : "");
   }
   buf[n] = '\0';
   *data = buf;

@@ -132,11 +132,16 @@ static void test_bad(void) {
   check_bad("j.jsonl", "{\"step\": 3}\n{\"step\": 2}\n", "j.jsonl:2:2: column 'step': steps must increase");
   check_bad("j.jsonl", "\n  \n", "j.jsonl: empty file");
   check_bad("big.csv", "step,lr\n100000000,1\n", "expected a whole step number below");
+  check_bad("t.tsv", "step\tlr\tloss\n0\t1\t3\n", "t.tsv:1: missing column 'step' (the header has: step\tlr\tloss); fields must be separated by commas");
+  check_bad("x.csv", "step,lr,loss\n0,1,nan\n", "NaN is not a valid value (a step whose loss overflowed? remove its record, or leave the loss empty)");
+  check_bad("g.csv.gz", "\x1f\x8b\x08\x00", "g.csv.gz: a gzip-compressed file; decompress it first (gunzip)");
   fslaw_run *r = (fslaw_run *)1;
   fslaw_error err;
   CHECK(fslaw_run_read("/nonexistent/x.csv", FSLAW_RUN_AUTO, NULL, &r, &err) == FSLAW_EIO);
   CHECK(r == NULL);
   CHECK_HAS(err.msg, "/nonexistent/x.csv: cannot open");
+  CHECK(fslaw_run_read("/", FSLAW_RUN_AUTO, NULL, &r, &err) == FSLAW_EIO); /* a folder */
+  CHECK_HAS(err.msg, "/: read error: Is a directory");
 }
 
 /* A log still being written: an unfinished last line that does not parse is
