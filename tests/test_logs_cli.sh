@@ -88,7 +88,11 @@ EOF
 # t_final = 6e-6 * 5050 + (0.06 - 2e-6 * 5050) + (0.04 - 4e-6 * 5050) = 0.1
 grep -qF "wandb.csv: steps=301 losses=4 lr=[0,0.0006] warmup=100 kinks=200 t_final=0.1 loss=[3.5,6.5]" "$TMP/out" \
   && ok || bad "wandb summary: $(cat "$TMP/out")"
-expect_fail "wandb without --col" "missing column 'step' (the header has: Step, train/loss" "$FSLAW" inspect "$TMP/wandb.csv"
+# W&B's "Step" is found without --col; its rate column is not
+expect_fail "wandb without --col" "wandb.csv: no 'lr' column (name it with --col lr=COLUMN" "$FSLAW" inspect "$TMP/wandb.csv"
+"$FSLAW" inspect --col loss=train/loss --col lr=train/learning_rate "$TMP/wandb.csv" 2>/dev/null \
+  | grep -qF "wandb.csv: steps=301 losses=4 lr=[0,0.0006] warmup=100 kinks=200 t_final=0.1 loss=[3.5,6.5]" \
+  && ok || bad "wandb without --col step=Step"
 
 # fit on a synthetic HF log: cosine schedule with warmup, lr and loss every
 # 10 steps, eval records at the same steps, the summary record at the end.

@@ -5,7 +5,9 @@
  * warmup of every run, or the sum of r^2 (FSLAW_LOSS_SQUARED). Parameters are
  * bounded; a deterministic multistart (the law's default start plus Halton
  * points in its start box) is refined by bounded L-BFGS (NLopt) on
- * coordinates scaled to [0, 1] (log scale for wide positive parameters).
+ * coordinates scaled to [0, 1] (log scale for wide positive parameters):
+ * every start to a relative tolerance of 1e-6, then the best four on to the
+ * fit's tolerance (fslaw_fit_set_tolerance).
  * Starts run in parallel with OpenMP; the result does not depend on the
  * number of threads. Life cycle: create, set, add runs, run, destroy.
  *
