@@ -84,7 +84,7 @@ static void summary(FILE *f, const fslaw_law *law, const double *p, const fslaw_
   size_t np = fslaw_law_nparams(law), ng = rs->ngroups ? rs->ngroups : 1, width = 14;
   fprintf(f, "law %s: ", fslaw_law_spec(law));
   if (rs->ngroups) fprintf(f, "%zu group%s, ", rs->ngroups, rs->ngroups > 1 ? "s" : "");
-  fprintf(f, "%zu runs, %zu points after warmup", rs->npath, res->points);
+  fprintf(f, "%zu run%s, %zu points after warmup", rs->npath, rs->npath == 1 ? "" : "s", res->points);
   if (res->logged > res->points) fprintf(f, " (of %zu logged; --max-points)", res->logged);
   fputc('\n', f);
   if (loss == FSLAW_LOSS_HUBER) fprintf(f, "objective %.10g (summed Huber, delta %g)\n", res->objective, delta);

@@ -517,9 +517,9 @@ static void write_runs_table(FILE *f, const rep_run *runs, size_t n) {
 static void write_intro(FILE *f, const report_opts *o, const rep_run *runs, size_t n) {
   size_t nt = 0;
   for (size_t i = 0; i < n; i++) nt += runs[i].train != 0;
-  fprintf(f, "<p>%zu runs: %zu training (the law was fitted on them), %zu held out "
+  fprintf(f, "<p>%zu run%s: %zu training (the law was fitted on them), %zu held out "
              "(never fitted: the law predicts them). Parameters from <code>",
-          n, nt, n - nt);
+          n, n == 1 ? "" : "s", nt, n - nt);
   rep_text(f, o->params);
   fputs("</code>", f);
   if (o->after) fprintf(f, "; points scored after step %zu", o->after);

@@ -122,7 +122,7 @@ hf_log() {
 hf_log 3000 10 >"$TMP/trainer_state_fit.json"
 "$FSLAW" fit --law mtl --starts 2 --out "$TMP/mtl.json" "$TMP/trainer_state_fit.json" >"$TMP/sum" 2>"$TMP/err" \
   && ok || bad "fit on trainer_state: $(cat "$TMP/err")"
-grep -q "^law mtl: 1 runs, 290 points after warmup" "$TMP/sum" && ok || bad "fit summary: $(cat "$TMP/sum")"
+grep -q "^law mtl: 1 run, 290 points after warmup" "$TMP/sum" && ok || bad "fit summary: $(cat "$TMP/sum")"
 "$FSLAW" eval --params "$TMP/mtl.json" "$TMP/trainer_state_fit.json" >"$TMP/eval.csv" 2>"$TMP/err" && ok || bad "eval: $(cat "$TMP/err")"
 awk -F, '$1 == "mean" { exit !($3 > 0.999 && $6 < 0.002) }' "$TMP/eval.csv" && ok || bad "fit reproduces the law: $(cat "$TMP/eval.csv")"
 # and recovers the generating parameters (rates interpolated between logged
