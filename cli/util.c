@@ -135,8 +135,13 @@ static int parse_col(const char *cmd, const char *spec, fslaw_run_columns *cols)
     return cli_error(cmd, "option '--col': unknown name '%.*s' (one of step, lr, loss, tokens)",
                      (int)len, spec);
   if (*slot)
-    return cli_error(cmd, "option '--col': %.*s is named twice ('%s' and '%s'); a column name "
-                          "applies to every run", (int)len, spec, *slot, eq + 1);
+    return cli_error(cmd, "option '--col': %.*s is named twice ('%s' and '%s'); list "
+                          "alternatives in one, separated by '|': %.*s='%s|%s'",
+                     (int)len, spec, *slot, eq + 1, (int)len, spec, *slot, eq + 1);
+  const char *names = eq + 1;
+  if (names[0] == '|' || names[strlen(names) - 1] == '|' || strstr(names, "||"))
+    return cli_error(cmd, "option '--col': empty column name in '%s' (alternatives are "
+                          "separated by one '|')", spec);
   *slot = eq + 1;
   return 0;
 }
@@ -235,10 +240,13 @@ int cli_read_run(const char *cmd, const char *path, const cli_run_opts *ro, fsla
       return cli_error(cmd, "option '--schedule': %s", err.msg);
     }
   } else if (!fslaw_run_lr(*run)) {
+    const char *col = fslaw_run_column(*run, "lr");
+    int rc = col ? cli_error(cmd, "%s: its '%s' column has no rates (give --schedule SPEC)", path, col)
+                 : cli_error(cmd, "%s: no 'lr' column (name it with --col lr=COLUMN or give "
+                                  "--schedule SPEC)", path);
     fslaw_run_destroy(*run);
     *run = NULL;
-    return cli_error(cmd, "%s: no 'lr' column (name it with --col lr=COLUMN or give --schedule SPEC)",
-                     path);
+    return rc;
   } else if (fslaw_run_lr_filled(*run)) {
     fprintf(stderr,
             "fslaw %s: note: %s: lr logged on %zu of %zu steps; the others are linearly "

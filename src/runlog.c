@@ -28,13 +28,16 @@ struct fslaw_run {
                           (a trainer_state.json's "loss") */
   size_t partial_line; /* 1-based line of an unterminated, unparsable last line
                           that was skipped (0 = none) */
+  char *column[4];     /* input name read for step, lr, loss, tokens; NULL when
+                          the input has no such column (fslaw_run_column) */
 };
 
 enum { COL_STEP, COL_LR, COL_LOSS, COL_TOKENS, NCOLS };
-static const char *const default_names[NCOLS] = {"step", "lr", "loss", "tokens"};
-/* The rate's name in Hugging Face logs and many loggers, read when the lr
- * column was not named and the input has no "lr". */
-static const char *const lr_alias = "learning_rate";
+/* Default names, alternatives separated by '|' (fslaw_run_columns): the
+ * rate is "learning_rate" in Hugging Face logs and many loggers. */
+static const char *const default_names[NCOLS] = {"step", "lr|learning_rate", "loss", "tokens"};
+static const char *const quantity[NCOLS] = {"step", "lr", "loss", "tokens"};
+enum { MAX_ALT = 8 }; /* alternatives per column */
 /* Added to both messages about records that share or reverse a step. */
 #define RESUMED_HINT "if the run was resumed, keep only one record per step"
 
@@ -48,12 +51,16 @@ typedef struct {
 /* Rows accumulated while reading. */
 typedef struct {
   const char *name;                 /* file name for messages */
-  const char *colname[NCOLS];       /* input column names */
+  const char *colname[NCOLS];       /* input column read: the chosen alternative */
+  char *altbuf[NCOLS];              /* the alternatives, NUL-separated (owned) */
+  const char *alt[NCOLS][MAX_ALT];  /* candidate input names, first preferred */
+  int nalt[NCOLS];                  /* number of candidates */
+  int pick[NCOLS];                  /* index of colname in alt, -1 while undecided (JSONL) */
+  size_t pick_line[NCOLS];          /* JSONL: line of the record that decided a later pick */
+  size_t skipped;                   /* JSON records with none of the columns' names */
+  size_t skipped_line;              /* line of the first of them */
   const char *array;                /* JSON document: name of its record array ("log_history",
                                        "" for a top-level array), for messages; NULL otherwise */
-  int lr_auto;                      /* the lr column was not named: "lr", or lr_alias when
-                                       the input has no "lr" (still to be decided) */
-  size_t alias_line;                /* JSONL: line of the first record read with lr_alias */
   size_t n, cap;                    /* rows stored, capacity */
   double *step, *lr, *loss, *tok;   /* per row; NaN where absent */
   int has_col[NCOLS];               /* whether the input has each column */
@@ -64,6 +71,7 @@ typedef struct {
 } rows;
 
 static void rows_free(rows *b) {
+  for (int k = 0; k < NCOLS; k++) free(b->altbuf[k]);
   free(b->step);
   free(b->lr);
   free(b->loss);
@@ -80,6 +88,38 @@ static const char *where(const rows *b, size_t line, size_t col, char *buf, size
 static const char *record(size_t line, char *buf, size_t n) {
   snprintf(buf, n, "line %zu", line);
   return buf;
+}
+
+/* Column k's candidate names for messages: "'a'", "'a' or 'b'", "'a', 'b' or 'c'". */
+static const char *alts_text(const rows *b, int k, char *buf, size_t n) {
+  buf[0] = '\0';
+  for (int a = 0; a < b->nalt[k]; a++) {
+    const char *sep = !a ? "" : a == b->nalt[k] - 1 ? " or " : ", ";
+    size_t used = strlen(buf);
+    snprintf(buf + used, n - used, "%s'%s'", sep, b->alt[k][a]);
+  }
+  return buf;
+}
+
+/* Split spec ("train/loss|loss") into the candidate names of column k. */
+static fslaw_status set_alts(rows *b, int k, const char *spec, fslaw_error *err) {
+  if (!(b->altbuf[k] = fslaw_strdup(spec))) return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
+  char *p = b->altbuf[k];
+  for (;;) {
+    char *bar = strchr(p, '|');
+    if (bar) *bar = '\0';
+    if (!*p)
+      return fslaw_fail(err, FSLAW_EINVAL, "column of %s: empty name in '%s'", quantity[k], spec);
+    if (b->nalt[k] == MAX_ALT)
+      return fslaw_fail(err, FSLAW_EINVAL, "column of %s: more than %d names in '%s'",
+                        quantity[k], MAX_ALT, spec);
+    b->alt[k][b->nalt[k]++] = p;
+    if (!bar) break;
+    p = bar + 1;
+  }
+  b->colname[k] = b->alt[k][0];
+  b->pick[k] = b->nalt[k] > 1 ? -1 : 0;
+  return FSLAW_OK;
 }
 
 static fslaw_status cell_error(const rows *b, const cell *c, int k, const char *what,
@@ -241,15 +281,15 @@ static fslaw_status find_col(const rows *b, const csv_reader *r, const char *wan
   return FSLAW_OK;
 }
 
-/* Map the header to column indices; the lr column may be lr_alias. */
+/* Map the header to column indices: the first candidate name it has. */
 static fslaw_status read_header(rows *b, const csv_reader *r, long idx[NCOLS], fslaw_error *err) {
   for (int k = 0; k < NCOLS; k++) {
-    fslaw_status st = find_col(b, r, b->colname[k], &idx[k], err);
-    if (!st && k == COL_LR && idx[k] < 0 && b->lr_auto) {
-      st = find_col(b, r, lr_alias, &idx[k], err);
-      if (idx[k] >= 0) b->colname[k] = lr_alias;
+    idx[k] = -1;
+    for (int a = 0; a < b->nalt[k] && idx[k] < 0; a++) {
+      fslaw_status st = find_col(b, r, b->alt[k][a], &idx[k], err);
+      if (st) return st;
+      if (idx[k] >= 0) b->colname[k] = b->alt[k][a];
     }
-    if (st) return st;
     b->has_col[k] = idx[k] >= 0;
   }
   int missing = idx[COL_STEP] < 0 ? COL_STEP : -1;
@@ -264,8 +304,9 @@ static fslaw_status read_header(rows *b, const csv_reader *r, long idx[NCOLS], f
   /* one field holding the separators of another dialect */
   const char *hint = r->nfields == 1 && strpbrk(r->fields[0].text, "\t;")
                          ? "; fields must be separated by commas" : "";
-  return fslaw_fail(err, FSLAW_EPARSE, "%s:1: missing column '%s' (the header has: %s)%s", b->name,
-                    b->colname[missing], have, hint);
+  char names[512];
+  return fslaw_fail(err, FSLAW_EPARSE, "%s:1: missing column %s (the header has: %s)%s", b->name,
+                    alts_text(b, missing, names, sizeof names), have, hint);
 }
 
 static fslaw_status read_csv(rows *b, const char *data, size_t len, fslaw_error *err) {
@@ -479,44 +520,62 @@ static fslaw_status json_cell(const rows *b, int k, const cJSON *obj, const doc_
   return cell_error(b, c, k, "expected a number", err);
 }
 
-/* JSONL, lr column not named: the first record with "lr" or lr_alias decides;
- * a later "lr" after records read with lr_alias is an error, so the result
- * is always that of the rule "lr, else lr_alias when the input has no lr". */
-static fslaw_status pick_lr_key(rows *b, const cJSON *obj, const doc_cursor *rec,
-                                fslaw_error *err) {
-  if (!b->lr_auto) return FSLAW_OK;
-  const cJSON *lr = cJSON_GetObjectItemCaseSensitive(obj, "lr");
-  if (!b->alias_line) {
-    if (lr) b->lr_auto = 0;
-    else if (cJSON_GetObjectItemCaseSensitive(obj, lr_alias)) {
-      b->colname[COL_LR] = lr_alias;
-      b->alias_line = rec->line;
-    }
+/* Index of the first candidate name of column k that obj has, or -1. */
+static int first_alt(const rows *b, int k, const cJSON *obj) {
+  for (int a = 0; a < b->nalt[k]; a++)
+    if (cJSON_GetObjectItemCaseSensitive(obj, b->alt[k][a])) return a;
+  return -1;
+}
+
+/* JSONL: the first record with one of column k's names decides which is
+ * read; a later record with a preferred name is an error, so the result is
+ * always that of the rule "the first name the input has". */
+static fslaw_status pick_key(rows *b, int k, const cJSON *obj, const doc_cursor *rec,
+                             fslaw_error *err) {
+  int a = b->pick[k] ? first_alt(b, k, obj) : -1;
+  if (a < 0) return FSLAW_OK;
+  if (b->pick[k] < 0) {
+    b->pick[k] = a;
+    b->colname[k] = b->alt[k][a];
+    b->pick_line[k] = rec->line;
     return FSLAW_OK;
   }
-  if (!lr) return FSLAW_OK;
+  if (a >= b->pick[k]) return FSLAW_OK;
   size_t line, col;
-  key_pos(rec, obj, lr, &line, &col);
+  key_pos(rec, obj, cJSON_GetObjectItemCaseSensitive(obj, b->alt[k][a]), &line, &col);
   return fslaw_fail(err, FSLAW_EPARSE,
-                    "%s:%zu:%zu: key 'lr' after records with '%s' (from line %zu); name the "
-                    "rate column with --col lr=COLUMN", b->name, line, col, lr_alias,
-                    b->alias_line);
+                    "%s:%zu:%zu: key '%s' after records with '%s' (from line %zu); name the "
+                    "column with --col %s=COLUMN", b->name, line, col, b->alt[k][a],
+                    b->colname[k], b->pick_line[k], quantity[k]);
+}
+
+/* A record with none of the columns' names (a run's config or summary
+ * written into its log) holds nothing to read. */
+static int has_no_column(const rows *b, const cJSON *obj) {
+  for (int k = 0; k < NCOLS; k++)
+    if (first_alt(b, k, obj) >= 0) return 0;
+  return 1;
 }
 
 /* Read one record object, whose text starts at rec (its '{'). */
 static fslaw_status json_record(rows *b, const cJSON *obj, const doc_cursor *rec,
                                 fslaw_error *err) {
+  if (has_no_column(b, obj)) {
+    if (!b->skipped++) b->skipped_line = rec->line;
+    return FSLAW_OK;
+  }
   cell c[NCOLS] = {{0}};
-  fslaw_status st = pick_lr_key(b, obj, rec, err);
+  fslaw_status st = FSLAW_OK;
+  for (int k = 0; k < NCOLS && !st; k++) st = pick_key(b, k, obj, rec, err);
   for (int k = 0; k < NCOLS && !st; k++) {
     st = json_cell(b, k, obj, rec, &c[k], err);
     if (cJSON_GetObjectItemCaseSensitive(obj, b->colname[k])) b->has_col[k] = 1;
   }
   if (!st && !c[COL_STEP].present) {
-    char at[1024];
-    st = fslaw_fail(err, FSLAW_EPARSE, "%s: missing column '%s' (no numeric key '%s')",
-                    where(b, rec->line, cur_col(rec), at, sizeof at), b->colname[COL_STEP],
-                    b->colname[COL_STEP]);
+    char at[1024], names[512];
+    st = fslaw_fail(err, FSLAW_EPARSE, "%s: missing column '%s' (no numeric key %s)",
+                    where(b, rec->line, cur_col(rec), at, sizeof at), quantity[COL_STEP],
+                    alts_text(b, COL_STEP, names, sizeof names));
   }
   return st ? st : rows_add(b, c, err);
 }
@@ -582,21 +641,30 @@ static fslaw_status doc_error(const rows *b, const char *data, size_t pos, const
                     csv_column(data, start, pos), what);
 }
 
-/* Document, lr column not named: lr_alias when no record has "lr". */
-static void doc_pick_lr_key(rows *b, const cJSON *arr) {
-  if (!b->lr_auto) return;
-  int has_lr = 0, has_alias = 0;
-  const cJSON *rec;
-  cJSON_ArrayForEach(rec, arr) {
-    has_lr |= cJSON_GetObjectItemCaseSensitive(rec, "lr") != NULL;
-    has_alias |= cJSON_GetObjectItemCaseSensitive(rec, lr_alias) != NULL;
+/* Document: each column reads the first of its names that any record has. */
+static void doc_pick_keys(rows *b, const cJSON *arr) {
+  for (int k = 0; k < NCOLS; k++) {
+    if (!b->pick[k]) continue;
+    int best = b->nalt[k];
+    const cJSON *rec;
+    cJSON_ArrayForEach(rec, arr) {
+      int a = first_alt(b, k, rec);
+      if (a >= 0 && a < best) best = a;
+    }
+    b->pick[k] = best < b->nalt[k] ? best : 0;
+    b->colname[k] = b->alt[k][b->pick[k]];
   }
-  if (!has_lr && has_alias) b->colname[COL_LR] = lr_alias;
-  b->lr_auto = 0;
+}
+
+/* No record to read: the message for an input whose records were all skipped. */
+static fslaw_status no_records(const rows *b, fslaw_error *err) {
+  return fslaw_fail(err, FSLAW_EPARSE, "%s: none of its %zu records has a key for step, lr, loss "
+                    "or tokens (the first is at line %zu); name the keys with --col NAME=KEY",
+                    b->name, b->skipped, b->skipped_line);
 }
 
 static fslaw_status doc_records(rows *b, doc_cursor *cur, const cJSON *arr, fslaw_error *err) {
-  doc_pick_lr_key(b, arr);
+  doc_pick_keys(b, arr);
   cur_move(cur, cur->pos + 1); /* past '[' */
   const cJSON *rec;
   cJSON_ArrayForEach(rec, arr) {
@@ -609,6 +677,7 @@ static fslaw_status doc_records(rows *b, doc_cursor *cur, const cJSON *arr, fsla
     cur_move(cur, end);
     cur_move(cur, cur->pos + 1); /* ',' */
   }
+  if (!b->n && b->skipped) return no_records(b, err);
   if (!b->n)
     return fslaw_fail(err, FSLAW_EPARSE, "%s: no records (the array%s%s is empty)", b->name,
                       *b->array ? " " : "", b->array);
@@ -717,6 +786,7 @@ static fslaw_status read_rows(rows *b, fslaw_run_format format, const char *data
   if (format != FSLAW_RUN_JSONL) return read_csv(b, data, len, err);
   if (is_document(data, len)) return read_doc(b, data, len, err);
   fslaw_status st = read_jsonl(b, data, len, err);
+  if (!st && !b->n && b->skipped) return no_records(b, err);
   if (!st && !b->n)
     st = fslaw_fail(err, FSLAW_EPARSE,
                     "%s: empty file (expected JSON objects with keys step, lr, loss)", b->name);
@@ -736,17 +806,25 @@ static fslaw_status parse_run(const char *name, const char *data, size_t len,
     given[COL_LOSS] = cols->loss;
     given[COL_TOKENS] = cols->tokens;
   }
-  for (int k = 0; k < NCOLS; k++) b.colname[k] = given[k] ? given[k] : default_names[k];
-  b.lr_auto = !given[COL_LR];
-  for (int k = 0; k < NCOLS; k++) b.named[k] = given[k] != NULL;
-  fslaw_status st = read_rows(&b, format, data, len, err);
+  fslaw_status st = FSLAW_OK;
+  for (int k = 0; k < NCOLS && !st; k++) {
+    b.named[k] = given[k] != NULL;
+    st = set_alts(&b, k, given[k] ? given[k] : default_names[k], err);
+  }
+  if (!st) st = read_rows(&b, format, data, len, err);
   for (int k = 0; k < NCOLS && !st; k++) /* JSON: a named key no record has */
-    if (b.named[k] && !b.has_col[k])
-      st = fslaw_fail(err, FSLAW_EPARSE, "%s: no record has the key '%s'", name, b.colname[k]);
+    if (b.named[k] && !b.has_col[k]) {
+      char names[512];
+      st = fslaw_fail(err, FSLAW_EPARSE, "%s: no record has the key %s", name,
+                      alts_text(&b, k, names, sizeof names));
+    }
   fslaw_run *run = calloc(1, sizeof *run);
   if (!st && !run) st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   if (!st && !(run->name = stem(name))) st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   if (!st) st = build_run(run, &b, err);
+  for (int k = 0; k < NCOLS && !st; k++)
+    if (b.has_col[k] && !(run->column[k] = fslaw_strdup(b.colname[k])))
+      st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   /* The Trainer logs "loss" as the mean over the steps since its last log
    * (transformers Trainer._maybe_log_save_evaluate); "eval_loss" is not. */
   if (!st) run->loss_is_mean = b.array && !strcmp(b.array, "log_history") &&
@@ -808,7 +886,14 @@ void fslaw_run_destroy(fslaw_run *run) {
   free(run->loss_step);
   free(run->loss);
   free(run->tokens);
+  for (int k = 0; k < NCOLS; k++) free(run->column[k]);
   free(run);
+}
+
+const char *fslaw_run_column(const fslaw_run *run, const char *what) {
+  for (int k = 0; k < NCOLS; k++)
+    if (!strcmp(what, quantity[k])) return run->column[k];
+  return NULL;
 }
 
 fslaw_status fslaw_run_set_schedule(fslaw_run *run, const fslaw_schedule *s, fslaw_error *err) {

@@ -180,8 +180,35 @@ sed 's/my-run/other-run/g' "$TMP/wb1.csv" >"$TMP/wb2.csv"
 printf 'Step,a - train/loss,b - train/loss,lr\n0,1,1,0\n' >"$TMP/wb3.csv"
 expect_fail "two W&B matches" "wb3.csv:1:21: columns 'a - train/loss' and 'b - train/loss' both end in 'train/loss'; name one with --col" \
   "$FSLAW" inspect --col step=Step --col loss=train/loss "$TMP/wb3.csv"
-expect_fail "--col NAME twice" "option '--col': loss is named twice ('a' and 'b'); a column name applies to every run" \
+expect_fail "--col NAME twice" "option '--col': loss is named twice ('a' and 'b'); list alternatives in one, separated by '|': loss='a|b'" \
   "$FSLAW" inspect --col loss=a --col loss=b "$TMP/wb1.csv"
+expect_fail "--col empty alternative" "option '--col': empty column name in 'loss=train/loss|'" \
+  "$FSLAW" inspect --col 'loss=train/loss|' "$TMP/wb1.csv"
+expect_fail "--col alternatives, none there" "wb1.csv:1: missing column 'val/loss' or 'eval_loss'" \
+  "$FSLAW" inspect --col 'loss=val/loss|eval_loss' "$TMP/wb1.csv"
+
+# Logs of two tools in one fit: a W&B export and a trainer_state.json, read
+# with alternatives per column; the fit equals that of the same rows as CSV
+C25=$2/data/mpl/25M/constant_24000.csv
+sed '1s/.*/Step,my-run - train\/lr,my-run - train\/loss/' "$C24" >"$TMP/wb_cos.csv"
+awk -F, 'NR == 1 { printf "{\"log_history\": [\n"; next }
+  { printf "%s{\"step\": %s, \"learning_rate\": %s%s}", (NR > 2 ? ",\n" : ""), $1, $2,
+           ($3 == "" ? "" : ", \"loss\": " $3) }
+  END { printf "\n]}\n" }' "$C25" >"$TMP/trainer_state.json"
+"$FSLAW" fit --law mtl --starts 4 --out "$TMP/plain.json" "$C24" "$C25" >/dev/null 2>&1 \
+  && "$FSLAW" fit --law mtl --starts 4 --loss-window 1 --col 'loss=train/loss|loss' \
+       --col 'lr=train/lr|learning_rate' --out "$TMP/mixed.json" "$TMP/wb_cos.csv" "$TMP/trainer_state.json" \
+       >/dev/null 2>"$TMP/err" \
+  && cmp -s <(sed -n '/"params"/,/objective/p' "$TMP/plain.json") <(sed -n '/"params"/,/objective/p' "$TMP/mixed.json") \
+  && ok || bad "W&B and trainer_state in one fit: $(cat "$TMP/err")"
+# JSONL: a config record on the first line is skipped
+{ echo '{"config": {"model": "gpt2", "batch": 512}}'; sed -n '2,$p' "$C24" | awk -F, '{ printf "{\"step\": %s, \"lr\": %s%s}\n", $1, $2, ($3 == "" ? "" : ", \"loss\": " $3) }'; } >"$TMP/cfg.jsonl"
+"$FSLAW" inspect "$TMP/cfg.jsonl" "$C24" 2>/dev/null >"$TMP/out" \
+  && [ "$(cut -d' ' -f2- "$TMP/out" | sort -u | wc -l)" -eq 1 ] && ok || bad "config record: $(cat "$TMP/out")"
+# an lr column that is there but empty is not called missing
+printf 'step,lr,loss\n0,,5\n10,,4\n' >"$TMP/nolr.csv"
+expect_fail "empty lr column" "nolr.csv: its 'lr' column has no rates (give --schedule SPEC)" \
+  "$FSLAW" inspect "$TMP/nolr.csv"
 
 # a log still being written ends in half a line: read without it, with a note
 # naming the line; the fit equals the fit of the log cut before that line

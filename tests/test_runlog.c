@@ -445,7 +445,7 @@ static void test_alias(void) {
   CHECK(r && fslaw_run_lr(r) && fslaw_run_lr(r)[4] == 1 && fslaw_run_lr_filled(r) == 4);
   fslaw_run_destroy(r);
   check_bad("mix.jsonl", "{\"step\": 0, \"learning_rate\": 1}\n{\"step\": 1, \"lr\": 1}\n",
-            "mix.jsonl:2:13: key 'lr' after records with 'learning_rate' (from line 1); name the rate column with --col lr=COLUMN");
+            "mix.jsonl:2:13: key 'lr' after records with 'learning_rate' (from line 1); name the column with --col lr=COLUMN");
   r = parse("mix.jsonl", "{\"step\": 0, \"learning_rate\": 1}\n{\"step\": 1, \"lr\": 2}\n", &cols);
   CHECK(r && fslaw_run_lr(r) && fslaw_run_lr(r)[1] == 1);
   fslaw_run_destroy(r);
@@ -457,6 +457,94 @@ static void test_alias(void) {
   r = parse("t.csv", "step,lr,train_loss\n0,1,3\n", NULL);
   CHECK(r && fslaw_run_nloss(r) == 0);
   fslaw_run_destroy(r);
+}
+
+/* Parsing with columns cols fails with status st and a message containing want. */
+static void check_bad_cols(const char *name, const char *text, const fslaw_run_columns *cols,
+                           fslaw_status st, const char *want) {
+  fslaw_run *run = (fslaw_run *)1;
+  fslaw_error err = {""};
+  CHECK(fslaw_run_parse(name, text, strlen(text), FSLAW_RUN_AUTO, cols, &run, &err) == st);
+  CHECK(run == NULL);
+  CHECK_HAS(err.msg, want);
+}
+
+/* Column names with alternatives: each log reads the first it has, so a
+ * W&B export and a trainer_state.json are read with the same names. */
+static void test_alternatives(void) {
+  fslaw_run_columns cols = {NULL, "train/learning_rate|learning_rate", "train/loss|loss", NULL};
+  fslaw_run *r = parse("wandb.csv", "Step,run - train/loss,run - train/learning_rate\n"
+                                    "0,5,1\n10,4,0.5\n", &cols);
+  CHECK(r && fslaw_run_nloss(r) == 2 && fslaw_run_loss(r)[1] == 4 && fslaw_run_lr(r)[10] == 0.5);
+  CHECK(r && !strcmp(fslaw_run_column(r, "loss"), "train/loss") &&
+        !strcmp(fslaw_run_column(r, "lr"), "train/learning_rate") &&
+        !strcmp(fslaw_run_column(r, "step"), "step") && !fslaw_run_column(r, "tokens"));
+  fslaw_run_destroy(r);
+  r = parse("trainer_state.json", "{\"log_history\": [{\"step\": 10, \"learning_rate\": 1, "
+                                  "\"loss\": 3}, {\"step\": 20, \"learning_rate\": 0.5, \"loss\": 2.5}]}",
+            &cols);
+  CHECK(r && fslaw_run_nloss(r) == 2 && fslaw_run_lr(r)[20] == 0.5);
+  CHECK(r && !strcmp(fslaw_run_column(r, "loss"), "loss") && fslaw_run_loss_is_mean(r));
+  fslaw_run_destroy(r);
+  /* the first alternative wins when a log has several */
+  fslaw_run_columns loss_cols = {NULL, NULL, "train/loss|loss", NULL};
+  r = parse("both.csv", "step,loss,train/loss,lr\n0,3,7,1\n", &loss_cols);
+  CHECK(r && fslaw_run_loss(r)[0] == 7 && !strcmp(fslaw_run_column(r, "lr"), "lr"));
+  fslaw_run_destroy(r);
+  r = parse("d.json", "[{\"step\": 0, \"loss\": 3}, {\"step\": 1, \"train/loss\": 2}]", &loss_cols);
+  CHECK(r && fslaw_run_nloss(r) == 1 && fslaw_run_loss(r)[0] == 2);
+  fslaw_run_destroy(r);
+  /* JSONL decides at the first record with one of the names */
+  r = parse("j.jsonl", "{\"step\": 0, \"loss\": 3}\n{\"step\": 1, \"loss\": 2}\n", &loss_cols);
+  CHECK(r && fslaw_run_nloss(r) == 2 && !strcmp(fslaw_run_column(r, "loss"), "loss"));
+  fslaw_run_destroy(r);
+  check_bad_cols("j.jsonl", "{\"step\": 0, \"loss\": 3}\n{\"step\": 1, \"train/loss\": 2}\n", &loss_cols,
+                 FSLAW_EPARSE, "j.jsonl:2:13: key 'train/loss' after records with 'loss' (from line 1); "
+                 "name the column with --col loss=COLUMN");
+  /* a named column must have one of its names */
+  check_bad_cols("w.csv", "step,lr,val/loss\n0,1,3\n", &loss_cols, FSLAW_EPARSE,
+                 "w.csv:1: missing column 'train/loss' or 'loss' (the header has: step, lr, val/loss)");
+  check_bad_cols("w.jsonl", "{\"step\": 0, \"learning_rate\": 1}\n", &loss_cols, FSLAW_EPARSE,
+                 "w.jsonl: no record has the key 'train/loss' or 'loss'");
+  fslaw_run_columns three = {"a|b|c", NULL, NULL, NULL};
+  check_bad_cols("w.csv", "step,lr\n0,1\n", &three, FSLAW_EPARSE,
+                 "w.csv:1: missing column 'a', 'b' or 'c' (the header has: step, lr)");
+  check_bad_cols("w.jsonl", "{\"lr\": 1}\n", &three, FSLAW_EPARSE,
+                 "w.jsonl:1:1: missing column 'step' (no numeric key 'a', 'b' or 'c')");
+  /* malformed lists */
+  fslaw_run_columns empty = {NULL, NULL, "loss||x", NULL}, many = {NULL, NULL, "a|b|c|d|e|f|g|h|i", NULL};
+  check_bad_cols("w.csv", "step,loss\n0,1\n", &empty, FSLAW_EINVAL, "column of loss: empty name in 'loss||x'");
+  check_bad_cols("w.csv", "step,loss\n0,1\n", &many, FSLAW_EINVAL, "column of loss: more than 8 names");
+  /* the default lr list: which name was read */
+  r = parse("hf.csv", "step,learning_rate,loss\n0,1,3\n", NULL);
+  CHECK(r && !strcmp(fslaw_run_column(r, "lr"), "learning_rate") && !fslaw_run_column(r, "bogus"));
+  fslaw_run_destroy(r);
+  /* a column that is there but empty is told from a missing one */
+  r = parse("e.csv", "step,lr,loss\n0,,3\n", NULL);
+  CHECK(r && !fslaw_run_lr(r) && !strcmp(fslaw_run_column(r, "lr"), "lr"));
+  fslaw_run_destroy(r);
+  r = parse("e.csv", "step,loss\n0,3\n", NULL);
+  CHECK(r && !fslaw_run_lr(r) && !fslaw_run_column(r, "lr"));
+  fslaw_run_destroy(r);
+}
+
+/* JSON records with none of the columns' names (a config or summary record)
+ * are skipped; a log of only such records is an error saying so. */
+static void test_skipped_records(void) {
+  fslaw_run *r = parse("c.jsonl", "{\"config\": {\"model\": \"gpt2\", \"lr\": 3e-4}}\n"
+                                  "{\"step\": 0, \"lr\": 1, \"loss\": 3}\n{\"step\": 2, \"lr\": 1, \"loss\": 2}\n"
+                                  "{\"summary\": {\"final\": 2}}\n", NULL);
+  CHECK(r && fslaw_run_steps(r) == 3 && fslaw_run_nloss(r) == 2 && fslaw_run_loss(r)[1] == 2);
+  fslaw_run_destroy(r);
+  r = parse("c.json", "[{\"run\": \"x\"}, {\"step\": 1, \"lr\": 1, \"loss\": 3}]", NULL);
+  CHECK(r && fslaw_run_nloss(r) == 1);
+  fslaw_run_destroy(r);
+  check_bad("c.jsonl", "\n{\"config\": 1}\n{\"global_step\": 1, \"train_loss\": 3}\n",
+            "c.jsonl: none of its 2 records has a key for step, lr, loss or tokens (the first is at "
+            "line 2); name the keys with --col NAME=KEY");
+  check_bad("c.json", "[{\"run\": \"x\"}]", "c.json: none of its 1 records has a key");
+  /* a record with a loss but no step is still an error */
+  check_bad("c.jsonl", "{\"config\": 1}\n{\"loss\": 3}\n", "c.jsonl:2:1: missing column 'step'");
 }
 
 /* Summaries of the bundled runs: warmup, kinks, intrinsic time. */
@@ -520,6 +608,8 @@ int main(int argc, char **argv) {
   test_document_bad();
   test_center_losses();
   test_alias();
+  test_alternatives();
+  test_skipped_records();
   test_summary(root);
   return check_done("test_runlog");
 }

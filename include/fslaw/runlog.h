@@ -11,6 +11,8 @@
  * -Infinity are accepted as JSON values (and rejected in a read column).
  * When the lr column is not named and the input has no "lr" but has
  * "learning_rate", that is read (loss is never taken from "train_loss").
+ * A JSON record with none of the columns' names (a config or summary
+ * record) is skipped.
  * Steps must not decrease. Records at the step of the previous one (a Hugging
  * Face eval record) are merged into it when every value they share is equal;
  * different values are an error naming both records.
@@ -41,10 +43,16 @@ typedef enum fslaw_run_format {
                           starting with an object */
 } fslaw_run_format;
 
-/* Which input column holds each quantity; NULL means the default name. */
+/* Which input column holds each quantity; NULL means the default name. A
+ * name may list alternatives separated by '|' (at most 8), e.g.
+ * "train/loss|loss": each log reads the first of them it has, so logs of
+ * different tools can be read with one set of names. A CSV header decides
+ * by its names; JSONL by the first record with one of them (a later record
+ * with a preferred one is an error); a JSON document by all its records.
+ * A named column must exist (one of its alternatives). */
 typedef struct fslaw_run_columns {
   const char *step;   /* default "step" */
-  const char *lr;     /* default "lr", else "learning_rate" (see above) */
+  const char *lr;     /* default "lr|learning_rate" */
   const char *loss;   /* default "loss" */
   const char *tokens; /* default "tokens" */
 } fslaw_run_columns;
@@ -65,6 +73,10 @@ fslaw_status fslaw_run_parse(const char *name, const char *data, size_t len,
 size_t fslaw_run_partial_line(const fslaw_run *run);
 /* Free a run; NULL is allowed. */
 void fslaw_run_destroy(fslaw_run *run);
+/* The input column read for `what` ("step", "lr", "loss" or "tokens"): the
+ * name, or the alternative, that matched. NULL when the input has no such
+ * column. Owned by the run. */
+const char *fslaw_run_column(const fslaw_run *run, const char *what);
 
 /* Replace the run's rates by those of a schedule, which must cover every
  * step of the run; the run is extended to the schedule's length. */
