@@ -953,13 +953,43 @@ const size_t *fslaw_run_loss_steps(const fslaw_run *run) { return run->loss_step
 const double *fslaw_run_loss(const fslaw_run *run) { return run->loss; }
 const double *fslaw_run_tokens(const fslaw_run *run) { return run->tokens; }
 
+/* Significant digits of v: the fewest that write it exactly (17 at most). */
+static int sig_digits(double v) {
+  char buf[32];
+  for (int d = 1; d < 17; d++) {
+    snprintf(buf, sizeof buf, "%.*e", d - 1, v);
+    if (strtod(buf, NULL) == v) return d;
+  }
+  return 17;
+}
+
+/* The digits a logger rounded the rates to: the most among up to 256 rates
+ * after warmup, or 0 when they are written in full (16 or more) or are
+ * round numbers set by hand (2 or fewer). */
+static int rate_digits(const double *lr, size_t n, size_t from) {
+  int most = 0;
+  for (size_t k = from, stride = (n - from) / 256 + 1; k < n; k += stride)
+    if (lr[k] > 0 && sig_digits(lr[k]) > most) most = sig_digits(lr[k]);
+  return most > 2 && most < 16 ? most : 0;
+}
+
+/* Whether the second difference d2 at step k - 1 exceeds what rounding the
+ * rates to `digits` can make (two units of each of three rates): a smooth
+ * decay logged to 5 digits jumps by a unit every few steps, a change of
+ * slope that is not a kink. */
+static int beyond_rounding(const double *lr, size_t k, double d2, int digits) {
+  double top = fmax(lr[k], fmax(lr[k - 1], lr[k - 2]));
+  return !digits || !(top > 0) || fabs(d2) > 4 * pow(10, floor(log10(top)) - digits + 1);
+}
+
 static void find_kinks(const double *lr, size_t n, size_t from, double thr,
                        fslaw_run_summary *sum) {
+  int digits = rate_digits(lr, n, from);
   size_t last = 0;
   int in_run = 0;
   for (size_t k = from + 2; k < n; k++) {
     double d2 = (lr[k] - lr[k - 1]) - (lr[k - 1] - lr[k - 2]);
-    int flagged = fabs(d2) > thr && k - 1 > from;
+    int flagged = fabs(d2) > thr && k - 1 > from && beyond_rounding(lr, k, d2, digits);
     if (in_run && !(flagged && k - 1 == last + 1)) { /* close a run at its last step */
       if (sum->nkinks < sizeof sum->kinks / sizeof sum->kinks[0]) sum->kinks[sum->nkinks] = last;
       sum->nkinks++;

@@ -588,6 +588,25 @@ static void test_summary(const char *root) {
   CHECK(fslaw_run_summarize(r, &s, NULL) == FSLAW_OK);
   CHECK(s.warmup == 0 && s.nkinks == 2 && s.kinks[0] == 11 && s.kinks[1] == 20);
   fslaw_run_destroy(r);
+  /* rates logged rounded: a cosine to 5 digits has no kinks, a WSD decay
+   * start to 6 digits and a jump between round numbers keep theirs */
+  for (int shape = 0; shape < 3; shape++) {
+    size_t n = 24000, len = 0, cap = 64 * n;
+    char *text = malloc(cap);
+    len += (size_t)snprintf(text, cap, "step,lr\n");
+    for (size_t k = 0; k < n; k++) {
+      double x = (double)k / (double)n, lr = shape == 0 ? 1.5e-4 * (1 + cos(3.14159265358979 * x)) + 3e-5
+                                       : shape == 1 ? (k < 20000 ? 3e-4 : 3e-4 * (24000.0 - k) / 4000)
+                                                    : (k < 8000 ? 3e-4 : 3e-5);
+      len += (size_t)snprintf(text + len, cap - len, shape == 1 ? "%zu,%.6g\n" : "%zu,%.5g\n", k, lr);
+    }
+    r = parse("rounded.csv", text, NULL);
+    CHECK(r && fslaw_run_summarize(r, &s, NULL) == FSLAW_OK);
+    CHECK(s.nkinks == (shape == 0 ? 0u : 1u));
+    if (shape) CHECK(s.kinks[0] == (shape == 1 ? 20000u : 8000u));
+    fslaw_run_destroy(r);
+    free(text);
+  }
   r = parse("nolr.csv", "step,loss\n0,1\n", NULL);
   fslaw_error err;
   CHECK(fslaw_run_summarize(r, &s, &err) == FSLAW_EINVAL);

@@ -131,7 +131,9 @@ typedef struct fslaw_run_summary {
 } fslaw_run_summary;
 
 /* Summarise a run that has rates. A kink is a step where the slope of the
- * rate changes by more than 0.1 * lr_max / steps (a jump counts once). */
+ * rate changes by more than 0.1 * lr_max / steps (a jump counts once), and by
+ * more than 4 units in the last digit of rates logged rounded to 3-15
+ * digits (a smooth decay logged to 5 digits is not thousands of kinks). */
 fslaw_status fslaw_run_summarize(const fslaw_run *run, fslaw_run_summary *sum,
                                  fslaw_error *err);
 
