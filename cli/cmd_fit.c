@@ -38,7 +38,8 @@ const cli_command cli_fit = {
 
 static void list_laws(FILE *f) {
   for (size_t i = 0; i < fslaw_law_kind_count(); i++) fprintf(f, "  %s\n", fslaw_law_kind_help(i));
-  fprintf(f, "\nlaws over tables of runs (columns N,D,loss or C,loss):\n");
+  fprintf(f, "\nlaws over tables of runs (columns N,D,loss or C,loss), with options of their\n"
+             "own (--where, --bootstrap, ...: fslaw fit --law chinchilla --help):\n");
   cli_table_laws_help(f);
   fprintf(f, "\nexample: fslaw fit --law mpl --out mpl.json data/mpl/400M/cosine_24000.csv \\\n"
              "           data/mpl/400M/constant_24000.csv data/mpl/400M/wsdcon_9.csv\n");

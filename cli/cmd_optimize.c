@@ -333,6 +333,10 @@ static int run(int argc, char **argv) {
   }
   if (!rc) {
     summary(a.out ? stdout : stderr, &t, &o, loss, &res, best, amp);
+    if (res.budget_used)
+      fprintf(stderr, "fslaw optimize: note: a search stage stopped at its budget of %zu "
+                      "evaluations before converging; a larger --max-evals may lower the optimum\n",
+              o.max_evals ? o.max_evals : 400);
     if (t.law) {
       cli_note_extrapolation(CMD, &range, "the optimum", best, o.steps);
       cli_note_determination(CMD, &range, t.law, t.p, "the optimum", best, o.steps);

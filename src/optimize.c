@@ -463,6 +463,7 @@ static fslaw_status optimize_free(problem *pb, fslaw_optimize_result *res, fslaw
   if (st) return st;
   if (pb->failed) return fslaw_fail(err, FSLAW_EINVAL, "%s", pb->err.msg);
   res->final_loss = best;
+  res->budget_used = exhausted;
   snprintf(res->reason, sizeof res->reason,
            "L-BFGS on 32, 256, ... knots up to every step, then %zu round%s of BOBYQA on the "
            "cliffs' steps and levels: %s", rounds,

@@ -480,9 +480,56 @@ static void write_series(FILE *f, const axis *ax, const axis *ay, const svg_seri
   fputs("</g>\n", f);
 }
 
-/* Legend in the top-right corner of the plot area, labelled series only. */
-static void write_legend(FILE *f, const svg_panel *pn, double left, double right,
-                         double top) {
+/* A rectangle in pixels. */
+typedef struct box {
+  double x0, y0, x1, y1;
+} box;
+
+/* Whether the segment p-q meets box b (Liang-Barsky clipping). */
+static int segment_meets(double px, double py, double qx, double qy, const box *b) {
+  double t0 = 0, t1 = 1, d[2] = {qx - px, qy - py};
+  double lo[2] = {b->x0 - px, b->y0 - py}, hi[2] = {b->x1 - px, b->y1 - py};
+  for (int k = 0; k < 2; k++) {
+    if (d[k] == 0) {
+      if (lo[k] > 0 || hi[k] < 0) return 0;
+      continue;
+    }
+    double a = lo[k] / d[k], c = hi[k] / d[k];
+    if (a > c) {
+      double t = a;
+      a = c;
+      c = t;
+    }
+    t0 = fmax(t0, a);
+    t1 = fmin(t1, c);
+    if (t0 > t1) return 0;
+  }
+  return 1;
+}
+
+/* How much of the data box b hides: segments of lines and markers it meets. */
+static size_t legend_cover(const svg_panel *pn, const axis *ax, const axis *ay, const box *b) {
+  size_t hits = 0;
+  for (size_t s = 0; s < pn->nseries; s++) {
+    const svg_series *se = &pn->series[s];
+    int line = se->style != FSLAW_SVG_MARKERS, prev = 0;
+    double px = 0, py = 0;
+    for (size_t i = 0; i < se->n; i++) {
+      int ok = axis_ok(ax, se->x[i]) && axis_ok(ay, se->y[i]);
+      double x = ok ? axis_px(ax, se->x[i]) : 0, y = ok ? axis_px(ay, se->y[i]) : 0;
+      if (ok && (line ? prev : 1)) hits += segment_meets(line ? px : x, line ? py : y, x, y, b);
+      prev = ok;
+      px = x;
+      py = y;
+    }
+  }
+  return hits;
+}
+
+/* Legend of the labelled series, in the corner of the plot area where it
+ * hides the least data (top right when all are equal). */
+static void write_legend(FILE *f, const svg_panel *pn, const axis *ax, const axis *ay,
+                         double left, double right, double top, double bottom) {
   size_t rows = 0, maxlen = 0;
   for (size_t s = 0; s < pn->nseries; s++) {
     const char *l = pn->series[s].label;
@@ -496,8 +543,18 @@ static void write_legend(FILE *f, const svg_panel *pn, double left, double right
   if (rows == 0) return;
   char a[32], b[32], c[32], d[32];
   double w = 42 + 6.2 * (double)(maxlen > 80 ? 80 : maxlen), h = 8 + 16 * (double)rows;
-  double x = right - w - 6, y = top + 6;
-  if (x < left + 2) x = left + 2;
+  double xs[2] = {fmax(right - w - 6, left + 2), left + 6}, ys[2] = {top + 6, bottom - h - 6};
+  double x = xs[0], y = ys[0];
+  size_t least = SIZE_MAX;
+  for (int corner = 0; corner < 4 && least; corner++) { /* TR, TL, BR, BL */
+    box bx = {xs[corner & 1], ys[corner >> 1], xs[corner & 1] + w, ys[corner >> 1] + h};
+    size_t hits = legend_cover(pn, ax, ay, &bx);
+    if (hits < least) {
+      least = hits;
+      x = bx.x0;
+      y = bx.y0;
+    }
+  }
   fprintf(f, "<g class=\"legend\">\n<rect x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" "
              "fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbbbbb\"/>\n",
           num2(a, x), num2(b, y), num2(c, w), num2(d, h));
@@ -575,7 +632,7 @@ static void write_panel(FILE *f, const fslaw_svg *svg, size_t p) {
   fprintf(f, "<rect class=\"frame\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" "
              "fill=\"none\" stroke=\"#333333\" stroke-width=\"1\"/>\n",
           num2(a, left), num2(b, top), num2(c, pw), num2(d, ph));
-  write_legend(f, pn, left, right, top);
+  write_legend(f, pn, &ax, &ay, left, right, top, bottom);
 
   if (pn->title) {
     fprintf(f, "<text x=\"%s\" y=\"%s\" text-anchor=\"middle\" font-size=\"14\" "

@@ -29,6 +29,10 @@ J
   && ok || bad "fsl optimum comes with a note"
 "$FSLAW" optimize --params "$TMP/mpl.json" --steps 500 --peak 1e-3 --family cosine 2>&1 >/dev/null | grep -q "note: law" \
   && bad "mpl has no such note" || ok
+# a search cut short by its budget says how to give it more
+"$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --peak 1e-3 --warmup 100 --max-evals 5 2>&1 >/dev/null \
+  | grep -q "note: a search stage stopped at its budget of 5 evaluations before converging; a larger --max-evals may lower the optimum" \
+  && ok || bad "budget note"
 expect_fail "no params" "option '--params' is required" "$FSLAW" optimize --steps 10 --peak 1
 expect_fail "no steps" "options '--steps' and '--peak' are required" "$FSLAW" optimize --params "$TMP/mpl.json" --peak 1
 expect_fail "bad peak" "option '--peak': expected a positive rate, got '-1'" "$FSLAW" optimize --params "$TMP/mpl.json" --steps 100 --peak -1

@@ -310,6 +310,31 @@ static void test_empty(void) {
   free(doc);
 }
 
+/* The legend goes to the corner where it hides the least data: top right
+ * when that is free, else the first free one of top left, bottom right,
+ * bottom left. Plot area of a 400 x 300 panel: x 74..382, y 30..254. */
+static void test_legend_corner(void) {
+  static const struct {
+    double x[3], y[3];
+    const char *rect; /* the legend's box (1 series: 24 high) */
+  } cases[] = {
+      {{0, 0.5, 1}, {0, 0.1, 0.2}, "<rect x=\"80.00\" y=\"36.00\""},     /* rising: top left */
+      {{0, 0.05, 1}, {0, 1, 1}, "<rect x=\"309.20\" y=\"224.00\""},  /* left and top: bottom right */
+      {{0, 0.9, 1}, {1, 1, 0}, "<rect x=\"80.00\" y=\"224.00\""},    /* top and right: bottom left */
+      {{0, 0.5, 1}, {1, 0.5, 0}, "<rect x=\"309.20\" y=\"36.00\""},  /* falling: top right */
+  };
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    fslaw_svg *svg = fslaw_svg_create(1, 400, 300);
+    CHECK(svg && fslaw_svg_series(svg, 0, "data", cases[c].x, cases[c].y, 3, FSLAW_SVG_LINE, NULL) == FSLAW_OK);
+    char path[4096];
+    char *doc = svg ? write_fig(svg, "legend.svg", path, sizeof path, NULL) : NULL;
+    fslaw_svg_destroy(svg);
+    CHECK(doc != NULL);
+    if (doc) CHECK_HAS(doc, cases[c].rect);
+    free(doc);
+  }
+}
+
 /* Log axes skip non-positive points, which split the line; a lone point,
  * a constant series and a single-point panel have degenerate ranges. */
 static void test_log_and_degenerate(void) {
@@ -365,6 +390,7 @@ int main(int argc, char **argv) {
   test_figure();
   test_errors();
   test_empty();
+  test_legend_corner();
   test_log_and_degenerate();
   return check_done("test_svg");
 }

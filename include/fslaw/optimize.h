@@ -47,6 +47,8 @@ typedef struct fslaw_optimize_result {
   size_t evaluations;    /* law evaluations used */
   char spec[512];        /* schedule spec of the optimum (shape families) */
   char reason[160];      /* how the search stopped */
+  int budget_used;       /* 1 when a free-form search stage stopped at its
+                            evaluation budget (max_evals) before converging */
 } fslaw_optimize_result;
 
 /* Predicted loss at the last step of lr[0..n-1] and, when grad != NULL, its
