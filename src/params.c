@@ -132,6 +132,18 @@ static fslaw_status read_values(const char *name, const cJSON *p, const fslaw_la
   return FSLAW_OK;
 }
 
+/* A file edited by hand may name one law in "law" and another in "spec":
+ * which one the user meant cannot be told. */
+static fslaw_status law_agrees(const char *name, const cJSON *o, const fslaw_law *law,
+                               fslaw_error *err) {
+  const cJSON *given = cJSON_GetObjectItemCaseSensitive(o, "law");
+  if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "spec")) || !cJSON_IsString(given) ||
+      !strcmp(given->valuestring, fslaw_law_name(law)))
+    return FSLAW_OK;
+  return fslaw_fail(err, FSLAW_EPARSE, "%s: \"law\" is '%s' but \"spec\" is '%s'; make them "
+                    "agree (or remove \"spec\")", name, given->valuestring, fslaw_law_spec(law));
+}
+
 fslaw_status fslaw_params_parse(const char *name, const char *json, fslaw_law **law,
                                 double *values, fslaw_error *err) {
   *law = NULL;
@@ -147,7 +159,8 @@ fslaw_status fslaw_params_parse(const char *name, const char *json, fslaw_law **
     st = fslaw_fail(err, FSLAW_EPARSE, "%s: expected a \"params\" object", name);
   else if ((st = fslaw_law_create(spec->valuestring, law, err)) && err)
     snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg), " (in %s)", name);
-  else if (!st && (st = read_values(name, p, *law, values, err))) {
+  else if (!st && ((st = law_agrees(name, o, *law, err)) ||
+                    (st = read_values(name, p, *law, values, err)))) {
     fslaw_law_destroy(*law);
     *law = NULL;
   }

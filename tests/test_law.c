@@ -361,6 +361,17 @@ static void test_params_json(void) {
   CHECK(fslaw_params_parse("s.json", "{\"law\": \"mtl\", \"params\": {\"L0\": \"x\", \"A\": 2, \"alpha\": 0.5, \"C\": 1}}", &back, q, &err) == FSLAW_EPARSE);
   CHECK_HAS(err.msg, "parameter 'L0' must be a finite number");
   CHECK(fslaw_params_read("/nonexistent.json", &back, q, &err) == FSLAW_EIO);
+  /* "law" and "spec" must name the same law; a spec's options are fine */
+  const char *clash = "{\"law\": \"fsl\", \"spec\": \"mtl:lambda=0.99\", \"params\": {\"L0\": 1, \"A\": 2, \"alpha\": 0.5, \"C\": 1}}";
+  CHECK(fslaw_params_parse("c.json", clash, &back, q, &err) == FSLAW_EPARSE && back == NULL);
+  CHECK_HAS(err.msg, "c.json: \"law\" is 'fsl' but \"spec\" is 'mtl:lambda=0.99'; make them agree (or remove \"spec\")");
+  const char *agree = "{\"law\": \"mtl\", \"spec\": \"mtl:lambda=0.99\", \"params\": {\"L0\": 1, \"A\": 2, \"alpha\": 0.5, \"C\": 1}}";
+  CHECK(fslaw_params_parse("a.json", agree, &back, q, &err) == FSLAW_OK && back && q[3] == 1);
+  fslaw_law_destroy(back);
+  const char *law_only = "{\"law\": \"mtl:lambda=0.99\", \"params\": {\"L0\": 1, \"A\": 2, \"alpha\": 0.5, \"C\": 1}}";
+  CHECK(fslaw_params_parse("l.json", law_only, &back, q, &err) == FSLAW_OK && back &&
+        !strcmp(fslaw_law_spec(back), "mtl:lambda=0.99"));
+  fslaw_law_destroy(back);
 }
 
 static void test_metrics(void) {
