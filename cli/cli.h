@@ -90,6 +90,10 @@ typedef struct {
 
 /* Whether paths a and b name the same existing file. */
 int cli_same_file(const char *a, const char *b);
+/* Non-zero (with an error naming option --opt) when path is a file that
+ * holds something other than fitted parameters, which writing parameters
+ * there would destroy; parameters files and new paths pass. */
+int cli_check_params_target(const char *cmd, const char *opt, const char *path);
 
 /* Open `path` for writing, refusing to overwrite any of the inputs. */
 int cli_out_open(const char *cmd, cli_out *o, const char *path, const char *const *inputs,

@@ -228,6 +228,7 @@ static int check_outputs(fit_opts *o, const cli_run_set *rs) {
       if (!strcmp(path, rs->path[i]) || cli_same_file(path, rs->path[i]))
         return cli_error("fit", "option '--%s': '%s' is an input run; it would be overwritten",
                          o->out_dir ? "out-dir" : "out", path);
+    if (path && cli_check_params_target("fit", o->out_dir ? "out-dir" : "out", path)) return 1;
   }
   return 0;
 }

@@ -10,7 +10,34 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "cli.h"
+
+/* Whether the regular file at path holds something other than fitted
+ * parameters (an object with "law", or an array of them): a log or a table
+ * that a mistyped --out would destroy. Parameters are replaced. */
+static int holds_other_data(const char *path) {
+  struct stat st;
+  if (stat(path, &st) || !S_ISREG(st.st_mode) || st.st_size == 0) return 0;
+  if (st.st_size > (1 << 26)) return 1; /* no parameters file is that large */
+  FILE *f = fopen(path, "rb");
+  char *buf = f ? malloc((size_t)st.st_size) : NULL;
+  size_t n = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
+  if (f) fclose(f);
+  cJSON *v = buf ? cJSON_ParseWithLength(buf, n) : NULL;
+  const cJSON *first = cJSON_IsArray(v) ? v->child : v;
+  int params = cJSON_IsObject(first) && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(first, "law"));
+  cJSON_Delete(v);
+  free(buf);
+  return buf && !params; /* unreadable: the write itself will say so */
+}
+
+int cli_check_params_target(const char *cmd, const char *opt, const char *path) {
+  if (!path || !holds_other_data(path)) return 0;
+  return cli_error(cmd, "option '--%s': '%s' exists and holds no fitted parameters (a log? it "
+                   "would be overwritten); remove it first or choose another name", opt, path);
+}
 
 int cli_same_file(const char *a, const char *b) {
   struct stat sa, sb;

@@ -326,6 +326,7 @@ static int fit_and_write(const fslaw_tlaw *law, const fit_opts *o, const fslaw_t
   uint64_t seed;
   int rc = !fit ? cli_error("fit", "out of memory") : configure(fit, law, o, &delta, &fixed);
   if (!rc) rc = parse_boot(o, &nboot, &seed, &extra);
+  if (!rc) rc = cli_check_params_target("fit", "out", o->out && strcmp(o->out, "-") ? o->out : NULL);
   if (!rc && fslaw_tfit_set_table(fit, t)) rc = cli_error("fit", "%s", fslaw_tfit_errmsg(fit));
   if (!rc && fslaw_tfit_run(fit, p, &res)) rc = cli_error("fit", "%s", fslaw_tfit_errmsg(fit));
   if (!rc && nboot) rc = run_bootstrap(fit, nboot, seed, extra, p, fslaw_tlaw_nparams(law), &boot);

@@ -163,6 +163,14 @@ out=$("$FSLAW" fit --law fslkq --out "$TMP/in.csv" "$D/cosine_24000.csv" "$TMP/i
 case $out in *"option '--out': '$TMP/in.csv' is an input run"*) ok ;; *) bad "--out an input: $out" ;; esac
 # refused before the fit (which prints its summary first), the input intact
 cmp -s "$D/wsdcon_9.csv" "$TMP/in.csv" && ! echo "$out" | grep -q "^law fslkq" && ok || bad "refused before the fit: $out"
+# --out naming another log (a slip of the hand) is refused; a params file is replaced
+cp "$D/wsdcon_3.csv" "$TMP/other.csv"
+expect_fail "--out another log" "option '--out': '$TMP/other.csv' exists and holds no fitted parameters (a log? it would be overwritten); remove it first or choose another name" \
+  "$FSLAW" fit --law mtl --starts 2 --out "$TMP/other.csv" "$D/cosine_24000.csv"
+cmp -s "$D/wsdcon_3.csv" "$TMP/other.csv" && ok || bad "the other log is intact"
+"$FSLAW" fit --law mtl --starts 2 --out "$TMP/again.json" "$D/cosine_24000.csv" >/dev/null 2>&1 \
+  && "$FSLAW" fit --law mtl --starts 2 --out "$TMP/again.json" "$D/wsd_20000_24000.csv" >/dev/null 2>&1 \
+  && grep -q wsd_20000_24000 "$TMP/again.json" && ok || bad "a params file is replaced"
 expect_fail "kernel law on a constant run" "law 'fslkq': no run's learning rate changes after warmup" \
   "$FSLAW" fit --law fslkq "$D/constant_24000.csv"
 # ... unless the parameters of that answer are held, as the mpl message advises
@@ -233,7 +241,7 @@ expect_fail "group name dash" "must be letters, digits" "$FSLAW" fit --law mtl -
 expect_fail "share empty item" "option '--share': empty item in 'alpha,'" "$FSLAW" fit --law mtl --share alpha, $G1 $G2
 expect_fail "empty out-dir" "option '--out-dir': expected a path, got ''" "$FSLAW" fit --law mtl --out-dir "" $G1 $G2
 # an output that cannot be written is refused before the fit; earlier files stay
-mkdir -p "$TMP/part/100M.json" && echo '{"old": 1}' >"$TMP/part/25M.json"
+mkdir -p "$TMP/part/100M.json" && echo '{"law": "mtl", "old": 1}' >"$TMP/part/25M.json"
 expect_fail "group output is a folder" "option '--out-dir': '$TMP/part/100M.json' is a folder" "$FSLAW" fit --law mtl --starts 2 --out-dir "$TMP/part" $G1 $G2
 grep -q old "$TMP/part/25M.json" && ok || bad "earlier group file kept"
 # a missing --out-dir is made after the fit (its parent must exist), and not at all if the fit fails

@@ -34,6 +34,13 @@ grep -q "^best of 32 starts" "$TMP/sum" && ok || bad "grid 2 gives 32 starts"
 near "$(json_num "$TMP/chin.json" A)" 406.4 1e-4 && near "$(json_num "$TMP/chin.json" beta)" 0.28 1e-4 && ok || bad "recovered parameters: $(cat "$TMP/chin.json")"
 near "$(json_num "$TMP/chin.json" a)" "$(awk 'BEGIN { print 0.28 / 0.62 }')" 1e-4 && ok || bad "derived a"
 grep -q '"table_law":[[:space:]]*true' "$TMP/chin.json" && grep -q '"where":[[:space:]]*\["excluded=0"\]' "$TMP/chin.json" && ok || bad "json records filter"
+# --out naming the table (or any file of other data) is refused; a params file is replaced
+cp "$TMP/chin.csv" "$TMP/keep.csv"
+expect_fail "table fit --out a table" "option '--out': '$TMP/keep.csv' exists and holds no fitted parameters" \
+  "$FSLAW" fit --law chinchilla --grid 2 --out "$TMP/keep.csv" "$TMP/chin.csv"
+cmp -s "$TMP/chin.csv" "$TMP/keep.csv" && ok || bad "the table is intact"
+"$FSLAW" fit --law chinchilla --grid 2 --where excluded=0 --out "$TMP/chin.json" "$TMP/chin.csv" >/dev/null 2>&1 \
+  && ok || bad "a params file is replaced"
 # without --where the bad row spoils the fit
 "$FSLAW" fit --law chinchilla --grid 2 --out "$TMP/all.json" "$TMP/chin.csv" >"$TMP/sum2" && grep -q "37 rows" "$TMP/sum2" && ok || bad "no filter keeps 37 rows"
 
