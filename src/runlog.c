@@ -15,6 +15,8 @@
 /* Dense arrays beyond this many steps are refused rather than allocated. */
 #define MAX_STEPS 100000000.0
 
+enum { COL_STEP, COL_LR, COL_LOSS, COL_TOKENS, NCOLS }; /* the quantities read */
+
 struct fslaw_run {
   char *name;          /* display name (file stem) */
   size_t steps;        /* number of steps: lr has this length */
@@ -28,11 +30,10 @@ struct fslaw_run {
                           (a trainer_state.json's "loss") */
   size_t partial_line; /* 1-based line of an unterminated, unparsable last line
                           that was skipped (0 = none) */
-  char *column[4];     /* input name read for step, lr, loss, tokens; NULL when
+  char *column[NCOLS]; /* input name read for step, lr, loss, tokens; NULL when
                           the input has no such column (fslaw_run_column) */
 };
 
-enum { COL_STEP, COL_LR, COL_LOSS, COL_TOKENS, NCOLS };
 /* Default names, alternatives separated by '|' (fslaw_run_columns): the
  * rate is "learning_rate" in Hugging Face logs and many loggers. */
 static const char *const default_names[NCOLS] = {"step", "lr|learning_rate", "loss", "tokens"};
