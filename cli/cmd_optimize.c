@@ -8,6 +8,7 @@
 
 #include "baselines.h"
 #include "cli.h"
+#include "fsl_curve.h"
 #include "extrapolation.h"
 #include "fslaw/optimize.h"
 
@@ -45,8 +46,8 @@ const cli_command cli_optimize = {
     "theory mode (MATH.md §4): --theory minimises the final loss of the discrete FSL\n"
     "of the power-law kernel model (MATH.md §2, the fsl of `fslaw theory` after N\n"
     "steps) instead of a fitted law, through its exact gradient with respect to every\n"
-    "rate. ETA is the cap eta_max (default 1/zeta(beta), as `fslaw theory`); the free\n"
-    "optimum may stay below it (easy regime: its peak ~ N^-nu). The summary adds the\n"
+    "rate. ETA is the cap eta_max (default half the model's stability bound, MATH.md\n"
+    "§1.1a, as `fslaw theory`); the free optimum may stay below it (easy regime: its peak ~ N^-nu). The summary adds the\n"
     "closed-form optimum of §4 (`fslaw theory --optimal-schedule`), the optimum's\n"
     "largest rate and the fraction of its steps below 0.99 ETA (the decay fraction).\n"
     "  --form F        power (default): the functional of §4, M^-(s beta) + (1+T)^-s\n"
@@ -298,7 +299,7 @@ static int load_target(const opts *a, fslaw_optimize_options *o, target *t) {
     return 0;
   }
   if (parse_theory(a, t)) return 1;
-  if (!a->peak) o->peak = 1 / fslaw_hurwitz_zeta(t->model.beta, 1);
+  if (!a->peak) o->peak = cli_theory_peak_default(&t->model);
   return 0;
 }
 
@@ -332,7 +333,8 @@ static int run(int argc, char **argv) {
       amp[b] = NAN;
   }
   if (!rc) {
-    summary(a.out ? stdout : stderr, &t, &o, loss, &res, best, amp);
+    int to_file = a.out && strcmp(a.out, "-"); /* else the CSV takes standard output */
+    summary(to_file ? stdout : stderr, &t, &o, loss, &res, best, amp);
     if (res.budget_used)
       fprintf(stderr, "fslaw optimize: note: a search stage stopped at its budget of %zu "
                       "evaluations before converging; a larger --max-evals may lower the optimum\n",
@@ -340,11 +342,13 @@ static int run(int argc, char **argv) {
     if (t.law) {
       cli_note_extrapolation(CMD, &range, "the optimum", best, o.steps);
       cli_note_determination(CMD, &range, t.law, t.p, "the optimum", best, o.steps);
+    } else {
+      cli_note_unstable(CMD, &t.model, best, o.steps, "the optimum");
     }
     rc = write_schedule(a.out, best, o.steps, a.params);
     int nrow = t.law || isnan(loss[NBASE]) ? NBASE : NROW;
     if (!rc && a.plot) rc = plot(a.plot, best, rates, nrow, o.steps, a.params);
-    if (!rc && a.out) printf("wrote %s\n", a.out);
+    if (!rc && to_file) printf("wrote %s\n", a.out);
   }
   free(best);
   for (int b = 0; b < NROW; b++) free(rates[b]);

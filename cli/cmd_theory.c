@@ -61,7 +61,8 @@ const cli_command cli_theory = {
     "`file:path=F.csv`):\n"
     "  --optimal-schedule\n"
     "  --steps N       horizon\n"
-    "  --peak-max ETA  rate cap eta_max (default 1/zeta(beta), half the B = 1 limit)\n"
+    "  --peak-max ETA  rate cap eta_max (default half the model's stability bound,\n"
+    "                  MATH.md §1.1a, which fslaw simulate prints)\n"
     "  easy (s >= 1 - 1/beta): eta_max N^-nu (1 - k/N)^(2 beta - 1), nu of §4;\n"
     "  hard: eta_max, then eta_max ((N - k)/L)^(2 beta - 1) over the last\n"
     "  L = N^(1 - f) steps, f = (1 - 1/beta - s)/(2 - 1/beta) (UNVERIFIED in MATH.md).\n",
@@ -142,7 +143,7 @@ static int run_optimal(const fslaw_plk_model *m, const opts *o) {
   size_t n;
   if (!o->steps) return cli_error(CMD, "--optimal-schedule needs --steps N");
   if (cli_parse_count(CMD, "steps", o->steps, &n)) return 1;
-  double eta_max = 1 / fslaw_hurwitz_zeta(m->beta, 1);
+  double eta_max = cli_theory_peak_default(m);
   if (cli_parse_number(CMD, "peak-max", o->peak_max, 0, &eta_max)) return 1;
   if (!(eta_max > 0) || !isfinite(eta_max))
     return cli_error(CMD, "option '--peak-max': must be a finite number > 0, got '%s'", o->peak_max);
@@ -160,6 +161,7 @@ static int run_optimal(const fslaw_plk_model *m, const opts *o) {
     for (size_t k = 0; k < n; k++) fprintf(out.f, "%zu,%.17g\n", k, lr[k]);
     rc = cli_out_commit(CMD, &out);
   }
+  if (!rc) cli_note_unstable(CMD, m, lr, n, "the optimal schedule");
   if (!rc && t.easy)
     fprintf(stderr, "fslaw theory: note: easy regime: power decay, eta_peak = eta_max N^-nu = "
             "%.6g (nu = %.6g)\n", lr[0], t.nu);

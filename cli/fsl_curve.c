@@ -2,6 +2,8 @@
  * simulated curve (MATH.md §2), shared by `fslaw theory` and
  * `fslaw report --theory`. Moved here from cmd_theory.c unchanged but for
  * the command and option names passed in. */
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,13 +52,42 @@ int cli_fsl_curve_eval(const char *cmd, const fslaw_plk_model *m, const fslaw_fs
   if (fslaw_fsl_eval(m, fo, lr, c->K, c->every, c->t, c->approx, c->signal, c->noise, c->fsl,
                      &err))
     return cli_error(cmd, "%s", err.msg);
+  cli_note_unstable(cmd, m, lr, c->K, "the schedule");
   return 0;
+}
+
+void cli_note_unstable(const char *cmd, const fslaw_plk_model *m, const double *lr, size_t n,
+                       const char *what) {
+  double bound = fslaw_sim_stability_bound(m);
+  for (size_t k = 0; k < n; k++)
+    if (lr[k] > bound) {
+      fprintf(stderr, "fslaw %s: note: %s has rate %.6g at step %zu, above this model's stability "
+                      "bound %.6g (MATH.md §1.1a): SGD diverges there, which the FSL does not "
+                      "show\n", cmd, what, lr[k], k, bound);
+      return;
+    }
+}
+
+double cli_theory_peak_default(const fslaw_plk_model *m) {
+  return 0.5 * fslaw_sim_stability_bound(m);
+}
+
+/* A simulation of another schedule fits constants that mean nothing: its
+ * intrinsic time (column t, when present) must be the schedule's. */
+static int same_schedule(const char *cmd, const char *opt, const char *path, const fslaw_run *run,
+                         size_t i, double t) {
+  const double *logged = fslaw_run_tokens(run);
+  if (!logged || isnan(logged[i]) || fabs(logged[i] - t) <= 1e-9 * fmax(1, fabs(t))) return 0;
+  return cli_error(cmd, "option '--%s': %s: at step %zu the simulation's intrinsic time t is "
+                   "%.10g, this schedule's %.10g: simulate the same schedule (and model)",
+                   opt, path, fslaw_run_loss_steps(run)[i], logged[i], t);
 }
 
 int cli_fsl_calibrate(const char *cmd, const char *opt, const char *path,
                       const cli_fsl_curve *c, fslaw_fsl_fit *fit, fslaw_run **runp,
                       cli_fsl_sim *sp) {
-  fslaw_run_columns cols = {NULL, NULL, "excess", NULL};
+  /* t is read through the tokens slot: a value per excess row */
+  fslaw_run_columns cols = {NULL, NULL, "excess", "t"};
   fslaw_error err;
   if (fslaw_run_read(path, FSLAW_RUN_AUTO, &cols, runp, &err))
     return cli_error(cmd, "option '--%s': %s", opt, err.msg);
@@ -78,6 +109,7 @@ int cli_fsl_calibrate(const char *cmd, const char *opt, const char *path,
       a[i] = c->approx[k], s[i] = c->signal[k], z[i] = c->noise[k], sp->y[i] = y[i],
       sp->t[i] = c->t[k];
   }
+  for (size_t i = 0; !rc && i < sp->n; i++) rc = same_schedule(cmd, opt, path, *runp, i, sp->t[i]);
   if (!rc && fslaw_fsl_calibrate(a, s, z, sp->y, sp->n, fit, &err))
     rc = cli_error(cmd, "option '--%s': %s: %s", opt, path, err.msg);
   free(a);

@@ -27,12 +27,20 @@ int cli_fsl_parse_form(const char *cmd, const char *form, const char *nodes,
 /* Fill c (K and every set by the caller) with fslaw_fsl_eval of rates lr. */
 int cli_fsl_curve_eval(const char *cmd, const fslaw_plk_model *m, const fslaw_fsl_options *fo,
                        const double *lr, cli_fsl_curve *c);
+/* A note on stderr when a rate of lr[0..n-1] (`what`: "the schedule") is
+ * above the model's stability bound (MATH.md §1.1a). */
+void cli_note_unstable(const char *cmd, const fslaw_plk_model *m, const double *lr, size_t n,
+                       const char *what);
+/* Default rate cap of the theory modes: half the stability bound, where
+ * the noise plateau is still near its small-rate value. */
+double cli_theory_peak_default(const fslaw_plk_model *m);
 /* Free the arrays of c. */
 void cli_fsl_curve_free(cli_fsl_curve *c);
 /* Read the column `excess` of the simulation CSV `path` (given by option
  * `--opt`), match its steps to the rows of c (every = 1) and fit the three
  * constants; *runp (to destroy) and sp->y, sp->t (to free) are set even on
- * failure. */
+ * failure. A column t that differs from the schedule's intrinsic time (a
+ * simulation of another schedule) is an error. */
 int cli_fsl_calibrate(const char *cmd, const char *opt, const char *path,
                       const cli_fsl_curve *c, fslaw_fsl_fit *fit, fslaw_run **runp,
                       cli_fsl_sim *sp);

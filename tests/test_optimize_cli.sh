@@ -29,6 +29,10 @@ J
   && ok || bad "fsl optimum comes with a note"
 "$FSLAW" optimize --params "$TMP/mpl.json" --steps 500 --peak 1e-3 --family cosine 2>&1 >/dev/null | grep -q "note: law" \
   && bad "mpl has no such note" || ok
+# --out -: the schedule alone on standard output, the summary on standard error
+"$FSLAW" optimize --params "$TMP/mpl.json" --steps 200 --peak 1e-3 --warmup 10 --out - >"$TMP/dash.csv" 2>"$TMP/dash.err" \
+  && [ "$(head -1 "$TMP/dash.csv")" = "step,lr" ] && [ "$(wc -l <"$TMP/dash.csv")" -eq 201 ] \
+  && grep -q "^  optimum " "$TMP/dash.err" && ok || bad "--out -: $(head -3 "$TMP/dash.csv")"
 # a search cut short by its budget says how to give it more
 "$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --peak 1e-3 --warmup 100 --max-evals 5 2>&1 >/dev/null \
   | grep -q "note: a search stage stopped at its budget of 5 evaluations before converging; a larger --max-evals may lower the optimum" \

@@ -82,6 +82,18 @@ expect_fail "excess" --schedule "$SCHED" --calibrate "$DIR/nocol.csv"
 printf 'step,t,excess\n0,0,0.5\n5000,1,0.1\n' >"$DIR/long.csv"
 expect_fail "step 5000" --schedule "$SCHED" --calibrate "$DIR/long.csv"
 expect_fail "cannot open" --schedule "$SCHED" --calibrate "$DIR/missing.csv"
+# a simulation of another schedule: its t differs at the first row that moves
+awk -F, 'NR <= 2 { print; next } { printf "%s,%.17g,%s\n", $1, $2 * 1.5, $3 }' "$DIR/sim.csv" >"$DIR/other.csv"
+expect_fail "other.csv: at step 10 the simulation's intrinsic time t is" --schedule "$SCHED" --features 50 --dim 400 --calibrate "$DIR/other.csv" --every 10
+
+# the default cap is stable: the optimal schedule simulates without diverging
+# (1/zeta(4) = 0.924 was above this model's stability bound 0.66)
+check '"$FSLAW" theory --optimal-schedule --steps 2000 --s 0.5 --beta 4 --out "$DIR/opt_default.csv" 2>"$DIR/od.err"'
+check '! grep -q "stability bound" "$DIR/od.err"'
+check '"$FSLAW" simulate --schedule "file:path=$DIR/opt_default.csv" --beta 4 --s 0.5 --features 1000 --every 1000 >/dev/null'
+# a rate above the bound: a note, from the curve and from the optimal schedule
+check '"$FSLAW" theory --schedule "constant:peak=0.9,steps=100" --beta 4 --s 0.5 --features 1000 2>&1 >/dev/null | grep -q "note: the schedule has rate 0.9 at step 0, above this model.s stability bound 0.66"'
+check '"$FSLAW" theory --optimal-schedule --steps 100 --s 0.5 --beta 4 --features 1000 --peak-max 0.9 2>&1 >/dev/null | grep -q "note: the optimal schedule has rate 0.9 at step 0, above"'
 
 # bad options name the option
 expect_fail "--form" --schedule "$SCHED" --form cubic
