@@ -98,8 +98,12 @@ static int run(int argc, char **argv) {
   fslaw_tboot b;
   fslaw_error err;
   if (fslaw_tparams_read(params, &law, p, &b, &err)) return cli_error("allocate", "%s", err.msg);
+  for (size_t i = 0; i < nc && !rc; i++) { /* before any output: no header left behind */
+    double n, d;
+    if (fslaw_tlaw_allocate(law, p, c[i], &n, &d, &err)) rc = cli_error("allocate", "%s", err.msg);
+  }
   cli_out o;
-  if (!(rc = cli_out_open("allocate", &o, out, &params, 1))) {
+  if (!rc && !(rc = cli_out_open("allocate", &o, out, &params, 1))) {
     rc = write_csv(o.f, law, p, &b, c, nc);
     if (!rc) rc = cli_out_commit("allocate", &o);
     else cli_out_abort(&o);

@@ -76,6 +76,7 @@ awk -F, '$1 == 38 { bad = $6 } $1 == "mean" { m = $6 } END { exit !(bad > 0.5 &&
 near "$(json_num "$TMP/two.json" C0)" 3e18 1e-3 && near "$(json_num "$TMP/two.json" Linf)" 1.8 1e-3 && ok || bad "twophase values: $(cat "$TMP/two.json")"
 "$FSLAW" fit --law twophase --grid 2 --out "$TMP/two2.json" "$TMP/two.csv" >/dev/null && ok || bad "twophase free gamma"
 expect_fail "allocate twophase" "no closed-form compute-optimal allocation" "$FSLAW" allocate --params "$TMP/two.json" --compute 1e22
+[ ! -s "$TMP/out" ] && ok || bad "allocate twophase: no header left on standard output: $(cat "$TMP/out")"
 
 # training logs with tokens as rows
 printf 'step,loss,tokens\n100,3.9,1e9\n200,3.5,2e9\n300,3.3,3e9\n' >"$TMP/r1.csv"
