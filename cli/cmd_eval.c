@@ -25,7 +25,9 @@ const cli_command cli_eval = {
     "                  and predicted), not every point: a loss logged every step is one\n"
     "                  batch's, and its noise would dominate the metrics\n"
     "  --out F         write the CSV to F\n"
-    CLI_RUN_OPTS_HELP,
+    CLI_RUN_OPTS_HELP
+    "\nA law over a table of runs (chinchilla, kaplan, twophase) scores a table:\n"
+    "fslaw eval --params P.json --table T.csv (fslaw eval --table --help).\n",
     run, NULL};
 
 /* Metrics of one run; 0 on success. *most: the most points scored one by one. */

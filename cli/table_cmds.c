@@ -453,8 +453,14 @@ static int table_cmd(const cli_command *cmd, int argc, char **argv) {
   size_t npos;
   int rc = cli_parse(cmd, argc, argv, opts, pos, &npos), is_eval = cmd == &eval_cmd;
   if (rc == 2) return 0;
-  if (rc) return rc;
+  if (rc) { /* an option of the loss-curve command: say which mode this is */
+    fprintf(stderr, "fslaw %s: note: this is %s over a table (a table law's parameters or "
+                    "--table); its options: fslaw %s --table --help\n", cmd->name, cmd->name, cmd->name);
+    return rc;
+  }
   if (!params) return cli_error(cmd->name, "option '--params' is required");
+  if (table && table[0] == '-' && table[1] == '-')
+    return cli_error(cmd->name, "option '--table': expected a file, got the option '%s'", table);
   if (npos > (table ? 0u : 1u) || (!table && !npos))
     return cli_error(cmd->name, "expected one TABLE file (positional or --table)");
   if (!table) table = pos[0];

@@ -61,6 +61,10 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, const cli_opt *opts
     }
     const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
     if (!v) return cli_error(cmd->name, "option '--%s' needs a value", o->name);
+    if (!eq && (!strcmp(v, "--help") || !strcmp(v, "-h"))) { /* "--table --help" */
+      cli_print_help(cmd, stdout);
+      return 2;
+    }
     if (o->kind == OPT_STRING) {
       *o->value = v;
     } else {

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "fslaw/params.h"
+#include "fslaw/table.h"
 #include "internal.h"
 #include "json_util.h"
 
@@ -157,6 +158,10 @@ fslaw_status fslaw_params_parse(const char *name, const char *json, fslaw_law **
     st = fslaw_fail(err, FSLAW_EPARSE, "%s: expected an object with a \"law\" string", name);
   else if (!cJSON_IsObject(p))
     st = fslaw_fail(err, FSLAW_EPARSE, "%s: expected a \"params\" object", name);
+  else if (fslaw_tlaw_find(spec->valuestring))
+    st = fslaw_fail(err, FSLAW_EINVAL, "%s holds the parameters of '%s', a law over a table of "
+                    "runs (model size, data, compute), not of a loss curve over the steps of a "
+                    "run; fit one with fslaw fit --law fslkq RUN...", name, spec->valuestring);
   else if ((st = fslaw_law_create(spec->valuestring, law, err)) && err)
     snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg), " (in %s)", name);
   else if (!st && ((st = law_agrees(name, o, *law, err)) ||

@@ -268,7 +268,7 @@ grep -qF 'warmup 50 inclusive' "$TMP/optimize2.html" && ok || bad "inclusive war
 expect_fail "steps mismatch" "option '--steps': $TMP/opt.csv has 2000 steps, not 5" \
   "$FSLAW" report --params "$OPTP" --optimize "$TMP/opt.csv" --steps 5 --out "$TMP/never.html"
 expect_fail "steps without optimize" "option '--steps' needs --optimize" "$FSLAW" report --params "$P" --steps 5 "${TEST[0]}"
-expect_fail "table params for --optimize" "unknown law 'chinchilla'" \
+expect_fail "table params for --optimize" "chin.json holds the parameters of 'chinchilla', a law over a table of runs" \
   "$FSLAW" report --params "$CP" --optimize "$TMP/opt.csv" --out "$TMP/never.html"
 expect_fail "table and optimize" "options '--table' and '--optimize' cannot be combined" \
   "$FSLAW" report --params "$OPTP" --optimize "$TMP/opt.csv" --table "$TB"

@@ -107,6 +107,16 @@ expect_fail "bad log" "option '--log': expected N:RUN" "$FSLAW" fit --law chinch
 expect_fail "log without tokens" "has no 'tokens' column" sh -c "printf 'step,loss\n1,3\n' >'$TMP/nt.csv'; '$FSLAW' fit --law chinchilla --log 1e8:'$TMP/nt.csv'"
 expect_fail "compute list" "option '--compute': expected positive numbers" "$FSLAW" allocate --params "$TMP/chin.json" --compute 1e22,-5
 expect_fail "no compute" "option '--compute' is required" "$FSLAW" allocate --params "$TMP/chin.json"
+# table mode is found and named: its help, an option of the curve commands, a
+# --table that took the next option as its file, table parameters where a curve law is needed
+"$FSLAW" predict --table --help | head -1 | grep -q "^usage: fslaw predict --params P.json --table T.csv" && ok || bad "predict --table --help"
+"$FSLAW" eval --help | grep -q "fslaw eval --params P.json --table T.csv" && ok || bad "eval --help names table mode"
+expect_fail "curve option in table mode" "note: this is predict over a table (a table law's parameters or --table); its options: fslaw predict --table --help" \
+  "$FSLAW" predict --params "$TMP/chin.json" --schedule 'constant:peak=1,steps=10'
+expect_fail "--table eats an option" "option '--table': expected a file, got the option '--where'" \
+  "$FSLAW" eval --params "$TMP/chin.json" --table --where excluded=0 "$TMP/chin.csv"
+expect_fail "optimize with table params" "chin.json holds the parameters of 'chinchilla', a law over a table of runs" \
+  "$FSLAW" optimize --params "$TMP/chin.json" --steps 100 --peak 1
 expect_fail "allocate curve params" "is not a table law" sh -c "printf '{\"law\": \"mpl\", \"params\": {}}' >'$TMP/mpl.json'; '$FSLAW' allocate --params '$TMP/mpl.json' --compute 1e22"
 expect_fail "eval no table" "expected one TABLE file" "$FSLAW" eval --params "$TMP/chin.json"
 
