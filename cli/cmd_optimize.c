@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "baselines.h"
 #include "cli.h"
@@ -303,6 +304,14 @@ static int load_target(const opts *a, fslaw_optimize_options *o, target *t) {
   return 0;
 }
 
+/* "evaluation N" on a terminal's stderr while the search runs. */
+static void show_progress(void *data, size_t evaluations) {
+  int *shown = data;
+  if (evaluations % 10) return;
+  fprintf(stderr, "\rfslaw optimize: evaluation %zu ", evaluations);
+  *shown = 1;
+}
+
 static int run(int argc, char **argv) {
   fslaw_optimize_options o = {0};
   opts a = {0};
@@ -318,9 +327,15 @@ static int run(int argc, char **argv) {
   rc = got ? 0 : cli_error(CMD, "out of memory");
   fslaw_optimize_result res;
   fslaw_status st = FSLAW_OK;
+  int shown = 0;
+  if (isatty(2)) {
+    o.progress = show_progress;
+    o.progress_data = &shown;
+  }
   if (!rc)
     st = t.law ? fslaw_optimize(t.law, t.p, &o, best, &res, &err)
                : fslaw_optimize_theory(&t.model, &t.fo, &o, best, &res, &err);
+  if (shown) fputc('\n', stderr);
   if (!rc && st) rc = cli_error(CMD, "%s", err.msg);
   if (!rc) baselines(&t, &o, loss, rates);
   cli_fit_range range = {0};

@@ -53,6 +53,7 @@ static fslaw_status base_schedule(const fslaw_optimize_options *o, double *lr, f
 static double final_loss(problem *pb, int with_grad) {
   double loss;
   pb->evals++;
+  if (pb->o->progress) pb->o->progress(pb->o->progress_data, pb->evals);
   if (pb->fn(pb->ctx, pb->lr, pb->o->steps, &loss, with_grad ? pb->grad : NULL, &pb->err)) {
     pb->failed = 1;
     return HUGE_VAL;

@@ -76,7 +76,7 @@ static void test_free(const char *scratch) {
   const double peak = 1e-3;
   fslaw_law *law;
   fslaw_law_create("mpl", &law, NULL);
-  fslaw_optimize_options o = {n, peak, w, 1, FSLAW_FAMILY_FREE, 0};
+  fslaw_optimize_options o = {n, peak, w, 1, FSLAW_FAMILY_FREE, 0, NULL, NULL};
   double *lr = malloc(n * sizeof *lr), *tmp = malloc(n * sizeof *tmp);
   fslaw_optimize_result res;
   fslaw_error err;

@@ -33,6 +33,12 @@ J
 "$FSLAW" optimize --params "$TMP/mpl.json" --steps 200 --peak 1e-3 --warmup 10 --out - >"$TMP/dash.csv" 2>"$TMP/dash.err" \
   && [ "$(head -1 "$TMP/dash.csv")" = "step,lr" ] && [ "$(wc -l <"$TMP/dash.csv")" -eq 201 ] \
   && grep -q "^  optimum " "$TMP/dash.err" && ok || bad "--out -: $(head -3 "$TMP/dash.csv")"
+# progress on a terminal only: `script` gives the command one
+if command -v script >/dev/null; then
+  script -qc "'$FSLAW' optimize --params '$TMP/mpl.json' --steps 500 --peak 1e-3 --warmup 10 --out '$TMP/tty.csv'" /dev/null \
+    | grep -q "fslaw optimize: evaluation 10 " && ok || bad "progress on a terminal"
+fi
+! grep -q "optimize: evaluation" "$TMP/dash.err" && ok || bad "no progress when stderr is not a terminal"
 # a search cut short by its budget says how to give it more
 "$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --peak 1e-3 --warmup 100 --max-evals 5 2>&1 >/dev/null \
   | grep -q "note: a search stage stopped at its budget of 5 evaluations before converging; a larger --max-evals may lower the optimum" \

@@ -39,6 +39,10 @@ typedef struct fslaw_optimize_options {
   int warmup_inclusive;  /* 1: the ramp reaches the peak at step warmup-1 */
   fslaw_family family;   /* what shape to search */
   size_t max_evals;      /* evaluation budget per stage (0: default 400 free, 300 shapes) */
+  /* Called after every evaluation with the number so far, for a caller's
+   * progress display (NULL: none); data is passed through. */
+  void (*progress)(void *data, size_t evaluations);
+  void *progress_data;
 } fslaw_optimize_options;
 
 /* What came out. */
