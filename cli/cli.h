@@ -94,6 +94,10 @@ int cli_same_file(const char *a, const char *b);
  * holds something other than fitted parameters, which writing parameters
  * there would destroy; parameters files and new paths pass. */
 int cli_check_params_target(const char *cmd, const char *opt, const char *path);
+/* Non-zero (with an error naming option --opt) unless a file can be written
+ * at path: its folder exists and is writable, and path is not a folder.
+ * For checking outputs before long work; "-" and NULL pass. */
+int cli_check_target(const char *cmd, const char *opt, const char *path);
 
 /* Open `path` for writing, refusing to overwrite any of the inputs. */
 int cli_out_open(const char *cmd, cli_out *o, const char *path, const char *const *inputs,

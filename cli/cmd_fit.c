@@ -180,24 +180,6 @@ static int write_outputs(const fit_opts *o, const fslaw_law *law, fslaw_fit *fit
   return rc;
 }
 
-/* A file can be written at path: its folder is writable and it is not a
- * folder itself. Checked before a fit, which can take long. */
-static int writable_target(const char *opt, const char *path) {
-  struct stat st;
-  char dir[4096];
-  const char *slash = strrchr(path, '/');
-  snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + (slash == path) : 1,
-           slash ? path : ".");
-  if (stat(dir, &st))
-    return cli_error("fit", "option '--%s': folder '%s' does not exist", opt, dir);
-  if (!S_ISDIR(st.st_mode))
-    return cli_error("fit", "option '--%s': '%s' is not a folder", opt, dir);
-  if (access(dir, W_OK | X_OK)) return cli_error("fit", "option '--%s': cannot write in '%s'", opt, dir);
-  if (!stat(path, &st) && S_ISDIR(st.st_mode))
-    return cli_error("fit", "option '--%s': '%s' is a folder", opt, path);
-  return 0;
-}
-
 static int check_outputs(fit_opts *o, const cli_run_set *rs) {
   if (o->fo.ngroup && o->out)
     return cli_error("fit", "option '--out': a grouped fit writes one file per group; use --out-dir DIR");
@@ -218,12 +200,12 @@ static int check_outputs(fit_opts *o, const cli_run_set *rs) {
     if (!lstat(o->out_dir, &st))
       return cli_error("fit", "option '--out-dir': '%s' is a link to nothing", o->out_dir);
     o->make_dir = 1; /* its parent must take it */
-    return writable_target("out-dir", o->out_dir);
+    return cli_check_target("fit", "out-dir", o->out_dir);
   }
   char buf[4096];
   for (size_t g = 0; g < (rs->ngroups ? rs->ngroups : 1); g++) {
     const char *path = out_path(o, rs, g, buf);
-    if (path && writable_target(o->out_dir ? "out-dir" : "out", path)) return 1;
+    if (path && cli_check_target("fit", o->out_dir ? "out-dir" : "out", path)) return 1;
     for (size_t i = 0; path && i < rs->npath; i++) /* before the fit, not after it */
       if (!strcmp(path, rs->path[i]) || cli_same_file(path, rs->path[i]))
         return cli_error("fit", "option '--%s': '%s' is an input run; it would be overwritten",

@@ -319,7 +319,9 @@ static int run(int argc, char **argv) {
   if (rc == 2) return 0;
   if (rc) return rc;
   target t = {0};
-  if (load_target(&a, &o, &t)) return 1;
+  if (cli_check_target(CMD, "out", a.out) || cli_check_target(CMD, "plot", a.plot) ||
+      load_target(&a, &o, &t))
+    return 1;
   fslaw_error err;
   double *best = malloc(o.steps * sizeof *best), *rates[NROW] = {0}, loss[NROW], amp[NROW + 1];
   int got = best != NULL;

@@ -119,6 +119,8 @@ static int run(int argc, char **argv) {
   fslaw_error err;
   fslaw_law *law;
   double p[FSLAW_MAX_PARAMS];
+  if (cli_check_target("predict", "out", o.out) || cli_check_target("predict", "plot", o.plot))
+    return 1;
   if (fslaw_params_read(o.params, &law, p, &err)) return cli_error("predict", "%s", err.msg);
   cli_fit_range range;
   cli_read_fit_range(o.params, law, &range);

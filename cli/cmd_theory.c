@@ -244,8 +244,8 @@ static int curve_outputs(const opts *o, const char *spec, curve *c, size_t every
   fslaw_fsl_fit fit;
   fslaw_run *simrun = NULL;
   sim_points sp = {0, NULL, NULL, NULL};
-  int rc = 0;
-  if (o->sim) {
+  int rc = cli_check_target(CMD, "out", o->out) || cli_check_target(CMD, "plot", o->plot);
+  if (!rc && o->sim) {
     rc = cli_fsl_calibrate(CMD, "calibrate", o->sim, c, &fit, &simrun, &sp);
     if (!rc) rc = cli_fsl_apply_fit(CMD, c, &fit);
     if (!rc) report_fit(o->sim, &fit);

@@ -5,6 +5,7 @@
  * (a device or pipe) or through the link (its target). */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -37,6 +38,25 @@ int cli_check_params_target(const char *cmd, const char *opt, const char *path) 
   if (!path || !holds_other_data(path)) return 0;
   return cli_error(cmd, "option '--%s': '%s' exists and holds no fitted parameters (a log? it "
                    "would be overwritten); remove it first or choose another name", opt, path);
+}
+
+int cli_check_target(const char *cmd, const char *opt, const char *path) {
+  struct stat st;
+  if (!path || !strcmp(path, "-")) return 0;
+  if (!stat(path, &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) /* written in place */
+    return access(path, W_OK) ? cli_error(cmd, "option '--%s': cannot write '%s'", opt, path) : 0;
+  char dir[4096];
+  const char *slash = strrchr(path, '/');
+  snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + (slash == path) : 1,
+           slash ? path : ".");
+  if (stat(dir, &st))
+    return cli_error(cmd, "option '--%s': folder '%s' does not exist", opt, dir);
+  if (!S_ISDIR(st.st_mode))
+    return cli_error(cmd, "option '--%s': '%s' is not a folder", opt, dir);
+  if (access(dir, W_OK | X_OK)) return cli_error(cmd, "option '--%s': cannot write in '%s'", opt, dir);
+  if (!stat(path, &st) && S_ISDIR(st.st_mode))
+    return cli_error(cmd, "option '--%s': '%s' is a folder", opt, path);
+  return 0;
 }
 
 int cli_same_file(const char *a, const char *b) {

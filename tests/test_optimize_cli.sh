@@ -39,6 +39,12 @@ if command -v script >/dev/null; then
     | grep -q "fslaw optimize: evaluation 10 " && ok || bad "progress on a terminal"
 fi
 ! grep -q "optimize: evaluation" "$TMP/dash.err" && ok || bad "no progress when stderr is not a terminal"
+# outputs are checked before the search
+expect_fail "unwritable --out" "option '--out': folder '/nonexistent' does not exist" \
+  "$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --peak 1e-3 --out /nonexistent/x.csv
+expect_fail "unwritable --plot" "option '--plot': folder '/nonexistent' does not exist" \
+  "$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --peak 1e-3 --out "$TMP/early.csv" --plot /nonexistent/x.svg
+[ ! -e "$TMP/early.csv" ] && ok || bad "no schedule written when the plot cannot be"
 # a search cut short by its budget says how to give it more
 "$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --peak 1e-3 --warmup 100 --max-evals 5 2>&1 >/dev/null \
   | grep -q "note: a search stage stopped at its budget of 5 evaluations before converging; a larger --max-evals may lower the optimum" \

@@ -86,6 +86,10 @@ expect_fail "cannot open" --schedule "$SCHED" --calibrate "$DIR/missing.csv"
 awk -F, 'NR <= 2 { print; next } { printf "%s,%.17g,%s\n", $1, $2 * 1.5, $3 }' "$DIR/sim.csv" >"$DIR/other.csv"
 expect_fail "other.csv: at step 10 the simulation's intrinsic time t is" --schedule "$SCHED" --features 50 --dim 400 --calibrate "$DIR/other.csv" --every 10
 
+# an unwritable --plot is refused before the CSV is written
+expect_fail "option '--plot': folder '/nonexistent' does not exist" --schedule "$SCHED" --out "$DIR/early.csv" --plot /nonexistent/x.svg
+check '[ ! -e "$DIR/early.csv" ]'
+
 # the default cap is stable: the optimal schedule simulates without diverging
 # (1/zeta(4) = 0.924 was above this model's stability bound 0.66)
 check '"$FSLAW" theory --optimal-schedule --steps 2000 --s 0.5 --beta 4 --out "$DIR/opt_default.csv" 2>"$DIR/od.err"'
