@@ -112,6 +112,10 @@ int cli_fit_configure(const char *cmd, fslaw_fit *fit, const fslaw_law *law,
     double v;
     if (parse_assign(cmd, law, "fix", o->fix[k], &i, &v, NULL)) return 1;
     if (fslaw_fit_fix(fit, i, v)) return cli_error(cmd, "option '--fix': %s", fslaw_fit_errmsg(fit));
+    double lo = fslaw_law_param_lower(law, i), hi = fslaw_law_param_upper(law, i);
+    if (v < lo || v > hi) /* allowed (a bound is a prior, not a law), but likely a slip */
+      fprintf(stderr, "fslaw %s: warning: --fix %s holds %s outside its default range [%g, %g]\n",
+              cmd, o->fix[k], fslaw_law_param_name(law, i), lo, hi);
   }
   for (size_t k = 0; k < o->nbound; k++) {
     size_t i;

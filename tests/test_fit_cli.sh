@@ -163,6 +163,9 @@ out=$("$FSLAW" fit --law fslkq --out "$TMP/in.csv" "$D/cosine_24000.csv" "$TMP/i
 case $out in *"option '--out': '$TMP/in.csv' is an input run"*) ok ;; *) bad "--out an input: $out" ;; esac
 # refused before the fit (which prints its summary first), the input intact
 cmp -s "$D/wsdcon_9.csv" "$TMP/in.csv" && ! echo "$out" | grep -q "^law fslkq" && ok || bad "refused before the fit: $out"
+# --fix outside a parameter's default range: allowed, with a warning
+"$FSLAW" fit --law mtl --starts 2 --fix alpha=-1 "$D/cosine_24000.csv" >/dev/null 2>"$TMP/err" \
+  && grep -q "warning: --fix alpha=-1 holds alpha outside its default range \[" "$TMP/err" && ok || bad "--fix out of range: $(cat "$TMP/err")"
 # --out naming another log (a slip of the hand) is refused; a params file is replaced
 cp "$D/wsdcon_3.csv" "$TMP/other.csv"
 expect_fail "--out another log" "option '--out': '$TMP/other.csv' exists and holds no fitted parameters (a log? it would be overwritten); remove it first or choose another name" \
