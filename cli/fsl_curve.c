@@ -109,6 +109,10 @@ int cli_fsl_calibrate(const char *cmd, const char *opt, const char *path,
       a[i] = c->approx[k], s[i] = c->signal[k], z[i] = c->noise[k], sp->y[i] = y[i],
       sp->t[i] = c->t[k];
   }
+  for (size_t i = 0; !rc && i < sp->n; i++)
+    if (!(y[i] > 0) || !isfinite(y[i]))
+      rc = cli_error(cmd, "option '--%s': %s: step %zu: the excess must be finite and > 0, got %g",
+                     opt, path, sp->step[i], y[i]);
   for (size_t i = 0; !rc && i < sp->n; i++) rc = same_schedule(cmd, opt, path, *runp, i, sp->t[i]);
   if (!rc && fslaw_fsl_calibrate(a, s, z, sp->y, sp->n, fit, &err))
     rc = cli_error(cmd, "option '--%s': %s: %s", opt, path, err.msg);

@@ -102,6 +102,17 @@ static const char *alts_text(const rows *b, int k, char *buf, size_t n) {
   return buf;
 }
 
+/* "step, lr, loss" for messages: each column's first name, tokens when named. */
+static const char *expected_names(const rows *b, char *buf, size_t n) {
+  buf[0] = '\0';
+  for (int k = 0; k < NCOLS; k++) {
+    if (k == COL_TOKENS && !b->named[k]) continue;
+    size_t used = strlen(buf);
+    snprintf(buf + used, n - used, "%s%s", k ? ", " : "", b->alt[k][0]);
+  }
+  return buf;
+}
+
 /* Split spec ("train/loss|loss") into the candidate names of column k. */
 static fslaw_status set_alts(rows *b, int k, const char *spec, fslaw_error *err) {
   if (!(b->altbuf[k] = fslaw_strdup(spec))) return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
@@ -317,9 +328,9 @@ static fslaw_status read_csv(rows *b, const char *data, size_t len, fslaw_error 
   if (rc <= 0) {
     csv_free(&r);
     if (rc < 0) return (fslaw_status)rc;
-    return fslaw_fail(err, FSLAW_EPARSE,
-                      "%s: empty file (expected a header line naming the columns step, lr, loss)",
-                      b->name);
+    char names[256];
+    return fslaw_fail(err, FSLAW_EPARSE, "%s: empty file (expected a header line naming the "
+                      "columns %s)", b->name, expected_names(b, names, sizeof names));
   }
   long idx[NCOLS];
   size_t nheader = r.nfields;
@@ -788,9 +799,10 @@ static fslaw_status read_rows(rows *b, fslaw_run_format format, const char *data
   if (is_document(data, len)) return read_doc(b, data, len, err);
   fslaw_status st = read_jsonl(b, data, len, err);
   if (!st && !b->n && b->skipped) return no_records(b, err);
+  char names[256];
   if (!st && !b->n)
-    st = fslaw_fail(err, FSLAW_EPARSE,
-                    "%s: empty file (expected JSON objects with keys step, lr, loss)", b->name);
+    st = fslaw_fail(err, FSLAW_EPARSE, "%s: empty file (expected JSON objects with keys %s)",
+                    b->name, expected_names(b, names, sizeof names));
   return st;
 }
 

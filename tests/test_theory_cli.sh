@@ -82,6 +82,8 @@ expect_fail "excess" --schedule "$SCHED" --calibrate "$DIR/nocol.csv"
 printf 'step,t,excess\n0,0,0.5\n5000,1,0.1\n' >"$DIR/long.csv"
 expect_fail "step 5000" --schedule "$SCHED" --calibrate "$DIR/long.csv"
 expect_fail "cannot open" --schedule "$SCHED" --calibrate "$DIR/missing.csv"
+printf 'step,t,excess\n0,0,0.5\n10,4.9,-0.1\n' >"$DIR/neg.csv"
+expect_fail "neg.csv: step 10: the excess must be finite and > 0, got -0.1" --schedule "$SCHED" --calibrate "$DIR/neg.csv"
 # a simulation of another schedule: its t differs at the first row that moves
 awk -F, 'NR <= 2 { print; next } { printf "%s,%.17g,%s\n", $1, $2 * 1.5, $3 }' "$DIR/sim.csv" >"$DIR/other.csv"
 expect_fail "other.csv: at step 10 the simulation's intrinsic time t is" --schedule "$SCHED" --features 50 --dim 400 --calibrate "$DIR/other.csv" --every 10
