@@ -291,6 +291,13 @@ static int check_modes(const opts *o) {
     if (curve_only[i])
       return cli_error(CMD, "option '--%s' is not used with --%s", curve_names[i],
                        o->table ? "table" : "optimal-schedule");
+  /* Table 1 depends on s and beta alone */
+  const char *model_only[] = {o->features, o->dim, o->sigma, o->batch};
+  const char *model_names[] = {"features", "dim", "sigma", "batch"};
+  for (int i = 0; i < 4 && o->table; i++)
+    if (model_only[i])
+      return cli_error(CMD, "option '--%s' is not used with --table (its exponents depend on "
+                       "--s and --beta alone)", model_names[i]);
   if (!o->optimal && (o->steps || o->peak_max))
     return cli_error(CMD, "option '--%s' needs --optimal-schedule", o->steps ? "steps" : "peak-max");
   if (!o->table && !o->optimal && !o->schedule)

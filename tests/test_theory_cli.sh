@@ -117,6 +117,7 @@ expect_fail "--steps" --optimal-schedule --steps -3
 expect_fail "--peak-max" --optimal-schedule --steps 10 --peak-max -1
 expect_fail "--schedule" --table --schedule "$SCHED"
 expect_fail "exclude" --table --optimal-schedule
+expect_fail "option '--features' is not used with --table" --table --features 100
 expect_fail "s must" --table --s 0
 # no partial output file on failure
 "$FSLAW" theory --schedule "$SCHED" --calibrate "$DIR/badsim.csv" --out "$DIR/none.csv" 2>/dev/null
