@@ -15,7 +15,8 @@ const cli_command cli_schedule = {
     "options:\n"
     "  --every N    print every N-th step (and always the last one)\n"
     "  --out F      write the CSV to F instead of standard output\n"
-    "  --plot F     also draw the rate and the intrinsic time to the SVG file F\n\n"
+    "  --plot F     also draw the rate and the intrinsic time to the SVG file F\n"
+    "               (neither may be the file of a file: schedule)\n\n"
     "common keys: steps (required), peak (default 1), warmup (default 0),\n"
     "  warmup_style=standard (peak*k/warmup) | inclusive (peak*k/(warmup-1): peak at\n"
     "  step warmup-1, as in the multi-power-law runs), final (end rate of decays).\n"
@@ -29,8 +30,8 @@ static void print_kinds(FILE *f) {
   fprintf(f, "\nexample: fslaw schedule 'cosine:peak=3e-4,final=3e-5,warmup=2160,steps=24000'\n");
 }
 
-static int plot(const char *path, const char *spec, const double *lr, const double *t,
-                size_t n) {
+/* Draw the rates and the intrinsic time into the open output o. */
+static int plot(cli_out *o, const char *spec, const double *lr, const double *t, size_t n) {
   double *x = malloc(n * sizeof *x);
   fslaw_svg *svg = fslaw_svg_create(2, 720, 300);
   if (!x || !svg) {
@@ -44,32 +45,61 @@ static int plot(const char *path, const char *spec, const double *lr, const doub
   if (!st) st = fslaw_svg_series(svg, 0, "lr", x, lr, n, FSLAW_SVG_LINE, &err);
   if (!st) st = fslaw_svg_panel(svg, 1, "intrinsic time", "step", "t = sum of rates", 0, 0, &err);
   if (!st) st = fslaw_svg_series(svg, 1, "t", x, t, n, FSLAW_SVG_LINE, &err);
-  cli_out o;
-  int rc = st ? cli_error("schedule", "%s", err.msg) : cli_out_open("schedule", &o, path, NULL, 0);
-  if (!st && !rc) {
-    if (fslaw_svg_write(svg, o.f, &err)) {
-      cli_out_abort(&o);
-      rc = cli_error("schedule", "%s", err.msg);
-    } else {
-      rc = cli_out_commit("schedule", &o);
-    }
-  }
+  if (!st) st = fslaw_svg_write(svg, o->f, &err);
   free(x);
   fslaw_svg_destroy(svg);
-  return rc;
+  return st ? cli_error("schedule", "%s", err.msg) : 0;
 }
 
-static int write_csv(const char *path, const double *lr, const double *t, size_t n,
-                     size_t every) {
-  cli_out o;
-  if (cli_out_open("schedule", &o, path, NULL, 0)) return 1;
-  fprintf(o.f, "step,lr,t\n");
+static void write_csv(FILE *f, const double *lr, const double *t, size_t n, size_t every) {
+  fprintf(f, "step,lr,t\n");
   for (size_t k = 0; k < n; k++)
     if (k % every == 0 || k == n - 1) {
       char a[32], b[32];
-      fprintf(o.f, "%zu,%s,%s\n", k, cli_num(a, lr[k]), cli_num(b, t[k]));
+      fprintf(f, "%zu,%s,%s\n", k, cli_num(a, lr[k]), cli_num(b, t[k]));
     }
-  return cli_out_commit("schedule", &o);
+}
+
+static int is_stdout(const char *path) { return !path || !strcmp(path, "-"); }
+
+/* Open the CSV and the SVG before the work, so that an unwritable --plot
+ * (or an output naming the schedule's file) fails before anything is
+ * written; svg->f stays NULL without --plot. */
+static int open_outputs(const char *out, const char *plot_path, const char *schedule_file,
+                        cli_out *csv, cli_out *svg) {
+  const char *inputs[1] = {schedule_file};
+  memset(svg, 0, sizeof *svg);
+  if (plot_path && (is_stdout(out) ? is_stdout(plot_path)
+                                   : !strcmp(out, plot_path) || cli_same_file(out, plot_path)))
+    return cli_error("schedule", "options '--out' and '--plot' name the same file '%s'",
+                     is_stdout(plot_path) ? "-" : plot_path);
+  if (cli_out_open("schedule", csv, out, inputs, 1)) return 1;
+  if (plot_path && cli_out_open("schedule", svg, plot_path, inputs, 1)) {
+    cli_out_abort(csv);
+    return 1;
+  }
+  return 0;
+}
+
+/* Evaluate s and write both outputs, committed together or not at all. */
+static int emit(const fslaw_schedule *s, size_t every, cli_out *csv, cli_out *svg) {
+  size_t n = fslaw_schedule_steps(s);
+  double *lr = malloc(n * sizeof *lr), *t = malloc(n * sizeof *t);
+  int rc = 0;
+  if (!lr || !t) {
+    rc = cli_error("schedule", "out of memory");
+  } else {
+    fslaw_schedule_eval(s, lr, n, NULL);
+    fslaw_intrinsic_time(lr, n, t);
+    write_csv(csv->f, lr, t, n, every);
+    if (svg->f) rc = plot(svg, fslaw_schedule_spec(s), lr, t, n);
+  }
+  free(lr);
+  free(t);
+  if (!rc) rc = cli_out_commit("schedule", csv);
+  if (!rc && svg->f) rc = cli_out_commit("schedule", svg);
+  if (rc) cli_out_abort(csv), cli_out_abort(svg);
+  return rc;
 }
 
 static int run(int argc, char **argv) {
@@ -90,18 +120,9 @@ static int run(int argc, char **argv) {
   fslaw_error err;
   fslaw_schedule *s;
   if (fslaw_schedule_create(pos[0], &s, &err)) return cli_error("schedule", "%s", err.msg);
-  size_t n = fslaw_schedule_steps(s);
-  double *lr = malloc(n * sizeof *lr), *t = malloc(n * sizeof *t);
-  if (!lr || !t) {
-    rc = cli_error("schedule", "out of memory");
-  } else {
-    fslaw_schedule_eval(s, lr, n, NULL);
-    fslaw_intrinsic_time(lr, n, t);
-    rc = write_csv(out, lr, t, n, every);
-    if (!rc && plot_path) rc = plot(plot_path, fslaw_schedule_spec(s), lr, t, n);
-  }
-  free(lr);
-  free(t);
+  cli_out csv, svg;
+  rc = open_outputs(out, plot_path, fslaw_schedule_path(s), &csv, &svg);
+  if (!rc) rc = emit(s, every, &csv, &svg);
   fslaw_schedule_destroy(s);
   return rc;
 }

@@ -27,7 +27,8 @@ const cli_command cli_simulate = {
     "model options (defaults in brackets):\n"
     "  --beta B      capacity exponent, > 1 [2]\n"
     "  --s S         source exponent, > 0 [0.5]\n"
-    "  --features M  learned features, a whole number, or inf (spectral only) [1000]\n"
+    "  --features M  learned features, a whole number (at most 1e8 for exact, and N at\n"
+    "                most 1e8 for mc: they store every mode), or inf (spectral only) [1000]\n"
     "  --dim N       total dimension >= M, or inf [M]\n"
     "  --sigma SIG   label-noise standard deviation >= 0 [1]\n"
     "  --batch B     batch size [1]\n\n"
@@ -39,15 +40,19 @@ const cli_command cli_simulate = {
     "                     relative error (q vs q+1 nodes) on stderr\n"
     "                   mc: real SGD with Gaussian features, mean over --runs runs,\n"
     "                     with the standard error (N must be finite)\n"
-    "  --runs R         mc: independent runs [100]\n"
+    "  --runs R         mc: independent runs; 1 gives one SGD path, stderr left empty [100]\n"
     "  --seed X         mc: seed; the output does not depend on the thread count [1]\n"
     "  --nodes Q        spectral: Gauss nodes per bin [3]\n"
     "  --threads T      OpenMP threads [OpenMP default]\n"
     "  --every K        report every K-th step (and always the last) [1]\n"
     "  --out F          write the CSV to F instead of standard output\n"
-    "  --plot F         also draw excess vs step (log-log) to the SVG file F\n\n"
+    "  --plot F         also draw excess vs step (log-log) to the SVG file F\n"
+    "                   (both are opened before the simulation; neither may be the\n"
+    "                   schedule's file)\n\n"
     "A rate above the stability bound (~2/(lambda_1 + tr H / B), §1.1a) makes the risk\n"
-    "diverge: the run stops with an error naming the step and the bound.\n\n"
+    "grow while it lasts: a warning on stderr names the first such step, the rate and\n"
+    "the bound; once the risk passes 1e15 times its start the run stops with an error\n"
+    "(diverged) naming the step and the bound.\n\n"
     "example: fslaw simulate --beta 2 --s 0.5 --features 1000 --sigma 0.5 \\\n"
     "           --schedule 'cosine:peak=0.5,final=0.01,steps=10000' --every 100\n",
     run, NULL};
@@ -105,7 +110,8 @@ static int parse_options(const sim_args *a, fslaw_sim_options *o) {
   return 0;
 }
 
-static int plot(const char *path, const char *title, const fslaw_sim_options *o, size_t K,
+/* Draw excess vs step (log-log) into the open output o; se NULL: no band. */
+static int plot(cli_out *o, const char *title, const fslaw_sim_options *opt, size_t K,
                 const double *e, const double *se, size_t rows) {
   double *x = malloc(rows * sizeof *x), *lo = malloc(rows * sizeof *lo),
          *hi = malloc(rows * sizeof *hi);
@@ -114,7 +120,7 @@ static int plot(const char *path, const char *title, const fslaw_sim_options *o,
   fslaw_status st = FSLAW_ENOMEM;
   if (x && lo && hi && svg) {
     for (size_t r = 0; r < rows; r++) {
-      x[r] = (double)fslaw_sim_row_step(r, K, o->every);
+      x[r] = (double)fslaw_sim_row_step(r, K, opt->every);
       lo[r] = se ? e[r] - se[r] : 0;
       hi[r] = se ? e[r] + se[r] : 0;
     }
@@ -125,82 +131,116 @@ static int plot(const char *path, const char *title, const fslaw_sim_options *o,
       st = fslaw_svg_series(svg, 0, "mean + stderr", x, hi, rows, FSLAW_SVG_DASHED, &err);
     if (!st && se)
       st = fslaw_svg_series(svg, 0, "mean - stderr", x, lo, rows, FSLAW_SVG_DASHED, &err);
+    if (!st) st = fslaw_svg_write(svg, o->f, &err);
   } else {
     snprintf(err.msg, sizeof err.msg, "out of memory");
   }
-  cli_out out;
-  int rc =
-      st ? cli_error("simulate", "%s", err.msg) : cli_out_open("simulate", &out, path, NULL, 0);
-  if (!st && !rc) {
-    if (fslaw_svg_write(svg, out.f, &err)) {
-      cli_out_abort(&out);
-      rc = cli_error("simulate", "%s", err.msg);
-    } else {
-      rc = cli_out_commit("simulate", &out);
-    }
-  }
   free(x), free(lo), free(hi);
   fslaw_svg_destroy(svg);
-  return rc;
+  return st ? cli_error("simulate", "%s", err.msg) : 0;
 }
 
-/* CSV step,t,excess[,stderr]; t = sum of the rates of the steps taken. */
-static int write_csv(const char *path, const double *lr, size_t K, size_t every, const double *e,
+/* CSV step,t,excess[,stderr] into the open output o; t = sum of the rates
+ * of the steps taken. A NAN stderr (one mc run) is an empty cell. */
+static int write_csv(cli_out *o, const double *lr, size_t K, size_t every, const double *e,
                      const double *se, size_t rows) {
   double *t = malloc((K ? K : 1) * sizeof *t);
   if (!t) return cli_error("simulate", "out of memory");
   fslaw_intrinsic_time(lr, K, t);
-  cli_out o;
-  if (cli_out_open("simulate", &o, path, NULL, 0)) {
-    free(t);
-    return 1;
-  }
-  fprintf(o.f, se ? "step,t,excess,stderr\n" : "step,t,excess\n");
+  fprintf(o->f, se ? "step,t,excess,stderr\n" : "step,t,excess\n");
   for (size_t r = 0; r < rows; r++) {
     size_t k = fslaw_sim_row_step(r, K, every);
-    fprintf(o.f, "%zu,%.17g,%.17g", k, k ? t[k - 1] : 0.0, e[r]);
-    if (se) fprintf(o.f, ",%.17g", se[r]);
-    fputc('\n', o.f);
+    fprintf(o->f, "%zu,%.17g,%.17g", k, k ? t[k - 1] : 0.0, e[r]);
+    if (se) fprintf(o->f, isnan(se[r]) ? "," : ",%.17g", se[r]);
+    fputc('\n', o->f);
   }
   free(t);
-  return cli_out_commit("simulate", &o);
+  return 0;
 }
 
-/* Simulate and write the outputs. */
+/* The CSV (--out, or standard output) and the SVG (--plot), opened before
+ * the simulation: an unwritable --plot, or an output naming the schedule
+ * file, fails before anything is computed or written. */
+typedef struct {
+  cli_out csv, svg; /* svg.f is NULL without --plot */
+} sim_outputs;
+
+static int is_stdout(const char *path) { return !path || !strcmp(path, "-"); }
+
+static int open_outputs(const sim_args *a, const char *schedule_file, sim_outputs *o) {
+  memset(o, 0, sizeof *o);
+  const char *inputs[1] = {schedule_file};
+  if (a->plot && (is_stdout(a->out) ? is_stdout(a->plot)
+                                    : !strcmp(a->out, a->plot) || cli_same_file(a->out, a->plot)))
+    return cli_error("simulate", "options '--out' and '--plot' name the same file '%s'",
+                     is_stdout(a->plot) ? "-" : a->plot);
+  if (cli_out_open("simulate", &o->csv, a->out, inputs, 1)) return 1;
+  if (a->plot && cli_out_open("simulate", &o->svg, a->plot, inputs, 1)) {
+    cli_out_abort(&o->csv);
+    return 1;
+  }
+  return 0;
+}
+
+/* Commit both outputs when rc is 0, else remove them. */
+static int close_outputs(sim_outputs *o, int rc) {
+  if (!rc) rc = cli_out_commit("simulate", &o->csv);
+  if (!rc && o->svg.f) rc = cli_out_commit("simulate", &o->svg);
+  if (rc) cli_out_abort(&o->csv), cli_out_abort(&o->svg);
+  return rc;
+}
+
+/* Notes on stderr about a successful run: the spectral error estimate, rates
+ * above the stability bound (§1.1a), one mc run without a standard error. */
+static void notes(const fslaw_sim_options *o, const fslaw_sim_info *info, const double *lr,
+                  size_t K) {
+  if (o->method == FSLAW_SIM_SPECTRAL)
+    fprintf(stderr,
+            "fslaw simulate: spectral: nodes=%zu (q=%zu per bin), estimated relative error %.2g\n",
+            info->nodes, o->nodes, info->err_estimate);
+  if (info->unstable_steps) {
+    double top = 0;
+    for (size_t k = 0; k < K; k++) top = fmax(top, lr[k]);
+    fprintf(stderr,
+            "fslaw simulate: warning: eta=%.6g at step %zu exceeds the stability bound %.6g of "
+            "MATH.md §1.1a (%zu of %zu steps are above it, the largest rate is %.6g): the "
+            "expected risk grows while the rate stays above the bound\n",
+            lr[info->unstable_first], info->unstable_first, info->stability_bound,
+            info->unstable_steps, K, top);
+  }
+  if (o->method == FSLAW_SIM_MC && o->runs == 1)
+    fprintf(stderr, "fslaw simulate: note: one run has no standard error: the stderr column is "
+                    "empty (use --runs 2 or more)\n");
+}
+
+/* Simulate and write the outputs (open, committed here). */
 static int simulate(const sim_args *a, const fslaw_plk_model *m, const fslaw_sim_options *o,
-                    const double *lr, size_t K) {
+                    const double *lr, size_t K, sim_outputs *out) {
   size_t rows = fslaw_sim_rows(K, o->every);
   int mc = o->method == FSLAW_SIM_MC;
   double *e = malloc(rows * sizeof *e), *se = mc ? malloc(rows * sizeof *se) : NULL;
-  if (!e || (mc && !se)) {
-    free(e), free(se);
-    return cli_error("simulate", "out of memory");
-  }
   fslaw_error err;
   fslaw_sim_info info;
-  fslaw_status st = fslaw_simulate(m, lr, K, o, e, se, &info, &err);
   int rc = 0;
-  if (st) {
+  if (!e || (mc && !se)) {
+    rc = cli_error("simulate", "out of memory");
+  } else if (fslaw_simulate(m, lr, K, o, e, se, &info, &err)) {
     const char *opt = model_option(err.msg);
     rc = opt ? cli_error("simulate", "option '--%s': %s", opt, err.msg)
              : cli_error("simulate", "%s", err.msg);
   } else {
-    if (o->method == FSLAW_SIM_SPECTRAL)
-      fprintf(
-          stderr,
-          "fslaw simulate: spectral: nodes=%zu (q=%zu per bin), estimated relative error %.2g\n",
-          info.nodes, o->nodes, info.err_estimate);
-    rc = write_csv(a->out, lr, K, o->every, e, se, rows);
+    notes(o, &info, lr, K);
+    rc = write_csv(&out->csv, lr, K, o->every, e, se, rows);
     if (!rc && a->plot) {
       char title[256];
       snprintf(title, sizeof title, "%s: beta=%g s=%g M=%g N=%g sigma=%g B=%g",
                a->method ? a->method : "exact", m->beta, m->s, m->features, m->dim, m->sigma,
                m->batch);
-      rc = plot(a->plot, title, o, K, e, se, rows);
+      rc = plot(&out->svg, title, o, K, e, mc && o->runs > 1 ? se : NULL, rows);
     }
   }
   free(e), free(se);
-  return rc;
+  return close_outputs(out, rc);
 }
 
 static int run(int argc, char **argv) {
@@ -233,6 +273,7 @@ static int run(int argc, char **argv) {
   if (!a.schedule) return cli_error("simulate", "option '--schedule' is required (see --help)");
   fslaw_error err;
   fslaw_schedule *s;
+  sim_outputs out;
   if (fslaw_schedule_create(a.schedule, &s, &err))
     return cli_error("simulate", "option '--schedule': %s", err.msg);
   size_t K = fslaw_schedule_steps(s);
@@ -241,8 +282,8 @@ static int run(int argc, char **argv) {
     rc = cli_error("simulate", "out of memory");
   else if (fslaw_schedule_eval(s, lr, K, &err))
     rc = cli_error("simulate", "option '--schedule': %s", err.msg);
-  else
-    rc = simulate(&a, &m, &o, lr, K);
+  else if (!(rc = open_outputs(&a, fslaw_schedule_path(s), &out)))
+    rc = simulate(&a, &m, &o, lr, K, &out);
   free(lr);
   fslaw_schedule_destroy(s);
   return rc;

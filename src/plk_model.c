@@ -57,9 +57,40 @@ double fslaw_hurwitz_zeta(double a, double q) {
   return sum;
 }
 
+/* The Euler-Maclaurin terms of fslaw_hurwitz_zeta beyond its direct sum and
+ * its integral, at x (the same arithmetic). */
+static double em_rest(double a, double x) {
+  static const double b2k[] = {1.0 / 6, -1.0 / 30, 1.0 / 42, -1.0 / 30, 5.0 / 66, -691.0 / 2730,
+                               7.0 / 6};
+  double sum = 0.5 * pow(x, -a), term = a * pow(x, -a - 1), fact = 2;
+  for (int k = 1; k <= 7; k++) {
+    sum += b2k[k - 1] / fact * term;
+    term *= (a + 2 * k - 1) * (a + 2 * k) / (x * x);
+    fact *= (2 * k + 1) * (2 * k + 2);
+  }
+  return sum;
+}
+
+/* Hurwitz difference zeta(a, q1) - zeta(a, q2), q1 < q2 < inf. As a -> 1
+ * each zeta grows like 1/(a-1) and their plain difference cancels to noise
+ * (to nan at a = 1); here the two integrals are subtracted analytically,
+ * int_x1^x2 t^-a dt = x1^(1-a) L expm1(z)/z, L = log(x2/x1), z = (1-a) L. */
+static double hurwitz_diff(double a, double q1, double q2) {
+  const int n = 16;
+  double sum = 0;
+  for (int k = 0; k < n; k++) sum += pow(q1 + k, -a) - pow(q2 + k, -a);
+  double x1 = q1 + n, x2 = q2 + n, L = log1p((x2 - x1) / x1), z = (1 - a) * L;
+  sum += pow(x1, 1 - a) * L * (z == 0 ? 1 : expm1(z) / z);
+  return sum + em_rest(a, x1) - em_rest(a, x2);
+}
+
 double fslaw_plk_tail_signal(const fslaw_plk_model *m) {
-  double a = m->s * m->beta + 1;
-  double tail = fslaw_hurwitz_zeta(a, m->features + 1);
-  if (isfinite(m->dim)) tail -= fslaw_hurwitz_zeta(a, m->dim + 1);
+  double a = m->s * m->beta + 1, tail;
+  if (!isfinite(m->dim) || !(m->dim > m->features))
+    tail = isfinite(m->dim) ? 0 : fslaw_hurwitz_zeta(a, m->features + 1);
+  else if (a < 1.01) /* the plain difference would lose 2 or more digits */
+    tail = hurwitz_diff(a, m->features + 1, m->dim + 1);
+  else
+    tail = fslaw_hurwitz_zeta(a, m->features + 1) - fslaw_hurwitz_zeta(a, m->dim + 1);
   return tail > 0 ? tail : 0;
 }

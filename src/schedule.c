@@ -1,6 +1,7 @@
 /* schedule.c: spec parsing, the schedule registry and per-step evaluation
  * (MATH.md §3). The kinds themselves live in src/schedules/. */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +189,17 @@ static fslaw_status unknown_key(const fslaw_schedule_kind *kind, const char *key
                     kind->name, known);
 }
 
+/* The intrinsic time t (the sum of the rates) must be a finite double: no
+ * rate above `rate` (the value of key) over `steps` steps may sum past half
+ * the largest double (the compensated sum may round a little above). */
+static fslaw_status check_sum(const char *key, double rate, size_t steps, fslaw_error *err) {
+  if (rate * (double)steps <= DBL_MAX / 2) return FSLAW_OK;
+  return fslaw_fail(err, FSLAW_EINVAL,
+                    "key '%s': %g over %zu steps sums past the largest double: the intrinsic "
+                    "time t (the sum of the rates) would overflow",
+                    key, rate, steps);
+}
+
 static fslaw_status parse_items(const fslaw_schedule_kind *kind, sched_params *p,
                                 char *items, fslaw_error *err) {
   int seen = 0;
@@ -219,7 +231,8 @@ static fslaw_status parse_items(const fslaw_schedule_kind *kind, sched_params *p
   if (p->final > p->peak)
     return fslaw_fail(err, FSLAW_EINVAL, "key 'final' (%g) must not exceed peak (%g)",
                       p->final, p->peak);
-  return FSLAW_OK;
+  /* every rate is at most the peak (kinds with other rates check their own) */
+  return check_sum("peak", p->peak, p->steps, err);
 }
 
 static void params_free(sched_params *p) {
@@ -281,6 +294,7 @@ size_t fslaw_schedule_warmup(const fslaw_schedule *s) { return s->p.warmup; }
 double fslaw_schedule_peak(const fslaw_schedule *s) { return s->p.peak; }
 const char *fslaw_schedule_name(const fslaw_schedule *s) { return s->kind->name; }
 const char *fslaw_schedule_spec(const fslaw_schedule *s) { return s->spec; }
+const char *fslaw_schedule_path(const fslaw_schedule *s) { return s->p.path; }
 
 double fslaw_schedule_rate(const fslaw_schedule *s, size_t k) {
   const sched_params *p = &s->p;

@@ -2,6 +2,7 @@
  * step), plus what all simulators share: options, report rows, the
  * stability bound of §1.1a, the divergence message, and the fslaw_simulate
  * entry point that checks arguments and dispatches to a method. */
+#include <float.h>
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -211,6 +212,26 @@ fslaw_status fslaw_sim_exact_run(const fslaw_plk_model *m, const double *lr, siz
   return status;
 }
 
+/* Exact stores every mode and mc every coordinate: refuse more than
+ * FSLAW_SIM_MAX_STORED (as theory's exact sums do) before a size_t
+ * conversion of M or N can overflow. */
+static fslaw_status check_stored(const fslaw_plk_model *m, fslaw_sim_method method,
+                                 fslaw_error *err) {
+  const double most = FSLAW_SIM_MAX_STORED;
+  if (method == FSLAW_SIM_EXACT && !(m->features <= most))
+    return fslaw_fail(err, FSLAW_EINVAL,
+                      "features (M) must be <= %g for the exact method (it stores every mode), "
+                      "got %g; use the spectral method",
+                      most, m->features);
+  if (method == FSLAW_SIM_MC && !(m->dim <= most))
+    return fslaw_fail(err, FSLAW_EINVAL,
+                      "%s must be <= %g for the mc method (it samples every coordinate of N >= M), "
+                      "got %g",
+                      m->features > most ? "features (M)" : "dim (N)", most,
+                      m->features > most ? m->features : m->dim);
+  return FSLAW_OK;
+}
+
 /* Model check; the spectral method also takes features = INFINITY (with dim
  * INFINITY), which fslaw_plk_model_check refuses. */
 static fslaw_status check_model(const fslaw_plk_model *m, fslaw_sim_method method,
@@ -231,7 +252,38 @@ static fslaw_status check_model(const fslaw_plk_model *m, fslaw_sim_method metho
   if (method == FSLAW_SIM_MC && !isfinite(m->dim))
     return fslaw_fail(err, FSLAW_EINVAL,
                       "dim (N) must be finite for the mc method (it samples every coordinate)");
+  return check_stored(m, method, err);
+}
+
+/* The divergence test watches the risk up to FSLAW_SIM_BLOWUP times its
+ * start, sigma^2 plus the signal of all N modes (§1.1): that product must be
+ * a double with room to spare, or an overflowed risk (inf) would pass it. */
+static fslaw_status check_scale(const fslaw_plk_model *m, fslaw_error *err) {
+  const double room = DBL_MAX / (8 * FSLAW_SIM_BLOWUP);
+  fslaw_plk_model all = *m;
+  all.features = 0; /* the tail beyond 0 modes: every mode's signal */
+  double noise = m->sigma * m->sigma, signal = fslaw_plk_tail_signal(&all);
+  if (!(noise <= room))
+    return fslaw_fail(err, FSLAW_EINVAL,
+                      "sigma = %g is too large: the risk (~sigma^2) times %g, the divergence "
+                      "test's margin, overflows double precision; sigma must be at most %.3g",
+                      m->sigma, FSLAW_SIM_BLOWUP, sqrt(room));
+  if (!(signal <= room))
+    return fslaw_fail(err, FSLAW_EINVAL,
+                      "s = %g is too small for beta = %g: the initial risk sum_j j^-(s beta + 1) "
+                      "over N = %g modes is %g, too large for double precision",
+                      m->s, m->beta, m->dim, signal);
   return FSLAW_OK;
+}
+
+/* Count the steps whose rate exceeds the stability bound (§1.1a): the risk
+ * grows while they last, though too slowly for the divergence test when the
+ * rate is just above the bound. */
+static void mark_unstable(fslaw_sim_info *info, const double *lr, size_t K) {
+  info->unstable_steps = 0;
+  info->unstable_first = K;
+  for (size_t k = 0; k < K; k++)
+    if (lr[k] > info->stability_bound && !info->unstable_steps++) info->unstable_first = k;
 }
 
 static fslaw_status check_options(const fslaw_sim_options *o, fslaw_error *err) {
@@ -258,6 +310,7 @@ fslaw_status fslaw_simulate(const fslaw_plk_model *m, const double *lr, size_t K
     return fslaw_fail(err, FSLAW_EINVAL, "simulate: model, rates and excess must not be NULL");
   fslaw_status st = check_options(opt, err);
   if (!st) st = check_model(m, opt->method, err);
+  if (!st) st = check_scale(m, err);
   if (st) return st;
   for (size_t k = 0; k < K; k++)
     if (!(lr[k] >= 0) || !isfinite(lr[k]))
@@ -268,6 +321,7 @@ fslaw_status fslaw_simulate(const fslaw_plk_model *m, const double *lr, size_t K
   info->err_estimate = 0;
   info->nodes = opt->method == FSLAW_SIM_MC ? (size_t)m->dim : (size_t)fmin(m->features, 1e18);
   info->stability_bound = fslaw_sim_stability_bound(m);
+  mark_unstable(info, lr, K);
   if (opt->method == FSLAW_SIM_EXACT) return fslaw_sim_exact_run(m, lr, K, opt, excess, err);
   if (opt->method == FSLAW_SIM_SPECTRAL)
     return fslaw_sim_spectral_run(m, lr, K, opt, excess, info, err);

@@ -25,6 +25,12 @@
  * an unstable one crosses it long before overflowing (§1.1a). */
 #define FSLAW_SIM_BLOWUP 1e15
 
+/* Most modes (exact) or coordinates (mc) a stored method takes: 1.6 GB of
+ * state already (exact), and the limit of theory's exact mode sums; more
+ * goes through the spectral method. It also keeps the size_t arithmetic of
+ * the allocations far from overflow. */
+#define FSLAW_SIM_MAX_STORED 1e8
+
 /* Step k (steps taken, 1..K) is reported when it is a multiple of every or the last. */
 static inline int fslaw_sim_is_row(size_t k, size_t K, size_t every) {
   return k % every == 0 || k == K;

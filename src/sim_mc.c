@@ -182,23 +182,31 @@ static size_t mc_one(const mc_setup *S, uint64_t run, double *out) {
 }
 
 /* Fold runs [r0, r0 + n) into the running means and sums of squares
- * (Welford), in run order. */
-static void reduce_block(const double *buf, size_t n, size_t r0, size_t rows, double *mean,
-                         double *m2) {
+ * (Welford), in run order, of the risks divided by `unit`. */
+static void reduce_block(const double *buf, size_t n, size_t r0, size_t rows, double unit,
+                         double *mean, double *m2) {
   for (size_t i = 0; i < n; i++) {
     double cnt = (double)(r0 + i + 1);
     for (size_t q = 0; q < rows; q++) {
-      double x = buf[i * rows + q], d = x - mean[q];
+      double x = buf[i * rows + q] / unit, d = x - mean[q];
       mean[q] += d / cnt;
       m2[q] += d * (x - mean[q]);
     }
   }
 }
 
+/* The unit of the mean and spread: risks near the blow-up limit square past
+ * the largest double once it passes ~1e154 (a huge sigma), so from 2^300 on
+ * they are counted in a power of two near it (exact: no rounding). */
+static double stat_unit(double limit) {
+  return limit > 0x1p300 ? ldexp(1, ilogb(limit)) : 1;
+}
+
 /* Simulate runs in blocks, threads within a block; returns the status. */
 static fslaw_status mc_blocks(const mc_setup *S, const fslaw_sim_options *opt, double *mean,
                               double *m2, double *buf, fslaw_error *err) {
   int nt = opt->threads > 0 ? opt->threads : omp_get_max_threads();
+  double unit = stat_unit(S->limit);
   for (size_t r0 = 0; r0 < opt->runs; r0 += MC_BLOCK) {
     size_t n = opt->runs - r0 < MC_BLOCK ? opt->runs - r0 : MC_BLOCK;
     size_t fail[MC_BLOCK];
@@ -215,7 +223,7 @@ static fslaw_status mc_blocks(const mc_setup *S, const fslaw_sim_options *opt, d
         return st;
       }
     }
-    reduce_block(buf, n, r0, S->rows, mean, m2);
+    reduce_block(buf, n, r0, S->rows, unit, mean, m2);
   }
   return FSLAW_OK;
 }
@@ -261,9 +269,12 @@ fslaw_status fslaw_sim_mc_run(const fslaw_plk_model *m, const double *lr, size_t
     S.limit = FSLAW_SIM_BLOWUP * (s0 + m->sigma * m->sigma + tail);
     for (size_t q = 0; q < rows; q++) excess[q] = 0;
     st = mc_blocks(&S, opt, excess, m2, buf, err);
-    double R = (double)opt->runs;
-    for (size_t q = 0; !st && stderr_out && q < rows; q++)
-      stderr_out[q] = opt->runs > 1 ? sqrt(m2[q] / (R - 1) / R) : 0;
+    double R = (double)opt->runs, unit = stat_unit(S.limit);
+    for (size_t q = 0; !st && q < rows; q++) {
+      excess[q] *= unit;
+      /* one run has no spread to estimate: NAN (documented), never a 0 */
+      if (stderr_out) stderr_out[q] = opt->runs > 1 ? unit * sqrt(m2[q] / (R - 1) / R) : NAN;
+    }
   }
   free(S.lam);
   free(S.sq);

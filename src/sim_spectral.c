@@ -32,6 +32,10 @@
 #define FROZEN_TOL 1e-13
 /* Largest q + 1. */
 #define QMAX 17
+/* Intrinsic time beyond which the frozen cut is not moved further out, so
+ * the bins stay finite; no stable run comes near it (its rates are below 2,
+ * so T < 2K), and rates that large diverge at once. */
+#define T_CUT_MAX 1e280
 
 /* The node set the recursion runs on, in the form u = weight * lambda * p. */
 typedef struct {
@@ -251,7 +255,7 @@ static fslaw_status build_nodes(const fslaw_plk_model *m, const fslaw_sim_option
     bad = node_push(s, lam, fslaw_plk_signal(m, j), lam * lam);
   }
   /* modes with 2 lambda T < FROZEN_TOL, i.e. j > jcut, are frozen */
-  double jcut = floor(pow(2 * (T + 1) / FROZEN_TOL, 1 / m->beta));
+  double jcut = floor(pow(2 * (fmin(T, T_CUT_MAX) + 1) / FROZEN_TOL, 1 / m->beta));
   double jend = fmin(M, fmax(jcut, J0)), r = pow(10, 1 / (opt->bins_per_decade * m->beta));
   size_t nbins = 0;
   for (double lo = J0 + 1; lo <= jend && !bad; nbins++) {
@@ -259,11 +263,15 @@ static fslaw_status build_nodes(const fslaw_plk_model *m, const fslaw_sim_option
     if (hi > jend) hi = jend;
     if (lo <= DISCRETE_MAX && hi > DISCRETE_MAX) hi = DISCRETE_MAX;
     bad = add_bin(&bb, s, lo, hi);
+    if (hi >= jend) break; /* past 2^53, hi + 1 == hi: without this, no end */
     lo = hi + 1;
   }
   free(bb.meas.t), free(bb.meas.w), free(bb.meas.pa), free(bb.meas.pb);
   if (bad) return fslaw_fail(err, FSLAW_ENOMEM, "out of memory for the spectral nodes");
-  s->fz_u = tail_sum(m->s * m->beta + 1, jend, M);
+  fslaw_plk_model frozen = *m; /* the frozen modes' signal, robust as s beta -> 0 */
+  frozen.features = jend;
+  frozen.dim = M;
+  s->fz_u = fslaw_plk_tail_signal(&frozen);
   s->fz_kap = tail_sum(2 * m->beta, jend, M);
   return FSLAW_OK;
 }

@@ -175,6 +175,7 @@ static void test_file(const char *scratch) {
   CHECK_REL(fslaw_schedule_rate(s, 7), 0.3, 1e-15);
   CHECK(fslaw_schedule_peak(s) == 0.5);
   CHECK(fslaw_schedule_warmup(s) == 0);
+  CHECK(fslaw_schedule_path(s) && !strcmp(fslaw_schedule_path(s), path)); /* for --out checks */
   fslaw_schedule *c = fslaw_schedule_copy(s);
   remove(path); /* the copy does not read the file again */
   CHECK(c && fslaw_schedule_rate(c, 7) == fslaw_schedule_rate(s, 7));
@@ -183,6 +184,11 @@ static void test_file(const char *scratch) {
   check_error(spec, "cannot open");
   check_error("file:steps=10", "unknown key 'steps'");
   check_error("file", "missing required key 'path'");
+  f = fopen(path, "w"); /* finite rates whose sum is not */
+  fprintf(f, "step,lr\n0,1e308\n1,1e308\n2,1e308\n");
+  fclose(f);
+  check_error(spec, "sum past the largest double");
+  remove(path);
 }
 
 static void test_errors(void) {
@@ -221,12 +227,46 @@ static void test_errors(void) {
   check_error("multistep:steps=10,milestones=0.8/1.2", "fractions must lie in (0, 1)");
   check_error("multistep:steps=10,milestones=0.5,factor=0", "key 'factor': must be positive");
   check_error("multistep:steps=10,warmup=6,milestones=0.5", "falls inside the warmup");
+  /* a drop that would silently never happen, or the peak never used */
+  check_error("multistep:steps=10,milestones=0.01/0.02", "milestone 0.01 falls on step 0");
+  check_error("multistep:steps=10,milestones=0.01/0.02", "the peak is never used");
+  check_error("multistep:steps=10,warmup=5,milestones=0.5", "the peak is never used");
+  check_error("multistep:steps=10,milestones=0.3/0.32", "0.3 and 0.32 both fall on step 3");
+  check_error("multistep:steps=10,milestones=0.5/0.99", "past the last step");
+  /* wsd's p shapes only the power tail: elsewhere it would be ignored */
+  check_error("wsd:steps=10,decay=0.5,p=3", "key 'p': applies only to tail=power");
+  check_error("wsd:steps=10,decay=0.5,tail=cosine,p=3", "the tail is cosine");
+  /* rates whose sum (the intrinsic time) would overflow */
+  check_error("constant:peak=1e308,steps=3", "key 'peak': 1e+308 over 3 steps");
+  check_error("cosine:peak=1e300,steps=1000000000", "intrinsic time");
+  check_error("twostage:steps=10,switch=5,low=1e308", "key 'low'");
+  check_error("multistep:steps=10,milestones=0.3/0.5,factor=1e300", "key 'factor'");
   check_error("invsqrt:steps=10,timescale=0", "key 'timescale': must be positive");
   check_error("cyclic:steps=10", "missing required key 'period'");
   check_error("cyclic:steps=10,period=1", "key 'period': must be at least 2");
   check_error("cyclic:steps=10,period=4,low=2", "key 'low' (2) must not exceed peak");
   fslaw_schedule *s = (fslaw_schedule *)1;
   CHECK(fslaw_schedule_create(NULL, &s, NULL) == FSLAW_EINVAL && s == NULL);
+}
+
+/* The boundaries the spec checks above leave open, and the rates there. */
+static void test_edges(void) {
+  /* inclusive warmup reaches the peak at step warmup-1: a drop at warmup is fine */
+  const char *incl = "multistep:peak=2,steps=10,warmup=5,warmup_style=inclusive,milestones=0.5";
+  CHECK(rate(incl, 4) == 2);
+  CHECK_REL(rate(incl, 5), 0.2, 1e-15);
+  CHECK_REL(rate("wsd:peak=1,decay_start=60,tail=power,p=3,steps=100", 80), 0.125, 1e-14);
+  /* the largest peak whose sum is finite: every t finite */
+  fslaw_schedule *s;
+  CHECK(fslaw_schedule_create("constant:peak=2.5e307,steps=3", &s, NULL) == FSLAW_OK);
+  if (s) {
+    double lr[3], t[3];
+    fslaw_schedule_eval(s, lr, 3, NULL);
+    fslaw_intrinsic_time(lr, 3, t);
+    CHECK_REL(t[2], 7.5e307, 1e-15);
+    CHECK(fslaw_schedule_path(s) == NULL);
+    fslaw_schedule_destroy(s);
+  }
 }
 
 static void test_registry(void) {
@@ -284,6 +324,7 @@ int main(int argc, char **argv) {
   test_warmup_end();
   test_file(scratch);
   test_errors();
+  test_edges();
   test_registry();
   return check_done("test_schedule");
 }

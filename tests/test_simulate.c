@@ -332,10 +332,157 @@ static void test_errors(void) {
   CHECK_REL(e[0], 0.5 * s0, 1e-14);
 }
 
+/* Exact and mc store every mode (coordinate): beyond 1e8 they refuse, naming
+ * the field, before (size_t)M could overflow (1e20 once gave all zeros). The
+ * spectral method takes any M. */
+static void test_sizes(void) {
+  double lr[50];
+  for (int k = 0; k < 50; k++) lr[k] = 0.3;
+  fslaw_plk_model huge = model(2, 0.5, 1e20, 1e20, 1, 1), wide = model(2, 0.5, 20, 1e20, 1, 1);
+  check_fails(&huge, lr, 50, opts(FSLAW_SIM_EXACT, 50), "features (M) must be <= 1e+08");
+  check_fails(&huge, lr, 50, opts(FSLAW_SIM_MC, 50), "features (M) must be <= 1e+08");
+  check_fails(&wide, lr, 50, opts(FSLAW_SIM_MC, 50), "dim (N) must be <= 1e+08");
+  fslaw_error err;
+  fslaw_plk_model inf = huge;
+  inf.features = inf.dim = INFINITY;
+  double *e = sim(&huge, lr, 50, opts(FSLAW_SIM_SPECTRAL, 50), NULL, NULL, &err);
+  double *ei = sim(&inf, lr, 50, opts(FSLAW_SIM_SPECTRAL, 50), NULL, NULL, &err);
+  CHECK(e && ei);
+  if (e && ei) CHECK_REL(e[1], ei[1], 1e-8); /* modes past 1e20 barely move */
+  free(e), free(ei);
+}
+
+/* The spectral bins end even where j + 1 == j in doubles (beta near 1 and a
+ * long run put the frozen cut past 2^53: the bin loop never ended). */
+static void test_spectral_far_cut(void) {
+  fslaw_plk_model m = model(1.0001, 0.5, 1e20, 1e20, 0.5, 1);
+  double eta = 0.9 * fslaw_sim_stability_bound(&m);
+  size_t K = (size_t)(1000 / eta) + 1; /* T = 1000: the cut is at j ~ 2e16 */
+  double *lr = constant_lr(eta, K);
+  fslaw_sim_options o = opts(FSLAW_SIM_SPECTRAL, K);
+  o.check = 0;
+  fslaw_error err;
+  double *e = sim(&m, lr, K, o, NULL, NULL, &err);
+  CHECK(e != NULL);
+  if (e) CHECK(isfinite(e[1]) && e[1] > 0 && e[1] < e[0]);
+  free(e), free(lr);
+}
+
+/* A sigma whose square (times the divergence margin 1e15) overflows is
+ * refused naming sigma; below that every value is finite, the mc standard
+ * error included (its squares once overflowed to inf, or to nan). */
+static void test_huge_sigma(void) {
+  double lr[100];
+  for (int k = 0; k < 100; k++) lr[k] = 0.3 * (0.5 + 0.5 * cos(3.14159265358979 * k / 100.0));
+  fslaw_plk_model m = model(2, 0.5, 30, 30, 1e160, 1);
+  for (int meth = 0; meth < 3; meth++) {
+    fslaw_sim_options o = opts((fslaw_sim_method)meth, 50);
+    o.runs = 5;
+    check_fails(&m, lr, 100, o, "sigma = 1e+160 is too large");
+  }
+  m.sigma = 1e100;
+  fslaw_sim_options o = opts(FSLAW_SIM_MC, 50);
+  o.runs = 20;
+  fslaw_error err;
+  double *se, *mc = sim(&m, lr, 100, o, &se, NULL, &err);
+  double *ex = sim(&m, lr, 100, opts(FSLAW_SIM_EXACT, 50), NULL, NULL, &err);
+  CHECK(mc && ex);
+  for (size_t r = 1; mc && ex && r < 3; r++) {
+    CHECK(isfinite(mc[r]) && isfinite(se[r]) && se[r] > 0);
+    CHECK(fabs(mc[r] - ex[r]) < 4 * se[r]); /* the same risk, ~1e199 */
+    CHECK(ex[r] > 1e198 && ex[r] < 1e200);
+  }
+  free(mc), free(se), free(ex);
+}
+
+/* s beta -> 0: the tail sum beyond M is a difference of two Hurwitz zetas of
+ * size ~1/(s beta) (inf - inf = nan at s = 1e-300, silently read as a tail
+ * of 0); it is now summed without the cancellation. An infinite initial
+ * risk (N = inf) is refused naming s. */
+static void test_tiny_s(void) {
+  fslaw_plk_model m = model(2, 1e-300, 10, 100, 0, 1);
+  double harmonic = 0, h10 = 0, e[1];
+  for (int j = 1; j <= 100; j++) harmonic += 1.0 / j, h10 += j <= 10 ? 1.0 / j : 0;
+  CHECK_REL(fslaw_plk_tail_signal(&m), harmonic - h10, 1e-12); /* sum_{10 < j <= 100} 1/j */
+  fslaw_error err;
+  CHECK(fslaw_simulate(&m, NULL, 0, NULL, e, NULL, NULL, &err) == FSLAW_OK);
+  CHECK_REL(e[0], 0.5 * harmonic, 1e-12); /* all the signal, j <= N */
+  fslaw_plk_model near = model(2, 1e-3, 1000, 100000, 0, 1); /* a = 1.002 */
+  double direct = 0;
+  for (double j = 100000; j > 1000; j--) direct += pow(j, -1.002);
+  CHECK_REL(fslaw_plk_tail_signal(&near), direct, 1e-12);
+  fslaw_plk_model inf = model(2, 1e-300, INFINITY, INFINITY, 0, 1);
+  check_fails(&inf, e, 0, opts(FSLAW_SIM_SPECTRAL, 1), "s = 1e-300 is too small");
+}
+
+/* Rates above the stability bound are counted in info even when the risk
+ * grows too slowly to count as diverged (1.27 to 1668 over 3000 steps). */
+static void test_unstable_flag(void) {
+  fslaw_plk_model m = model(1.0001, 0.5, 1000, 1000, 1, 1);
+  size_t K = 3000;
+  double *lr = constant_lr(0.3, K);
+  fslaw_sim_info info;
+  fslaw_error err;
+  double *e = sim(&m, lr, K, opts(FSLAW_SIM_EXACT, 1000), NULL, &info, &err);
+  CHECK(e != NULL);
+  CHECK(0.3 > info.stability_bound);
+  CHECK(info.unstable_steps == K && info.unstable_first == 0);
+  if (e) CHECK(e[3] > 1000 * e[0] && isfinite(e[3]));
+  free(e);
+  /* a warmup through the bound: flagged from the first step above it */
+  double bound = info.stability_bound;
+  for (size_t k = 0; k < K; k++) lr[k] = k < 100 ? 1.5 * bound * (double)k / 100 : 0.5 * bound;
+  e = sim(&m, lr, K, opts(FSLAW_SIM_EXACT, 1000), NULL, &info, &err);
+  size_t first = 0, count = 0;
+  for (size_t k = 0; k < K; k++)
+    if (lr[k] > bound && !count++) first = k;
+  CHECK(e != NULL && count > 0);
+  CHECK(info.unstable_steps == count && info.unstable_first == first);
+  free(e);
+  /* stable rates: nothing flagged, for every method */
+  fslaw_plk_model small = model(1.0001, 0.5, 50, 50, 1, 1);
+  for (size_t k = 0; k < K; k++) lr[k] = 0.9 * fslaw_sim_stability_bound(&small);
+  for (int meth = 0; meth < 3; meth++) {
+    fslaw_sim_options o = opts((fslaw_sim_method)meth, 1000);
+    o.runs = 2;
+    e = sim(&small, lr, K, o, NULL, &info, &err);
+    CHECK(e != NULL && info.unstable_steps == 0 && info.unstable_first == K);
+    free(e);
+  }
+  free(lr);
+}
+
+/* One mc run: the mean is that run, the standard error undefined (NAN, not
+ * 0 as it was); two runs give a positive one. */
+static void test_one_run(void) {
+  fslaw_plk_model m = model(2, 0.5, 10, 10, 1, 1);
+  double *lr = constant_lr(0.2, 10);
+  fslaw_sim_options o = opts(FSLAW_SIM_MC, 5);
+  fslaw_error err;
+  double *se, *e;
+  for (size_t runs = 1; runs <= 2; runs++) {
+    o.runs = runs;
+    e = sim(&m, lr, 10, o, &se, NULL, &err);
+    CHECK(e != NULL);
+    for (size_t r = 1; e && r < 3; r++) {
+      CHECK(isfinite(e[r]) && e[r] > 0);
+      CHECK(runs == 1 ? isnan(se[r]) : se[r] > 0 && isfinite(se[r]));
+    }
+    free(e), free(se);
+  }
+  free(lr);
+}
+
 int main(int argc, char **argv) {
   (void)argc, (void)argv;
   test_rows();
   test_errors();
+  test_sizes();
+  test_huge_sigma();
+  test_tiny_s();
+  test_unstable_flag();
+  test_one_run();
+  test_spectral_far_cut();
   test_stability();
   test_plateau();
   test_mc_reproducible();

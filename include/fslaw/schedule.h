@@ -43,8 +43,14 @@ double fslaw_schedule_peak(const fslaw_schedule *s);
 const char *fslaw_schedule_name(const fslaw_schedule *s);
 /* The spec the schedule was created from. */
 const char *fslaw_schedule_spec(const fslaw_schedule *s);
+/* The file a `file` schedule was read from (its path= value, as given);
+ * NULL for the other kinds. Commands pass it among their inputs so that an
+ * output never overwrites it. */
+const char *fslaw_schedule_path(const fslaw_schedule *s);
 
-/* Rate at step k (0 <= k < steps); 0 outside the schedule. */
+/* Rate at step k (0 <= k < steps); 0 outside the schedule. Every rate is
+ * finite and so is their sum: a spec whose rates would sum past the largest
+ * double is refused, naming the key (usually peak). */
 double fslaw_schedule_rate(const fslaw_schedule *s, size_t k);
 /* Fill lr[0..n-1] with the rates of steps 0..n-1; n must not exceed steps. */
 fslaw_status fslaw_schedule_eval(const fslaw_schedule *s, double *lr, size_t n,

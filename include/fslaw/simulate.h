@@ -46,6 +46,10 @@ typedef struct fslaw_sim_info {
       err_estimate; /* spectral: max relative difference q vs q+1 nodes (-1 if not run); else 0 */
   size_t nodes;     /* recursion size: modes (exact), nodes (spectral), coordinates (mc) */
   double stability_bound; /* largest stable constant rate (§1.1a), see fslaw_sim_stability_bound */
+  size_t unstable_steps;  /* steps whose rate exceeds stability_bound (0: none); the risk
+                             grows while they last, even when it does not grow enough to
+                             count as diverged */
+  size_t unstable_first;  /* the first of them (K when there is none) */
 } fslaw_sim_info;
 
 /* The defaults listed in fslaw_sim_options. */
@@ -68,10 +72,16 @@ double fslaw_sim_stability_bound_approx(const fslaw_plk_model *m);
 
 /* Simulate K steps with rates lr[0..K-1]. Fills excess[0..rows-1] (rows =
  * fslaw_sim_rows(K, opt->every)) and, for mc, stderr_out[0..rows-1] (the
- * standard error of the mean; NULL allowed). info may be NULL.
- * opt NULL means the defaults. Returns FSLAW_EDIVERGED, with a message naming
- * the step and the stability bound, when the risk grows without bound;
- * FSLAW_EINVAL for a bad model or option (the message names it); FSLAW_ENOMEM. */
+ * standard error of the mean, NAN for runs = 1 where it is undefined; NULL
+ * allowed). info may be NULL; it is filled before the run, so it also
+ * describes a run that fails. opt NULL means the defaults.
+ * Every value written is finite (but for that NAN). Returns FSLAW_EDIVERGED,
+ * with a message naming the step and the stability bound, when the risk grows
+ * past 1e15 times its start (rates above the bound that grow it less are
+ * only counted in info->unstable_steps); FSLAW_EINVAL for a bad model or
+ * option (the message names it), among them features (exact) or dim (mc)
+ * above 1e8 and a sigma or an initial signal too large for double precision;
+ * FSLAW_ENOMEM. */
 fslaw_status fslaw_simulate(const fslaw_plk_model *m, const double *lr, size_t K,
                             const fslaw_sim_options *opt, double *excess, double *stderr_out,
                             fslaw_sim_info *info, fslaw_error *err);

@@ -1,5 +1,7 @@
 /* file.c: per-step rates read from a CSV/JSONL file (columns step,lr), gaps
  * filled by the training-log reader's interpolation. */
+#include <float.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +27,11 @@ static fslaw_status init(sched_params *p, fslaw_error *err) {
   p->peak = 0;
   for (size_t k = 0; k < p->ntable; k++)
     if (p->table[k] > p->peak) p->peak = p->table[k];
+  if (!(fabs(fslaw_sum(p->table, p->ntable)) <= DBL_MAX / 2)) /* the intrinsic time */
+    return fslaw_fail(err, FSLAW_EINVAL,
+                      "schedule 'file': the rates of %s sum past the largest double: the "
+                      "intrinsic time t would overflow",
+                      p->path);
   return FSLAW_OK;
 }
 static double rate(const sched_params *p, size_t k) { return p->table[k]; }

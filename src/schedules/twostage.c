@@ -1,4 +1,6 @@
 /* twostage.c: peak until `switch`, then the constant rate `low` (the wsdcon runs). */
+#include <float.h>
+
 #include "internal.h"
 #include "schedule_kind.h"
 
@@ -9,6 +11,11 @@ static fslaw_status init(sched_params *p, fslaw_error *err) {
   if (p->num[KEY_SWITCH] < (double)p->warmup || p->num[KEY_SWITCH] > (double)p->steps)
     return fslaw_fail(err, FSLAW_EINVAL, "key 'switch' (%.0f) must lie between warmup (%zu) and steps (%zu)",
                       p->num[KEY_SWITCH], p->warmup, p->steps);
+  if (!(p->num[KEY_LOW] * (double)p->steps <= DBL_MAX / 2)) /* the peak is checked by the parser */
+    return fslaw_fail(err, FSLAW_EINVAL,
+                      "key 'low': %g over %zu steps sums past the largest double: the intrinsic "
+                      "time t would overflow",
+                      p->num[KEY_LOW], p->steps);
   return FSLAW_OK;
 }
 static double rate(const sched_params *p, size_t k) {

@@ -22,6 +22,9 @@ static fslaw_status init(sched_params *p, fslaw_error *err) {
                       p->num[KEY_START]);
   if ((sched_tail)p->num[KEY_TAIL] == TAIL_EXP && p->final <= 0)
     return fslaw_fail(err, FSLAW_EINVAL, "key 'final': must be positive for tail=exp");
+  if (p->set[KEY_P] && (sched_tail)p->num[KEY_TAIL] != TAIL_POWER) /* it would be ignored */
+    return fslaw_fail(err, FSLAW_EINVAL, "key 'p': applies only to tail=power; the tail is %s%s",
+                      tails[(int)p->num[KEY_TAIL]], p->set[KEY_TAIL] ? "" : " (the default)");
   if (!p->set[KEY_P]) p->num[KEY_P] = 2;
   if (p->num[KEY_P] <= 0) return fslaw_fail(err, FSLAW_EINVAL, "key 'p': must be positive");
   return FSLAW_OK;
