@@ -36,46 +36,29 @@ static void opt_free(opt_page *t) {
   free(t->gx);
 }
 
-/* The schedule CSV of fslaw optimize --out: a header, then "step,lr" rows
- * with steps 0, 1, 2, ... */
+/* The schedule file (fslaw optimize --out, fslaw schedule --out: columns
+ * step,lr[,t]) read as the schedule file:path=F reads it (src/schedules/
+ * file.c): by the run-log reader, whose errors name file:line:column, with
+ * rates between logged steps interpolated. Not through the spec
+ * "file:path=F" itself, which cannot name a path holding a comma. */
 static int opt_read(const char *path, double **lr, size_t *n) {
-  FILE *f = fopen(path, "r");
-  if (!f) return cli_error("report", "%s: cannot open", path);
-  char line[256];
-  size_t cap = 1024, k = 0;
-  double *v = malloc(cap * sizeof *v);
-  int rc = !v ? cli_error("report", "out of memory") : 0;
-  if (!rc && (!fgets(line, sizeof line, f) || strncmp(line, "step,lr", 7)))
-    rc = cli_error("report", "%s:1: expected the header step,lr (fslaw optimize --out)", path);
-  while (!rc && fgets(line, sizeof line, f)) {
-    char *end, *e2;
-    unsigned long long s = strtoull(line, &end, 10);
-    double r = *end == ',' ? strtod(end + 1, &e2) : NAN;
-    if (*end != ',' || s != k || !isfinite(r) || r < 0 || (*e2 && *e2 != '\n' && *e2 != '\r')) {
-      rc = cli_error("report", "%s:%zu: expected step %zu and a rate >= 0", path, k + 2, k);
-      break;
-    }
-    if (k == cap) {
-      double *g = realloc(v, 2 * cap * sizeof *v);
-      if (!g) {
-        rc = cli_error("report", "out of memory");
-        break;
-      }
-      v = g;
-      cap *= 2;
-    }
-    v[k++] = r;
-  }
-  fclose(f);
-  if (!rc && k < 2) rc = cli_error("report", "%s: fewer than 2 steps", path);
-  if (rc) free(v);
-  *lr = rc ? NULL : v;
-  *n = k;
+  fslaw_run *run = NULL;
+  fslaw_error err;
+  if (fslaw_run_read(path, FSLAW_RUN_AUTO, NULL, &run, &err))
+    return cli_error("report", "%s", err.msg);
+  cli_note_partial_line("report", path, run);
+  *n = fslaw_run_steps(run);
+  const double *v = fslaw_run_lr(run);
+  int rc = !v ? cli_error("report", "%s: no 'lr' column (a schedule has columns step,lr)", path)
+           : *n < 2 ? cli_error("report", "%s: fewer than 2 steps", path) : 0;
+  if (!rc && !(*lr = malloc(*n * sizeof **lr))) rc = cli_error("report", "out of memory");
+  if (!rc) memcpy(*lr, v, *n * sizeof **lr);
+  fslaw_run_destroy(run);
   return rc;
 }
 
 /* Steps, peak and warmup: from the options, else from the schedule (its
- * rows, its largest rate, the end of its initial ramp). */
+ * steps, its largest rate, the end of its initial ramp). */
 static int opt_shape(const report_opts *o, opt_page *t, size_t n) {
   fslaw_optimize_options *oo = &t->oo;
   const double *lr = t->lr[0];
@@ -201,15 +184,15 @@ static void opt_table(FILE *f, const opt_page *t) {
 
 static void opt_intro(FILE *f, const report_opts *o, const opt_page *t) {
   char b[32];
-  fputs("<p>The schedule <code>", f);
+  fputs("<p>The schedule file <code>", f);
   rep_text(f, o->optimize);
-  fputs("</code> (written by <code>fslaw optimize --out</code>) under the law <code>", f);
+  fputs("</code> under the law <code>", f);
   rep_text(f, fslaw_law_spec(t->law));
   fprintf(f, "</code> of <code>");
   rep_text(f, o->params);
   fprintf(f, "</code>, beside the baselines of <code>fslaw optimize</code>: %zu steps (%s), peak "
              "%s (%s), warmup %zu %s (%s).</p>\n",
-          t->oo.steps, t->given[0] ? "given" : "the file's rows", cli_num(b, t->oo.peak),
+          t->oo.steps, t->given[0] ? "given" : "the file's steps", cli_num(b, t->oo.peak),
           t->given[1] ? "given" : "the file's largest rate", t->oo.warmup,
           t->oo.warmup_inclusive ? "inclusive" : "standard",
           t->given[2] ? "given" : "the end of the file's initial ramp");

@@ -260,7 +260,7 @@ RO=$TMP/optimize.html
   && ok || bad "report --optimize: $(cat "$TMP/err")"
 grep -qx "wrote $RO" "$TMP/out" && ok || bad "report --optimize says where"
 # steps, peak and warmup read from the schedule; final losses those of the summary
-grep -qF "2000 steps (the file's rows), peak 0.001 (the file's largest rate), warmup 100 standard" "$RO" \
+grep -qF "2000 steps (the file's steps), peak 0.001 (the file's largest rate), warmup 100 standard" "$RO" \
   && ok || bad "inferred steps, peak, warmup"
 "${CHECK[@]}" finals "$RO" "$TMP/opt_sum.txt" >/dev/null 2>"$TMP/err" && ok || bad "final losses: $(cat "$TMP/err")"
 [ "$(grep -c '<div class="variant on"' "$RO")" -eq 2 ] && ok || bad "optimize charts: $(grep -c '<div class="variant on"' "$RO")"
@@ -282,13 +282,28 @@ expect_fail "table params for --optimize" "unknown law 'chinchilla'" \
   "$FSLAW" report --params "$CP" --optimize "$TMP/opt.csv" --out "$TMP/never.html"
 expect_fail "table and optimize" "options '--table' and '--optimize' cannot be combined" \
   "$FSLAW" report --params "$OPTP" --optimize "$TMP/opt.csv" --table "$TB"
+# the schedule file fslaw schedule --out writes (step,lr,t), and the same as
+# JSONL: read as --schedule file:path=F; the WSD baseline is that very
+# schedule, so its final loss is the optimum's, and its spec reads peak=0.0003
+"$FSLAW" schedule 'wsd:peak=3e-4,decay=0.2,warmup=100,steps=2000' --out "$TMP/wsd.csv" >/dev/null \
+  && awk -F, 'NR > 1 { printf "{\"step\": %s, \"lr\": %s}\n", $1, $2 }' "$TMP/wsd.csv" >"$TMP/wsd.jsonl" \
+  && ok || bad "fslaw schedule --out"
+for w in wsd.csv wsd.jsonl; do
+  "$FSLAW" report --params "$OPTP" --optimize "$TMP/$w" --out "$TMP/$w.html" >/dev/null 2>"$TMP/err" \
+    && ok || bad "report --optimize $w: $(cat "$TMP/err")"
+  sed -n '/<table class="finals">/,/<\/table>/p' "$TMP/$w.html" >"$TMP/finals.txt"
+  exact() { grep "data-sched=\"$1\"" "$TMP/finals.txt" | grep -oE '[0-9]\.[0-9]{8,}' | head -1; }
+  opt=$(exact optimum)
+  [ -n "$opt" ] && [ "$(exact "wsd, 20% linear tail")" = "$opt" ] \
+    && ok || bad "$w: the WSD baseline's final loss $(exact "wsd, 20% linear tail") is not the optimum's $opt"
+done
 # a rate spike on one step: the hover data of the schedule chart keep it
 awk 'BEGIN { print "step,lr"; for (k = 0; k < 2000; k++) printf "%d,%g\n", k, k == 1238 ? 3e-3 : k < 100 ? 1e-3 * k / 100 : 1e-3 }' \
   >"$TMP/spike.csv"
 "$FSLAW" report --params "$OPTP" --optimize "$TMP/spike.csv" --peak 1e-3 --out "$TMP/spike.html" >/dev/null 2>"$TMP/err" \
   && "${CHECK[@]}" extreme "$TMP/spike.html" c0 optimum 3e-3 >/dev/null 2>"$TMP/err" && ok || bad "spike: $(cat "$TMP/err")"
-printf 'step,lr\n0,0\n2,1\n' >"$TMP/badsched.csv"
-expect_fail "bad schedule file" "badsched.csv:3: expected step 1" \
+printf 'step,lr\n0,0\n1,oops\n' >"$TMP/badsched.csv"
+expect_fail "bad schedule file" "badsched.csv:3:3: column 'lr': expected a number, got 'oops'" \
   "$FSLAW" report --params "$OPTP" --optimize "$TMP/badsched.csv" --out "$TMP/never.html"
 [ ! -e "$TMP/never.html" ] && ok || bad "page written despite an error"
 
