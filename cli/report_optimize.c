@@ -155,6 +155,60 @@ static int opt_charts(rep_html *h, const opt_page *t, rep_series *s) {
   return report_chart(h, &c, s, OPT_ROWS);
 }
 
+/* The number at v in a spec (a value after '=' or '/', up to ',', '/' or
+ * the end) when it is not a whole one, as steps=24000 stays as written: its
+ * value, and its end in *end; NaN otherwise. */
+static double spec_fraction(const char *v, const char **end) {
+  char *e = (char *)v;
+  double x = *v && strchr("0123456789-.", *v) ? strtod(v, &e) : NAN;
+  if (e == v || (*e && *e != ',' && *e != '/') || strcspn(v, ".eE") >= (size_t)(e - v))
+    return NAN;
+  *end = e;
+  return x;
+}
+
+/* spec with its fractional numbers to 6 digits (shown), or as the shortest
+ * text that reads back exactly (the tooltip: the very same schedule). */
+static void spec_numbers(const char *spec, int exact, char *out, size_t len) {
+  size_t k = 0;
+  for (const char *p = spec; *p && k + 1 < len;) {
+    const char *end = p;
+    double v = p > spec && (p[-1] == '=' || p[-1] == '/') ? spec_fraction(p, &end) : NAN;
+    if (isnan(v)) {
+      out[k++] = *p++;
+      continue;
+    }
+    char b[32];
+    if (exact) cli_num(b, v);
+    else snprintf(b, sizeof b, "%.6g", v);
+    int w = snprintf(out + k, len - k, "%s", b);
+    k = w < 0 || (size_t)w >= len - k ? len - 1 : k + (size_t)w;
+    p = end;
+  }
+  out[k] = '\0';
+}
+
+/* The spec of row r: shown to 6 digits, exactly in the tooltip. */
+static void opt_spec_cell(FILE *f, const opt_page *t, int r) {
+  char spec[256], shown[256], exact[256];
+  fputs("<td><code", f);
+  if (!r) {
+    fputs(">(the schedule file)</code></td>", f);
+    return;
+  }
+  cli_base_spec(r - 1, &t->oo, spec, sizeof spec);
+  spec_numbers(spec, 0, shown, sizeof shown);
+  spec_numbers(spec, 1, exact, sizeof exact);
+  fputs(" title=\"", f);
+  rep_text(f, exact);
+  fputs("\">", f);
+  rep_text(f, shown);
+  fputs("</code></td>", f);
+}
+
+/* Final losses: as fslaw optimize prints them, exactly (the shortest text
+ * that reads back, as the theory page's "exact" column), and the gap to
+ * the optimum to 6 digits with the exact value in the tooltip. */
 static void opt_table(FILE *f, const opt_page *t) {
   fprintf(f, "<p>Predicted loss at the last step (step %zu), as <code>fslaw optimize</code> "
              "prints it (6 decimals), exactly, and above the optimum:</p>\n"
@@ -162,8 +216,7 @@ static void opt_table(FILE *f, const opt_page *t) {
              "<th>exact</th><th>above the optimum</th><th>spec</th></tr>\n",
           t->oo.steps - 1);
   for (int r = 0; r < OPT_ROWS; r++) {
-    char spec[256] = "";
-    if (r) cli_base_spec(r - 1, &t->oo, spec, sizeof spec);
+    char b[32];
     fprintf(f, "<tr%s data-sched=\"", r ? "" : " class=\"mean\"");
     rep_text(f, opt_name(r));
     fputs("\"><td>", f);
@@ -171,13 +224,12 @@ static void opt_table(FILE *f, const opt_page *t) {
     if (isnan(t->final[r])) {
       fputs("</td><td>n/a</td><td></td><td></td>", f);
     } else {
-      fprintf(f, "</td><td class=\"num\">%.6f</td>", t->final[r]);
-      report_num_cell(f, t->final[r]);
+      fprintf(f, "</td><td class=\"num\">%.6f</td><td class=\"num\">%s</td>", t->final[r],
+              cli_num(b, t->final[r]));
       report_num_cell(f, t->final[r] - t->final[0]);
     }
-    fputs("<td><code>", f);
-    rep_text(f, r ? spec : "(the schedule file)");
-    fputs("</code></td></tr>\n", f);
+    opt_spec_cell(f, t, r);
+    fputs("</tr>\n", f);
   }
   fputs("</table></div>\n", f);
 }

@@ -297,6 +297,8 @@ for w in wsd.csv wsd.jsonl; do
   [ -n "$opt" ] && [ "$(exact "wsd, 20% linear tail")" = "$opt" ] \
     && ok || bad "$w: the WSD baseline's final loss $(exact "wsd, 20% linear tail") is not the optimum's $opt"
 done
+grep -qF '<code title="wsd:decay=0.2,tail=linear,peak=0.0003,warmup=100,warmup_style=standard,steps=2000">wsd:decay=0.2,tail=linear,peak=0.0003,' \
+  "$TMP/finals.txt" && ! grep -q '0\.000299999' "$TMP/finals.txt" && ok || bad "spec numbers: $(grep -o '<code[^<]*' "$TMP/finals.txt")"
 # a rate spike on one step: the hover data of the schedule chart keep it
 awk 'BEGIN { print "step,lr"; for (k = 0; k < 2000; k++) printf "%d,%g\n", k, k == 1238 ? 3e-3 : k < 100 ? 1e-3 * k / 100 : 1e-3 }' \
   >"$TMP/spike.csv"
