@@ -226,6 +226,7 @@ awk 'BEGIN { print "C,loss"; for (k = 0; k < 12; k++) { C = 10 ^ (16 + k * 0.4)
 "$FSLAW" eval --params "$TMP/tp.json" "$TMP/tp.csv" >"$TMP/tp_eval.csv"
 "${CHECK[@]}" rows "$TMP/tp.html" "$TMP/tp_eval.csv" >/dev/null 2>"$TMP/err" && ok || bad "twophase rows: $(cat "$TMP/err")"
 grep -q 'Compute-optimal allocation' "$TMP/tp.html" && bad "allocation for twophase" || ok
+grep -qF 'the line: the law&#39;s prediction over the table&#39;s range' "$TMP/tp.html" && ok || bad "one-input caption"
 # every row is a dot, in every chart and scale: 240 rows, ten of them at one
 # compute with losses 2.9 to 3.4 (as in the Epoch table), one series each
 awk 'BEGIN { print "C,loss"; for (k = 0; k < 230; k++) { C = 10 ^ (16 + k * 0.02)
