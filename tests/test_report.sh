@@ -325,7 +325,7 @@ grep -qx "wrote $RTH" "$TMP/out" && ok || bad "report --theory says where"
 # constants, deviations and curve values: those fslaw theory printed, digit for digit
 "${CHECK[@]}" theory "$RTH" "$TMP/th.err" "$TMP/th.csv" "$SIM" >/dev/null 2>"$TMP/err" \
   && ok || bad "theory page numbers: $(cat "$TMP/err")"
-"$FSLAW" theory --table "${TM[@]}" >"$TMP/t1.txt" && "${CHECK[@]}" table1 "$RTH" "$TMP/t1.txt" >/dev/null 2>"$TMP/err" \
+"$FSLAW" theory --table "${TM[@]:0:4}" >"$TMP/t1.txt" && "${CHECK[@]}" table1 "$RTH" "$TMP/t1.txt" >/dev/null 2>"$TMP/err" \
   && ok || bad "Table 1 (easy): $(cat "$TMP/err")"
 grep -qF '<td>easy (s &ge; 1 - 1/beta = 0.5)</td>' "$RTH" && ok || bad "easy regime"
 # every simulated point is a dot (step 0 only where x is linear), and the
