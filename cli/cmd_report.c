@@ -59,12 +59,14 @@ const cli_command cli_report = {
     "and their mean: the numbers of fslaw eval. --col and --where as in fslaw eval.\n\n"
     "       fslaw report --params P.json --optimize S.csv [--steps N] [--peak ETA]\n"
     "                    [--warmup W] [--warmup-style standard|inclusive] [--out F.html]\n"
-    "A schedule written by fslaw optimize --out beside the baselines of fslaw optimize\n"
-    "(constant, cosine to 0.1 peak, cosine to 0, WSD 20% linear tail, 8-1-1) at the\n"
-    "same steps, peak and warmup: the rates, the law's predicted loss curves, and the\n"
-    "predicted final losses (the numbers fslaw optimize prints). Steps default to the\n"
-    "file's rows, the peak to its largest rate, the warmup to the end of its initial\n"
-    "ramp (read with --warmup-style, default standard).\n",
+    "A schedule file (CSV or JSONL with columns step,lr as fslaw optimize --out and\n"
+    "fslaw schedule --out write it, read as --schedule file:path=S.csv reads it)\n"
+    "beside the baselines of fslaw optimize (constant, cosine to 0.1 peak, cosine to\n"
+    "0, WSD 20% linear tail, 8-1-1) at the same steps, peak and warmup: the rates, the\n"
+    "law's predicted loss curves, and the predicted final losses (the numbers fslaw\n"
+    "optimize prints). Steps default to the file's (its last step + 1), the peak to\n"
+    "its largest rate, the warmup to the end of its initial ramp (read with\n"
+    "--warmup-style, default standard).\n",
     run, report_theory_help};
 
 /* Points of the prediction line: this many equal steps, and as many

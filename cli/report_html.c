@@ -12,11 +12,16 @@
 #include "report_html.h"
 #include "report_js.h"
 
-/* Hover data keep the first point of each of this many equal steps of x and
- * as many of log x: enough to point at, light enough for 20 long runs. */
-#define HOVER_BUCKETS 300
-/* Markers are drawn from fewer points: a dot per few pixels suffices. */
-#define MARKER_BUCKETS 100
+/* Curves keep, for hover (and for drawing smooth charts), the lowest and
+ * highest point of each of this many equal steps of x and as many of log x:
+ * enough to point at, light enough for 20 long runs, and a drawn peak or dip
+ * is the true one. */
+#define CURVE_BUCKETS 300
+/* Scatters of up to this many points keep every point (one dot per row). */
+#define SCATTER_ALL 1000
+/* Larger scatters keep one point per cell of this many pixels in every scale
+ * the chart offers: 5 px dots closer than that are not seen apart. */
+#define CELL_PX 2.5
 
 static const char css[] =
     "body{font:14px/1.45 system-ui,sans-serif;color:#222;max-width:1000px;margin:1em auto;"
@@ -86,52 +91,112 @@ static void json_num(FILE *f, double v) {
   else fputs("null", f);
 }
 
-/* Which points to keep for display: the first of each of `buckets` equal
- * steps of x and of log x (x does not decrease), and the first and last
- * point drawable on each kind of axes, which the script calibrates on. */
-static size_t thin(const double *x, const double *y, size_t n, size_t buckets, size_t *keep) {
-  if (n <= 2 * buckets) {
+static int drawable(double v, int lg) { return isfinite(v) && (!lg || v > 0); }
+static double unit(double v, int lg) { return lg ? log(v) : v; }
+static int is_marker(const rep_series *s) {
+  return (s->style & ~FSLAW_SVG_SAME_COLOR) == FSLAW_SVG_MARKERS;
+}
+
+/* Mark the first and last point drawable on each kind of axes: the script
+ * calibrates on them against the ends the SVG writer drew. */
+static void mark_ends(const double *x, const double *y, size_t n, unsigned char *mark) {
+  for (int c = 0; c < 4; c++) {
+    size_t first = n, last = 0;
+    for (size_t i = 0; i < n; i++)
+      if (drawable(x[i], c & 1) && drawable(y[i], c >> 1)) {
+        if (first == n) first = i;
+        last = i;
+      }
+    if (first < n) mark[first] = mark[last] = 1;
+  }
+}
+
+/* Mark the lowest and highest point of each of CURVE_BUCKETS equal steps of
+ * x (of log x when xl); x does not decrease, so a bucket's points are
+ * consecutive. */
+static void mark_extremes(const double *x, const double *y, size_t n, int xl,
+                          unsigned char *mark) {
+  double lo = INFINITY, hi = -INFINITY;
+  for (size_t i = 0; i < n; i++)
+    if (drawable(x[i], xl) && isfinite(y[i])) {
+      lo = fmin(lo, unit(x[i], xl));
+      hi = fmax(hi, unit(x[i], xl));
+    }
+  double w = (hi - lo) / CURVE_BUCKETS;
+  long cur = -1;
+  size_t a = 0, b = 0; /* the bucket's lowest and highest point */
+  for (size_t i = 0; i < n; i++) {
+    if (!drawable(x[i], xl) || !isfinite(y[i])) continue;
+    long k = w > 0 ? (long)((unit(x[i], xl) - lo) / w) : 0;
+    if (k >= CURVE_BUCKETS) k = CURVE_BUCKETS - 1; /* the last point: not a bucket of its own */
+    if (k != cur) {
+      if (cur >= 0) mark[a] = mark[b] = 1;
+      cur = k;
+      a = b = i;
+    }
+    if (y[i] < y[a]) a = i;
+    if (y[i] > y[b]) b = i;
+  }
+  if (cur >= 0) mark[a] = mark[b] = 1;
+}
+
+/* Mark the first point of each occupied cell of a grid of CELL_PX pixels
+ * over the points drawable with scales (xl, yl). The grid spans this series'
+ * points, which the chart's axes span or exceed: cells are never wider. */
+static int mark_cells(const double *x, const double *y, size_t n, const rep_chart *c, int xl,
+                      int yl, unsigned char *mark) {
+  double lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY};
+  for (size_t i = 0; i < n; i++)
+    if (drawable(x[i], xl) && drawable(y[i], yl)) {
+      double u[2] = {unit(x[i], xl), unit(y[i], yl)};
+      for (int a = 0; a < 2; a++) {
+        lo[a] = fmin(lo[a], u[a]);
+        hi[a] = fmax(hi[a], u[a]);
+      }
+    }
+  size_t g[2] = {(size_t)(c->width / CELL_PX) + 1, (size_t)(c->height / CELL_PX) + 1};
+  unsigned char *seen = calloc(g[0] * g[1], 1);
+  if (!seen) return 1;
+  for (size_t i = 0; i < n; i++) {
+    if (!drawable(x[i], xl) || !drawable(y[i], yl)) continue;
+    double u[2] = {unit(x[i], xl), unit(y[i], yl)};
+    size_t cell[2];
+    for (int a = 0; a < 2; a++)
+      cell[a] = hi[a] > lo[a] ? (size_t)((u[a] - lo[a]) / (hi[a] - lo[a]) * (double)(g[a] - 1)) : 0;
+    unsigned char *taken = &seen[cell[0] * g[1] + cell[1]];
+    mark[i] |= !*taken;
+    *taken = 1;
+  }
+  free(seen);
+  return 0;
+}
+
+/* Which points of series s to keep for display, into keep (ascending); how
+ * many, or (size_t)-1 when out of memory. Scatters keep every point, or
+ * above SCATTER_ALL one per pixel cell in each scale the chart offers;
+ * curves above 2 CURVE_BUCKETS points keep each bucket's extremes and the
+ * ends. */
+static size_t thin(const rep_chart *c, const rep_series *s, size_t *keep) {
+  size_t n = s->n, k = 0;
+  int marker = is_marker(s);
+  if (n <= (marker ? SCATTER_ALL : 2 * CURVE_BUCKETS)) {
     for (size_t i = 0; i < n; i++) keep[i] = i;
     return n;
   }
-  double lo = INFINITY, hi = -INFINITY, plo = INFINITY, phi = -INFINITY;
-  size_t first[4] = {n, n, n, n}, last[4] = {0, 0, 0, 0};
-  for (size_t i = 0; i < n; i++) {
-    if (!isfinite(x[i]) || !isfinite(y[i])) continue;
-    lo = fmin(lo, x[i]);
-    hi = fmax(hi, x[i]);
-    if (x[i] > 0) {
-      plo = fmin(plo, x[i]);
-      phi = fmax(phi, x[i]);
-    }
-    int cls[4] = {1, x[i] > 0, y[i] > 0, x[i] > 0 && y[i] > 0};
-    for (int c = 0; c < 4; c++)
-      if (cls[c]) {
-        if (first[c] == n) first[c] = i;
-        last[c] = i;
-      }
+  unsigned char *mark = calloc(n, 1);
+  int oom = !mark;
+  for (int dx = 0; !oom && marker && dx <= (c->xtoggle != 0); dx++)
+    for (int dy = 0; !oom && dy <= (c->ytoggle != 0); dy++)
+      oom = mark_cells(s->x, s->y, n, c, (c->xlog != 0) ^ dx, (c->ylog != 0) ^ dy, mark);
+  if (!oom && !marker) {
+    mark_ends(s->x, s->y, n, mark);
+    mark_extremes(s->x, s->y, n, 0, mark);
+    mark_extremes(s->x, s->y, n, 1, mark);
   }
-  double lw = (hi - lo) / (double)buckets, l0 = log(plo), gw = (log(phi) - l0) / (double)buckets;
-  double gnext = 0; /* x below this stays in log bucket gb: few log() calls */
-  long lb = -1, gb = -1;
-  size_t k = 0;
-  for (size_t i = 0; i < n; i++) {
-    int take = 0;
-    for (int c = 0; c < 4; c++) take |= i == first[c] || (first[c] < n && i == last[c]);
-    if (isfinite(x[i]) && lw > 0) {
-      long b = (long)((x[i] - lo) / lw);
-      take |= b != lb;
-      lb = b;
-    }
-    if (isfinite(x[i]) && x[i] > 0 && gw > 0 && x[i] >= gnext) {
-      long b = (long)((log(x[i]) - l0) / gw);
-      take |= b != gb;
-      gb = b;
-      gnext = exp(l0 + (double)(b + 1) * gw);
-    }
-    if (take) keep[k++] = i;
-  }
-  return k;
+  for (size_t i = 0; !oom && i < n; i++)
+    if (mark[i]) keep[k++] = i;
+  free(mark);
+  return oom ? (size_t)-1 : k;
 }
 
 /* The points of series s kept for display, into the caller's arrays. */
@@ -163,41 +228,50 @@ static void copy_svg(FILE *f, FILE *tmp, const char *pre) {
   }
 }
 
+/* The points handed to the SVG writer: a line's every point, unless the
+ * chart is smooth; else the kept ones. Dots go in runs no longer than the
+ * chart is wide, split by a NaN: the writer thins a longer run to two points
+ * per pixel column, and every kept dot must be drawn (the script matches
+ * dots to the hover data one for one). *x, *y are NULL for every point. */
+static fslaw_status drawn_points(const rep_chart *c, const rep_series *s, const thinned *t,
+                                 double **x, double **y, size_t *n, fslaw_error *err) {
+  *x = *y = NULL;
+  *n = s->n;
+  if (!is_marker(s) && !c->smooth) return FSLAW_OK;
+  size_t run = (size_t)c->width > 1 ? (size_t)c->width : 1, m = t->n + t->n / run + 1;
+  *x = malloc(m * sizeof **x);
+  *y = malloc(m * sizeof **y);
+  if (!*x || !*y)
+    return (snprintf(err->msg, sizeof err->msg, "out of memory"), FSLAW_ENOMEM);
+  *n = 0;
+  for (size_t i = 0; i < t->n; i++) {
+    if (is_marker(s) && i && i % run == 0) {
+      (*x)[*n] = (*y)[*n] = NAN;
+      ++*n;
+    }
+    (*x)[*n] = s->x[t->idx[i]];
+    (*y)[(*n)++] = s->y[t->idx[i]];
+  }
+  return FSLAW_OK;
+}
+
 /* One variant: the chart drawn with the given scales, inlined. */
 static fslaw_status write_variant(rep_html *h, const rep_chart *c, const rep_series *s,
-                                  size_t ns, const thinned *hv, const thinned *mk, int xlog,
-                                  int ylog, int on, size_t v, fslaw_error *err) {
+                                  size_t ns, const thinned *kept, int xlog, int ylog, int on,
+                                  size_t v, fslaw_error *err) {
   fslaw_svg *svg = fslaw_svg_create(1, c->width, c->height);
   if (!svg) return (snprintf(err->msg, sizeof err->msg, "out of memory"), FSLAW_ENOMEM);
   fslaw_status st = fslaw_svg_panel(svg, 0, c->title, c->xlabel, c->ylabel, xlog, ylog, err);
-  double *tx = NULL, *ty = NULL;
   for (size_t k = 0; !st && k < ns; k++) {
-    const double *x = s[k].x, *y = s[k].y;
-    size_t n = s[k].n;
-    int marker = (s[k].style & ~FSLAW_SVG_SAME_COLOR) == FSLAW_SVG_MARKERS;
-    if (marker || c->smooth) {
-      const thinned *t = marker ? &mk[k] : &hv[k];
-      free(tx);
-      free(ty);
-      tx = malloc((t->n + 1) * sizeof *tx);
-      ty = malloc((t->n + 1) * sizeof *ty);
-      if (!tx || !ty) {
-        st = FSLAW_ENOMEM;
-        snprintf(err->msg, sizeof err->msg, "out of memory");
-        break;
-      }
-      for (size_t i = 0; i < t->n; i++) {
-        tx[i] = x[t->idx[i]];
-        ty[i] = y[t->idx[i]];
-      }
-      x = tx;
-      y = ty;
-      n = t->n;
-    }
-    st = fslaw_svg_series(svg, 0, s[k].label, x, y, n, s[k].style, err);
+    double *tx, *ty;
+    size_t n;
+    st = drawn_points(c, &s[k], &kept[k], &tx, &ty, &n, err);
+    if (!st)
+      st = fslaw_svg_series(svg, 0, s[k].label, tx ? tx : s[k].x, ty ? ty : s[k].y, n,
+                            s[k].style, err);
+    free(tx);
+    free(ty);
   }
-  free(tx);
-  free(ty);
   FILE *tmp = st ? NULL : tmpfile();
   if (!st && !tmp) {
     st = FSLAW_EIO;
@@ -222,15 +296,15 @@ static fslaw_status write_variant(rep_html *h, const rep_chart *c, const rep_ser
 
 /* The hover data of a chart: its default scales and every series, thinned. */
 static void write_data(rep_html *h, const rep_chart *c, const rep_series *s, size_t ns,
-                       const thinned *hv, const thinned *mk) {
+                       const thinned *kept) {
   FILE *f = h->f;
   long probe = -1;
   fprintf(f, "<script type=\"application/json\" id=\"c%zu-data\">{\"xname\":", h->ncharts);
   json_str(f, c->xlabel);
   fprintf(f, ",\"xlog\":%d,\"ylog\":%d,\"series\":[", c->xlog != 0, c->ylog != 0);
   for (size_t k = 0; k < ns; k++) {
-    int marker = (s[k].style & ~FSLAW_SVG_SAME_COLOR) == FSLAW_SVG_MARKERS;
-    const thinned *t = marker ? &mk[k] : &hv[k];
+    int marker = is_marker(&s[k]);
+    const thinned *t = &kept[k];
     if (marker && probe < 0 && t->n) probe = (long)k;
     fputs(k ? ",\n{\"name\":" : "\n{\"name\":", f);
     json_str(f, s[k].name);
@@ -268,18 +342,14 @@ static void free_thinned(thinned *t, size_t n) {
   free(t);
 }
 
-/* Thin every series for the hover data, and markers (to fewer points) for
- * drawing. */
-static fslaw_status thin_all(const rep_series *s, size_t ns, thinned *hv, thinned *mk,
+/* The points of every series kept for display (drawing and hover data). */
+static fslaw_status thin_all(const rep_chart *c, const rep_series *s, size_t ns, thinned *kept,
                              fslaw_error *err) {
   for (size_t k = 0; k < ns; k++) {
-    hv[k].idx = malloc((s[k].n + 1) * sizeof *hv[k].idx);
-    mk[k].idx = malloc((s[k].n + 1) * sizeof *mk[k].idx);
-    if (!hv[k].idx || !mk[k].idx)
+    kept[k].idx = malloc((s[k].n + 1) * sizeof *kept[k].idx);
+    kept[k].n = kept[k].idx ? thin(c, &s[k], kept[k].idx) : (size_t)-1;
+    if (kept[k].n == (size_t)-1)
       return (snprintf(err->msg, sizeof err->msg, "out of memory"), FSLAW_ENOMEM);
-    hv[k].n = thin(s[k].x, s[k].y, s[k].n, HOVER_BUCKETS, hv[k].idx);
-    if ((s[k].style & ~FSLAW_SVG_SAME_COLOR) == FSLAW_SVG_MARKERS)
-      mk[k].n = thin(s[k].x, s[k].y, s[k].n, MARKER_BUCKETS, mk[k].idx);
   }
   return FSLAW_OK;
 }
@@ -298,8 +368,8 @@ static void write_toggles(FILE *f, const rep_chart *c) {
 
 fslaw_status rep_chart_write(rep_html *h, const rep_chart *c, const rep_series *s, size_t ns,
                              fslaw_error *err) {
-  thinned *hv = calloc(ns + 1, sizeof *hv), *mk = calloc(ns + 1, sizeof *mk);
-  fslaw_status st = !hv || !mk ? FSLAW_ENOMEM : thin_all(s, ns, hv, mk, err);
+  thinned *kept = calloc(ns + 1, sizeof *kept);
+  fslaw_status st = !kept ? FSLAW_ENOMEM : thin_all(c, s, ns, kept, err);
   if (st == FSLAW_ENOMEM) snprintf(err->msg, sizeof err->msg, "out of memory");
   if (!st) {
     fprintf(h->f, "<figure class=\"chart\" id=\"c%zu\">\n", h->ncharts);
@@ -310,7 +380,7 @@ fslaw_status rep_chart_write(rep_html *h, const rep_chart *c, const rep_series *
   for (int dx = 0; !st && dx <= (c->xtoggle != 0); dx++)
     for (int dy = 0; !st && dy <= (c->ytoggle != 0); dy++) {
       int xl = (c->xlog != 0) ^ dx, yl = (c->ylog != 0) ^ dy;
-      st = write_variant(h, c, s, ns, hv, mk, xl, yl, v == 0, v, err);
+      st = write_variant(h, c, s, ns, kept, xl, yl, v == 0, v, err);
       v++;
     }
   if (!st) {
@@ -321,14 +391,13 @@ fslaw_status rep_chart_write(rep_html *h, const rep_chart *c, const rep_series *
       fputs("</figcaption>\n", h->f);
     }
     fputs("</figure>\n", h->f);
-    write_data(h, c, s, ns, hv, mk);
+    write_data(h, c, s, ns, kept);
     if (ferror(h->f)) {
       st = FSLAW_EIO;
       snprintf(err->msg, sizeof err->msg, "writing the report failed");
     }
   }
-  free_thinned(hv, ns);
-  free_thinned(mk, ns);
+  free_thinned(kept, ns);
   h->ncharts++;
   return st;
 }

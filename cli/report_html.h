@@ -7,7 +7,10 @@
  * on x and on y); the default variant is visible without scripts, the
  * toggles show the others. Beside each chart its hover data go into a JSON
  * block, thinned for display (tables are written by the caller with the
- * exact numbers). The writer is shared by every kind of report: a new kind
+ * exact numbers): a scatter (markers) keeps every point, and above 1000 one
+ * per cell of 2.5 pixels, so no dot that could be seen apart is lost; a
+ * curve keeps the lowest and highest point of each of 300 steps of x and
+ * of log x, so a peak or dip is read at its true value. The writer is shared by every kind of report: a new kind
  * only adds the charts and tables it needs. */
 #ifndef FSLAW_CLI_REPORT_HTML_H
 #define FSLAW_CLI_REPORT_HTML_H
@@ -30,8 +33,9 @@ typedef struct rep_col {
 
 #define REP_MAX_COLS 4
 
-/* One series of a chart; the points are drawn as given (markers are thinned
- * for display first), x must not decrease. */
+/* One series of a chart; x must not decrease. A line is drawn from every
+ * point (from the kept ones in a smooth chart), markers from the kept ones:
+ * every point of a scatter up to 1000. */
 typedef struct rep_series {
   const char *label;         /* legend text, or NULL for none */
   const char *name;          /* first line of the hover read-out (the run) */
@@ -48,7 +52,7 @@ typedef struct rep_chart {
   const char *caption;                 /* text under the chart, or NULL */
   int xlog, ylog;                      /* default axis scales (the static view) */
   int xtoggle, ytoggle;                /* offer the other scale of that axis */
-  int smooth;                          /* 1: draw lines from the thinned points
+  int smooth;                          /* 1: draw lines from the kept points
                                           too (smooth curves); 0: every point */
   double width, height;                /* pixels */
 } rep_chart;

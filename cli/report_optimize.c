@@ -36,46 +36,29 @@ static void opt_free(opt_page *t) {
   free(t->gx);
 }
 
-/* The schedule CSV of fslaw optimize --out: a header, then "step,lr" rows
- * with steps 0, 1, 2, ... */
+/* The schedule file (fslaw optimize --out, fslaw schedule --out: columns
+ * step,lr[,t]) read as the schedule file:path=F reads it (src/schedules/
+ * file.c): by the run-log reader, whose errors name file:line:column, with
+ * rates between logged steps interpolated. Not through the spec
+ * "file:path=F" itself, which cannot name a path holding a comma. */
 static int opt_read(const char *path, double **lr, size_t *n) {
-  FILE *f = fopen(path, "r");
-  if (!f) return cli_error("report", "%s: cannot open", path);
-  char line[256];
-  size_t cap = 1024, k = 0;
-  double *v = malloc(cap * sizeof *v);
-  int rc = !v ? cli_error("report", "out of memory") : 0;
-  if (!rc && (!fgets(line, sizeof line, f) || strncmp(line, "step,lr", 7)))
-    rc = cli_error("report", "%s:1: expected the header step,lr (fslaw optimize --out)", path);
-  while (!rc && fgets(line, sizeof line, f)) {
-    char *end, *e2;
-    unsigned long long s = strtoull(line, &end, 10);
-    double r = *end == ',' ? strtod(end + 1, &e2) : NAN;
-    if (*end != ',' || s != k || !isfinite(r) || r < 0 || (*e2 && *e2 != '\n' && *e2 != '\r')) {
-      rc = cli_error("report", "%s:%zu: expected step %zu and a rate >= 0", path, k + 2, k);
-      break;
-    }
-    if (k == cap) {
-      double *g = realloc(v, 2 * cap * sizeof *v);
-      if (!g) {
-        rc = cli_error("report", "out of memory");
-        break;
-      }
-      v = g;
-      cap *= 2;
-    }
-    v[k++] = r;
-  }
-  fclose(f);
-  if (!rc && k < 2) rc = cli_error("report", "%s: fewer than 2 steps", path);
-  if (rc) free(v);
-  *lr = rc ? NULL : v;
-  *n = k;
+  fslaw_run *run = NULL;
+  fslaw_error err;
+  if (fslaw_run_read(path, FSLAW_RUN_AUTO, NULL, &run, &err))
+    return cli_error("report", "%s", err.msg);
+  cli_note_partial_line("report", path, run);
+  *n = fslaw_run_steps(run);
+  const double *v = fslaw_run_lr(run);
+  int rc = !v ? cli_error("report", "%s: no 'lr' column (a schedule has columns step,lr)", path)
+           : *n < 2 ? cli_error("report", "%s: fewer than 2 steps", path) : 0;
+  if (!rc && !(*lr = malloc(*n * sizeof **lr))) rc = cli_error("report", "out of memory");
+  if (!rc) memcpy(*lr, v, *n * sizeof **lr);
+  fslaw_run_destroy(run);
   return rc;
 }
 
 /* Steps, peak and warmup: from the options, else from the schedule (its
- * rows, its largest rate, the end of its initial ramp). */
+ * steps, its largest rate, the end of its initial ramp). */
 static int opt_shape(const report_opts *o, opt_page *t, size_t n) {
   fslaw_optimize_options *oo = &t->oo;
   const double *lr = t->lr[0];
@@ -172,6 +155,60 @@ static int opt_charts(rep_html *h, const opt_page *t, rep_series *s) {
   return report_chart(h, &c, s, OPT_ROWS);
 }
 
+/* The number at v in a spec (a value after '=' or '/', up to ',', '/' or
+ * the end) when it is not a whole one, as steps=24000 stays as written: its
+ * value, and its end in *end; NaN otherwise. */
+static double spec_fraction(const char *v, const char **end) {
+  char *e = (char *)v;
+  double x = *v && strchr("0123456789-.", *v) ? strtod(v, &e) : NAN;
+  if (e == v || (*e && *e != ',' && *e != '/') || strcspn(v, ".eE") >= (size_t)(e - v))
+    return NAN;
+  *end = e;
+  return x;
+}
+
+/* spec with its fractional numbers to 6 digits (shown), or as the shortest
+ * text that reads back exactly (the tooltip: the very same schedule). */
+static void spec_numbers(const char *spec, int exact, char *out, size_t len) {
+  size_t k = 0;
+  for (const char *p = spec; *p && k + 1 < len;) {
+    const char *end = p;
+    double v = p > spec && (p[-1] == '=' || p[-1] == '/') ? spec_fraction(p, &end) : NAN;
+    if (isnan(v)) {
+      out[k++] = *p++;
+      continue;
+    }
+    char b[32];
+    if (exact) cli_num(b, v);
+    else snprintf(b, sizeof b, "%.6g", v);
+    int w = snprintf(out + k, len - k, "%s", b);
+    k = w < 0 || (size_t)w >= len - k ? len - 1 : k + (size_t)w;
+    p = end;
+  }
+  out[k] = '\0';
+}
+
+/* The spec of row r: shown to 6 digits, exactly in the tooltip. */
+static void opt_spec_cell(FILE *f, const opt_page *t, int r) {
+  char spec[256], shown[256], exact[256];
+  fputs("<td><code", f);
+  if (!r) {
+    fputs(">(the schedule file)</code></td>", f);
+    return;
+  }
+  cli_base_spec(r - 1, &t->oo, spec, sizeof spec);
+  spec_numbers(spec, 0, shown, sizeof shown);
+  spec_numbers(spec, 1, exact, sizeof exact);
+  fputs(" title=\"", f);
+  rep_text(f, exact);
+  fputs("\">", f);
+  rep_text(f, shown);
+  fputs("</code></td>", f);
+}
+
+/* Final losses: as fslaw optimize prints them, exactly (the shortest text
+ * that reads back, as the theory page's "exact" column), and the gap to
+ * the optimum to 6 digits with the exact value in the tooltip. */
 static void opt_table(FILE *f, const opt_page *t) {
   fprintf(f, "<p>Predicted loss at the last step (step %zu), as <code>fslaw optimize</code> "
              "prints it (6 decimals), exactly, and above the optimum:</p>\n"
@@ -179,8 +216,7 @@ static void opt_table(FILE *f, const opt_page *t) {
              "<th>exact</th><th>above the optimum</th><th>spec</th></tr>\n",
           t->oo.steps - 1);
   for (int r = 0; r < OPT_ROWS; r++) {
-    char spec[256] = "";
-    if (r) cli_base_spec(r - 1, &t->oo, spec, sizeof spec);
+    char b[32];
     fprintf(f, "<tr%s data-sched=\"", r ? "" : " class=\"mean\"");
     rep_text(f, opt_name(r));
     fputs("\"><td>", f);
@@ -188,28 +224,27 @@ static void opt_table(FILE *f, const opt_page *t) {
     if (isnan(t->final[r])) {
       fputs("</td><td>n/a</td><td></td><td></td>", f);
     } else {
-      fprintf(f, "</td><td class=\"num\">%.6f</td>", t->final[r]);
-      report_num_cell(f, t->final[r]);
+      fprintf(f, "</td><td class=\"num\">%.6f</td><td class=\"num\">%s</td>", t->final[r],
+              cli_num(b, t->final[r]));
       report_num_cell(f, t->final[r] - t->final[0]);
     }
-    fputs("<td><code>", f);
-    rep_text(f, r ? spec : "(the schedule file)");
-    fputs("</code></td></tr>\n", f);
+    opt_spec_cell(f, t, r);
+    fputs("</tr>\n", f);
   }
   fputs("</table></div>\n", f);
 }
 
 static void opt_intro(FILE *f, const report_opts *o, const opt_page *t) {
   char b[32];
-  fputs("<p>The schedule <code>", f);
+  fputs("<p>The schedule file <code>", f);
   rep_text(f, o->optimize);
-  fputs("</code> (written by <code>fslaw optimize --out</code>) under the law <code>", f);
+  fputs("</code> under the law <code>", f);
   rep_text(f, fslaw_law_spec(t->law));
   fprintf(f, "</code> of <code>");
   rep_text(f, o->params);
   fprintf(f, "</code>, beside the baselines of <code>fslaw optimize</code>: %zu steps (%s), peak "
              "%s (%s), warmup %zu %s (%s).</p>\n",
-          t->oo.steps, t->given[0] ? "given" : "the file's rows", cli_num(b, t->oo.peak),
+          t->oo.steps, t->given[0] ? "given" : "the file's steps", cli_num(b, t->oo.peak),
           t->given[1] ? "given" : "the file's largest rate", t->oo.warmup,
           t->oo.warmup_inclusive ? "inclusive" : "standard",
           t->given[2] ? "given" : "the end of the file's initial ramp");

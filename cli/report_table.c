@@ -222,10 +222,12 @@ static const char *tab_xlabel(const tab_page *t) {
 
 static int tab_loss_chart(rep_html *h, const tab_page *t, rep_series *s) {
   rep_chart c = {"Observed loss and the law", tab_xlabel(t), "loss", NULL, 1, 1, 1, 1, 1, 900, 460};
-  c.caption = t->exact ? "Dots: the table's losses; lines: the law's prediction along each group "
-                         "(N fixed, D varying over the group's range)."
-                       : "Dots: the table's losses, coloured by bins of log N (too many distinct N "
-                         "for one line each; see the chart of predicted against observed loss).";
+  c.caption = t->m == 1 ? "Dots: the table's losses; the line: the law's prediction over the "
+                          "table's range."
+              : t->exact ? "Dots: the table's losses; lines: the law's prediction along each group "
+                           "(N fixed, D varying over the group's range)."
+                         : "Dots: the table's losses, coloured by bins of log N (too many distinct "
+                           "N for one line each; see the chart of predicted against observed loss).";
   size_t k = 0;
   for (size_t g = 0; g < t->ng; g++) {
     size_t a = t->gs[g], n = t->gs[g + 1] - a;

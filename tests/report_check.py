@@ -36,6 +36,13 @@ tests/test_report.sh (Python standard library only).
   report_check.py table1 PAGE.html TABLE.txt
       (report --theory) the Table 1 rows (schedule, setting, a, b, formula)
       are those `fslaw theory --table` printed for the same (s, beta)
+  report_check.py dots PAGE.html CHART_ID N
+      the hover data of chart CHART_ID hold N dots (marker points), and
+      every scale variant of the chart draws one dot for each of them that
+      its axes can show (legend dots not counted)
+  report_check.py extreme PAGE.html CHART_ID SERIES VALUE
+      the largest |y| among the hover data of series SERIES (its name) in
+      chart CHART_ID is VALUE (to the 8 digits the hover data keep)
 Exit status 0 when the check passes; otherwise a message on stderr.
 """
 import csv
@@ -300,6 +307,51 @@ def check_table1(page, table_txt):
     print("Table 1 matches fslaw theory --table")
 
 
+def chart(page, chart_id):
+    """The scale variants of a chart (key "xy", e.g. "10" = log x, and its
+    SVG text) and its hover data."""
+    import json
+    import re
+    text = open(page, encoding="utf-8").read()
+    m = re.search(r'<figure class="chart" id="%s">(.*?)</figure>' % chart_id, text, re.S)
+    d = re.search(r'<script type="application/json" id="%s-data">(.*?)</script>' % chart_id,
+                  text, re.S)
+    if not m or not d:
+        fail(f"no chart {chart_id}")
+    variants = re.findall(r'<(?:div|script) class="variant[^"]*" data-v="(\d\d)"[^>]*>(.*?)'
+                          r'</(?:div|script)>', m.group(1), re.S)
+    return variants, json.loads(d.group(1))
+
+
+def drawable(v, lg):
+    return v is not None and (not lg or v > 0)
+
+
+def check_dots(page, chart_id, n):
+    import re
+    variants, data = chart(page, chart_id)
+    marks = [s for s in data["series"] if s["marker"]]
+    if sum(len(s["x"]) for s in marks) != n:
+        fail(f"{chart_id}: hover data hold {sum(len(s['x']) for s in marks)} dots, expected {n}")
+    for key, svg in variants:
+        xl, yl = key[0] == "1", key[1] == "1"
+        want = sum(drawable(x, xl) and drawable(y, yl) for s in marks for x, y in zip(s["x"], s["y"]))
+        groups = re.findall(r'<g id="[^"]*p0-s\d+" fill="[^"]*" stroke="none">(.*?)</g>', svg, re.S)
+        got = sum(g.count("<circle") for g in groups)
+        if got != want or not got:
+            fail(f"{chart_id} variant {key}: {got} dots drawn, {want} points to show")
+    print(f"{chart_id}: {n} dots, each drawn in {len(variants)} variants")
+
+
+def check_extreme(page, chart_id, name, value):
+    _, data = chart(page, chart_id)
+    ys = [abs(y) for s in data["series"] if s["name"] == name for y in s["y"] if y is not None]
+    want = abs(float(value))
+    if not ys or abs(max(ys) - want) > 1e-7 * want:
+        fail(f"{chart_id} {name}: largest |y| {max(ys) if ys else None}, expected {value}")
+    print(f"{chart_id} {name}: largest |y| {max(ys)}")
+
+
 def main(argv):
     if len(argv) >= 5 and argv[1] == "metrics":
         check_metrics(argv[2], argv[3], argv[4])
@@ -322,6 +374,10 @@ def main(argv):
         check_finals(argv[2], argv[3])
     elif len(argv) == 4 and argv[1] == "table1":
         check_table1(argv[2], argv[3])
+    elif len(argv) == 5 and argv[1] == "dots":
+        check_dots(argv[2], argv[3], int(argv[4]))
+    elif len(argv) == 6 and argv[1] == "extreme":
+        check_extreme(*argv[2:])
     elif len(argv) in (5, 6) and argv[1] == "theory":
         check_theory(*argv[2:])
     else:
