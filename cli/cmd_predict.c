@@ -126,17 +126,19 @@ static int run(int argc, char **argv) {
   cli_read_fit_range(o.params, law, &range);
   fslaw_svg *svg = o.plot ? fslaw_svg_create(1, 800, 480) : NULL;
   if (svg) fslaw_svg_panel(svg, 0, fslaw_law_spec(law), "step", "loss", 1, 1, NULL);
-  const char *inputs[npos + 1];
-  for (size_t i = 0; i < npos; i++) inputs[i] = pos[i];
-  inputs[npos] = o.params;
   fslaw_run *sched_run = NULL; /* a schedule alone: an empty log of its length, */
   fslaw_schedule *s = NULL;      /* checked before any output is written */
-  if (!npos && (fslaw_schedule_create(o.ro.schedule, &s, &err) ||
-                fslaw_run_parse(o.ro.schedule, "step\n0\n", 7, FSLAW_RUN_CSV, NULL, &sched_run, &err) ||
-                fslaw_run_set_schedule(sched_run, s, &err)))
+  if (o.ro.schedule && (fslaw_schedule_create(o.ro.schedule, &s, &err) ||
+                        (!npos && (fslaw_run_parse(o.ro.schedule, "step\n0\n", 7, FSLAW_RUN_CSV,
+                                                   NULL, &sched_run, &err) ||
+                                   fslaw_run_set_schedule(sched_run, s, &err)))))
     rc = cli_error("predict", "option '--schedule': %s", err.msg);
+  const char *inputs[npos + 2]; /* never written over: the runs, params, a schedule file */
+  for (size_t i = 0; i < npos; i++) inputs[i] = pos[i];
+  inputs[npos] = o.params;
+  inputs[npos + 1] = s ? fslaw_schedule_path(s) : NULL;
   cli_out out;
-  int opened = !rc && !(rc = cli_out_open("predict", &out, o.out, inputs, npos + 1));
+  int opened = !rc && !(rc = cli_out_open("predict", &out, o.out, inputs, npos + 2));
   if (opened) fprintf(out.f, "run,step,lr,loss,pred\n");
   if (!rc && !npos) {
     const char *name = fslaw_schedule_name(s);
@@ -147,7 +149,6 @@ static int run(int argc, char **argv) {
     if (!rc) cli_note_determination("predict", &range, law, p, name, lr, n);
   }
   fslaw_run_destroy(sched_run);
-  fslaw_schedule_destroy(s);
   for (size_t i = 0; !rc && i < npos; i++) {
     fslaw_run *r = NULL;
     rc = cli_read_run("predict", pos[i], &o.ro, &r);
@@ -161,7 +162,8 @@ static int run(int argc, char **argv) {
   }
   if (opened && !rc) rc = cli_out_commit("predict", &out);
   else if (opened) cli_out_abort(&out);
-  if (!rc && svg) rc = write_plot(o.plot, svg, inputs, npos + 1);
+  if (!rc && svg) rc = write_plot(o.plot, svg, inputs, npos + 2);
+  fslaw_schedule_destroy(s);
   fslaw_svg_destroy(svg);
   fslaw_law_destroy(law);
   return rc;

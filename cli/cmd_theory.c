@@ -179,7 +179,7 @@ typedef cli_fsl_sim sim_points;
 
 static int write_curve(const char *path, const curve *c, size_t every, const char *const *inputs) {
   cli_out o;
-  if (cli_out_open(CMD, &o, path, inputs, 2)) return 1;
+  if (cli_out_open(CMD, &o, path, inputs, 3)) return 1;
   fprintf(o.f, "step,t,fsl,approx,signal,noise%s\n", c->fitted ? ",fitted" : "");
   for (size_t r = 0; r < c->rows; r++) {
     size_t k = fslaw_fsl_row_step(c->K, c->every, r);
@@ -228,7 +228,7 @@ static int plot(const char *path, const char *spec, const curve *c, const sim_po
     if (!rc) rc = add_series(svg, 1, "fsl (fitted)", c->t, c->fitted, c->rows, FSLAW_SVG_LINE);
   }
   cli_out o;
-  if (!rc && !(rc = cli_out_open(CMD, &o, path, inputs, 2))) {
+  if (!rc && !(rc = cli_out_open(CMD, &o, path, inputs, 3))) {
     if (fslaw_svg_write(svg, o.f, &err)) {
       cli_out_abort(&o);
       rc = cli_error(CMD, "%s", err.msg);
@@ -240,7 +240,7 @@ static int plot(const char *path, const char *spec, const curve *c, const sim_po
   return rc;
 }
 
-static int curve_outputs(const opts *o, const char *spec, curve *c, size_t every) {
+static int curve_outputs(const opts *o, const fslaw_schedule *s, curve *c, size_t every) {
   fslaw_fsl_fit fit;
   fslaw_run *simrun = NULL;
   sim_points sp = {0, NULL, NULL, NULL};
@@ -250,10 +250,11 @@ static int curve_outputs(const opts *o, const char *spec, curve *c, size_t every
     if (!rc) rc = cli_fsl_apply_fit(CMD, c, &fit);
     if (!rc) report_fit(o->sim, &fit);
   }
-  const char *inputs[2] = {o->sim, o->plot};
+  const char *file = fslaw_schedule_path(s); /* a file schedule is an input too */
+  const char *inputs[3] = {o->sim, o->plot, file};
   if (!rc) rc = write_curve(o->out, c, every, inputs);
-  const char *plot_inputs[2] = {o->sim, o->out};
-  if (!rc && o->plot) rc = plot(o->plot, spec, c, o->sim ? &sp : NULL, plot_inputs);
+  const char *plot_inputs[3] = {o->sim, o->out, file};
+  if (!rc && o->plot) rc = plot(o->plot, fslaw_schedule_spec(s), c, o->sim ? &sp : NULL, plot_inputs);
   free(sp.y);
   free(sp.t);
   fslaw_run_destroy(simrun);
@@ -274,7 +275,7 @@ static int run_curve(const fslaw_plk_model *m, const opts *o) {
   int rc = lr ? 0 : cli_error(CMD, "out of memory");
   if (!rc) fslaw_schedule_eval(s, lr, c.K, NULL);
   if (!rc) rc = cli_fsl_curve_eval(CMD, m, &fo, lr, &c);
-  if (!rc) rc = curve_outputs(o, fslaw_schedule_spec(s), &c, every);
+  if (!rc) rc = curve_outputs(o, s, &c, every);
   free(lr);
   cli_fsl_curve_free(&c);
   fslaw_schedule_destroy(s);

@@ -174,6 +174,13 @@ cmp -s "$D/wsdcon_3.csv" "$TMP/other.csv" && ok || bad "the other log is intact"
 "$FSLAW" fit --law mtl --starts 2 --out "$TMP/again.json" "$D/cosine_24000.csv" >/dev/null 2>&1 \
   && "$FSLAW" fit --law mtl --starts 2 --out "$TMP/again.json" "$D/wsd_20000_24000.csv" >/dev/null 2>&1 \
   && grep -q wsd_20000_24000 "$TMP/again.json" && ok || bad "a params file is replaced"
+# predict: a file schedule is an input, never overwritten by --out or --plot
+"$FSLAW" schedule 'cosine:peak=3e-4,steps=500' --out "$TMP/sched.csv" >/dev/null && cp "$TMP/sched.csv" "$TMP/sched0.csv"
+expect_fail "predict --out over the schedule" "refusing to overwrite the input file '$TMP/sched.csv'" \
+  "$FSLAW" predict --params "$TMP/again.json" --schedule "file:path=$TMP/sched.csv" --out "$TMP/sched.csv"
+expect_fail "predict --plot over the schedule" "refusing to overwrite the input file '$TMP/sched.csv'" \
+  "$FSLAW" predict --params "$TMP/again.json" --schedule "file:path=$TMP/sched.csv" --plot "$TMP/sched.csv"
+cmp -s "$TMP/sched.csv" "$TMP/sched0.csv" && ok || bad "the schedule file is intact"
 expect_fail "kernel law on a constant run" "law 'fslkq': no run's learning rate changes after warmup" \
   "$FSLAW" fit --law fslkq "$D/constant_24000.csv"
 # ... unless the parameters of that answer are held, as the mpl message advises

@@ -88,6 +88,10 @@ expect_fail "neg.csv: step 10: the excess must be finite and > 0, got -0.1" --sc
 awk -F, 'NR <= 2 { print; next } { printf "%s,%.17g,%s\n", $1, $2 * 1.5, $3 }' "$DIR/sim.csv" >"$DIR/other.csv"
 expect_fail "other.csv: at step 10 the simulation's intrinsic time t is" --schedule "$SCHED" --features 50 --dim 400 --calibrate "$DIR/other.csv" --every 10
 
+# a file schedule is an input: --out over it is refused, the file intact
+"$FSLAW" schedule "$SCHED" --out "$DIR/sched.csv" >/dev/null && cp "$DIR/sched.csv" "$DIR/sched0.csv"
+expect_fail "refusing to overwrite the input file '$DIR/sched.csv'" --schedule "file:path=$DIR/sched.csv" --out "$DIR/sched.csv"
+check 'cmp -s "$DIR/sched.csv" "$DIR/sched0.csv"'
 # an unwritable --plot is refused before the CSV is written
 expect_fail "option '--plot': folder '/nonexistent' does not exist" --schedule "$SCHED" --out "$DIR/early.csv" --plot /nonexistent/x.svg
 check '[ ! -e "$DIR/early.csv" ]'
