@@ -27,6 +27,13 @@ typedef struct {
   double ref;         /* fslq: reference rate of the rate response */
 } law_opts;
 
+/* Run-wide structures that the prepares of one run share (the chunks of
+ * fslaw_law_predict), each built by the first prepare that needs it;
+ * law_atoms.c. */
+typedef struct law_cache law_cache;
+law_cache *law_cache_create(void);
+void law_cache_destroy(law_cache *c);
+
 /* What a law is prepared on: one run and the steps to predict. */
 typedef struct {
   const double *lr;   /* per-step rates, n of them */
@@ -35,6 +42,7 @@ typedef struct {
   const size_t *at;   /* steps to predict, increasing */
   size_t nat;         /* number of steps to predict */
   size_t warmup;      /* warmup end: first step at the peak of the ramp */
+  law_cache *cache;   /* NULL, or shared by the prepares on this run */
 } law_input;
 
 /* One law. */
@@ -57,41 +65,29 @@ typedef struct law_kind {
    * to optimise schedules. */
   void (*final_grad)(const law_opts *o, const law_input *in, const double *p, double *loss,
                      double *grad);
+  /* Nonzero when prepare costs O(steps) whatever the points and keeps
+   * little per point: fslaw_law_predict then prepares all points at once,
+   * not in chunks (each would cost O(steps)). */
+  int prepare_once;
 } law_kind;
 
-/* Weighted sums over steps compressed for every predicted step (MATH.md §5.3:
- * only steps with a weight contribute; smooth schedules are compressed):
- * sum_{i <= at[a]} w_i f(lr_i, T_i) ~= sum_{j in off[a]..off[a+1]} W_j f(E_j, TT_j). */
-typedef struct {
-  size_t *off;  /* nat + 1 offsets into the atom arrays */
-  double *W;    /* summed weight of each atom */
-  double *E;    /* weighted mean rate of each atom */
-  double *TT;   /* weighted mean intrinsic time of each atom */
-  double *R;    /* rate at the last step of the atom's block */
-  double *WB;   /* weight of the atom's block (W, or 2 W for the two atoms of
-                   a merged block); a block's drops telescope: for drop
-                   weights WB = rate before the block - R */
-} law_atoms;
-
-/* Build the atoms of weights w[0..n-1] for every step of in->at: blocks of
- * same-sign weights whose intrinsic-time width is at most eps times their
- * distance from the predicted step are merged (eps = 0: exact). */
-fslaw_status law_atoms_build(law_atoms *a, const law_input *in, const double *w, double eps,
-                             fslaw_error *err);
-void law_atoms_free(law_atoms *a);
-
 /* The parameter-free part of a law on one run, shared by the laws that sum
- * over steps: per predicted step its intrinsic time, per atom its weight and
- * two values the law derives once from (T_k, atom rate, atom time). */
+ * over steps: weighted sums compressed for every predicted step (MATH.md
+ * §5.3: only steps with a weight contribute; smooth schedules are
+ * compressed), sum_{i <= at[a]} w_i f(lr_i, T_i) ~= sum_{j in off[a]..off[a+1]}
+ * W_j f(E_j, TT_j); per predicted step its intrinsic time, per atom its
+ * weight and what the law derives from it (law_derive). */
 typedef struct {
   size_t nat;   /* predicted steps */
   double *Tk;   /* intrinsic time of each predicted step */
   size_t *off;  /* atom offsets, nat + 1 */
-  double *W;    /* atom weights */
-  double *E;    /* atom rates */
-  double *R;    /* law_atoms' R and WB: lets a law apply a function f of the
-                   rate to drops exactly, f(R + WB) - f(R) per block */
-  double *WB;
+  double *W;    /* summed weight of each atom */
+  double *E;    /* weighted mean rate of each atom (or derive->e of it) */
+  double *R;    /* rate at the last step of the atom's block */
+  double *WB;   /* weight of the atom's block (W, or 2 W for the two atoms of
+                   a merged block); a block's drops telescope: for drop
+                   weights WB = rate before the block - R, so a law applies
+                   a function f of the rate to drops exactly, f(R + WB) - f(R) */
   double *x;    /* first derived value of each atom */
   double *y;    /* second derived value of each atom */
 } law_sums;
@@ -103,15 +99,25 @@ typedef enum {
   LAW_LR2        /* lr_i^2 at every step */
 } law_weights;
 
-/* Derive (x, y) of an atom from T_k, the atom's rate and intrinsic time. */
-typedef void (*law_derive)(double Tk, double rate, double T, double *x, double *y);
+/* What a law derives from an atom's rate and intrinsic time T: x from
+ * these alone, the value E it keeps of the rate (e, or the rate itself when
+ * e is NULL), both computed once per block of steps; y also from the
+ * intrinsic time T_k of the predicted step, for the n atoms of a step at
+ * once: yt[j] holds atom j's T on entry, its y on return. */
+typedef struct {
+  double (*x)(double rate, double T);
+  void (*y)(double Tk, const double *E, double *yt, size_t n);
+  double (*e)(const law_opts *o, double rate);
+} law_derive;
 
-/* The derivation most laws use: x = log T_i, y = T_k - T_i. */
-void law_derive_time(double Tk, double rate, double T, double *x, double *y);
+/* The derivation most laws use: x = log T_i, y = T_k - T_i, E = rate. */
+double law_log_time(double rate, double T);
+void law_time_to(double Tk, const double *E, double *yt, size_t n);
+extern const law_derive law_derive_time;
 
 /* Build the sums (a law's prepare); *state receives a law_sums. */
 fslaw_status law_sums_prepare(const law_opts *o, const law_input *in, law_weights weights,
-                              law_derive derive, void **state, fslaw_error *err);
+                              const law_derive *derive, void **state, fslaw_error *err);
 /* Free a law_sums (a law's release). */
 void law_sums_release(void *state);
 

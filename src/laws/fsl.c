@@ -41,7 +41,7 @@ typedef struct {
 } fslq_state;
 
 static fslaw_status prepare(const law_opts *o, const law_input *in, void **out, fslaw_error *err) {
-  return law_sums_prepare(o, in, LAW_DROPS, law_derive_time, out, err);
+  return law_sums_prepare(o, in, LAW_DROPS, &law_derive_time, out, err);
 }
 
 static void release_q(void *state) {
@@ -304,7 +304,8 @@ const law_kind fslaw_law_fsl = {
     prepare,
     predict,
     law_sums_release,
-    final_grad};
+    final_grad,
+    0};
 
 const law_kind fslaw_law_fslq = {
     "fslq",
@@ -318,4 +319,5 @@ const law_kind fslaw_law_fslq = {
     prepare_q,
     predict_q,
     release_q,
-    final_grad_q};
+    final_grad_q,
+    0};

@@ -12,7 +12,7 @@
 enum { LINF, C1, B1, A1, C2, B2, A2, NP };
 
 static fslaw_status prepare(const law_opts *o, const law_input *in, void **out, fslaw_error *err) {
-  return law_sums_prepare(o, in, LAW_LR2, law_derive_time, out, err);
+  return law_sums_prepare(o, in, LAW_LR2, &law_derive_time, out, err);
 }
 
 /* Per-atom terms summed by predict: the sum and its derivatives in B2, a2. */
@@ -110,4 +110,5 @@ const law_kind fslaw_law_fslconv = {
     prepare,
     predict,
     law_sums_release,
-    final_grad};
+    final_grad,
+    0};

@@ -26,17 +26,16 @@
 enum { L0, C1, S, C2, C3, C4, GAMMA, Q, NP_FSLK = Q, NP_FSLKQ };
 
 static fslaw_status prepare(const law_opts *o, const law_input *in, void **out, fslaw_error *err) {
-  return law_sums_prepare(o, in, LAW_LR2, law_derive_time, out, err);
+  return law_sums_prepare(o, in, LAW_LR2, &law_derive_time, out, err);
 }
+
+static double log_rate_ref(const law_opts *o, double rate) { return log(rate / o->ref); }
 
 /* fslkq: the same sums, with the atom rates E replaced by log(E / ref). */
 static fslaw_status prepare_q(const law_opts *o, const law_input *in, void **out,
                               fslaw_error *err) {
-  fslaw_status r = prepare(o, in, out, err);
-  if (r) return r;
-  law_sums *s = *out;
-  for (size_t j = 0; j < s->off[s->nat]; j++) s->E[j] = log(s->E[j] / o->ref);
-  return FSLAW_OK;
+  static const law_derive derive = {law_log_time, law_time_to, log_rate_ref};
+  return law_sums_prepare(o, in, LAW_LR2, &derive, out, err);
 }
 
 /* Per-atom terms summed by predict: the sum and its derivatives in c3, s,
@@ -208,7 +207,8 @@ const law_kind fslaw_law_fslk = {
     prepare,
     predict,
     law_sums_release,
-    final_grad};
+    final_grad,
+    0};
 
 const law_kind fslaw_law_fslkq = {
     "fslkq",
@@ -222,4 +222,5 @@ const law_kind fslaw_law_fslkq = {
     prepare_q,
     predict_q,
     law_sums_release,
-    final_grad_q};
+    final_grad_q,
+    0};

@@ -15,13 +15,19 @@
 enum { L0, A, ALPHA, B, C, BETA, GAMMA, NP };
 
 /* Per atom: x = log of its rate, y = S_i(k) = T_k - T_i + lr_i. */
-static void derive(double Tk, double rate, double T, double *x, double *y) {
-  *x = log(rate);
-  *y = Tk - T + rate;
+static double log_rate(double rate, double T) {
+  (void)T;
+  return log(rate);
 }
 
+static void sum_to(double Tk, const double *E, double *yt, size_t n) {
+  for (size_t j = 0; j < n; j++) yt[j] = Tk - yt[j] + E[j];
+}
+
+static const law_derive derive = {log_rate, sum_to, NULL};
+
 static fslaw_status prepare(const law_opts *o, const law_input *in, void **out, fslaw_error *err) {
-  return law_sums_prepare(o, in, o->code_convention ? LAW_DROPS_ALL : LAW_DROPS, derive, out, err);
+  return law_sums_prepare(o, in, o->code_convention ? LAW_DROPS_ALL : LAW_DROPS, &derive, out, err);
 }
 
 /* Per-atom terms summed by predict: the sum of D_i G and its derivatives in
@@ -156,4 +162,5 @@ const law_kind fslaw_law_mpl = {
     prepare,
     predict,
     law_sums_release,
-    final_grad};
+    final_grad,
+    0};

@@ -110,4 +110,5 @@ const law_kind fslaw_law_mtl = {
     prepare,
     predict,
     release,
-    final_grad};
+    final_grad,
+    1}; /* prepare sums from step 0: in chunks, O(steps) each */
