@@ -459,11 +459,15 @@ static fslaw_status check_rates(const double *lr, size_t K, double *t_max, fslaw
   return FSLAW_OK;
 }
 
-static fslaw_status check_finite(const eval_out *o, fslaw_error *err) {
-  if (o->bad)
-    return fslaw_fail(err, FSLAW_EDIVERGED, "the FSL overflowed at step %zu (rates too large)",
-                      o->bad_step);
-  return FSLAW_OK;
+/* An overflow names its cause: the noise injection is sigma^2 eta^2, so a
+ * sigma near sqrt(DBL_MAX) overflows whatever the rates. */
+static fslaw_status check_finite(const fslaw_plk_model *m, const eval_out *o, fslaw_error *err) {
+  if (!o->bad) return FSLAW_OK;
+  if (!(m->sigma * m->sigma < 1e300))
+    return fslaw_fail(err, FSLAW_EDIVERGED, "the FSL overflowed at step %zu: sigma = %g is too "
+                      "large (sigma^2 overflows double precision)", o->bad_step, m->sigma);
+  return fslaw_fail(err, FSLAW_EDIVERGED, "the FSL overflowed at step %zu (rates too large)",
+                    o->bad_step);
 }
 
 static fslaw_status eval_power(const fslaw_plk_model *m, const double *lr, double t_max,
@@ -513,5 +517,5 @@ fslaw_status fslaw_fsl_eval(const fslaw_plk_model *m, const fslaw_fsl_options *o
   eval_out out = {t, approx, signal, noise, fsl, 0, K, every, 0, 0};
   st = o.form == FSLAW_FSL_POWER ? eval_power(m, lr, t_max, &out, err)
                                  : eval_modes(m, &o, lr, t_max, &out, err);
-  return st ? st : check_finite(&out, err);
+  return st ? st : check_finite(m, &out, err);
 }

@@ -92,6 +92,8 @@ expect_fail "other.csv: at step 10 the simulation's intrinsic time t is" --sched
 "$FSLAW" schedule "$SCHED" --out "$DIR/sched.csv" >/dev/null && cp "$DIR/sched.csv" "$DIR/sched0.csv"
 expect_fail "refusing to overwrite the input file '$DIR/sched.csv'" --schedule "file:path=$DIR/sched.csv" --out "$DIR/sched.csv"
 check 'cmp -s "$DIR/sched.csv" "$DIR/sched0.csv"'
+# an overflow names sigma when sigma causes it
+expect_fail "sigma = 1e+160 is too large" --schedule "$SCHED" --sigma 1e160
 # an unwritable --plot is refused before the CSV is written
 expect_fail "option '--plot': folder '/nonexistent' does not exist" --schedule "$SCHED" --out "$DIR/early.csv" --plot /nonexistent/x.svg
 check '[ ! -e "$DIR/early.csv" ]'
