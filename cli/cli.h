@@ -112,7 +112,7 @@ typedef struct {
   const char *col[16];      /* --col NAME=COLUMN values */
   size_t ncol;              /* number of --col values */
   const char *schedule;     /* --schedule SPEC, or NULL */
-  const char *format;       /* --format csv|jsonl, or NULL for auto */
+  const char *format;       /* --format csv|jsonl|tfevents, or NULL for auto */
   const char *loss_window;  /* --loss-window W|interval, or NULL (see cli_read_run) */
 } cli_run_opts;
 
@@ -125,7 +125,7 @@ typedef struct {
 
 /* Help line of those options for commands other than inspect. */
 #define CLI_RUN_OPTS_HELP                                                      \
-  "  --col NAME=COLUMN, --schedule SPEC, --format csv|jsonl, --loss-window W\n" \
+  "  --col NAME=COLUMN, --schedule SPEC, --format csv|jsonl|tfevents, --loss-window W\n" \
   "                  as in fslaw inspect\n"
 
 /* Write s as one CSV field, quoted when it needs to be (RFC 4180). */

@@ -23,7 +23,7 @@ const cli_command cli_predict = {
     "                  (default: about 1000 points a run)\n"
     "  --out F         write the CSV to F\n"
     "  --plot F        draw observed and predicted losses to the SVG file F\n"
-    "  --col NAME=COLUMN, --format csv|jsonl, --loss-window W  as in fslaw inspect\n\n"
+    "  --col NAME=COLUMN, --format csv|jsonl|tfevents, --loss-window W  as in fslaw inspect\n\n"
     "A law over a table of runs (chinchilla, kaplan, twophase) predicts a table:\n"
     "fslaw predict --params P.json --table T.csv (fslaw predict --table --help).\n",
     run, NULL};

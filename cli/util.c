@@ -180,9 +180,9 @@ static int center_losses(const char *cmd, const char *path, size_t window, int g
                     "have run; windows are cut at step 1\n", cmd, path, ls[0], window);
   if (!given && fslaw_run_loss_is_mean(run)) {
     window = 0;
-    fprintf(stderr, "fslaw %s: note: %s: the Trainer logs 'loss' as the mean since its "
+    fprintf(stderr, "fslaw %s: note: %s: the Trainer logs '%s' as the mean since its "
                     "previous log; each is placed at the middle of its interval "
-                    "(--loss-window 1: at its step)\n", cmd, path);
+                    "(--loss-window 1: at its step)\n", cmd, path, fslaw_run_column(run, "loss"));
   }
   fslaw_error err;
   if (fslaw_run_center_losses(run, window, &err)) return cli_error(cmd, "%s: %s", path, err.msg);
@@ -202,6 +202,16 @@ void cli_note_partial_line(const char *cmd, const char *path, const fslaw_run *r
   if (line)
     fprintf(stderr, "fslaw %s: note: %s:%zu: the last line has no line end and does not parse: "
                     "read without it, as a line still being written\n", cmd, path, line);
+  const char *file;
+  size_t at = fslaw_run_partial_record(run, &file);
+  if (at)
+    fprintf(stderr, "fslaw %s: note: %s: byte %zu: the last event is cut short: read without "
+                    "it, as an event still being written\n", cmd, file, at - 1);
+  size_t replaced = fslaw_run_replaced(run);
+  if (replaced)
+    fprintf(stderr, "fslaw %s: note: %s: %zu logged value%s replaced by values logged later at "
+                    "the same or earlier steps (a run resumed from a checkpoint: the later "
+                    "ones are read)\n", cmd, path, replaced, replaced == 1 ? " was" : "s were");
 }
 
 int cli_read_run(const char *cmd, const char *path, const cli_run_opts *ro, fslaw_run **run) {
@@ -212,7 +222,9 @@ int cli_read_run(const char *cmd, const char *path, const cli_run_opts *ro, fsla
   if (ro->format) {
     if (!strcmp(ro->format, "csv")) fmt = FSLAW_RUN_CSV;
     else if (!strcmp(ro->format, "jsonl")) fmt = FSLAW_RUN_JSONL;
-    else return cli_error(cmd, "option '--format': expected csv or jsonl, got '%s'", ro->format);
+    else if (!strcmp(ro->format, "tfevents")) fmt = FSLAW_RUN_TFEVENTS;
+    else return cli_error(cmd, "option '--format': expected csv, jsonl or tfevents, got '%s'",
+                          ro->format);
   }
   size_t window;
   int given;

@@ -4,7 +4,8 @@
 # Usage: scripts/setup.sh [build|check]   (check adds clang/libFuzzer, xmllint and
 # localedef's sources, for the decimal-comma test)
 set -euo pipefail
-need=(gcc make cmake pkg-config libcjson-dev libnlopt-dev liblapacke-dev)
+need=(gcc make cmake pkg-config libcjson-dev libnlopt-dev liblapacke-dev libprotobuf-c-dev
+      protobuf-c-compiler)
 if [ "${1:-build}" = check ]; then
   need+=(clang libclang-rt-dev libomp-dev libxml2-utils locales)
 fi

@@ -1,5 +1,9 @@
-/* runlog.c: training runs from CSV, JSONL or JSON-document logs (see fslaw/runlog.h). */
+/* runlog.c: training runs from CSV, JSONL, JSON-document logs or TensorBoard
+ * event files (see fslaw/runlog.h). */
+#define _POSIX_C_SOURCE 200809L /* opendir, stat */
 #include <ctype.h>
+#include <dirent.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -11,6 +15,7 @@
 #include "csv.h"
 #include "fslaw/runlog.h"
 #include "internal.h"
+#include "tfevents.h"
 
 /* Dense arrays beyond this many steps are refused rather than allocated. */
 #define MAX_STEPS 100000000.0
@@ -32,15 +37,28 @@ struct fslaw_run {
                           that was skipped (0 = none) */
   char *column[NCOLS]; /* input name read for step, lr, loss, tokens; NULL when
                           the input has no such column (fslaw_run_column) */
+  size_t partial_record; /* event files: offset + 1 of a last record cut short */
+  char *partial_file;    /* ... the file it is in (NULL when none) */
+  size_t replaced;       /* event files: values replaced by later events at the
+                            same or an earlier step (a resumed run) */
 };
 
 /* Default names, alternatives separated by '|' (fslaw_run_columns): the
- * rate is "learning_rate" in Hugging Face logs and many loggers. */
-static const char *const default_names[NCOLS] = {"step", "lr|learning_rate", "loss", "tokens"};
+ * rate is "learning_rate" in Hugging Face logs and many loggers; the
+ * Trainer's TensorBoard and W&B logs prefix "train/". */
+static const char *const default_names[NCOLS] = {"step", "lr|learning_rate|train/learning_rate",
+                                                 "loss|train/loss", "tokens"};
 static const char *const quantity[NCOLS] = {"step", "lr", "loss", "tokens"};
 enum { MAX_ALT = 8 }; /* alternatives per column */
 /* Added to both messages about records that share or reverse a step. */
 #define RESUMED_HINT "if the run was resumed, keep only one record per step"
+
+/* One input file in memory. */
+typedef struct {
+  const char *name; /* path, for messages */
+  const char *data; /* its bytes */
+  size_t len;       /* their number */
+} log_file;
 
 /* One cell of a row, located for messages. */
 typedef struct {
@@ -69,6 +87,12 @@ typedef struct {
   double last_step;                 /* step of the previous row */
   size_t last_line;                 /* line of the previous row */
   size_t vline[NCOLS];              /* line each value of the last row came from */
+  const log_file *files;            /* event files: positions are (byte offset, file
+                                       index) rather than (line, column) */
+  size_t cut;                       /* event files: offset + 1 of a last record cut short */
+  int cut_file;                     /* ... in this file */
+  size_t replaced;                  /* event files: values replaced by later events */
+  int hf_mean;                      /* event files: the Hugging Face Trainer's train/loss */
 } rows;
 
 static void rows_free(rows *b) {
@@ -79,9 +103,11 @@ static void rows_free(rows *b) {
   free(b->tok);
 }
 
-/* "file:line:column". */
+/* "file:line:column", or for an event file "file: event at byte N" (line is
+ * the offset, col the file's index). */
 static const char *where(const rows *b, size_t line, size_t col, char *buf, size_t n) {
-  snprintf(buf, n, "%s:%zu:%zu", b->name, line, col);
+  if (b->files) snprintf(buf, n, "%s: event at byte %zu", b->files[col].name, line);
+  else snprintf(buf, n, "%s:%zu:%zu", b->name, line, col);
   return buf;
 }
 
@@ -769,22 +795,13 @@ static fslaw_status build_run(fslaw_run *run, const rows *b, fslaw_error *err) {
   return build_lr(run, b, err);
 }
 
-static char *stem(const char *path) {
-  const char *base = strrchr(path, '/');
-  base = base ? base + 1 : path;
-  char *s = fslaw_strdup(base);
-  if (!s) return NULL;
-  char *dot = strrchr(s, '.');
-  if (dot && dot != s) *dot = '\0';
-  return s;
-}
-
 static int ends_with(const char *s, const char *suffix) {
   size_t n = strlen(s), m = strlen(suffix);
   return n >= m && !strcmp(s + n - m, suffix);
 }
 
 static fslaw_run_format detect(const char *name, const char *data, size_t len) {
+  if (tfe_is_event_file(data, len)) return FSLAW_RUN_TFEVENTS;
   if (ends_with(name, ".jsonl") || ends_with(name, ".ndjson")) return FSLAW_RUN_JSONL;
   if (ends_with(name, ".csv")) return FSLAW_RUN_CSV;
   size_t i = bom(data, len);
@@ -792,9 +809,160 @@ static fslaw_run_format detect(const char *name, const char *data, size_t len) {
   return i < len && (data[i] == '{' || data[i] == '[') ? FSLAW_RUN_JSONL : FSLAW_RUN_CSV;
 }
 
-static fslaw_status read_rows(rows *b, fslaw_run_format format, const char *data, size_t len,
+/* ---- TensorBoard event files ---------------------------------------------
+ * Each scalar is its own (tag, step, value); a column reads the first of its
+ * names that any event has. A value at the step of an earlier value of its
+ * tag, or before it, replaces the earlier ones from that step on: a run
+ * resumed from a checkpoint logs those steps again, and (as in TensorBoard)
+ * the later values win. Files of a folder are read in name order, which is
+ * the order TensorBoard writers create them in (the name holds the time). */
+
+enum { TF_TAGS = 16 }; /* distinct tags listed in messages */
+
+/* One value of a column: where it came from and its step. */
+typedef struct {
+  double step, value;
+  size_t offset; /* byte offset of its event */
+  int file;      /* index of its file */
+  int alt;       /* index of the tag among the column's names */
+} tf_value;
+
+/* What the scan of event files collects. */
+typedef struct {
+  rows *b;
+  int file;                     /* index of the file being scanned */
+  tf_value *v[NCOLS];           /* values of lr, loss, tokens in file order */
+  size_t n[NCOLS], cap[NCOLS];  /* counts and capacities */
+  char tag[TF_TAGS][64];        /* the first distinct tags seen, for messages */
+  int ntag;                     /* number of them */
+  int more;                     /* more tags (or longer ones) were seen */
+  int hf_epoch;                 /* a "train/epoch" tag: the Hugging Face Trainer's */
+} tf_scan;
+
+static void tf_note_tag(tf_scan *s, const char *tag) {
+  if (!strcmp(tag, "train/epoch")) s->hf_epoch = 1;
+  for (int i = 0; i < s->ntag; i++)
+    if (!strcmp(s->tag[i], tag)) return;
+  if (s->ntag == TF_TAGS || strlen(tag) >= sizeof s->tag[0]) s->more = 1;
+  else strcpy(s->tag[s->ntag++], tag);
+}
+
+/* "a, b, c" (", ..." when there are more) for messages. */
+static const char *tf_tags(const tf_scan *s, char *buf, size_t n) {
+  buf[0] = '\0';
+  for (int i = 0; i < s->ntag; i++) {
+    size_t used = strlen(buf);
+    snprintf(buf + used, n - used, "%s%s", i ? ", " : "", s->tag[i]);
+  }
+  if (s->more) {
+    size_t used = strlen(buf);
+    snprintf(buf + used, n - used, "%s...", s->ntag ? ", " : "");
+  }
+  return buf;
+}
+
+static fslaw_status tf_take(void *ctx, const tfe_scalar *sc, fslaw_error *err) {
+  tf_scan *s = ctx;
+  tf_note_tag(s, sc->tag);
+  for (int k = COL_LR; k < NCOLS; k++)
+    for (int a = 0; a < s->b->nalt[k]; a++) {
+      if (strcmp(sc->tag, s->b->alt[k][a])) continue;
+      if (s->n[k] == s->cap[k]) {
+        size_t cap = s->cap[k] ? 2 * s->cap[k] : 256;
+        tf_value *p = realloc(s->v[k], cap * sizeof *p);
+        if (!p) return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
+        s->v[k] = p;
+        s->cap[k] = cap;
+      }
+      s->v[k][s->n[k]++] = (tf_value){(double)sc->step, sc->value, sc->offset, s->file, a};
+    }
+  return FSLAW_OK;
+}
+
+/* Keep column k's values under its first name present, later values
+ * replacing earlier ones at their step and after (a resumed run). */
+static size_t tf_pick(tf_scan *s, int k) {
+  int best = MAX_ALT;
+  for (size_t i = 0; i < s->n[k]; i++)
+    if (s->v[k][i].alt < best) best = s->v[k][i].alt;
+  size_t m = 0, replaced = 0;
+  for (size_t i = 0; i < s->n[k]; i++) {
+    if (s->v[k][i].alt != best) continue;
+    while (m && s->v[k][m - 1].step >= s->v[k][i].step) m--, replaced++;
+    s->v[k][m++] = s->v[k][i];
+  }
+  s->n[k] = m;
+  if (m) {
+    s->b->has_col[k] = 1;
+    s->b->colname[k] = s->b->alt[k][best];
+  }
+  return replaced;
+}
+
+/* Rows from the columns' values, merged by step. */
+static fslaw_status tf_rows(tf_scan *s, fslaw_error *err) {
+  size_t at[NCOLS] = {0};
+  for (;;) {
+    double step = HUGE_VAL;
+    for (int k = COL_LR; k < NCOLS; k++)
+      if (at[k] < s->n[k] && s->v[k][at[k]].step < step) step = s->v[k][at[k]].step;
+    if (step == HUGE_VAL) return FSLAW_OK;
+    cell c[NCOLS] = {{0}};
+    for (int k = NCOLS - 1; k >= COL_LR; k--) {
+      if (at[k] >= s->n[k] || s->v[k][at[k]].step != step) continue;
+      const tf_value *v = &s->v[k][at[k]++];
+      c[k] = (cell){1, v->value, v->offset, (size_t)v->file};
+      c[COL_STEP] = (cell){1, step, v->offset, (size_t)v->file};
+    }
+    fslaw_status st = rows_add(s->b, c, err);
+    if (st) return st;
+  }
+}
+
+static fslaw_status tf_missing(const tf_scan *s, int k, fslaw_error *err) {
+  char names[512], tags[TF_TAGS * 66 + 8];
+  return fslaw_fail(err, FSLAW_EPARSE, "%s: no scalar tagged %s (%s%s); name the %s's tag with "
+                    "--col %s=TAG", s->b->name, alts_text(s->b, k, names, sizeof names),
+                    s->ntag || s->more ? "its scalar tags: " : "it has no scalars",
+                    tf_tags(s, tags, sizeof tags), quantity[k], quantity[k]);
+}
+
+/* The scalars of event files into rows (a folder's files, or one file). */
+static fslaw_status read_tfevents(rows *b, const log_file *f, size_t nf, fslaw_error *err) {
+  if (b->named[COL_STEP])
+    return fslaw_fail(err, FSLAW_EINVAL, "%s: the steps of a TensorBoard event file are its "
+                      "events' steps; it has no step column to name", b->name);
+  tf_scan s = {0};
+  s.b = b;
+  fslaw_status st = FSLAW_OK;
+  for (size_t i = 0; i < nf && !st; i++) {
+    size_t cut;
+    s.file = (int)i;
+    st = tfe_scan(f[i].name, f[i].data, f[i].len, tf_take, &s, &cut, err);
+    if (cut) {
+      b->cut = cut;
+      b->cut_file = (int)i;
+    }
+  }
+  b->has_col[COL_STEP] = 1;
+  for (int k = COL_LR; k < NCOLS && !st; k++) b->replaced += tf_pick(&s, k);
+  for (int k = COL_LR; k < NCOLS && !st; k++)
+    if (!b->has_col[k] && (b->named[k] || k == COL_LOSS)) st = tf_missing(&s, k, err);
+  if (!st) st = tf_rows(&s, err);
+  b->hf_mean = s.hf_epoch && !strcmp(b->colname[COL_LOSS], "train/loss");
+  for (int k = 0; k < NCOLS; k++) free(s.v[k]);
+  return st;
+}
+
+static fslaw_status read_rows(rows *b, fslaw_run_format format, const log_file *f, size_t nf,
                               fslaw_error *err) {
-  if (format == FSLAW_RUN_AUTO) format = detect(b->name, data, len);
+  if (format == FSLAW_RUN_AUTO) format = detect(f[0].name, f[0].data, f[0].len);
+  if (format == FSLAW_RUN_TFEVENTS) {
+    b->files = f;
+    return read_tfevents(b, f, nf, err);
+  }
+  const char *data = f[0].data;
+  size_t len = f[0].len;
   if (format != FSLAW_RUN_JSONL) return read_csv(b, data, len, err);
   if (is_document(data, len)) return read_doc(b, data, len, err);
   fslaw_status st = read_jsonl(b, data, len, err);
@@ -806,7 +974,31 @@ static fslaw_status read_rows(rows *b, fslaw_run_format format, const char *data
   return st;
 }
 
-static fslaw_status parse_run(const char *name, const char *data, size_t len,
+/* Display name: the file name without folder and extension; for an event
+ * file (events.out.tfevents.TIME.HOST...) or a folder of them, the folder's
+ * name, which is the run's in TensorBoard. */
+static char *display_name(const char *path, int folder) {
+  size_t n = strlen(path);
+  while (n > 1 && path[n - 1] == '/') n--;
+  const char *end = path + n, *base = end;
+  while (base > path && base[-1] != '/') base--;
+  if (!folder && !strncmp(base, "events.out.tfevents", 19) && base > path) {
+    end = base - 1;
+    while (end > path + 1 && end[-1] == '/') end--;
+    base = end;
+    while (base > path && base[-1] != '/') base--;
+    folder = 1;
+  }
+  char *s = malloc((size_t)(end - base) + 1);
+  if (!s) return NULL;
+  memcpy(s, base, (size_t)(end - base));
+  s[end - base] = '\0';
+  char *dot = folder ? NULL : strrchr(s, '.');
+  if (dot && dot != s) *dot = '\0';
+  return s;
+}
+
+static fslaw_status parse_run(const char *name, const log_file *f, size_t nf, int folder,
                               fslaw_run_format format, const fslaw_run_columns *cols,
                               fslaw_run **out, fslaw_error *err) {
   *out = NULL;
@@ -824,7 +1016,7 @@ static fslaw_status parse_run(const char *name, const char *data, size_t len,
     b.named[k] = given[k] != NULL;
     st = set_alts(&b, k, given[k] ? given[k] : default_names[k], err);
   }
-  if (!st) st = read_rows(&b, format, data, len, err);
+  if (!st) st = read_rows(&b, format, f, nf, err);
   for (int k = 0; k < NCOLS && !st; k++) /* JSON: a named key no record has */
     if (b.named[k] && !b.has_col[k]) {
       char names[512];
@@ -833,15 +1025,22 @@ static fslaw_status parse_run(const char *name, const char *data, size_t len,
     }
   fslaw_run *run = calloc(1, sizeof *run);
   if (!st && !run) st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
-  if (!st && !(run->name = stem(name))) st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
+  if (!st && !(run->name = display_name(name, folder)))
+    st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   if (!st) st = build_run(run, &b, err);
   for (int k = 0; k < NCOLS && !st; k++)
     if (b.has_col[k] && !(run->column[k] = fslaw_strdup(b.colname[k])))
       st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   /* The Trainer logs "loss" as the mean over the steps since its last log
    * (transformers Trainer._maybe_log_save_evaluate); "eval_loss" is not. */
-  if (!st) run->loss_is_mean = b.array && !strcmp(b.array, "log_history") &&
-                               !strcmp(b.colname[COL_LOSS], "loss");
+  if (!st) run->loss_is_mean = b.hf_mean || (b.array && !strcmp(b.array, "log_history") &&
+                                              !strcmp(b.colname[COL_LOSS], "loss"));
+  if (!st && b.cut && !(run->partial_file = fslaw_strdup(f[b.cut_file].name)))
+    st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
+  if (!st) {
+    run->partial_record = b.cut;
+    run->replaced = b.replaced;
+  }
   rows_free(&b);
   if (st) {
     fslaw_run_destroy(run);
@@ -865,24 +1064,138 @@ fslaw_status fslaw_run_parse(const char *name, const char *data, size_t len,
     return fslaw_fail(err, FSLAW_EPARSE, "%s: a gzip-compressed file; decompress it first (gunzip)",
                       name);
   }
-  fslaw_status st = parse_run(name, data, len, format, cols, out, err);
+  log_file file = {name, data, len};
+  fslaw_status st = parse_run(name, &file, 1, 0, format, cols, out, err);
   if (st != FSLAW_EPARSE || !len || data[len - 1] == '\n') return st;
   fslaw_run_format f = format == FSLAW_RUN_AUTO ? detect(name, data, len) : format;
-  if (f == FSLAW_RUN_JSONL && is_document(data, len)) return st;
+  if (f == FSLAW_RUN_TFEVENTS || (f == FSLAW_RUN_JSONL && is_document(data, len))) return st;
   size_t cut = len, lines = 1;
   while (cut && data[cut - 1] != '\n') cut--;
   for (size_t i = 0; i < cut; i++) lines += data[i] == '\n';
   fslaw_error err2;
-  if (!cut || parse_run(name, data, cut, f, cols, out, &err2)) return st;
+  file.len = cut;
+  if (!cut || parse_run(name, &file, 1, 0, f, cols, out, &err2)) return st;
   (*out)->partial_line = lines;
   return FSLAW_OK;
 }
 
 size_t fslaw_run_partial_line(const fslaw_run *run) { return run->partial_line; }
 
+size_t fslaw_run_partial_record(const fslaw_run *run, const char **file) {
+  if (file) *file = run->partial_file;
+  return run->partial_record;
+}
+
+size_t fslaw_run_replaced(const fslaw_run *run) { return run->replaced; }
+
+static int is_event_file_name(const char *name) { return strstr(name, "tfevents") != NULL; }
+
+static int by_name(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* 1 when a folder holds event files (not looking deeper). */
+static int has_event_files(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) return 0;
+  int found = 0;
+  for (struct dirent *e; !found && (e = readdir(d));) found = is_event_file_name(e->d_name);
+  closedir(d);
+  return found;
+}
+
+/* TensorBoard's log folder holds a folder per run: the names of the first
+ * ones into buf ("a, b, ..."), and whether there is any. */
+static int runs_inside(const char *dir, char *buf, size_t n) {
+  buf[0] = '\0';
+  DIR *d = opendir(dir);
+  if (!d) return 0;
+  int runs = 0;
+  for (struct dirent *e; (e = readdir(d));) {
+    if (e->d_name[0] == '.') continue;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    if (!has_event_files(path)) continue;
+    size_t used = strlen(buf);
+    if (runs < 3) snprintf(buf + used, n - used, "%s%s", runs ? ", " : "", e->d_name);
+    else if (runs == 3) snprintf(buf + used, n - used, ", ...");
+    runs++;
+  }
+  closedir(d);
+  return runs > 0;
+}
+
+/* The paths of a folder's event files, in name order (*n of them). */
+static fslaw_status event_files(const char *dir, char ***paths, size_t *n, fslaw_error *err) {
+  *paths = NULL;
+  *n = 0;
+  DIR *d = opendir(dir);
+  if (!d) return fslaw_fail(err, FSLAW_EIO, "%s: cannot open: %s", dir, strerror(errno));
+  size_t cap = 0;
+  fslaw_status st = FSLAW_OK;
+  for (struct dirent *e; !st && (e = readdir(d));) {
+    if (!is_event_file_name(e->d_name)) continue;
+    if (*n == cap) {
+      cap = cap ? 2 * cap : 8;
+      char **p = realloc(*paths, cap * sizeof *p);
+      if (!p) st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
+      else *paths = p;
+    }
+    size_t len = strlen(dir) + strlen(e->d_name) + 2;
+    char *path = st ? NULL : malloc(len);
+    if (!st && !path) st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
+    if (!st) {
+      snprintf(path, len, "%s/%s", dir, e->d_name);
+      (*paths)[(*n)++] = path;
+    }
+  }
+  closedir(d);
+  if (!st && !*n) {
+    char sub[256];
+    st = runs_inside(dir, sub, sizeof sub)
+             ? fslaw_fail(err, FSLAW_EPARSE, "%s: a folder of runs (%s); give each run's folder "
+                          "as a RUN", dir, sub)
+             : fslaw_fail(err, FSLAW_EPARSE, "%s: a folder with no TensorBoard event files "
+                          "(events.out.tfevents.*); give a log file, or the folder of one "
+                          "run's event files", dir);
+  }
+  if (!st) qsort(*paths, *n, sizeof **paths, by_name);
+  return st;
+}
+
+/* A folder: the event files of one TensorBoard run. */
+static fslaw_status read_folder(const char *dir, fslaw_run_format format,
+                                const fslaw_run_columns *cols, fslaw_run **out,
+                                fslaw_error *err) {
+  if (format != FSLAW_RUN_AUTO && format != FSLAW_RUN_TFEVENTS)
+    return fslaw_fail(err, FSLAW_EINVAL, "%s: a folder; only TensorBoard event files are read "
+                      "from a folder", dir);
+  char **paths;
+  size_t n;
+  fslaw_status st = event_files(dir, &paths, &n, err);
+  log_file *f = st ? NULL : calloc(n, sizeof *f);
+  if (!st && !f) st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
+  for (size_t i = 0; i < n && !st; i++) {
+    f[i].name = paths[i];
+    st = fslaw_read_file(paths[i], (char **)&f[i].data, &f[i].len, err);
+    if (!st && !tfe_is_event_file(f[i].data, f[i].len) && f[i].len)
+      st = fslaw_fail(err, FSLAW_EPARSE, "%s: not a TensorBoard event file", paths[i]);
+  }
+  if (!st) st = parse_run(dir, f, n, 1, FSLAW_RUN_TFEVENTS, cols, out, err);
+  for (size_t i = 0; i < n; i++) {
+    if (f) free((char *)f[i].data);
+    free(paths[i]);
+  }
+  free(f);
+  free(paths);
+  return st;
+}
+
 fslaw_status fslaw_run_read(const char *path, fslaw_run_format format,
                             const fslaw_run_columns *cols, fslaw_run **out, fslaw_error *err) {
   *out = NULL;
+  struct stat sb;
+  if (!stat(path, &sb) && S_ISDIR(sb.st_mode)) return read_folder(path, format, cols, out, err);
   char *data;
   size_t len;
   fslaw_status st = fslaw_read_file(path, &data, &len, err);
@@ -900,6 +1213,7 @@ void fslaw_run_destroy(fslaw_run *run) {
   free(run->loss);
   free(run->tokens);
   for (int k = 0; k < NCOLS; k++) free(run->column[k]);
+  free(run->partial_file);
   free(run);
 }
 

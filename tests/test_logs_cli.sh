@@ -88,8 +88,10 @@ EOF
 # t_final = 6e-6 * 5050 + (0.06 - 2e-6 * 5050) + (0.04 - 4e-6 * 5050) = 0.1
 grep -qF "wandb.csv: steps=301 losses=4 lr=[0,0.0006] warmup=100 kinks=200 t_final=0.1 loss=[3.5,6.5]" "$TMP/out" \
   && ok || bad "wandb summary: $(cat "$TMP/out")"
-# W&B's "Step" is found without --col; its rate column is not
-expect_fail "wandb without --col" "wandb.csv: no 'lr' column (name it with --col lr=COLUMN" "$FSLAW" inspect "$TMP/wandb.csv"
+# W&B's "Step" is found without --col, and so are the Trainer's train/ names
+"$FSLAW" inspect "$TMP/wandb.csv" 2>/dev/null \
+  | grep -qF "wandb.csv: steps=301 losses=4 lr=[0,0.0006] warmup=100 kinks=200 t_final=0.1 loss=[3.5,6.5]" \
+  && ok || bad "wandb without --col"
 "$FSLAW" inspect --col loss=train/loss --col lr=train/learning_rate "$TMP/wandb.csv" 2>/dev/null \
   | grep -qF "wandb.csv: steps=301 losses=4 lr=[0,0.0006] warmup=100 kinks=200 t_final=0.1 loss=[3.5,6.5]" \
   && ok || bad "wandb without --col step=Step"
@@ -219,5 +221,30 @@ head -n -1 "$TMP/live.csv" >"$TMP/whole.csv"
   && "$FSLAW" fit --law mtl --starts 4 --out "$TMP/whole.json" "$TMP/whole.csv" >/dev/null 2>&1 \
   && cmp -s <(sed 's/whole.csv/live.csv/' "$TMP/whole.json") "$TMP/live.json" \
   && ok || bad "unfinished last line: $(cat "$TMP/err")"
+
+# TensorBoard event files (tests/data/tfevents, written by an independent
+# encoder beside a CSV of each run): a run's folder reads as its CSV does
+EV=$2/tests/data/tfevents
+"$FSLAW" inspect "$EV/hf_run" >"$TMP/ev.out" 2>"$TMP/err" && "$FSLAW" inspect "$EV/hf_run.csv" >"$TMP/csv.out" 2>/dev/null \
+  && cmp -s <(cut -d' ' -f2- "$TMP/ev.out") <(cut -d' ' -f2- "$TMP/csv.out") \
+  && grep -q "note: .*hf_run: the Trainer logs 'train/loss' as the mean since its previous log" "$TMP/err" \
+  && ok || bad "event folder as its CSV: $(cat "$TMP/ev.out" "$TMP/err")"
+"$FSLAW" fit --law mtl --starts 4 --loss-window 1 --out "$TMP/ev.json" "$EV/hf_run" >/dev/null 2>&1 \
+  && "$FSLAW" fit --law mtl --starts 4 --out "$TMP/evcsv.json" "$EV/hf_run.csv" >/dev/null 2>&1 \
+  && cmp -s <(sed -n '/"params"/,/objective/p' "$TMP/ev.json") <(sed -n '/"params"/,/objective/p' "$TMP/evcsv.json") \
+  && ok || bad "fit of an event folder = fit of its CSV"
+"$FSLAW" inspect "$EV/resumed_run" >/dev/null 2>"$TMP/err" \
+  && grep -q "note: .*resumed_run: 10 logged values were replaced by values logged later at the same or earlier steps" "$TMP/err" \
+  && ok || bad "resumed run note: $(cat "$TMP/err")"
+mkdir -p "$TMP/live_ev" && head -c -3 "$EV/tf2_run/events.out.tfevents.1732400001.host.tf2" >"$TMP/live_ev/events.out.tfevents.1.host"
+"$FSLAW" inspect "$TMP/live_ev" >"$TMP/out" 2>"$TMP/err" && grep -q "losses=5" "$TMP/out" \
+  && grep -q "note: .*live_ev/events.out.tfevents.1.host: byte [0-9]*: the last event is cut short: read without it" "$TMP/err" \
+  && ok || bad "cut event file: $(cat "$TMP/out" "$TMP/err")"
+expect_fail "missing tag" "tf2_run: no scalar tagged 'val/loss' (its scalar tags: loss, lr, tokens, loss_half); name the loss's tag with --col loss=TAG" \
+  "$FSLAW" inspect --col loss=val/loss "$EV/tf2_run"
+expect_fail "--format tfevents on a CSV" "corrupt record header" "$FSLAW" inspect --format tfevents "$EV/hf_run.csv"
+# a W&B export's train/loss is found without --col loss
+"$FSLAW" inspect --col step=Step --col lr=train/lr "$TMP/wb1.csv" 2>/dev/null | grep -q "losses=3 .*loss=\[3.5,5\]" \
+  && ok || bad "W&B train/loss by default"
 
 finish test_logs_cli

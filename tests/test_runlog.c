@@ -140,8 +140,9 @@ static void test_bad(void) {
   CHECK(fslaw_run_read("/nonexistent/x.csv", FSLAW_RUN_AUTO, NULL, &r, &err) == FSLAW_EIO);
   CHECK(r == NULL);
   CHECK_HAS(err.msg, "/nonexistent/x.csv: cannot open");
-  CHECK(fslaw_run_read("/", FSLAW_RUN_AUTO, NULL, &r, &err) == FSLAW_EIO); /* a folder */
-  CHECK_HAS(err.msg, "/: read error: Is a directory");
+  /* a folder is read as TensorBoard event files; one without them says so */
+  CHECK(fslaw_run_read("/", FSLAW_RUN_AUTO, NULL, &r, &err) == FSLAW_EPARSE && r == NULL);
+  CHECK_HAS(err.msg, "/: a folder with no TensorBoard event files (events.out.tfevents.*)");
 }
 
 /* A log still being written: an unfinished last line that does not parse is

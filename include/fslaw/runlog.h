@@ -1,4 +1,5 @@
-/* fslaw/runlog.h: training runs read from logs (CSV, JSONL or one JSON document).
+/* fslaw/runlog.h: training runs read from logs (CSV, JSONL, one JSON document,
+ * or TensorBoard event files).
  *
  * A run is a dense per-step learning-rate array for steps 0..steps-1 plus the
  * losses at the logged steps. Input columns (header names, any order, extra
@@ -19,7 +20,20 @@
  * Learning rates missing on some steps are filled by linear interpolation
  * between logged steps, from 0 at step 0 before the first logged rate and
  * held constant after the last one. Errors name file:line:column, or in a
- * document file: log_history[i]. */
+ * document file: log_history[i], or in an event file: the byte offset.
+ *
+ * TensorBoard event files (events.out.tfevents.*, written by PyTorch's
+ * SummaryWriter, the Hugging Face Trainer, Lightning, Keras, tf.summary):
+ * a column's names are scalar tags, steps are the events' steps, and a
+ * scalar is a simple_value or a one-element float, double, int, half or
+ * bfloat16 tensor; float32 values read as the shortest decimal that rounds
+ * to them (3e-4, not 2.9999999e-4). A folder is read as one run: its event
+ * files in name order (their names hold their creation time). A value
+ * logged again at an earlier or the same step of its tag replaces the
+ * values from that step on (a run resumed from a checkpoint; the later
+ * values win, as in TensorBoard; see fslaw_run_replaced). The Trainer's
+ * "train/loss" (with its "train/epoch" tag) is a mean since the previous
+ * log, as in trainer_state.json (fslaw_run_loss_is_mean). */
 #ifndef FSLAW_RUNLOG_H
 #define FSLAW_RUNLOG_H
 
@@ -34,13 +48,17 @@ typedef struct fslaw_run fslaw_run;
 
 /* Input format of a log. */
 typedef enum fslaw_run_format {
-  FSLAW_RUN_AUTO = 0,  /* JSONL when the name ends in .jsonl/.ndjson or the
-                          first non-blank byte is '{' or '[', CSV otherwise */
+  FSLAW_RUN_AUTO = 0,  /* an event file when the data starts with a record
+                          header whose checksum holds; else JSONL when the
+                          name ends in .jsonl/.ndjson or the first non-blank
+                          byte is '{' or '[', CSV otherwise */
   FSLAW_RUN_CSV = 1,   /* RFC 4180 CSV with a header line */
-  FSLAW_RUN_JSONL = 2  /* one JSON object per line, or one JSON document when
+  FSLAW_RUN_JSONL = 2, /* one JSON object per line, or one JSON document when
                           the first line is not a complete JSON value, or is
                           an object with an array "log_history" or an array
                           starting with an object */
+  FSLAW_RUN_TFEVENTS = 3 /* a TensorBoard event file (TFRecord of Event
+                            messages) */
 } fslaw_run_format;
 
 /* Which input column holds each quantity; NULL means the default name. A
@@ -51,13 +69,14 @@ typedef enum fslaw_run_format {
  * with a preferred one is an error); a JSON document by all its records.
  * A named column must exist (one of its alternatives). */
 typedef struct fslaw_run_columns {
-  const char *step;   /* default "step" */
-  const char *lr;     /* default "lr|learning_rate" */
-  const char *loss;   /* default "loss" */
+  const char *step;   /* default "step"; an event file's steps are its events' */
+  const char *lr;     /* default "lr|learning_rate|train/learning_rate" */
+  const char *loss;   /* default "loss|train/loss" */
   const char *tokens; /* default "tokens" */
 } fslaw_run_columns;
 
-/* Read the log at `path` (cols may be NULL). On success *out owns a new run. */
+/* Read the log at `path` (cols may be NULL), or the TensorBoard event files
+ * of the folder `path`. On success *out owns a new run. */
 fslaw_status fslaw_run_read(const char *path, fslaw_run_format format,
                             const fslaw_run_columns *cols, fslaw_run **out,
                             fslaw_error *err);
@@ -71,6 +90,14 @@ fslaw_status fslaw_run_parse(const char *name, const char *data, size_t len,
 /* The 1-based line of an unfinished last line that was skipped (no line
  * break, does not parse), or 0 when the whole log was read. */
 size_t fslaw_run_partial_line(const fslaw_run *run);
+/* Event files: the byte offset + 1 of a last record cut short (a file still
+ * being written), which was left out, or 0; *file (when not NULL) gets the
+ * file's path, owned by the run. */
+size_t fslaw_run_partial_record(const fslaw_run *run, const char **file);
+/* Event files: the number of logged values that a later event at the same
+ * or an earlier step of their tag replaced (a resumed run logs the steps
+ * after its checkpoint again). 0 for other formats. */
+size_t fslaw_run_replaced(const fslaw_run *run);
 /* Free a run; NULL is allowed. */
 void fslaw_run_destroy(fslaw_run *run);
 /* The input column read for `what` ("step", "lr", "loss" or "tokens"): the
@@ -97,7 +124,8 @@ fslaw_status fslaw_run_center_losses(fslaw_run *run, size_t window, fslaw_error 
  * Hugging Face trainer_state.json (not its "eval_loss"). */
 int fslaw_run_loss_is_mean(const fslaw_run *run);
 
-/* Display name: the file name without folder and extension. */
+/* Display name: the file name without folder and extension; for event
+ * files, their folder's name. */
 const char *fslaw_run_name(const fslaw_run *run);
 /* Number of steps: the last logged step + 1 (or the schedule's length). */
 size_t fslaw_run_steps(const fslaw_run *run);
