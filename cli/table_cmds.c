@@ -185,6 +185,40 @@ static int add_log(fslaw_table *t, const char *spec, const fslaw_run_columns *rc
   return st ? cli_error("fit", "option '--log': %s", err.msg) : 0;
 }
 
+/* Where row i of the fitted table came from: its line, or its place among
+ * the rows (the checkpoints of --log runs have no line). */
+static const char *row_name(const fslaw_table *t, size_t i, char b[48]) {
+  size_t line = fslaw_table_line(t, i);
+  if (line) snprintf(b, 48, "line %zu", line);
+  else snprintf(b, 48, "row %zu (--log)", i + 1);
+  return b;
+}
+
+/* Rows repeating the inputs of an earlier row weigh more in the fit: say
+ * which, since a copied row does so by mistake (repeated seeds rightly). */
+static int note_repeats(const fslaw_tlaw *law, const fslaw_table *t) {
+  enum { SHOWN = 6 };
+  fslaw_table_dup d[SHOWN];
+  fslaw_error err;
+  size_t n;
+  int two = fslaw_tlaw_ninputs(law) > 1;
+  if (fslaw_table_duplicates(t, d, SHOWN, &n, &err)) return cli_error("fit", "%s", err.msg);
+  if (!n) return 0;
+  fprintf(stderr, "fslaw fit: note: %zu row%s repeat%s the %s of an earlier row, and every row "
+                  "counts in the fit as a measurement of its own, so repeated %s weigh more "
+                  "(right for repeated seeds; remove copied rows):",
+          n, n > 1 ? "s" : "", n > 1 ? "" : "s", two ? "(N, D)" : "C", two ? "(N, D)" : "C");
+  for (size_t j = 0; j < n && j < SHOWN; j++) {
+    char a[48], b[48];
+    fprintf(stderr, "%s %s %s %s (%s loss)", j ? "," : "", row_name(t, d[j].row, a),
+            d[j].same_loss ? "copies" : "repeats", row_name(t, d[j].first, b),
+            d[j].same_loss ? "same" : "another");
+  }
+  if (n > SHOWN) fprintf(stderr, " and %zu more", n - SHOWN);
+  fputc('\n', stderr);
+  return 0;
+}
+
 /* The fitted table: the TABLE positional (if any) plus every --log. */
 static int build_table(const fslaw_tlaw *law, const fit_opts *o, const char *const *pos,
                        size_t npos, fslaw_table **t) {
@@ -203,7 +237,7 @@ static int build_table(const fslaw_tlaw *law, const fit_opts *o, const char *con
   if (!npos && !(*t = fslaw_table_create(2))) return cli_error("fit", "out of memory");
   for (size_t i = 0; i < o->nlogs; i++)
     if (add_log(*t, o->logs[i], &rc, min_tok)) return 1;
-  return 0;
+  return note_repeats(law, *t);
 }
 
 static int configure(fslaw_tfit *fit, const fslaw_tlaw *law, const fit_opts *o, double *delta,

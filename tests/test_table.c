@@ -355,6 +355,41 @@ static void test_from_log(void) {
   fslaw_table_destroy(t);
 }
 
+/* Rows repeating the inputs of an earlier row, named with the row they repeat. */
+static void test_duplicates(void) {
+  static const double rows[7][3] = {{1e8, 1e9, 3.0}, {2e8, 1e9, 2.9}, {1e8, 1e9, 3.1},
+                                    {1e8, 1e9, 3.1}, {1e8, 2e9, 3.0}, {2e8, 1e9, 2.9},
+                                    {1e8, 1e9, 3.0}};
+  fslaw_table *t = fslaw_table_create(2);
+  for (size_t i = 0; i < 7; i++) fslaw_table_add(t, rows[i], rows[i][2], NULL);
+  fslaw_table_dup d[8];
+  size_t n = 99;
+  CHECK(fslaw_table_duplicates(t, d, 8, &n, NULL) == FSLAW_OK && n == 4);
+  /* row 2 repeats row 0 with another loss; 3 copies 2; 5 copies 1; 6 copies 0 (not 2) */
+  static const size_t want[4][3] = {{2, 0, 0}, {3, 2, 1}, {5, 1, 1}, {6, 0, 1}};
+  for (size_t j = 0; j < 4 && n == 4; j++)
+    CHECK(d[j].row == want[j][0] && d[j].first == want[j][1] && d[j].same_loss == (int)want[j][2]);
+  CHECK(fslaw_table_duplicates(t, d, 1, &n, NULL) == FSLAW_OK && n == 4 && d[0].row == 2);
+  CHECK(fslaw_table_duplicates(t, NULL, 0, &n, NULL) == FSLAW_OK && n == 4);
+  fslaw_table_destroy(t);
+  /* one input (C); no repeats */
+  t = fslaw_table_create(1);
+  double c[3] = {1e20, 1e21, 1e20};
+  for (size_t i = 0; i < 3; i++) fslaw_table_add(t, &c[i], 3 - (double)i * 0.1, NULL);
+  CHECK(fslaw_table_duplicates(t, d, 8, &n, NULL) == FSLAW_OK && n == 1 && d[0].row == 2 &&
+        d[0].first == 0 && !d[0].same_loss);
+  fslaw_table_destroy(t);
+  t = chin_table((const double[]){406.4, 410.7, 1.69, 0.34, 0.28}, 3, 3, 0);
+  CHECK(fslaw_table_duplicates(t, d, 8, &n, NULL) == FSLAW_OK && n == 0);
+  fslaw_table_destroy(t);
+  /* absent losses (a table to predict) are the same loss */
+  const char *csv = "N,D\n1e8,1e9\n1e8,1e9\n";
+  fslaw_table_spec sp = {2, {0, 0}, 0, 1, NULL, 0};
+  CHECK(fslaw_table_parse("q.csv", csv, strlen(csv), &sp, &t, NULL) == FSLAW_OK);
+  CHECK(fslaw_table_duplicates(t, d, 8, &n, NULL) == FSLAW_OK && n == 1 && d[0].same_loss);
+  fslaw_table_destroy(t);
+}
+
 int main(int argc, char **argv) {
   const char *scratch = argc > 2 ? argv[2] : ".";
   test_parse();
@@ -368,5 +403,6 @@ int main(int argc, char **argv) {
   test_allocate();
   test_params_json(scratch);
   test_from_log();
+  test_duplicates();
   return check_done("test_table");
 }

@@ -44,6 +44,17 @@ cmp -s "$TMP/chin.csv" "$TMP/keep.csv" && ok || bad "the table is intact"
 # without --where the bad row spoils the fit
 "$FSLAW" fit --law chinchilla --grid 2 --out "$TMP/all.json" "$TMP/chin.csv" >"$TMP/sum2" && grep -q "37 rows" "$TMP/sum2" && ok || bad "no filter keeps 37 rows"
 
+# rows repeating an earlier row's (N, D) weigh more: a note names them (a copy,
+# and a second seed with another loss); a table without repeats has no note
+"$FSLAW" fit --law chinchilla --grid 1 --where excluded=0 "$TMP/chin.csv" 2>&1 >/dev/null | grep -q "repeat" \
+  && bad "a note without repeats" || ok
+{ cat "$TMP/chin.csv"; sed -n 3p "$TMP/chin.csv"; sed -n 5p "$TMP/chin.csv" | awk -F, -v OFS=, '{ $3 = $3 * 1.01; print }'; } >"$TMP/dup.csv"
+"$FSLAW" fit --law chinchilla --grid 1 --where excluded=0 --out "$TMP/dup.json" "$TMP/dup.csv" >/dev/null 2>"$TMP/err" && ok || bad "fit with repeats: $(cat "$TMP/err")"
+grep -qF "fslaw fit: note: 2 rows repeat the (N, D) of an earlier row" "$TMP/err" \
+  && grep -qF "line 39 copies line 3 (same loss), line 40 repeats line 5 (another loss)" "$TMP/err" \
+  && ok || bad "repeats note: $(cat "$TMP/err")"
+grep -q "38 rows" <("$FSLAW" fit --law chinchilla --grid 1 --where excluded=0 "$TMP/dup.csv" 2>&1) && ok || bad "repeated rows are kept"
+
 # every parameter fixed: the objective at given values
 "$FSLAW" fit --law chinchilla --where excluded=0 --fix A=406.4 --fix B=410.7 --fix E=1.69 --fix alpha=0.34 --fix beta=0.28 \
   --out "$TMP/fixed.json" "$TMP/chin.csv" >/dev/null && ok || bad "all fixed"

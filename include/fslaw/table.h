@@ -71,6 +71,21 @@ const double *fslaw_table_loss(const fslaw_table *t);
 /* Line of row i in its source file (0 for rows added by hand). */
 size_t fslaw_table_line(const fslaw_table *t, size_t i);
 
+/* A row that repeats the inputs (N and D, or C) of an earlier row. */
+typedef struct fslaw_table_dup {
+  size_t row;    /* the repeating row */
+  size_t first;  /* the earlier row it repeats: with the same loss if any, else the first
+                    row with these inputs */
+  int same_loss; /* 1: `first` has the same loss too (both absent counts): a copy */
+} fslaw_table_dup;
+/* Rows repeating the inputs of an earlier row. A fit counts every row as a
+ * measurement of its own, so repeated inputs weigh more: right for repeated
+ * seeds, a mistake for copied rows. *count receives their number and
+ * dups[0..min(count, max)-1] the first of them in row order (dups may be NULL
+ * when max is 0). O(n log n). */
+fslaw_status fslaw_table_duplicates(const fslaw_table *t, fslaw_table_dup *dups, size_t max,
+                                    size_t *count, fslaw_error *err);
+
 /* ---- Table laws -------------------------------------------------------- */
 
 typedef struct fslaw_tlaw fslaw_tlaw;
