@@ -90,6 +90,9 @@ static void test_chinchilla_recovery(void) {
   CHECK(fslaw_tfit_set_table(f, t) == FSLAW_OK);
   CHECK(fslaw_tfit_run(f, p, &res) == FSLAW_OK);
   CHECK(res.starts == 32 && res.points == 42 && res.converged);
+  /* the range of the inputs, which predictions beyond note */
+  CHECK(res.input_min[0] == 7e7 && res.input_max[0] == 7e7 * pow(2.0, 5));
+  CHECK(res.input_min[1] == 1e9 && res.input_max[1] == 1e9 * pow(2.5, 6) * (1 + 0.1 * 5));
   for (int i = 0; i < 5; i++) CHECK_REL(p[i], truth[i], 1e-4);
   CHECK(res.objective < 1e-14);
   /* the objective by hand at a perturbed point: Huber of log residuals */
@@ -307,7 +310,7 @@ static void test_params_json(const char *scratch) {
   const double p[5] = {477.82587123456789, 2143.4173, 1.8172181, 0.3473105, 1.0 / 3};
   double samples[3 * 5] = {1, 2, 3, 0.1, 0.2, NAN, NAN, NAN, NAN, NAN, 0.1 / 3, 1e300, 3, 0.4, 0.5};
   fslaw_tboot b = {3, 99, 1, samples}, rb;
-  fslaw_tfit_result res = {0.001, 240, 4500, 7, 3, 100, 1, "converged"};
+  fslaw_tfit_result res = {0.001, 240, 4500, 7, 3, 100, 1, "converged", {7e7, 1e9 / 3}, {2.24e9, 1.2e11}};
   const char *in[] = {"t.csv"};
   fslaw_tfit_info info = {in, 1, NULL, 0, 1e-3, 1UL << 4};
   char *json = fslaw_tparams_to_json(law, p, &res, &info, &b);
@@ -328,8 +331,16 @@ static void test_params_json(const char *scratch) {
   CHECK(rb.resamples == 3 && rb.failed == 1 && rb.samples && rb.samples[10] == 0.1 / 3 &&
         rb.samples[11] == 1e300 && isnan(rb.samples[7]));
   free(rb.samples);
+  double lo[2], hi[2];
+  int found = 0;
+  CHECK(fslaw_tparams_read_range(path, lo, hi, &found, &err) == FSLAW_OK && found);
+  CHECK(lo[0] == 7e7 && lo[1] == 1e9 / 3 && hi[0] == 2.24e9 && hi[1] == 1.2e11); /* exact */
+  f = fopen(path, "w"); /* without a range (older files), or a reversed one */
+  if (f) fputs("{\"law\": \"chinchilla\", \"fitted_range\": {\"N\": [2, 1], \"D\": [1, 2]}}", f), fclose(f);
+  CHECK(fslaw_tparams_read_range(path, lo, hi, &found, &err) == FSLAW_OK && !found);
   f = fopen(path, "w");
   if (f) fputs("{\"law\": \"mpl\", \"params\": {}}", f), fclose(f);
+  CHECK(fslaw_tparams_read_range(path, lo, hi, &found, &err) == FSLAW_EPARSE && !found);
   CHECK(fslaw_tparams_probe(path) == 0);
   CHECK(fslaw_tparams_read(path, &back, q, NULL, &err) == FSLAW_EPARSE);
   CHECK_HAS(err.msg, "'mpl' is not a table law");
