@@ -1,8 +1,10 @@
 /* baselines.c: the baseline schedules of `fslaw optimize` (see baselines.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "baselines.h"
+#include "cli.h"
 #include "fslaw/schedule.h"
 
 static const char *const names[CLI_NBASE] = {"constant", "cosine to 0.1 peak", "cosine to 0",
@@ -10,15 +12,28 @@ static const char *const names[CLI_NBASE] = {"constant", "cosine to 0.1 peak", "
 
 const char *cli_base_name(int b) { return b >= 0 && b < CLI_NBASE ? names[b] : ""; }
 
+/* A tenth of the peak as written (3e-05 for peak=0.0003), as a user would
+ * type it: 0.1 * peak may need 17 digits (2.9999999999999997e-05). */
+static double tenth(double peak) {
+  char b[48];
+  cli_num(b, peak);
+  char *e = strchr(b, 'e');
+  int x = e ? atoi(e + 1) : 0;
+  snprintf(e ? e : b + strlen(b), 16, "e%d", x - 1);
+  return strtod(b, NULL);
+}
+
 void cli_base_spec(int b, const fslaw_optimize_options *o, char *spec, size_t len) {
   /* 8-1-1: two steps of factor 1/sqrt(10), ending at 0.1 peak. */
   static const char *const shapes[CLI_NBASE] = {
-      "constant:", "cosine:final=%.17g,", "cosine:final=0,", "wsd:decay=0.2,tail=linear,",
+      "constant:", "cosine:final=%s,", "cosine:final=0,", "wsd:decay=0.2,tail=linear,",
       "multistep:milestones=0.8/0.9,factor=0.31622776601683794,"};
-  char shape[128];
-  snprintf(shape, sizeof shape, shapes[b], 0.1 * o->peak);
-  snprintf(spec, len, "%speak=%.17g,warmup=%zu,warmup_style=%s,steps=%zu", shape, o->peak,
-           o->warmup, o->warmup_inclusive ? "inclusive" : "standard", o->steps);
+  /* the shortest text that reads back: peak=0.0003 as typed, the same schedule */
+  char shape[128], peak[32], final[32];
+  snprintf(shape, sizeof shape, shapes[b], cli_num(final, tenth(o->peak)));
+  snprintf(spec, len, "%speak=%s,warmup=%zu,warmup_style=%s,steps=%zu", shape,
+           cli_num(peak, o->peak), o->warmup, o->warmup_inclusive ? "inclusive" : "standard",
+           o->steps);
 }
 
 int cli_base_rates(int b, const fslaw_optimize_options *o, double *lr) {

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "fslaw/table.h"
+#include "table_cmds.h"
 
 static int run(int argc, char **argv);
 
@@ -16,7 +17,8 @@ const cli_command cli_allocate = {
     "from the fitted chinchilla law (MATH.md 6): G = (alpha A / (beta B))^(1/(alpha+beta)),\n"
     "N_opt = G (C/6)^a, D_opt = (C/6)^b / G, a = beta/(alpha+beta), b = alpha/(alpha+beta).\n"
     "When the fit had a bootstrap (fslaw fit --bootstrap R), also the 95% percentile\n"
-    "intervals over its resamples: N_lo,N_hi,D_lo,D_hi,tpp_lo,tpp_hi.\n\n"
+    "intervals over its resamples: N_lo,N_hi,D_lo,D_hi,tpp_lo,tpp_hi. An N_opt or D_opt\n"
+    "beyond the range of N or D of the fitted rows gets a note on standard error.\n\n"
     "options:\n"
     "  --params F       parameters JSON written by fslaw fit --law chinchilla (required)\n"
     "  --compute LIST   compute budgets, comma-separated (e.g. 5.88e23,1e24) (required)\n"
@@ -78,6 +80,23 @@ static int write_csv(FILE *f, const fslaw_tlaw *law, const double *p, const fsla
   return 0;
 }
 
+static void budget_label(const void *c, size_t i, char b[64]) {
+  char x[32];
+  snprintf(b, 64, "C = %s", cli_num(x, ((const double *)c)[i]));
+}
+
+/* Notes when the optimal N or D of a budget lie beyond the fitted rows. */
+static void note_range(const char *params, const fslaw_tlaw *law, const double *p,
+                       const double *c, size_t nc) {
+  cli_table_range r;
+  double nd[2 * 256];
+  cli_read_table_range(params, &r);
+  for (size_t i = 0; i < nc; i++)
+    if (fslaw_tlaw_allocate(law, p, c[i], &nd[2 * i], &nd[2 * i + 1], NULL)) return;
+  cli_note_table_range("allocate", &r, law, 0, "N_opt", nd, 2, nc, "budget", budget_label, c);
+  cli_note_table_range("allocate", &r, law, 1, "D_opt", nd + 1, 2, nc, "budget", budget_label, c);
+}
+
 static int run(int argc, char **argv) {
   const char *params = NULL, *compute = NULL, *out = NULL;
   const cli_opt opts[] = {{"params", OPT_STRING, &params, 0, 0, 0, 0},
@@ -108,6 +127,7 @@ static int run(int argc, char **argv) {
     if (!rc) rc = cli_out_commit("allocate", &o);
     else cli_out_abort(&o);
   }
+  if (!rc) note_range(params, law, p, c, nc);
   free(b.samples);
   return rc;
 }

@@ -208,6 +208,27 @@ static int add_series(fslaw_svg *svg, size_t p, const char *label, const double 
   return 0;
 }
 
+/* The fsl and its dashed terms. A term that is 0 on every row (approx when
+ * every feature is learned) has no point on the log axis: it is left out of
+ * the legend, and the fsl's label says it is 0, as the report's caption does. */
+static int add_terms(fslaw_svg *svg, const curve *c) {
+  static const char *names[3] = {"approx", "signal", "noise"};
+  const double *y[3] = {c->approx, c->signal, c->noise};
+  int drawn[3] = {0, 0, 0};
+  char label[64] = "fsl";
+  for (int j = 0; j < 3; j++) {
+    for (size_t r = 0; r < c->rows; r++) drawn[j] |= y[j][r] > 0;
+    if (!drawn[j])
+      snprintf(label + strlen(label), sizeof label - strlen(label), "%s%s = 0",
+               strcmp(label, "fsl") ? ", " : " (", names[j]);
+  }
+  if (strcmp(label, "fsl")) strcat(label, ")");
+  int rc = add_series(svg, 0, label, c->t, c->fsl, c->rows, FSLAW_SVG_LINE);
+  for (int j = 0; j < 3 && !rc; j++)
+    if (drawn[j]) rc = add_series(svg, 0, names[j], c->t, y[j], c->rows, FSLAW_SVG_DASHED);
+  return rc;
+}
+
 static int plot(const char *path, const char *spec, const curve *c, const sim_points *sp,
                 const char *const *inputs) {
   fslaw_svg *svg = fslaw_svg_create(sp ? 2 : 1, 720, 340);
@@ -215,10 +236,7 @@ static int plot(const char *path, const char *spec, const curve *c, const sim_po
   fslaw_error err;
   int rc = fslaw_svg_panel(svg, 0, spec, "intrinsic time t", "excess risk", 1, 1, &err)
                ? cli_error(CMD, "%s", err.msg) : 0;
-  if (!rc) rc = add_series(svg, 0, "fsl", c->t, c->fsl, c->rows, FSLAW_SVG_LINE);
-  if (!rc) rc = add_series(svg, 0, "approx", c->t, c->approx, c->rows, FSLAW_SVG_DASHED);
-  if (!rc) rc = add_series(svg, 0, "signal", c->t, c->signal, c->rows, FSLAW_SVG_DASHED);
-  if (!rc) rc = add_series(svg, 0, "noise", c->t, c->noise, c->rows, FSLAW_SVG_DASHED);
+  if (!rc) rc = add_terms(svg, c);
   if (!rc && sp) {
     if (fslaw_svg_panel(svg, 1, "calibrated FSL vs simulation", "intrinsic time t",
                         "excess risk", 1, 1, &err))

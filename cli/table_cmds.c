@@ -48,7 +48,8 @@ static const cli_command predict_cmd = {
     "usage: fslaw predict --params P.json --table T.csv [--col NAME=COLUMN]\n"
     "                     [--where COL=VALUE] [--out F.csv]\n\n"
     "Print CSV with the law's inputs (N,D or C), the table's loss (empty where the table\n"
-    "has none) and the prediction pred, one row per table row.\n",
+    "has none) and the prediction pred, one row per table row. Rows whose N or D (or C)\n"
+    "lie beyond the range of the fitted rows get a note on standard error.\n",
     predict_run, NULL};
 
 static const cli_command eval_cmd = {
@@ -185,6 +186,40 @@ static int add_log(fslaw_table *t, const char *spec, const fslaw_run_columns *rc
   return st ? cli_error("fit", "option '--log': %s", err.msg) : 0;
 }
 
+/* Where row i of the fitted table came from: its line, or its place among
+ * the rows (the checkpoints of --log runs have no line). */
+static const char *row_name(const fslaw_table *t, size_t i, char b[48]) {
+  size_t line = fslaw_table_line(t, i);
+  if (line) snprintf(b, 48, "line %zu", line);
+  else snprintf(b, 48, "row %zu (--log)", i + 1);
+  return b;
+}
+
+/* Rows repeating the inputs of an earlier row weigh more in the fit: say
+ * which, since a copied row does so by mistake (repeated seeds rightly). */
+static int note_repeats(const fslaw_tlaw *law, const fslaw_table *t) {
+  enum { SHOWN = 6 };
+  fslaw_table_dup d[SHOWN];
+  fslaw_error err;
+  size_t n;
+  int two = fslaw_tlaw_ninputs(law) > 1;
+  if (fslaw_table_duplicates(t, d, SHOWN, &n, &err)) return cli_error("fit", "%s", err.msg);
+  if (!n) return 0;
+  fprintf(stderr, "fslaw fit: note: %zu row%s repeat%s the %s of an earlier row, and every row "
+                  "counts in the fit as a measurement of its own, so repeated %s weigh more "
+                  "(right for repeated seeds; remove copied rows):",
+          n, n > 1 ? "s" : "", n > 1 ? "" : "s", two ? "(N, D)" : "C", two ? "(N, D)" : "C");
+  for (size_t j = 0; j < n && j < SHOWN; j++) {
+    char a[48], b[48];
+    fprintf(stderr, "%s %s %s %s (%s loss)", j ? "," : "", row_name(t, d[j].row, a),
+            d[j].same_loss ? "copies" : "repeats", row_name(t, d[j].first, b),
+            d[j].same_loss ? "same" : "another");
+  }
+  if (n > SHOWN) fprintf(stderr, " and %zu more", n - SHOWN);
+  fputc('\n', stderr);
+  return 0;
+}
+
 /* The fitted table: the TABLE positional (if any) plus every --log. */
 static int build_table(const fslaw_tlaw *law, const fit_opts *o, const char *const *pos,
                        size_t npos, fslaw_table **t) {
@@ -203,7 +238,7 @@ static int build_table(const fslaw_tlaw *law, const fit_opts *o, const char *con
   if (!npos && !(*t = fslaw_table_create(2))) return cli_error("fit", "out of memory");
   for (size_t i = 0; i < o->nlogs; i++)
     if (add_log(*t, o->logs[i], &rc, min_tok)) return 1;
-  return 0;
+  return note_repeats(law, *t);
 }
 
 static int configure(fslaw_tfit *fit, const fslaw_tlaw *law, const fit_opts *o, double *delta,
@@ -381,6 +416,46 @@ int cli_fit_table(int argc, char **argv) { return fit_run(argc, argv); }
 
 /* ---- predict and eval ---- */
 
+void cli_read_table_range(const char *path, cli_table_range *r) {
+  fslaw_error err;
+  if (fslaw_tparams_read_range(path, r->lo, r->hi, &r->found, &err)) r->found = 0;
+}
+
+/* One side of the range: the items beyond it and the farthest. */
+static void note_side(const char *cmd, const cli_table_range *r, const fslaw_tlaw *law, size_t k,
+                      const char *what, const double *v, size_t stride, size_t n,
+                      const char *items, cli_item_label label, const void *ctx, int above) {
+  size_t count = 0, far = 0;
+  double worst = 1;
+  for (size_t i = 0; i < n; i++) {
+    double f = above ? v[i * stride] / r->hi[k] : r->lo[k] / v[i * stride];
+    if (!(f > 1.01)) continue; /* 1 % of slack: the edge of the fitted rows is no extrapolation */
+    count++;
+    if (f > worst) worst = f, far = i;
+  }
+  if (!count) return;
+  const char *in = fslaw_tlaw_input_name(law, k);
+  char name[64];
+  label(ctx, far, name);
+  fprintf(stderr, "fslaw %s: note: %zu %s%s ha%s %s %s the fitted range of %s (%.3g to %.3g), "
+                  "up to %.3gx %s (%s = %.3g at %s): there the law extrapolates in %s\n",
+          cmd, count, items, count > 1 ? "s" : "", count > 1 ? "ve" : "s", what,
+          above ? "above" : "below", in, r->lo[k], r->hi[k], worst,
+          above ? "its top" : "below its bottom", what, v[far * stride], name, in);
+}
+
+void cli_note_table_range(const char *cmd, const cli_table_range *r, const fslaw_tlaw *law,
+                          size_t k, const char *what, const double *v, size_t stride, size_t n,
+                          const char *items, cli_item_label label, const void *ctx) {
+  if (!r->found) return;
+  note_side(cmd, r, law, k, what, v, stride, n, items, label, ctx, 1);
+  note_side(cmd, r, law, k, what, v, stride, n, items, label, ctx, 0);
+}
+
+static void line_label(const void *t, size_t i, char b[64]) {
+  snprintf(b, 64, "line %zu", fslaw_table_line(t, i));
+}
+
 /* Read params and a table; 0 on success. */
 static int load(const char *cmd, const char *params, const char *path, const cli_table_opts *to,
                 int loss_optional, const fslaw_tlaw **law, double *p, fslaw_table **t) {
@@ -475,6 +550,13 @@ static int table_cmd(const cli_command *cmd, int argc, char **argv) {
     rc = write_rows(cmd->name, law, p, t, o.f, is_eval);
     if (!rc) rc = cli_out_commit(cmd->name, &o);
     else cli_out_abort(&o);
+  }
+  if (!rc) { /* as the curve commands note predictions beyond the fitted runs */
+    cli_table_range r;
+    cli_read_table_range(params, &r);
+    for (size_t k = 0, m = fslaw_table_ninputs(t); k < m; k++)
+      cli_note_table_range(cmd->name, &r, law, k, fslaw_tlaw_input_name(law, k),
+                           fslaw_table_x(t) + k, m, fslaw_table_rows(t), "row", line_label, t);
   }
   fslaw_table_destroy(t);
   return rc;

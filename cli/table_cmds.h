@@ -28,6 +28,25 @@ typedef struct {
 int cli_table_spec(const char *cmd, const fslaw_tlaw *law, const cli_table_opts *to,
                    fslaw_table_spec *spec, fslaw_run_columns *rc);
 
+/* The range of each input over the rows a table law was fitted to, as its
+ * params JSON records it; found = 0 when it records none (older files). */
+typedef struct {
+  double lo[2], hi[2]; /* smallest and largest value of input k */
+  int found;           /* the file records them */
+} cli_table_range;
+
+void cli_read_table_range(const char *path, cli_table_range *r);
+
+/* Name of item i (a table row, a budget) for a note, into b. */
+typedef void (*cli_item_label)(const void *ctx, size_t i, char b[64]);
+
+/* Notes (cmd: note: ...) when values v[i * stride] (i < n) of input k of
+ * law, called `what` (N, N_opt), leave r by more than 1 % above or below:
+ * how many of the n `items` (row, budget) do and the farthest by what factor. */
+void cli_note_table_range(const char *cmd, const cli_table_range *r, const fslaw_tlaw *law,
+                          size_t k, const char *what, const double *v, size_t stride, size_t n,
+                          const char *items, cli_item_label label, const void *ctx);
+
 /* One line per table law, for `fslaw fit --help`. */
 void cli_table_laws_help(FILE *f);
 

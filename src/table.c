@@ -40,6 +40,73 @@ const double *fslaw_table_x(const fslaw_table *t) { return t->x; }
 const double *fslaw_table_loss(const fslaw_table *t) { return t->loss; }
 size_t fslaw_table_line(const fslaw_table *t, size_t i) { return t->line[i]; }
 
+/* ---- repeated inputs ---- */
+
+/* One row as a sort key: inputs, loss, row. */
+typedef struct {
+  double x[2], loss;
+  size_t row;
+} dup_key;
+
+/* A total order of doubles, NaN (an absent loss) last and equal to NaN. */
+static int cmp_num(double a, double b) {
+  if (isnan(a) || isnan(b)) return isnan(a) - isnan(b);
+  return (a > b) - (a < b);
+}
+
+static int cmp_key(const void *pa, const void *pb) {
+  const dup_key *a = pa, *b = pb;
+  int c = cmp_num(a->x[0], b->x[0]);
+  if (!c) c = cmp_num(a->x[1], b->x[1]);
+  if (!c) c = cmp_num(a->loss, b->loss);
+  return c ? c : (a->row > b->row) - (a->row < b->row);
+}
+
+static int same_inputs(const dup_key *a, const dup_key *b) {
+  return !cmp_num(a->x[0], b->x[0]) && !cmp_num(a->x[1], b->x[1]);
+}
+
+/* Sorted by (inputs, loss, row), rows with equal inputs form a group and
+ * rows with an equal loss a run inside it, each headed by its earliest row:
+ * a run's later rows are copies of its head; a head other than the group's
+ * earliest row repeats that row with another loss. */
+static void mark_repeats(const dup_key *k, size_t n, fslaw_table_dup *of) {
+  for (size_t g = 0, h; g < n; g = h) {
+    size_t first = k[g].row;
+    for (h = g + 1; h < n && same_inputs(&k[h], &k[g]); h++)
+      if (k[h].row < first) first = k[h].row;
+    for (size_t i = g, head = g; i < h; i++) {
+      if (cmp_num(k[i].loss, k[head].loss)) head = i;
+      if (i > head) of[k[i].row] = (fslaw_table_dup){k[i].row, k[head].row, 1};
+      else if (k[i].row != first) of[k[i].row] = (fslaw_table_dup){k[i].row, first, 0};
+    }
+  }
+}
+
+fslaw_status fslaw_table_duplicates(const fslaw_table *t, fslaw_table_dup *dups, size_t max,
+                                    size_t *count, fslaw_error *err) {
+  *count = 0;
+  dup_key *k = malloc((t->n ? t->n : 1) * sizeof *k);
+  fslaw_table_dup *of = malloc((t->n ? t->n : 1) * sizeof *of);
+  if (!k || !of) {
+    free(k);
+    free(of);
+    return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
+  }
+  for (size_t i = 0; i < t->n; i++) {
+    const double *x = t->x + i * t->ninputs;
+    k[i] = (dup_key){{x[0], t->ninputs > 1 ? x[1] : 0}, t->loss[i], i};
+    of[i] = (fslaw_table_dup){i, i, 0}; /* first == row: not a repeat */
+  }
+  qsort(k, t->n, sizeof *k, cmp_key);
+  mark_repeats(k, t->n, of);
+  for (size_t i = 0; i < t->n; i++)
+    if (of[i].first != i && (*count)++ < max) dups[*count - 1] = of[i];
+  free(k);
+  free(of);
+  return FSLAW_OK;
+}
+
 static int grow(fslaw_table *t) {
   if (t->n < t->cap) return 1;
   size_t cap = t->cap ? 2 * t->cap : 256;

@@ -407,6 +407,14 @@ static void fill_result(const fslaw_tfit *f, const local_result *sr, size_t ns, 
     res->near_best += sr[s].obj - sr[best].obj <= 1e-9 * sr[best].obj;
   res->converged = sr[best].code > 0 && sr[best].code != NLOPT_MAXEVAL_REACHED;
   snprintf(res->reason, sizeof res->reason, "%s", reason_text(sr[best].code));
+  size_t m = f->law->ninputs; /* the range predictions extrapolate beyond */
+  for (size_t k = 0; k < m; k++) {
+    res->input_min[k] = res->input_max[k] = f->x[k];
+    for (size_t i = 1; i < f->n; i++) {
+      res->input_min[k] = fmin(res->input_min[k], f->x[i * m + k]);
+      res->input_max[k] = fmax(res->input_max[k], f->x[i * m + k]);
+    }
+  }
 }
 
 fslaw_status fslaw_tfit_run(fslaw_tfit *f, double *params, fslaw_tfit_result *res) {

@@ -15,6 +15,16 @@
 #include "json_util.h"
 #include "table_law.h"
 
+static void add_range(cJSON *o, const fslaw_tlaw *law, const fslaw_tfit_result *res) {
+  cJSON *fr = res->points ? cJSON_AddObjectToObject(o, "fitted_range") : NULL;
+  for (size_t k = 0; fr && k < law->ninputs; k++) {
+    cJSON *a = cJSON_AddArrayToObject(fr, law->inputs[k]);
+    if (!a) return;
+    fslaw_json_add_number(a, NULL, res->input_min[k]);
+    fslaw_json_add_number(a, NULL, res->input_max[k]);
+  }
+}
+
 static void add_result(cJSON *o, const fslaw_tfit_result *res) {
   fslaw_json_add_number(o, "objective", res->objective);
   cJSON_AddNumberToObject(o, "points", (double)res->points);
@@ -96,6 +106,7 @@ char *fslaw_tparams_to_json(const fslaw_tlaw *law, const double *values,
     for (size_t j = 0; dv && j < law->nderived; j++) fslaw_json_add_number(dv, law->dname[j], d[j]);
   }
   if (res) add_result(o, res);
+  if (res) add_range(o, law, res);
   if (info) add_info(o, law, info);
   if (boot && boot->resamples) add_boot(o, law, boot);
   cJSON_AddStringToObject(o, "fslaw_version", fslaw_version());
@@ -188,6 +199,38 @@ fslaw_status fslaw_tparams_read(const char *path, const fslaw_tlaw **law, double
     free(boot->samples);
     memset(boot, 0, sizeof *boot);
   }
+  return st;
+}
+
+/* "fitted_range" of law in o: 0 < lo <= hi, finite, for every input. */
+static int read_range(const cJSON *o, const fslaw_tlaw *law, double *lo, double *hi) {
+  const cJSON *fr = cJSON_GetObjectItemCaseSensitive(o, "fitted_range");
+  for (size_t k = 0; k < law->ninputs; k++) {
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(fr, law->inputs[k]);
+    const cJSON *l = cJSON_GetArrayItem(a, 0), *h = cJSON_GetArrayItem(a, 1);
+    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) != 2 || !cJSON_IsNumber(l) || !cJSON_IsNumber(h))
+      return 0;
+    lo[k] = l->valuedouble, hi[k] = h->valuedouble;
+    if (!(lo[k] > 0 && lo[k] <= hi[k] && isfinite(hi[k]))) return 0;
+  }
+  return 1;
+}
+
+fslaw_status fslaw_tparams_read_range(const char *path, double *lo, double *hi, int *found,
+                                      fslaw_error *err) {
+  *found = 0;
+  char *buf = slurp(path, err);
+  if (!buf) return err && strstr(err->msg, "out of memory") ? FSLAW_ENOMEM : FSLAW_EIO;
+  cJSON *o = fslaw_json_parse(path, buf, err);
+  free(buf);
+  if (!o) return FSLAW_EPARSE;
+  const cJSON *ln = cJSON_GetObjectItemCaseSensitive(o, "law");
+  const fslaw_tlaw *law = cJSON_IsString(ln) ? fslaw_tlaw_find(ln->valuestring) : NULL;
+  fslaw_status st = law ? FSLAW_OK
+                        : fslaw_fail(err, FSLAW_EPARSE, "%s: expected the \"law\" of a table law",
+                                     path);
+  if (law) *found = read_range(o, law, lo, hi);
+  cJSON_Delete(o);
   return st;
 }
 

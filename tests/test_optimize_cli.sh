@@ -57,4 +57,18 @@ expect_fail "bad family" "option '--family': expected free, wsd, cosine, linear 
 expect_fail "warmup too long" "need at least 2 steps after warmup" \
   "$FSLAW" optimize --params "$TMP/mpl.json" --steps 100 --peak 1e-3 --warmup 99 --out "$TMP/none.csv"
 [ ! -e "$TMP/none.csv" ] && ok || bad "no output on error"
+# the baselines' specs read as typed (peak=0.0003, final=3e-05, not
+# 0.00029999999999999997 and 2.9999999999999997e-05) and reproduce the
+# baseline: the spec's schedule, set as the file beside the baselines, has the
+# very final loss of the baseline it names
+spec="cosine:final=3e-05,peak=0.0003,warmup=100,warmup_style=standard,steps=2000"
+"$FSLAW" schedule "$spec" --out "$TMP/base.csv" >/dev/null \
+  && "$FSLAW" report --params "$TMP/mpl.json" --optimize "$TMP/base.csv" --out "$TMP/base.html" >/dev/null \
+  && ok || bad "report beside the baselines"
+row() { grep "data-sched=\"$1\"" "$TMP/base.html"; }
+row "cosine to 0.1 peak" | grep -qF "<code title=\"$spec\">" && ok || bad "baseline spec: $(row "cosine to 0.1 peak" | grep -o '<code[^>]*>')"
+row constant | grep -qF '<code title="constant:peak=0.0003,warmup=100,' && ok || bad "constant spec: $(row constant | grep -o '<code[^>]*>')"
+exact() { row "$1" | grep -oE '[0-9]\.[0-9]{8,}' | head -1; }
+[ -n "$(exact optimum)" ] && [ "$(exact optimum)" = "$(exact "cosine to 0.1 peak")" ] \
+  && ok || bad "the spec's final loss $(exact optimum) is not the baseline's $(exact "cosine to 0.1 peak")"
 finish test_optimize_cli

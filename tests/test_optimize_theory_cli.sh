@@ -50,5 +50,10 @@ expect_fail "bad model" "model:" "$FSLAW" optimize --theory --steps 10 --beta 0.
 expect_fail "bad peak" "option '--peak': expected a positive rate, got '0'" \
   "$FSLAW" optimize --theory --steps 10 --peak 0 --out "$TMP/none.csv"
 [ ! -e "$TMP/none.csv" ] && ok || bad "no output on error"
+# an overflow caused by sigma names sigma, as fslaw theory does, in both forms
+for f in power modes; do
+  expect_fail "sigma overflow, $f" "sigma = 1e+160 is too large" \
+    "$FSLAW" optimize --theory --steps 100 --sigma 1e160 --form $f --features 64
+done
 "$FSLAW" optimize --help | grep -q -- "--theory" && ok || bad "help names --theory"
 finish test_optimize_theory_cli

@@ -90,6 +90,9 @@ static void test_chinchilla_recovery(void) {
   CHECK(fslaw_tfit_set_table(f, t) == FSLAW_OK);
   CHECK(fslaw_tfit_run(f, p, &res) == FSLAW_OK);
   CHECK(res.starts == 32 && res.points == 42 && res.converged);
+  /* the range of the inputs, which predictions beyond note */
+  CHECK(res.input_min[0] == 7e7 && res.input_max[0] == 7e7 * pow(2.0, 5));
+  CHECK(res.input_min[1] == 1e9 && res.input_max[1] == 1e9 * pow(2.5, 6) * (1 + 0.1 * 5));
   for (int i = 0; i < 5; i++) CHECK_REL(p[i], truth[i], 1e-4);
   CHECK(res.objective < 1e-14);
   /* the objective by hand at a perturbed point: Huber of log residuals */
@@ -307,7 +310,7 @@ static void test_params_json(const char *scratch) {
   const double p[5] = {477.82587123456789, 2143.4173, 1.8172181, 0.3473105, 1.0 / 3};
   double samples[3 * 5] = {1, 2, 3, 0.1, 0.2, NAN, NAN, NAN, NAN, NAN, 0.1 / 3, 1e300, 3, 0.4, 0.5};
   fslaw_tboot b = {3, 99, 1, samples}, rb;
-  fslaw_tfit_result res = {0.001, 240, 4500, 7, 3, 100, 1, "converged"};
+  fslaw_tfit_result res = {0.001, 240, 4500, 7, 3, 100, 1, "converged", {7e7, 1e9 / 3}, {2.24e9, 1.2e11}};
   const char *in[] = {"t.csv"};
   fslaw_tfit_info info = {in, 1, NULL, 0, 1e-3, 1UL << 4};
   char *json = fslaw_tparams_to_json(law, p, &res, &info, &b);
@@ -328,8 +331,16 @@ static void test_params_json(const char *scratch) {
   CHECK(rb.resamples == 3 && rb.failed == 1 && rb.samples && rb.samples[10] == 0.1 / 3 &&
         rb.samples[11] == 1e300 && isnan(rb.samples[7]));
   free(rb.samples);
+  double lo[2], hi[2];
+  int found = 0;
+  CHECK(fslaw_tparams_read_range(path, lo, hi, &found, &err) == FSLAW_OK && found);
+  CHECK(lo[0] == 7e7 && lo[1] == 1e9 / 3 && hi[0] == 2.24e9 && hi[1] == 1.2e11); /* exact */
+  f = fopen(path, "w"); /* without a range (older files), or a reversed one */
+  if (f) fputs("{\"law\": \"chinchilla\", \"fitted_range\": {\"N\": [2, 1], \"D\": [1, 2]}}", f), fclose(f);
+  CHECK(fslaw_tparams_read_range(path, lo, hi, &found, &err) == FSLAW_OK && !found);
   f = fopen(path, "w");
   if (f) fputs("{\"law\": \"mpl\", \"params\": {}}", f), fclose(f);
+  CHECK(fslaw_tparams_read_range(path, lo, hi, &found, &err) == FSLAW_EPARSE && !found);
   CHECK(fslaw_tparams_probe(path) == 0);
   CHECK(fslaw_tparams_read(path, &back, q, NULL, &err) == FSLAW_EPARSE);
   CHECK_HAS(err.msg, "'mpl' is not a table law");
@@ -355,6 +366,41 @@ static void test_from_log(void) {
   fslaw_table_destroy(t);
 }
 
+/* Rows repeating the inputs of an earlier row, named with the row they repeat. */
+static void test_duplicates(void) {
+  static const double rows[7][3] = {{1e8, 1e9, 3.0}, {2e8, 1e9, 2.9}, {1e8, 1e9, 3.1},
+                                    {1e8, 1e9, 3.1}, {1e8, 2e9, 3.0}, {2e8, 1e9, 2.9},
+                                    {1e8, 1e9, 3.0}};
+  fslaw_table *t = fslaw_table_create(2);
+  for (size_t i = 0; i < 7; i++) fslaw_table_add(t, rows[i], rows[i][2], NULL);
+  fslaw_table_dup d[8];
+  size_t n = 99;
+  CHECK(fslaw_table_duplicates(t, d, 8, &n, NULL) == FSLAW_OK && n == 4);
+  /* row 2 repeats row 0 with another loss; 3 copies 2; 5 copies 1; 6 copies 0 (not 2) */
+  static const size_t want[4][3] = {{2, 0, 0}, {3, 2, 1}, {5, 1, 1}, {6, 0, 1}};
+  for (size_t j = 0; j < 4 && n == 4; j++)
+    CHECK(d[j].row == want[j][0] && d[j].first == want[j][1] && d[j].same_loss == (int)want[j][2]);
+  CHECK(fslaw_table_duplicates(t, d, 1, &n, NULL) == FSLAW_OK && n == 4 && d[0].row == 2);
+  CHECK(fslaw_table_duplicates(t, NULL, 0, &n, NULL) == FSLAW_OK && n == 4);
+  fslaw_table_destroy(t);
+  /* one input (C); no repeats */
+  t = fslaw_table_create(1);
+  double c[3] = {1e20, 1e21, 1e20};
+  for (size_t i = 0; i < 3; i++) fslaw_table_add(t, &c[i], 3 - (double)i * 0.1, NULL);
+  CHECK(fslaw_table_duplicates(t, d, 8, &n, NULL) == FSLAW_OK && n == 1 && d[0].row == 2 &&
+        d[0].first == 0 && !d[0].same_loss);
+  fslaw_table_destroy(t);
+  t = chin_table((const double[]){406.4, 410.7, 1.69, 0.34, 0.28}, 3, 3, 0);
+  CHECK(fslaw_table_duplicates(t, d, 8, &n, NULL) == FSLAW_OK && n == 0);
+  fslaw_table_destroy(t);
+  /* absent losses (a table to predict) are the same loss */
+  const char *csv = "N,D\n1e8,1e9\n1e8,1e9\n";
+  fslaw_table_spec sp = {2, {0, 0}, 0, 1, NULL, 0};
+  CHECK(fslaw_table_parse("q.csv", csv, strlen(csv), &sp, &t, NULL) == FSLAW_OK);
+  CHECK(fslaw_table_duplicates(t, d, 8, &n, NULL) == FSLAW_OK && n == 1 && d[0].same_loss);
+  fslaw_table_destroy(t);
+}
+
 int main(int argc, char **argv) {
   const char *scratch = argc > 2 ? argv[2] : ".";
   test_parse();
@@ -368,5 +414,6 @@ int main(int argc, char **argv) {
   test_allocate();
   test_params_json(scratch);
   test_from_log();
+  test_duplicates();
   return check_done("test_table");
 }

@@ -44,6 +44,17 @@ cmp -s "$TMP/chin.csv" "$TMP/keep.csv" && ok || bad "the table is intact"
 # without --where the bad row spoils the fit
 "$FSLAW" fit --law chinchilla --grid 2 --out "$TMP/all.json" "$TMP/chin.csv" >"$TMP/sum2" && grep -q "37 rows" "$TMP/sum2" && ok || bad "no filter keeps 37 rows"
 
+# rows repeating an earlier row's (N, D) weigh more: a note names them (a copy,
+# and a second seed with another loss); a table without repeats has no note
+"$FSLAW" fit --law chinchilla --grid 1 --where excluded=0 "$TMP/chin.csv" 2>&1 >/dev/null | grep -q "repeat" \
+  && bad "a note without repeats" || ok
+{ cat "$TMP/chin.csv"; sed -n 3p "$TMP/chin.csv"; sed -n 5p "$TMP/chin.csv" | awk -F, -v OFS=, '{ $3 = $3 * 1.01; print }'; } >"$TMP/dup.csv"
+"$FSLAW" fit --law chinchilla --grid 1 --where excluded=0 --out "$TMP/dup.json" "$TMP/dup.csv" >/dev/null 2>"$TMP/err" && ok || bad "fit with repeats: $(cat "$TMP/err")"
+grep -qF "fslaw fit: note: 2 rows repeat the (N, D) of an earlier row" "$TMP/err" \
+  && grep -qF "line 39 copies line 3 (same loss), line 40 repeats line 5 (another loss)" "$TMP/err" \
+  && ok || bad "repeats note: $(cat "$TMP/err")"
+grep -q "38 rows" <("$FSLAW" fit --law chinchilla --grid 1 --where excluded=0 "$TMP/dup.csv" 2>&1) && ok || bad "repeated rows are kept"
+
 # every parameter fixed: the objective at given values
 "$FSLAW" fit --law chinchilla --where excluded=0 --fix A=406.4 --fix B=410.7 --fix E=1.69 --fix alpha=0.34 --fix beta=0.28 \
   --out "$TMP/fixed.json" "$TMP/chin.csv" >/dev/null && ok || bad "all fixed"
@@ -56,11 +67,11 @@ cmp -s "$TMP/b1.json" "$TMP/b2.json" && ok || bad "bootstrap depends on threads"
 grep -q '"lo95"' "$TMP/b1.json" && grep -q '"samples"' "$TMP/b1.json" && grep -q "^bootstrap: 6 resamples (seed 5" "$TMP/bsum" && ok || bad "bootstrap output"
 
 # allocate: the closed form, a list of budgets, intervals from the bootstrap
-"$FSLAW" allocate --params "$TMP/chin.json" --compute 5.88e23,1e24 >"$TMP/alloc.csv" && ok || bad "allocate"
+"$FSLAW" allocate --params "$TMP/chin.json" --compute 5.88e23,1e24 >"$TMP/alloc.csv" 2>/dev/null && ok || bad "allocate"
 [ "$(head -1 "$TMP/alloc.csv")" = "C,N_opt,D_opt,tokens_per_param" ] && [ "$(wc -l <"$TMP/alloc.csv")" -eq 3 ] && ok || bad "allocate csv: $(cat "$TMP/alloc.csv")"
 awk -F, 'NR == 2 { g = (0.34 * 406.4 / (0.28 * 410.7)) ^ (1 / 0.62); n = g * ($1 / 6) ^ (0.28 / 0.62)
   d = n - $2; if (d < 0) d = -d; exit !(d < 1e-3 * n && ($2 * $3 * 6 - $1) ^ 2 < (1e-9 * $1) ^ 2) }' "$TMP/alloc.csv" && ok || bad "allocate values: $(cat "$TMP/alloc.csv")"
-"$FSLAW" allocate --params "$TMP/b1.json" --compute 1e22 | head -1 | grep -q ',tpp_lo,tpp_hi$' && ok || bad "allocate intervals"
+"$FSLAW" allocate --params "$TMP/b1.json" --compute 1e22 2>/dev/null | head -1 | grep -q ',tpp_lo,tpp_hi$' && ok || bad "allocate intervals"
 
 # predict and eval over tables; a table without losses predicts too
 "$FSLAW" predict --params "$TMP/chin.json" --table "$TMP/chin.csv" --where excluded=0 >"$TMP/pred.csv" && ok || bad "predict"
@@ -70,6 +81,25 @@ printf 'N,D\n1e9,2e10\n' >"$TMP/q.csv"
 "$FSLAW" eval --params "$TMP/chin.json" "$TMP/chin.csv" >"$TMP/eval.csv" && ok || bad "eval"
 [ "$(head -1 "$TMP/eval.csv")" = "line,N,D,loss,pred,are" ] && ok || bad "eval header"
 awk -F, '$1 == 38 { bad = $6 } $1 == "mean" { m = $6 } END { exit !(bad > 0.5 && m > 0.01 && m < 0.03) }' "$TMP/eval.csv" && ok || bad "eval errors: $(tail -2 "$TMP/eval.csv")"
+
+# predictions and allocations beyond the fitted range of N and D are noted,
+# with the factor (the range is recorded in the params JSON); within it, none
+python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))["fitted_range"]; assert r["N"] == [7e7, 2.24e9] and r["D"][0] == 1e9, r' \
+  "$TMP/chin.json" && ok || bad "fitted range: $(grep -A4 fitted_range "$TMP/chin.json")"
+printf 'N,D\n1e9,2e10\n1e12,1e13\n5e6,1e9\n' >"$TMP/far.csv"
+"$FSLAW" predict --params "$TMP/chin.json" --table "$TMP/far.csv" >/dev/null 2>"$TMP/err" && ok || bad "predict far: $(cat "$TMP/err")"
+grep -qF "note: 1 row has N above the fitted range of N (7e+07 to 2.24e+09), up to 446x its top (N = 1e+12 at line 3)" "$TMP/err" \
+  && grep -qF "note: 1 row has N below the fitted range of N (7e+07 to 2.24e+09), up to 14x below its bottom (N = 5e+06 at line 4)" "$TMP/err" \
+  && grep -qF "note: 1 row has D above the fitted range of D" "$TMP/err" && ! grep -q "D below" "$TMP/err" \
+  && ok || bad "predict notes: $(cat "$TMP/err")"
+"$FSLAW" eval --params "$TMP/chin.json" --where excluded=0 "$TMP/chin.csv" 2>&1 >/dev/null | grep -q "note" \
+  && bad "a note within the fitted range" || ok
+"$FSLAW" allocate --params "$TMP/chin.json" --compute 1e19,1e24 >/dev/null 2>"$TMP/err" \
+  && grep -qF "note: 1 budget has N_opt above the fitted range of N (7e+07 to 2.24e+09), up to 18.4x its top (N_opt = 4.13e+10 at C = 1e+24)" "$TMP/err" \
+  && grep -qF "note: 1 budget has D_opt above the fitted range of D" "$TMP/err" && [ "$(wc -l <"$TMP/err")" -eq 2 ] \
+  && ok || bad "allocate notes: $(cat "$TMP/err")"
+printf '{"law": "chinchilla", "params": {"A": 406.4, "B": 410.7, "E": 1.69, "alpha": 0.34, "beta": 0.28}}\n' >"$TMP/hand.json"
+"$FSLAW" allocate --params "$TMP/hand.json" --compute 1e24 2>&1 >/dev/null | grep -q "note" && bad "a note without a recorded range" || ok
 
 # twophase with gamma free and fixed
 "$FSLAW" fit --law twophase --fix gamma=0.16666666666666666 --out "$TMP/two.json" "$TMP/two.csv" >/dev/null && ok || bad "twophase"

@@ -36,6 +36,12 @@ check '[ "$(cut -d, -f1 "$DIR/c2.csv" | tr "\n" " ")" = "step 0 10 20 30 37 " ]'
 check '"$FSLAW" theory --schedule "$SCHED" --out "$DIR/full.csv" --plot "$DIR/full.svg"'
 check '[ "$(wc -l <"$DIR/full.csv")" -eq 1002 ]'
 check 'grep -q "<svg" "$DIR/full.svg" && grep -q "</svg>" "$DIR/full.svg"'
+# the plot's legend: approx is 0 when N = M (the default), so it is not listed
+# (an entry without a line) and the fsl's label says so; with N > M it is drawn
+check 'grep -q ">fsl (approx = 0)<" "$DIR/full.svg" && ! grep -q ">approx<" "$DIR/full.svg"'
+check 'grep -q ">signal<" "$DIR/full.svg" && grep -q ">noise<" "$DIR/full.svg"'
+check '"$FSLAW" theory --schedule "$SCHED" --dim 4000 --plot "$DIR/dim.svg" >/dev/null'
+check 'grep -q ">fsl<" "$DIR/dim.svg" && grep -q ">approx<" "$DIR/dim.svg"'
 # fsl = approx + signal + noise on every row; t of row 1 is the first rate
 check 'awk -F, "NR>1 { d = \$3 - \$4 - \$5 - \$6; if (d > 1e-12 || d < -1e-12) exit 1 }" "$DIR/full.csv"'
 check 'awk -F, "NR==3 { exit !(\$2 == 0.5) }" "$DIR/full.csv"'

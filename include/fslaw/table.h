@@ -71,6 +71,21 @@ const double *fslaw_table_loss(const fslaw_table *t);
 /* Line of row i in its source file (0 for rows added by hand). */
 size_t fslaw_table_line(const fslaw_table *t, size_t i);
 
+/* A row that repeats the inputs (N and D, or C) of an earlier row. */
+typedef struct fslaw_table_dup {
+  size_t row;    /* the repeating row */
+  size_t first;  /* the earlier row it repeats: with the same loss if any, else the first
+                    row with these inputs */
+  int same_loss; /* 1: `first` has the same loss too (both absent counts): a copy */
+} fslaw_table_dup;
+/* Rows repeating the inputs of an earlier row. A fit counts every row as a
+ * measurement of its own, so repeated inputs weigh more: right for repeated
+ * seeds, a mistake for copied rows. *count receives their number and
+ * dups[0..min(count, max)-1] the first of them in row order (dups may be NULL
+ * when max is 0). O(n log n). */
+fslaw_status fslaw_table_duplicates(const fslaw_table *t, fslaw_table_dup *dups, size_t max,
+                                    size_t *count, fslaw_error *err);
+
 /* ---- Table laws -------------------------------------------------------- */
 
 typedef struct fslaw_tlaw fslaw_tlaw;
@@ -121,6 +136,8 @@ typedef struct fslaw_tfit_result {
   size_t evaluations;   /* objective evaluations of the winning start */
   int converged;        /* 1 when the winning start met its tolerance */
   char reason[96];      /* why the winning start stopped */
+  double input_min[2];  /* smallest value of each input over the fitted rows (0: no input) */
+  double input_max[2];  /* largest value of each input over the fitted rows (0: no input) */
 } fslaw_tfit_result;
 
 /* New fit of `law` (a registry entry); NULL when out of memory. */
@@ -199,6 +216,12 @@ char *fslaw_tparams_to_json(const fslaw_tlaw *law, const double *values,
  * not NULL, the bootstrap (boot->samples owned by the caller: free()). */
 fslaw_status fslaw_tparams_read(const char *path, const fslaw_tlaw **law, double *values,
                                 fslaw_tboot *boot, fslaw_error *err);
+/* The range of each input over the fitted rows, recorded as "fitted_range"
+ * ({"N": [min, max], "D": [min, max]} or {"C": [...]}, from res): lo[k] and
+ * hi[k] of input k of the file's law. *found = 0 when the file has none
+ * (written by hand or by fslaw 0.x before it) or one that makes no sense. */
+fslaw_status fslaw_tparams_read_range(const char *path, double *lo, double *hi, int *found,
+                                      fslaw_error *err);
 /* 1 when `path` is readable params JSON whose "law" is a table law. */
 int fslaw_tparams_probe(const char *path);
 

@@ -1,6 +1,4 @@
 /* twostage.c: peak until `switch`, then the constant rate `low` (the wsdcon runs). */
-#include <float.h>
-
 #include "internal.h"
 #include "schedule_kind.h"
 
@@ -11,11 +9,11 @@ static fslaw_status init(sched_params *p, fslaw_error *err) {
   if (p->num[KEY_SWITCH] < (double)p->warmup || p->num[KEY_SWITCH] > (double)p->steps)
     return fslaw_fail(err, FSLAW_EINVAL, "key 'switch' (%.0f) must lie between warmup (%zu) and steps (%zu)",
                       p->num[KEY_SWITCH], p->warmup, p->steps);
-  if (!(p->num[KEY_LOW] * (double)p->steps <= DBL_MAX / 2)) /* the peak is checked by the parser */
-    return fslaw_fail(err, FSLAW_EINVAL,
-                      "key 'low': %g over %zu steps sums past the largest double: the intrinsic "
-                      "time t would overflow",
-                      p->num[KEY_LOW], p->steps);
+  /* `low` is the rate after a drop (the wsdcon runs): a rise is a typo of the peak or
+   * of low. With low <= peak the parser's check of the peak's sum covers low's. */
+  if (p->num[KEY_LOW] > p->peak)
+    return fslaw_fail(err, FSLAW_EINVAL, "key 'low' (%g) must not exceed peak (%g)",
+                      p->num[KEY_LOW], p->peak);
   return FSLAW_OK;
 }
 static double rate(const sched_params *p, size_t k) {
@@ -23,5 +21,6 @@ static double rate(const sched_params *p, size_t k) {
 }
 const fslaw_schedule_kind fslaw_sched_twostage = {
     "twostage",
-    "twostage switch=STEP low=RATE: peak before step `switch`, `low` from it on.",
+    "twostage switch=STEP low=RATE: peak before step `switch`, `low` (at most peak) from it "
+    "on.",
     {{"switch", KEY_STEP, 0}, {"low", KEY_NUMBER, 0}}, 0, 0, init, rate};
