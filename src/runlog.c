@@ -45,9 +45,11 @@ struct fslaw_run {
 
 /* Default names, alternatives separated by '|' (fslaw_run_columns): the
  * rate is "learning_rate" in Hugging Face logs and many loggers; the
- * Trainer's TensorBoard and W&B logs prefix "train/". */
-static const char *const default_names[NCOLS] = {"step", "lr|learning_rate|train/learning_rate",
-                                                 "loss|train/loss", "tokens"};
+ * Trainer's TensorBoard and W&B logs prefix "train/"; Megatron-LM's
+ * TensorBoard tags are "learning-rate" and "lm loss". */
+static const char *const default_names[NCOLS] = {
+    "step", "lr|learning_rate|train/learning_rate|learning-rate", "loss|train/loss|lm loss",
+    "tokens"};
 static const char *const quantity[NCOLS] = {"step", "lr", "loss", "tokens"};
 enum { MAX_ALT = 8 }; /* alternatives per column */
 /* Added to both messages about records that share or reverse a step. */

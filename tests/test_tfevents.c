@@ -206,7 +206,48 @@ static void test_bad(void) {
   fslaw_run_destroy(r);
   /* only the file_version event: no scalars */
   check_parse_fails("empty.tfevents", (char *)buf, at,
-                    "empty.tfevents: no scalar tagged 'loss' or 'train/loss' (it has no scalars)");
+                    "empty.tfevents: no scalar tagged 'loss', 'train/loss' or 'lm loss' (it has no scalars)");
+}
+
+/* Event{step, summary{value{tag, simple_value x}}} into out; its size. */
+static size_t put_scalar_event(unsigned char *out, unsigned step, const char *tag, float x) {
+  unsigned char ev[128];
+  size_t tl = strlen(tag), vl = 2 + tl + 5, n = 0;
+  ev[n++] = 0x10; /* step, a varint below 128 */
+  ev[n++] = (unsigned char)step;
+  ev[n++] = 0x2A; /* summary */
+  ev[n++] = (unsigned char)(vl + 2);
+  ev[n++] = 0x0A; /* value */
+  ev[n++] = (unsigned char)vl;
+  ev[n++] = 0x0A; /* tag */
+  ev[n++] = (unsigned char)tl;
+  memcpy(ev + n, tag, tl);
+  n += tl;
+  ev[n++] = 0x15; /* simple_value */
+  memcpy(ev + n, &x, 4); /* little-endian hosts */
+  return put_record(out, ev, n + 4);
+}
+
+/* Megatron-LM's tags are found without naming them; "... vs samples" (the
+ * same values against consumed samples) are not read. */
+static void test_megatron(void) {
+  unsigned char buf[1024];
+  size_t n = 0;
+  for (unsigned s = 10; s <= 30; s += 10) {
+    n += put_scalar_event(buf + n, s, "learning-rate", 3e-4f);
+    n += put_scalar_event(buf + n, s, "learning-rate vs samples", 9.0f);
+    n += put_scalar_event(buf + n, s, "lm loss", 7.0f - (float)s / 10);
+    n += put_scalar_event(buf + n, s * 4, "lm loss vs samples", 1.0f);
+  }
+  fslaw_run *r = NULL;
+  fslaw_error err = {""};
+  CHECK(fslaw_run_parse("megatron/events.out.tfevents.1.h", (char *)buf, n, FSLAW_RUN_AUTO, NULL, &r,
+                        &err) == FSLAW_OK);
+  CHECK(r && !strcmp(fslaw_run_name(r), "megatron") && fslaw_run_steps(r) == 31);
+  CHECK(r && fslaw_run_nloss(r) == 3 && fslaw_run_loss(r)[2] == 4 && fslaw_run_lr(r)[30] == 3e-4);
+  CHECK(r && !strcmp(fslaw_run_column(r, "lr"), "learning-rate") &&
+        !strcmp(fslaw_run_column(r, "loss"), "lm loss") && !fslaw_run_loss_is_mean(r));
+  fslaw_run_destroy(r);
 }
 
 /* Folders: none, or a file in them that is no event file. */
@@ -242,6 +283,7 @@ int main(int argc, char **argv) {
   test_hf();
   test_tf2();
   test_resumed();
+  test_megatron();
   test_bad();
   test_folders();
   return check_done("test_tfevents");
