@@ -79,7 +79,8 @@ int cli_parse_count(const char *cmd, const char *name, const char *text, size_t 
 
 /* An output file written atomically: data go to a temporary file beside the
  * target (through a symbolic link, beside its file), renamed over it on
- * commit; abort removes it. NULL/"-" is stdout. An existing device or pipe
+ * commit; abort removes it, and so does SIGINT, SIGTERM or SIGHUP before
+ * the command dies of it. NULL/"-" is stdout. An existing device or pipe
  * (/dev/null) is written in place: a rename would replace it. */
 typedef struct {
   FILE *f;      /* stream to write to */
@@ -106,6 +107,22 @@ int cli_out_open(const char *cmd, cli_out *o, const char *path, const char *cons
 int cli_out_commit(const char *cmd, cli_out *o);
 /* Close and remove the temporary file. */
 void cli_out_abort(cli_out *o);
+
+/* A data output (--out; NULL or "-" is standard output) and an optional
+ * SVG (--plot), opened together before the work so that a bad path fails
+ * before anything is computed or written. */
+typedef struct {
+  cli_out data; /* --out */
+  cli_out plot; /* --plot; plot.f is NULL without it */
+} cli_out_pair;
+
+/* Open both (plot_path NULL: no plot); neither may be an input, nor the
+ * same file as the other. On failure nothing stays open. */
+int cli_out_pair_open(const char *cmd, cli_out_pair *p, const char *out, const char *plot_path,
+                      const char *const *inputs, size_t ninputs);
+/* When rc is 0 commit the data, then the plot; otherwise (or when a commit
+ * fails) remove what is not committed. Returns the resulting status. */
+int cli_out_pair_close(const char *cmd, cli_out_pair *p, int rc);
 
 /* Options for reading runs, shared by every command that takes RUN files. */
 typedef struct {

@@ -1,6 +1,5 @@
 /* cmd_schedule.c: `fslaw schedule SPEC`: per-step rates and intrinsic time. */
 #include <stdlib.h>
-#include <string.h>
 
 #include "cli.h"
 
@@ -60,29 +59,8 @@ static void write_csv(FILE *f, const double *lr, const double *t, size_t n, size
     }
 }
 
-static int is_stdout(const char *path) { return !path || !strcmp(path, "-"); }
-
-/* Open the CSV and the SVG before the work, so that an unwritable --plot
- * (or an output naming the schedule's file) fails before anything is
- * written; svg->f stays NULL without --plot. */
-static int open_outputs(const char *out, const char *plot_path, const char *schedule_file,
-                        cli_out *csv, cli_out *svg) {
-  const char *inputs[1] = {schedule_file};
-  memset(svg, 0, sizeof *svg);
-  if (plot_path && (is_stdout(out) ? is_stdout(plot_path)
-                                   : !strcmp(out, plot_path) || cli_same_file(out, plot_path)))
-    return cli_error("schedule", "options '--out' and '--plot' name the same file '%s'",
-                     is_stdout(plot_path) ? "-" : plot_path);
-  if (cli_out_open("schedule", csv, out, inputs, 1)) return 1;
-  if (plot_path && cli_out_open("schedule", svg, plot_path, inputs, 1)) {
-    cli_out_abort(csv);
-    return 1;
-  }
-  return 0;
-}
-
 /* Evaluate s and write both outputs, committed together or not at all. */
-static int emit(const fslaw_schedule *s, size_t every, cli_out *csv, cli_out *svg) {
+static int emit(const fslaw_schedule *s, size_t every, cli_out_pair *out) {
   size_t n = fslaw_schedule_steps(s);
   double *lr = malloc(n * sizeof *lr), *t = malloc(n * sizeof *t);
   int rc = 0;
@@ -91,15 +69,12 @@ static int emit(const fslaw_schedule *s, size_t every, cli_out *csv, cli_out *sv
   } else {
     fslaw_schedule_eval(s, lr, n, NULL);
     fslaw_intrinsic_time(lr, n, t);
-    write_csv(csv->f, lr, t, n, every);
-    if (svg->f) rc = plot(svg, fslaw_schedule_spec(s), lr, t, n);
+    write_csv(out->data.f, lr, t, n, every);
+    if (out->plot.f) rc = plot(&out->plot, fslaw_schedule_spec(s), lr, t, n);
   }
   free(lr);
   free(t);
-  if (!rc) rc = cli_out_commit("schedule", csv);
-  if (!rc && svg->f) rc = cli_out_commit("schedule", svg);
-  if (rc) cli_out_abort(csv), cli_out_abort(svg);
-  return rc;
+  return cli_out_pair_close("schedule", out, rc);
 }
 
 static int run(int argc, char **argv) {
@@ -120,9 +95,12 @@ static int run(int argc, char **argv) {
   fslaw_error err;
   fslaw_schedule *s;
   if (fslaw_schedule_create(pos[0], &s, &err)) return cli_error("schedule", "%s", err.msg);
-  cli_out csv, svg;
-  rc = open_outputs(out, plot_path, fslaw_schedule_path(s), &csv, &svg);
-  if (!rc) rc = emit(s, every, &csv, &svg);
+  /* Opened before the work, so that an unwritable --plot (or an output
+   * naming the schedule's file) fails before anything is written. */
+  cli_out_pair outs;
+  const char *sched_file = fslaw_schedule_path(s);
+  rc = cli_out_pair_open("schedule", &outs, out, plot_path, &sched_file, 1);
+  if (!rc) rc = emit(s, every, &outs);
   fslaw_schedule_destroy(s);
   return rc;
 }

@@ -158,38 +158,6 @@ static int write_csv(cli_out *o, const double *lr, size_t K, size_t every, const
   return 0;
 }
 
-/* The CSV (--out, or standard output) and the SVG (--plot), opened before
- * the simulation: an unwritable --plot, or an output naming the schedule
- * file, fails before anything is computed or written. */
-typedef struct {
-  cli_out csv, svg; /* svg.f is NULL without --plot */
-} sim_outputs;
-
-static int is_stdout(const char *path) { return !path || !strcmp(path, "-"); }
-
-static int open_outputs(const sim_args *a, const char *schedule_file, sim_outputs *o) {
-  memset(o, 0, sizeof *o);
-  const char *inputs[1] = {schedule_file};
-  if (a->plot && (is_stdout(a->out) ? is_stdout(a->plot)
-                                    : !strcmp(a->out, a->plot) || cli_same_file(a->out, a->plot)))
-    return cli_error("simulate", "options '--out' and '--plot' name the same file '%s'",
-                     is_stdout(a->plot) ? "-" : a->plot);
-  if (cli_out_open("simulate", &o->csv, a->out, inputs, 1)) return 1;
-  if (a->plot && cli_out_open("simulate", &o->svg, a->plot, inputs, 1)) {
-    cli_out_abort(&o->csv);
-    return 1;
-  }
-  return 0;
-}
-
-/* Commit both outputs when rc is 0, else remove them. */
-static int close_outputs(sim_outputs *o, int rc) {
-  if (!rc) rc = cli_out_commit("simulate", &o->csv);
-  if (!rc && o->svg.f) rc = cli_out_commit("simulate", &o->svg);
-  if (rc) cli_out_abort(&o->csv), cli_out_abort(&o->svg);
-  return rc;
-}
-
 /* Notes on stderr about a successful run: the spectral error estimate, rates
  * above the stability bound (§1.1a), one mc run without a standard error. */
 static void notes(const fslaw_sim_options *o, const fslaw_sim_info *info, const double *lr,
@@ -215,7 +183,7 @@ static void notes(const fslaw_sim_options *o, const fslaw_sim_info *info, const 
 
 /* Simulate and write the outputs (open, committed here). */
 static int simulate(const sim_args *a, const fslaw_plk_model *m, const fslaw_sim_options *o,
-                    const double *lr, size_t K, sim_outputs *out) {
+                    const double *lr, size_t K, cli_out_pair *out) {
   size_t rows = fslaw_sim_rows(K, o->every);
   int mc = o->method == FSLAW_SIM_MC;
   double *e = malloc(rows * sizeof *e), *se = mc ? malloc(rows * sizeof *se) : NULL;
@@ -230,17 +198,17 @@ static int simulate(const sim_args *a, const fslaw_plk_model *m, const fslaw_sim
              : cli_error("simulate", "%s", err.msg);
   } else {
     notes(o, &info, lr, K);
-    rc = write_csv(&out->csv, lr, K, o->every, e, se, rows);
+    rc = write_csv(&out->data, lr, K, o->every, e, se, rows);
     if (!rc && a->plot) {
       char title[256];
       snprintf(title, sizeof title, "%s: beta=%g s=%g M=%g N=%g sigma=%g B=%g",
                a->method ? a->method : "exact", m->beta, m->s, m->features, m->dim, m->sigma,
                m->batch);
-      rc = plot(&out->svg, title, o, K, e, mc && o->runs > 1 ? se : NULL, rows);
+      rc = plot(&out->plot, title, o, K, e, mc && o->runs > 1 ? se : NULL, rows);
     }
   }
   free(e), free(se);
-  return close_outputs(out, rc);
+  return cli_out_pair_close("simulate", out, rc);
 }
 
 static int run(int argc, char **argv) {
@@ -273,16 +241,17 @@ static int run(int argc, char **argv) {
   if (!a.schedule) return cli_error("simulate", "option '--schedule' is required (see --help)");
   fslaw_error err;
   fslaw_schedule *s;
-  sim_outputs out;
+  cli_out_pair out; /* opened before the simulation: a bad path fails at once */
   if (fslaw_schedule_create(a.schedule, &s, &err))
     return cli_error("simulate", "option '--schedule': %s", err.msg);
   size_t K = fslaw_schedule_steps(s);
+  const char *sched_file = fslaw_schedule_path(s);
   double *lr = malloc((K ? K : 1) * sizeof *lr);
   if (!lr)
     rc = cli_error("simulate", "out of memory");
   else if (fslaw_schedule_eval(s, lr, K, &err))
     rc = cli_error("simulate", "option '--schedule': %s", err.msg);
-  else if (!(rc = open_outputs(&a, fslaw_schedule_path(s), &out)))
+  else if (!(rc = cli_out_pair_open("simulate", &out, a.out, a.plot, &sched_file, 1)))
     rc = simulate(&a, &m, &o, lr, K, &out);
   free(lr);
   fslaw_schedule_destroy(s);

@@ -5,6 +5,7 @@
  * (a device or pipe) or through the link (its target). */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,70 @@
 #include <cjson/cJSON.h>
 
 #include "cli.h"
+
+/* The temporary files open now, removed by a handler on SIGINT, SIGTERM or
+ * SIGHUP so that an interrupted command leaves none behind. Global because a
+ * signal handler gets no context argument (the library has no such state).
+ * The handler may run at any point, even on another thread, so a path is
+ * stored before the count that makes it visible, and a file is renamed or
+ * removed before its path leaves (the handler's unlink then finds nothing);
+ * no command holds more than FSLAW_FIT_MAX_GROUPS outputs at once. */
+#define MAX_TMP 32
+static const char *volatile tmp_paths[MAX_TMP];
+static volatile sig_atomic_t tmp_count;
+static const int tmp_signals[] = {SIGINT, SIGTERM, SIGHUP};
+#define NSIGNALS (sizeof tmp_signals / sizeof tmp_signals[0])
+
+/* Remove the temporary files, then die of the signal with the default action
+ * (SA_RESETHAND restored it): the exit status stays the conventional one. */
+static void on_signal(int sig) {
+  for (sig_atomic_t i = 0; i < tmp_count; i++) unlink(tmp_paths[i]);
+  raise(sig); /* delivered when the handler returns */
+}
+
+/* Install the handler once, leaving a signal ignored as it was (nohup, or
+ * SIGINT in a background job). */
+static void install_handler(void) {
+  static int installed;
+  if (installed) return;
+  installed = 1;
+  struct sigaction sa, old;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sa.sa_flags = SA_RESETHAND;
+  sigemptyset(&sa.sa_mask);
+  for (size_t i = 0; i < NSIGNALS; i++) sigaddset(&sa.sa_mask, tmp_signals[i]);
+  for (size_t i = 0; i < NSIGNALS; i++)
+    if (!sigaction(tmp_signals[i], NULL, &old) && old.sa_handler != SIG_IGN)
+      sigaction(tmp_signals[i], &sa, NULL);
+}
+
+/* Block the handled signals in this thread, the mask before into *old:
+ * a file made by mkstemp is registered before a signal can leave it behind. */
+static void block_signals(sigset_t *old) {
+  sigset_t set;
+  sigemptyset(&set);
+  for (size_t i = 0; i < NSIGNALS; i++) sigaddset(&set, tmp_signals[i]);
+  pthread_sigmask(SIG_BLOCK, &set, old);
+}
+
+static void register_tmp(const char *path) {
+  install_handler();
+  if (tmp_count == MAX_TMP) return; /* not removed on a signal, still on abort */
+  tmp_paths[tmp_count] = path;
+  tmp_count = tmp_count + 1;
+}
+
+/* Forget path, whose file is gone (renamed or removed): the last entry moves
+ * into its place before the count drops, so the handler sees every other. */
+static void unregister_tmp(const char *path) {
+  for (sig_atomic_t i = 0; i < tmp_count; i++)
+    if (tmp_paths[i] == path) {
+      tmp_paths[i] = tmp_paths[tmp_count - 1];
+      tmp_count = tmp_count - 1;
+      return;
+    }
+}
 
 /* Whether the regular file at path holds something other than fitted
  * parameters (an object with "law", or an array of them): a log or a table
@@ -95,9 +160,12 @@ int cli_out_open(const char *cmd, cli_out *o, const char *path, const char *cons
   memcpy(o->path, path, n + 1);
   free(target);
   snprintf(o->tmp, n + 16, "%s.tmp.XXXXXX", o->path);
-  int fd = mkstemp(o->tmp);
+  sigset_t sigmask;
+  block_signals(&sigmask);
+  int fd = mkstemp(o->tmp), e = errno;
+  if (fd >= 0) register_tmp(o->tmp);
+  pthread_sigmask(SIG_SETMASK, &sigmask, NULL);
   if (fd < 0) {
-    int e = errno;
     free(o->tmp);
     o->tmp = NULL;
     int rc = cli_error(cmd, "cannot write '%s': %s", o->path, strerror(e));
@@ -138,6 +206,7 @@ int cli_out_commit(const char *cmd, cli_out *o) {
     cli_out_abort(o);
     return rc;
   }
+  unregister_tmp(o->tmp);
   free(o->tmp);
   free(o->path);
   o->tmp = o->path = NULL;
@@ -146,8 +215,32 @@ int cli_out_commit(const char *cmd, cli_out *o) {
 
 void cli_out_abort(cli_out *o) {
   if (o->f && o->f != stdout) fclose(o->f);
-  if (o->tmp) remove(o->tmp);
+  if (o->tmp) remove(o->tmp), unregister_tmp(o->tmp);
   free(o->tmp);
   free(o->path);
   memset(o, 0, sizeof *o);
+}
+
+static int is_stdout(const char *path) { return !path || !strcmp(path, "-"); }
+
+int cli_out_pair_open(const char *cmd, cli_out_pair *p, const char *out, const char *plot_path,
+                      const char *const *inputs, size_t ninputs) {
+  memset(p, 0, sizeof *p);
+  if (plot_path && (is_stdout(out) ? is_stdout(plot_path)
+                                   : !strcmp(out, plot_path) || cli_same_file(out, plot_path)))
+    return cli_error(cmd, "options '--out' and '--plot' name the same file '%s'",
+                     is_stdout(plot_path) ? "-" : plot_path);
+  if (cli_out_open(cmd, &p->data, out, inputs, ninputs)) return 1;
+  if (plot_path && cli_out_open(cmd, &p->plot, plot_path, inputs, ninputs)) {
+    cli_out_abort(&p->data);
+    return 1;
+  }
+  return 0;
+}
+
+int cli_out_pair_close(const char *cmd, cli_out_pair *p, int rc) {
+  if (!rc) rc = cli_out_commit(cmd, &p->data);
+  if (!rc && p->plot.f) rc = cli_out_commit(cmd, &p->plot);
+  if (rc) cli_out_abort(&p->data), cli_out_abort(&p->plot);
+  return rc;
 }
