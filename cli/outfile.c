@@ -16,8 +16,9 @@
 
 #include "cli.h"
 
-/* The temporary files open now, removed by a handler on SIGINT, SIGTERM or
- * SIGHUP so that an interrupted command leaves none behind. Global because a
+/* The temporary files open now, removed by a handler on SIGINT, SIGTERM,
+ * SIGHUP or SIGPIPE (a summary piped into `head`) so that an interrupted
+ * command leaves none behind. Global because a
  * signal handler gets no context argument (the library has no such state).
  * The handler may run at any point, even on another thread, so a path is
  * stored before the count that makes it visible, and a file is renamed or
@@ -26,7 +27,7 @@
 #define MAX_TMP 32
 static const char *volatile tmp_paths[MAX_TMP];
 static volatile sig_atomic_t tmp_count;
-static const int tmp_signals[] = {SIGINT, SIGTERM, SIGHUP};
+static const int tmp_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
 #define NSIGNALS (sizeof tmp_signals / sizeof tmp_signals[0])
 
 /* Remove the temporary files, then die of the signal with the default action

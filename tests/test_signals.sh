@@ -1,4 +1,4 @@
-# test_signals.sh: a command stopped by SIGINT, SIGTERM or SIGHUP while its
+# test_signals.sh: a command stopped by SIGINT, SIGTERM, SIGHUP or SIGPIPE while its
 # outputs are open leaves no temporary file (*.tmp.XXXXXX) behind, creates
 # no target, keeps an existing one, and dies of the signal (exit status
 # 128 + its number); a SIGINT ignored by the parent stays ignored.
@@ -73,6 +73,7 @@ case_() {
 case_ sigint INT 130 1
 case_ sigterm TERM 143 1
 case_ sighup HUP 129 1
+case_ sigpipe PIPE 141 1
 # SIGINT ignored on entry stays ignored: the SIGTERM sent after it ends the run
 case_ sigint_ignored "INT TERM" 143 0
 
