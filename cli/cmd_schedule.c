@@ -59,7 +59,8 @@ static void write_csv(FILE *f, const double *lr, const double *t, size_t n, size
     }
 }
 
-/* Evaluate s and write both outputs, committed together or not at all. */
+/* Evaluate s and write both outputs; on an error before the commit, neither
+ * is written (a failing commit of the plot keeps the CSV already committed). */
 static int emit(const fslaw_schedule *s, size_t every, cli_out_pair *out) {
   size_t n = fslaw_schedule_steps(s);
   double *lr = malloc(n * sizeof *lr), *t = malloc(n * sizeof *t);
