@@ -931,9 +931,8 @@ static fslaw_status tf_missing(const tf_scan *s, int k, fslaw_error *err) {
 
 /* The scalars of event files into rows (a folder's files, or one file). */
 static fslaw_status read_tfevents(rows *b, const log_file *f, size_t nf, fslaw_error *err) {
-  if (b->named[COL_STEP])
-    return fslaw_fail(err, FSLAW_EINVAL, "%s: the steps of a TensorBoard event file are its "
-                      "events' steps; it has no step column to name", b->name);
+  /* a named step column does not apply (the same --col serves CSV logs) */
+  b->colname[COL_STEP] = "step";
   tf_scan s = {0};
   s.b = b;
   fslaw_status st = FSLAW_OK;

@@ -69,7 +69,8 @@ typedef enum fslaw_run_format {
  * with a preferred one is an error); a JSON document by all its records.
  * A named column must exist (one of its alternatives). */
 typedef struct fslaw_run_columns {
-  const char *step;   /* default "step"; an event file's steps are its events' */
+  const char *step;   /* default "step"; an event file's steps are its events'
+                         whatever is named here */
   const char *lr;     /* default "lr|learning_rate|train/learning_rate|learning-rate" */
   const char *loss;   /* default "loss|train/loss|lm loss" (Megatron-LM's) */
   const char *tokens; /* default "tokens" */
