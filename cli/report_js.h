@@ -57,6 +57,8 @@ static const char rep_js[] =
     "  }\n"
     "  function setup(fig) {\n"
     "    var d = JSON.parse(document.getElementById(fig.id + '-data').textContent);\n"
+    "    /* \"x\": k stands for the x of series k (the same steps) */\n"
+    "    d.series.forEach(function (s) { if (typeof s.x === 'number') s.x = d.series[s.x].x; });\n"
     "    var tip = fig.querySelector('.tip'), maps = {}, ctl = fig.querySelector('.ctl');\n"
     "    var boxes = fig.querySelectorAll('input[data-axis]');\n"
     "    if (ctl) ctl.hidden = false;\n"

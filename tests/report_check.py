@@ -324,7 +324,11 @@ def chart(page, chart_id):
         fail(f"no chart {chart_id}")
     variants = re.findall(r'<(?:div|script) class="variant[^"]*" data-v="(\d\d)"[^>]*>(.*?)'
                           r'</(?:div|script)>', m.group(1), re.S)
-    return variants, json.loads(d.group(1))
+    data = json.loads(d.group(1))
+    for s in data["series"]:  # "x": k stands for the x of series k
+        if isinstance(s["x"], int):
+            s["x"] = data["series"][s["x"]]["x"]
+    return variants, data
 
 
 def drawable(v, lg):
