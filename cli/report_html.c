@@ -294,7 +294,21 @@ static fslaw_status write_variant(rep_html *h, const rep_chart *c, const rep_ser
   return st;
 }
 
-/* The hover data of a chart: its default scales and every series, thinned. */
+/* The first series before k whose kept x are those of series k (runs logged
+ * at the same steps), or k when there is none. */
+static size_t same_x(const rep_series *s, const thinned *kept, size_t k) {
+  for (size_t j = 0; j < k; j++) {
+    if (kept[j].n != kept[k].n || !kept[k].n) continue;
+    size_t i = 0;
+    while (i < kept[k].n && s[j].x[kept[j].idx[i]] == s[k].x[kept[k].idx[i]]) i++;
+    if (i == kept[k].n) return j;
+  }
+  return k;
+}
+
+/* The hover data of a chart: its default scales and every series, thinned.
+ * A series whose x are those of an earlier one says so by its number
+ * ("x":3), which the script resolves: most runs of a page share their steps. */
 static void write_data(rep_html *h, const rep_chart *c, const rep_series *s, size_t ns,
                        const thinned *kept) {
   FILE *f = h->f;
@@ -312,7 +326,9 @@ static void write_data(rep_html *h, const rep_chart *c, const rep_series *s, siz
     json_str(f, s[k].yname);
     fprintf(f, ",\"marker\":%d", marker);
     const double *arr[2] = {s[k].x, s[k].y};
-    for (int a = 0; a < 2; a++) {
+    size_t sx = same_x(s, kept, k);
+    if (sx < k) fprintf(f, ",\"x\":%zu", sx);
+    for (int a = sx < k; a < 2; a++) {
       fputs(a ? ",\"y\":[" : ",\"x\":[", f);
       for (size_t i = 0; i < t->n; i++) {
         if (i) fputc(',', f);

@@ -3,9 +3,12 @@
  * Each panel gets a frame, title, axis labels, ticks with labels, a light
  * grid, its series and a legend. All user text goes through xml_text() so
  * the document stays well-formed whatever the labels contain, and numbers
- * are formatted without depending on LC_NUMERIC. Long series are thinned
- * per pixel column (min and max kept in their original order) so the file
- * stays small while spikes and jumps remain visible. */
+ * are formatted without depending on LC_NUMERIC. A series is one <path>
+ * with coordinates to 0.1 px, relative after the first, so the file stays
+ * small: long series are first thinned per pixel column (min and max kept
+ * in their original order, so spikes and jumps remain visible), then a
+ * line's vertices are thinned in 2-D where that changes nothing seen (see
+ * thinner). */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -219,12 +222,20 @@ static void xml_text(FILE *f, const char *s) {
   }
 }
 
-/* Pixel coordinate with two decimals, built from integers so a caller's
- * LC_NUMERIC (decimal comma) cannot break the SVG. */
-static const char *num2(char buf[32], double v) {
-  if (!isfinite(v) || fabs(v) >= 1e15) v = 0; /* cannot happen with sane sizes */
-  long long c = (long long)floor(fabs(v) * 100.0 + 0.5);
-  snprintf(buf, 32, "%s%lld.%02lld", v < 0 && c != 0 ? "-" : "", c / 100, c % 100);
+/* Pixel position in tenths of a pixel: every coordinate is written to this
+ * resolution, finer than any screen shows a 1.5 px line. */
+static long long tenths(double v) {
+  if (!isfinite(v) || fabs(v) >= 1e14) v = 0; /* cannot happen with sane sizes */
+  return llround(v * 10);
+}
+
+/* Pixel coordinate with at most one decimal ("12", "12.5", "-0.5"), built
+ * from integers so a caller's LC_NUMERIC (decimal comma) cannot break the SVG. */
+static const char *num1(char buf[32], double v) {
+  long long t = tenths(v);
+  unsigned long long a = t < 0 ? 0 - (unsigned long long)t : (unsigned long long)t;
+  if (a % 10) snprintf(buf, 32, "%s%llu.%llu", t < 0 ? "-" : "", a / 10, a % 10);
+  else snprintf(buf, 32, "%s%llu", t < 0 ? "-" : "", a / 10);
   return buf;
 }
 
@@ -387,44 +398,181 @@ static size_t axis_ticks(const axis *a, tick *out) {
 
 /* ---- series -------------------------------------------------------------- */
 
-/* Writes the points of one series, one segment at a time. */
-typedef struct emitter {
+/* Writes the path data of one series in tenths of a pixel: the first point
+ * absolute, every other relative to the one before. Deltas of rounded
+ * positions are exact, so nothing accumulates, and short: "m3.2-.5". */
+typedef struct pen {
   FILE *f;
+  long long x, y; /* current point */
+  int started;    /* a point was written */
+  int cmd;        /* command in effect for the next pair ('l'), or 0 */
+  int sep;        /* the previous number may run into the next one */
+} pen;
+
+static void pen_num(pen *p, long long v) {
+  unsigned long long a = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+  if (v < 0) fputc('-', p->f);
+  else if (p->sep) fputc(' ', p->f);
+  if (a >= 10 || a == 0) fprintf(p->f, "%llu", a / 10);
+  if (a % 10) fprintf(p->f, ".%llu", a % 10);
+  p->sep = 1;
+}
+
+static void pen_pair(pen *p, long long x, long long y) {
+  pen_num(p, x - (p->started ? p->x : 0));
+  pen_num(p, y - (p->started ? p->y : 0));
+  p->x = x;
+  p->y = y;
+  p->started = 1;
+}
+
+/* Start a subpath at (x, y). */
+static void pen_move(pen *p, long long x, long long y) {
+  fputc(p->started ? 'm' : 'M', p->f);
+  p->sep = 0;
+  pen_pair(p, x, y);
+  p->cmd = 0;
+}
+
+static void pen_line(pen *p, long long x, long long y) {
+  if (p->cmd != 'l') {
+    fputc('l', p->f);
+    p->sep = 0;
+    p->cmd = 'l';
+  }
+  pen_pair(p, x, y);
+}
+
+/* A zero-length subpath: the round line cap draws a dot there. */
+static void pen_dot(pen *p) {
+  fputs("h0", p->f);
+  p->cmd = 0;
+  p->sep = 1;
+}
+
+/* Largest distance, in tenths of a pixel, of a dropped vertex of a line from
+ * the line drawn instead: a tenth of a pixel is not seen even zoomed 4x (a
+ * quarter pixel was, as corners on smooth curves). */
+#define LINE_TOL 1.0
+
+/* Thins the vertices of a line in 2-D as they come, in pixels: a vertex is
+ * kept where x or y turns back (so every peak and dip is drawn exactly), and
+ * where leaving it out would move the line by more than LINE_TOL; between
+ * two kept vertices the line is monotone in x and y, so every dropped vertex
+ * lies within LINE_TOL of the drawn segment (sector test of Zhao and
+ * Saalfeld: the directions from the last kept vertex that pass that close to
+ * every vertex since). */
+typedef struct thinner {
+  pen *pen;
+  size_t n;               /* distinct vertices seen in this segment */
+  long long ax, ay;       /* last kept vertex */
+  long long px, py;       /* last vertex seen */
+  int pkept;              /* it is the last kept one */
+  int dx, dy;             /* sign of the last non-zero move in x and in y */
+  double rx, ry, lo, hi;  /* sector: angles from the reference direction */
+  int ref;                /* a reference direction is set */
+} thinner;
+
+static void thin_reset_sector(thinner *t) {
+  t->ref = 0;
+  t->lo = -INFINITY;
+  t->hi = INFINITY;
+}
+
+/* Angle of (vx, vy) from the sector's reference direction. */
+static double thin_angle(const thinner *t, double vx, double vy) {
+  return atan2(t->rx * vy - t->ry * vx, t->rx * vx + t->ry * vy);
+}
+
+static void thin_vertex(thinner *t, long long x, long long y) {
+  if (t->n == 0) {
+    pen_move(t->pen, x, y);
+    t->ax = t->px = x;
+    t->ay = t->py = y;
+    t->pkept = 1;
+    t->dx = t->dy = 0;
+    thin_reset_sector(t);
+    t->n = 1;
+    return;
+  }
+  if (x == t->px && y == t->py) return;
+  int sx = (x > t->px) - (x < t->px), sy = (y > t->py) - (y < t->py);
+  int turn = (sx && t->dx && sx != t->dx) || (sy && t->dy && sy != t->dy);
+  double vx = (double)(x - t->ax), vy = (double)(y - t->ay);
+  if (t->ref) {
+    double phi = thin_angle(t, vx, vy);
+    turn = turn || phi < t->lo || phi > t->hi;
+  }
+  if (turn && !t->pkept) { /* keep the previous vertex */
+    pen_line(t->pen, t->px, t->py);
+    t->ax = t->px;
+    t->ay = t->py;
+    thin_reset_sector(t);
+    vx = (double)(x - t->ax);
+    vy = (double)(y - t->ay);
+  }
+  if (!t->ref) {
+    t->rx = vx;
+    t->ry = vy;
+    t->ref = 1;
+  }
+  double r = hypot(vx, vy);
+  if (r > LINE_TOL) { /* this vertex narrows the sector */
+    double phi = thin_angle(t, vx, vy), m = asin(LINE_TOL / r);
+    t->lo = fmax(t->lo, phi - m);
+    t->hi = fmin(t->hi, phi + m);
+  }
+  if (sx) t->dx = sx;
+  if (sy) t->dy = sy;
+  t->px = x;
+  t->py = y;
+  t->pkept = 0;
+  t->n++;
+}
+
+/* End of a segment: its last vertex, or a dot for a lone one. */
+static void thin_end(thinner *t) {
+  if (t->n == 1) pen_dot(t->pen);
+  else if (t->n > 1 && !t->pkept) pen_line(t->pen, t->px, t->py);
+  t->n = 0;
+}
+
+/* Writes the points of one series, one segment at a time: a marker as a dot
+ * of its own, a line's vertices through the thinner. */
+typedef struct emitter {
   const axis *ax, *ay;
   const svg_series *s;
-  size_t count, last; /* points written in this segment, last index written */
-  double lastx, lasty;
+  pen pen;
+  thinner thin;
+  size_t count, last; /* points taken in this segment, last index taken */
 } emitter;
 
 static void emit_point(emitter *e, size_t i) {
   if (e->count > 0 && e->last == i) return;
-  char a[32], b[32];
-  double px = axis_px(e->ax, e->s->x[i]), py = axis_px(e->ay, e->s->y[i]);
-  if (e->s->style == FSLAW_SVG_MARKERS)
-    fprintf(e->f, "<circle cx=\"%s\" cy=\"%s\" r=\"2.5\"/>\n", num2(a, px), num2(b, py));
-  else
-    fprintf(e->f, "%s%s,%s", e->count ? " " : "", num2(a, px), num2(b, py));
+  long long x = tenths(axis_px(e->ax, e->s->x[i])), y = tenths(axis_px(e->ay, e->s->y[i]));
+  if (e->s->style == FSLAW_SVG_MARKERS) {
+    pen_move(&e->pen, x, y);
+    pen_dot(&e->pen);
+  } else {
+    thin_vertex(&e->thin, x, y);
+  }
   e->count++;
   e->last = i;
-  e->lastx = px;
-  e->lasty = py;
 }
 
 /* One pixel-column bucket: its lowest and highest point in index order, so
- * the polyline still passes through every extreme and jumps stay visible. */
+ * the line still passes through every extreme and jumps stay visible. */
 static void emit_bucket(emitter *e, size_t lo, size_t hi) {
   emit_point(e, lo < hi ? lo : hi);
   emit_point(e, lo < hi ? hi : lo);
 }
 
-/* Points a..b-1, all drawable. Short segments are written as they are;
- * longer ones keep at most the min and max of each pixel column (plus the
- * segment's first and last point), i.e. about two points per column. */
+/* Points a..b-1, all drawable. Short segments are taken whole; longer ones
+ * keep at most the min and max of each pixel column (plus the segment's
+ * first and last point), i.e. about two points per column. */
 static void emit_segment(emitter *e, size_t a, size_t b) {
   const double *y = e->s->y;
-  int line = e->s->style != FSLAW_SVG_MARKERS;
   e->count = 0;
-  if (line) fputs("<polyline points=\"", e->f);
   if ((double)(b - a) <= 2 * e->ax->len + 2) {
     for (size_t i = a; i < b; i++) emit_point(e, i);
   } else {
@@ -445,29 +593,25 @@ static void emit_segment(emitter *e, size_t a, size_t b) {
     emit_bucket(e, lo, hi);
     emit_point(e, b - 1);
   }
-  if (line) {
-    char c1[32], c2[32];
-    /* A lone point: repeat it so the round line cap draws a dot. */
-    if (e->count == 1) fprintf(e->f, " %s,%s", num2(c1, e->lastx), num2(c2, e->lasty));
-    fputs("\"/>\n", e->f);
-  }
+  if (e->s->style != FSLAW_SVG_MARKERS) thin_end(&e->thin);
 }
 
 static const char *dash_attr(fslaw_svg_style st) {
   return st == FSLAW_SVG_DASHED ? " stroke-dasharray=\"6 4\"" : "";
 }
 
+/* A series is one <path>: a line's segments are its subpaths, a marker's
+ * dots zero-length subpaths drawn by round caps 5 px wide (the size of the
+ * legend's sample dot). */
 static void write_series(FILE *f, const axis *ax, const axis *ay, const svg_series *s,
                          size_t p, size_t k) {
-  const char *col = palette[s->color % PALETTE_N];
-  if (s->style == FSLAW_SVG_MARKERS)
-    fprintf(f, "<g id=\"p%zu-s%zu\" fill=\"%s\" stroke=\"none\">\n", p, k, col);
-  else
-    fprintf(f,
-            "<g id=\"p%zu-s%zu\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" "
-            "stroke-linejoin=\"round\" stroke-linecap=\"round\"%s>\n",
-            p, k, col, dash_attr(s->style));
-  emitter e = {f, ax, ay, s, 0, 0, 0, 0};
+  int dots = s->style == FSLAW_SVG_MARKERS;
+  fprintf(f, "<g id=\"p%zu-s%zu\" fill=\"none\" stroke=\"%s\" stroke-width=\"%s\" "
+             "stroke-linecap=\"round\"%s%s>\n",
+          p, k, palette[s->color % PALETTE_N], dots ? "5" : "1.5",
+          dots ? "" : " stroke-linejoin=\"round\"", dash_attr(s->style));
+  emitter e = {ax, ay, s, {f, 0, 0, 0, 0, 0}, {NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 0, 0};
+  e.thin.pen = &e.pen;
   size_t i = 0;
   /* Undrawable points (non-finite, or non-positive on a log axis) split the
    * series into separately drawn segments. */
@@ -475,8 +619,12 @@ static void write_series(FILE *f, const axis *ax, const axis *ay, const svg_seri
     while (i < s->n && !(axis_ok(ax, s->x[i]) && axis_ok(ay, s->y[i]))) i++;
     size_t a = i;
     while (i < s->n && axis_ok(ax, s->x[i]) && axis_ok(ay, s->y[i])) i++;
-    if (i > a) emit_segment(&e, a, i);
+    if (i > a) {
+      if (!e.pen.started) fputs("<path d=\"", f);
+      emit_segment(&e, a, i);
+    }
   }
+  if (e.pen.started) fputs("\"/>\n", f);
   fputs("</g>\n", f);
 }
 
@@ -557,7 +705,7 @@ static void write_legend(FILE *f, const svg_panel *pn, const axis *ax, const axi
   }
   fprintf(f, "<g class=\"legend\">\n<rect x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" "
              "fill=\"white\" fill-opacity=\"0.85\" stroke=\"#bbbbbb\"/>\n",
-          num2(a, x), num2(b, y), num2(c, w), num2(d, h));
+          num1(a, x), num1(b, y), num1(c, w), num1(d, h));
   size_t row = 0;
   for (size_t s = 0; s < pn->nseries; s++) {
     const svg_series *se = &pn->series[s];
@@ -565,14 +713,14 @@ static void write_legend(FILE *f, const svg_panel *pn, const axis *ax, const axi
     const char *col = palette[se->color % PALETTE_N];
     double ry = y + 12 + 16 * (double)row++;
     if (se->style == FSLAW_SVG_MARKERS)
-      fprintf(f, "<circle cx=\"%s\" cy=\"%s\" r=\"3\" fill=\"%s\"/>\n", num2(a, x + 17),
-              num2(b, ry), col);
+      fprintf(f, "<circle cx=\"%s\" cy=\"%s\" r=\"3\" fill=\"%s\"/>\n", num1(a, x + 17),
+              num1(b, ry), col);
     else
       fprintf(f, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"%s\" "
                  "stroke-width=\"1.5\"%s/>\n",
-              num2(a, x + 6), num2(b, ry), num2(c, x + 28), num2(d, ry), col,
+              num1(a, x + 6), num1(b, ry), num1(c, x + 28), num1(d, ry), col,
               dash_attr(se->style));
-    fprintf(f, "<text x=\"%s\" y=\"%s\" font-size=\"11\">", num2(a, x + 34), num2(b, ry + 4));
+    fprintf(f, "<text x=\"%s\" y=\"%s\" font-size=\"11\">", num1(a, x + 34), num1(b, ry + 4));
     xml_text(f, se->label);
     fputs("</text>\n", f);
   }
@@ -596,13 +744,13 @@ static void write_panel(FILE *f, const fslaw_svg *svg, size_t p) {
   fputs("<g stroke=\"#e6e6e6\" stroke-width=\"1\">\n", f);
   for (size_t i = 0; i < nx; i++) {
     double x = axis_px_unit(&ax, xt[i].t);
-    fprintf(f, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\"/>\n", num2(a, x), num2(b, top),
-            num2(c, x), num2(d, bottom));
+    fprintf(f, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\"/>\n", num1(a, x), num1(b, top),
+            num1(c, x), num1(d, bottom));
   }
   for (size_t i = 0; i < ny; i++) {
     double y = axis_px_unit(&ay, yt[i].t);
-    fprintf(f, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\"/>\n", num2(a, left), num2(b, y),
-            num2(c, right), num2(d, y));
+    fprintf(f, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\"/>\n", num1(a, left), num1(b, y),
+            num1(c, right), num1(d, y));
   }
   fputs("</g>\n", f);
 
@@ -610,46 +758,46 @@ static void write_panel(FILE *f, const fslaw_svg *svg, size_t p) {
   fputs("<g stroke=\"#333333\" stroke-width=\"1\">\n", f);
   for (size_t i = 0; i < nx; i++) {
     double x = axis_px_unit(&ax, xt[i].t);
-    fprintf(f, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\"/>\n", num2(a, x),
-            num2(b, bottom), num2(c, x), num2(d, bottom + 5));
+    fprintf(f, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\"/>\n", num1(a, x),
+            num1(b, bottom), num1(c, x), num1(d, bottom + 5));
   }
   for (size_t i = 0; i < ny; i++) {
     double y = axis_px_unit(&ay, yt[i].t);
-    fprintf(f, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\"/>\n", num2(a, left - 5),
-            num2(b, y), num2(c, left), num2(d, y));
+    fprintf(f, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\"/>\n", num1(a, left - 5),
+            num1(b, y), num1(c, left), num1(d, y));
   }
   fputs("</g>\n<g font-size=\"11\" fill=\"#333333\">\n", f);
   for (size_t i = 0; i < nx; i++)
     fprintf(f, "<text x=\"%s\" y=\"%s\" text-anchor=\"middle\">%s</text>\n",
-            num2(a, axis_px_unit(&ax, xt[i].t)), num2(b, bottom + 18), xt[i].label);
+            num1(a, axis_px_unit(&ax, xt[i].t)), num1(b, bottom + 18), xt[i].label);
   for (size_t i = 0; i < ny; i++)
-    fprintf(f, "<text x=\"%s\" y=\"%s\" text-anchor=\"end\">%s</text>\n", num2(a, left - 8),
-            num2(b, axis_px_unit(&ay, yt[i].t) + 4), yt[i].label);
+    fprintf(f, "<text x=\"%s\" y=\"%s\" text-anchor=\"end\">%s</text>\n", num1(a, left - 8),
+            num1(b, axis_px_unit(&ay, yt[i].t) + 4), yt[i].label);
   fputs("</g>\n", f);
 
   for (size_t s = 0; s < pn->nseries; s++) write_series(f, &ax, &ay, &pn->series[s], p, s);
 
   fprintf(f, "<rect class=\"frame\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" "
              "fill=\"none\" stroke=\"#333333\" stroke-width=\"1\"/>\n",
-          num2(a, left), num2(b, top), num2(c, pw), num2(d, ph));
+          num1(a, left), num1(b, top), num1(c, pw), num1(d, ph));
   write_legend(f, pn, &ax, &ay, left, right, top, bottom);
 
   if (pn->title) {
     fprintf(f, "<text x=\"%s\" y=\"%s\" text-anchor=\"middle\" font-size=\"14\" "
                "font-weight=\"bold\">",
-            num2(a, left + pw / 2), num2(b, top - 10));
+            num1(a, left + pw / 2), num1(b, top - 10));
     xml_text(f, pn->title);
     fputs("</text>\n", f);
   }
   if (pn->xlabel) {
     fprintf(f, "<text x=\"%s\" y=\"%s\" text-anchor=\"middle\" font-size=\"12\">",
-            num2(a, left + pw / 2), num2(b, bottom + 36));
+            num1(a, left + pw / 2), num1(b, bottom + 36));
     xml_text(f, pn->xlabel);
     fputs("</text>\n", f);
   }
   if (pn->ylabel) {
-    num2(a, 16);
-    num2(b, top + ph / 2);
+    num1(a, 16);
+    num1(b, top + ph / 2);
     fprintf(f, "<text x=\"%s\" y=\"%s\" text-anchor=\"middle\" font-size=\"12\" "
                "transform=\"rotate(-90 %s %s)\">",
             a, b, a, b);
@@ -663,8 +811,8 @@ fslaw_status fslaw_svg_write(const fslaw_svg *svg, FILE *f, fslaw_error *err) {
   if (!svg) return fslaw_fail(err, FSLAW_EINVAL, "fslaw_svg_write: svg is NULL");
   if (!f) return fslaw_fail(err, FSLAW_EINVAL, "fslaw_svg_write: f is NULL");
   char w[32], h[32];
-  num2(w, svg->width);
-  num2(h, svg->panel_height * (double)svg->npanels);
+  num1(w, svg->width);
+  num1(h, svg->panel_height * (double)svg->npanels);
   fprintf(f,
           "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
           "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%s\" height=\"%s\" "

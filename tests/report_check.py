@@ -43,6 +43,10 @@ tests/test_report.sh (Python standard library only).
   report_check.py extreme PAGE.html CHART_ID SERIES VALUE
       the largest |y| among the hover data of series SERIES (its name) in
       chart CHART_ID is VALUE (to the 8 digits the hover data keep)
+  report_check.py peak PAGE.html CHART_ID SERIES
+      in every scale variant of chart CHART_ID the line of series SERIES
+      reaches the top of the data (the chart's largest value: 4 % of the
+      padded range below the frame), to the 0.1 px the SVG is written with
 Exit status 0 when the check passes; otherwise a message on stderr.
 """
 import csv
@@ -320,7 +324,11 @@ def chart(page, chart_id):
         fail(f"no chart {chart_id}")
     variants = re.findall(r'<(?:div|script) class="variant[^"]*" data-v="(\d\d)"[^>]*>(.*?)'
                           r'</(?:div|script)>', m.group(1), re.S)
-    return variants, json.loads(d.group(1))
+    data = json.loads(d.group(1))
+    for s in data["series"]:  # "x": k stands for the x of series k
+        if isinstance(s["x"], int):
+            s["x"] = data["series"][s["x"]]["x"]
+    return variants, data
 
 
 def drawable(v, lg):
@@ -336,8 +344,9 @@ def check_dots(page, chart_id, n):
     for key, svg in variants:
         xl, yl = key[0] == "1", key[1] == "1"
         want = sum(drawable(x, xl) and drawable(y, yl) for s in marks for x, y in zip(s["x"], s["y"]))
-        groups = re.findall(r'<g id="[^"]*p0-s\d+" fill="[^"]*" stroke="none">(.*?)</g>', svg, re.S)
-        got = sum(g.count("<circle") for g in groups)
+        # a series of dots is one path of zero-length subpaths, 5 px wide
+        groups = re.findall(r'<g id="[^"]*p0-s\d+" [^>]*stroke-width="5"[^>]*>(.*?)</g>', svg, re.S)
+        got = sum(len(re.findall(r"[Mm]", d)) for g in groups for d in re.findall(r' d="([^"]*)"', g))
         if got != want or not got:
             fail(f"{chart_id} variant {key}: {got} dots drawn, {want} points to show")
     print(f"{chart_id}: {n} dots, each drawn in {len(variants)} variants")
@@ -350,6 +359,41 @@ def check_extreme(page, chart_id, name, value):
     if not ys or abs(max(ys) - want) > 1e-7 * want:
         fail(f"{chart_id} {name}: largest |y| {max(ys) if ys else None}, expected {value}")
     print(f"{chart_id} {name}: largest |y| {max(ys)}")
+
+
+def path_vertices(d):
+    """The vertices of path data as the SVG writer writes it (M absolute;
+    m, l relative; h0 a dot)."""
+    import re
+    out, c, x, y = [], "", 0.0, 0.0
+    t = re.findall(r"[A-Za-z]|-?(?:\d+\.?\d*|\.\d+)", d)
+    i = 0
+    while i < len(t):
+        if t[i].isalpha():
+            c, i = t[i], i + 1
+        elif c == "h":
+            i += 1
+        else:
+            a, b = float(t[i]), float(t[i + 1])
+            x, y = (a, b) if c == "M" else (x + a, y + b)
+            c, i = "l", i + 2
+            out.append((x, y))
+    return out
+
+
+def check_peak(page, chart_id, name):
+    import re
+    variants, data = chart(page, chart_id)
+    ks = [k for k, s in enumerate(data["series"]) if s["name"] == name and not s["marker"]]
+    for key, svg in variants:
+        f = re.search(r'class="frame" x="[^"]*" y="([^"]*)" width="[^"]*" height="([^"]*)"', svg)
+        top = float(f.group(1)) + float(f.group(2)) * 0.04 / 1.08
+        ys = [y for k in ks
+              for g in re.findall(r'<g id="[^"]*p0-s%d"[^>]*>(.*?)</g>' % k, svg, re.S)
+              for d in re.findall(r' d="([^"]*)"', g) for _, y in path_vertices(d)]
+        if not ys or abs(min(ys) - top) > 0.05 + 1e-6:
+            fail(f"{chart_id} variant {key} {name}: highest drawn y {min(ys) if ys else None}, data top {top}")
+    print(f"{chart_id} {name}: reaches the top of the data in {len(variants)} variants")
 
 
 def main(argv):
@@ -378,6 +422,8 @@ def main(argv):
         check_dots(argv[2], argv[3], int(argv[4]))
     elif len(argv) == 6 and argv[1] == "extreme":
         check_extreme(*argv[2:])
+    elif len(argv) == 5 and argv[1] == "peak":
+        check_peak(*argv[2:])
     elif len(argv) in (5, 6) and argv[1] == "theory":
         check_theory(*argv[2:])
     else:

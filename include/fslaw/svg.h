@@ -2,8 +2,11 @@
  *
  * A figure is a column of panels; each panel has its own axes (linear or
  * log), title, axis labels and series (lines or markers), and a legend.
- * Series data are copied; long series are thinned for display with a
- * min/max-per-pixel-column rule so that jumps stay visible.
+ * Series data are copied. Each series is drawn as one <path>, coordinates to
+ * 0.1 px: markers as dots (one per point; a run of more points than twice
+ * the plot's width keeps the lowest and highest per pixel column), lines
+ * thinned in pixels where that moves them by at most 0.1 px, every turn of
+ * x or y (so every peak and dip) drawn exactly, and jumps kept visible.
  * Output is well-formed standalone XML (validated in tests/test_svg.c). */
 #ifndef FSLAW_SVG_H
 #define FSLAW_SVG_H
@@ -22,7 +25,7 @@ typedef struct fslaw_svg fslaw_svg;
 typedef enum fslaw_svg_style {
   FSLAW_SVG_LINE = 0,    /* solid polyline */
   FSLAW_SVG_DASHED = 1,  /* dashed polyline */
-  FSLAW_SVG_MARKERS = 2, /* small circles, no line */
+  FSLAW_SVG_MARKERS = 2, /* dots 5 px wide, no line */
   FSLAW_SVG_SAME_COLOR = 16 /* flag: the colour of the panel's previous series */
 } fslaw_svg_style;
 
