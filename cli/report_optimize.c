@@ -167,9 +167,9 @@ static double spec_fraction(const char *v, const char **end) {
   return x;
 }
 
-/* spec with its fractional numbers to 6 digits (shown), or as the shortest
- * text that reads back exactly (the tooltip: the very same schedule). */
-static void spec_numbers(const char *spec, int exact, char *out, size_t len) {
+/* spec with its fractional numbers to 6 digits; cli_base_spec already writes
+ * them exactly (the tooltip: the very same schedule). */
+static void spec_shown(const char *spec, char *out, size_t len) {
   size_t k = 0;
   for (const char *p = spec; *p && k + 1 < len;) {
     const char *end = p;
@@ -178,10 +178,7 @@ static void spec_numbers(const char *spec, int exact, char *out, size_t len) {
       out[k++] = *p++;
       continue;
     }
-    char b[32];
-    if (exact) cli_num(b, v);
-    else snprintf(b, sizeof b, "%.6g", v);
-    int w = snprintf(out + k, len - k, "%s", b);
+    int w = snprintf(out + k, len - k, "%.6g", v);
     k = w < 0 || (size_t)w >= len - k ? len - 1 : k + (size_t)w;
     p = end;
   }
@@ -190,17 +187,16 @@ static void spec_numbers(const char *spec, int exact, char *out, size_t len) {
 
 /* The spec of row r: shown to 6 digits, exactly in the tooltip. */
 static void opt_spec_cell(FILE *f, const opt_page *t, int r) {
-  char spec[256], shown[256], exact[256];
+  char spec[256], shown[256];
   fputs("<td><code", f);
   if (!r) {
     fputs(">(the schedule file)</code></td>", f);
     return;
   }
   cli_base_spec(r - 1, &t->oo, spec, sizeof spec);
-  spec_numbers(spec, 0, shown, sizeof shown);
-  spec_numbers(spec, 1, exact, sizeof exact);
+  spec_shown(spec, shown, sizeof shown);
   fputs(" title=\"", f);
-  rep_text(f, exact);
+  rep_text(f, spec);
   fputs("\">", f);
   rep_text(f, shown);
   fputs("</code></td>", f);

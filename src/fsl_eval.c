@@ -2,6 +2,7 @@
  * the power-law forms with the sum-of-exponentials kernel, and the discrete
  * FSL evaluator of MATH.md §2 in O(K * nodes) with one accumulator per node. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -459,15 +460,17 @@ static fslaw_status check_rates(const double *lr, size_t K, double *t_max, fslaw
   return FSLAW_OK;
 }
 
-/* An overflow names its cause: the noise injection is sigma^2 eta^2, so a
- * sigma near sqrt(DBL_MAX) overflows whatever the rates. */
+fslaw_status fslaw_fsl_overflow(fslaw_error *err, double sigma, size_t step) {
+  char at[48] = "";
+  if (step != (size_t)-1) snprintf(at, sizeof at, " at step %zu", step);
+  if (!(sigma * sigma < 1e300))
+    return fslaw_fail(err, FSLAW_EDIVERGED, "the FSL overflowed%s: sigma = %g is too large "
+                      "(sigma^2 overflows double precision)", at, sigma);
+  return fslaw_fail(err, FSLAW_EDIVERGED, "the FSL overflowed%s (rates too large)", at);
+}
+
 static fslaw_status check_finite(const fslaw_plk_model *m, const eval_out *o, fslaw_error *err) {
-  if (!o->bad) return FSLAW_OK;
-  if (!(m->sigma * m->sigma < 1e300))
-    return fslaw_fail(err, FSLAW_EDIVERGED, "the FSL overflowed at step %zu: sigma = %g is too "
-                      "large (sigma^2 overflows double precision)", o->bad_step, m->sigma);
-  return fslaw_fail(err, FSLAW_EDIVERGED, "the FSL overflowed at step %zu (rates too large)",
-                    o->bad_step);
+  return o->bad ? fslaw_fsl_overflow(err, m->sigma, o->bad_step) : FSLAW_OK;
 }
 
 static fslaw_status eval_power(const fslaw_plk_model *m, const double *lr, double t_max,

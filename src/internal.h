@@ -17,6 +17,11 @@
 fslaw_status fslaw_fail(fslaw_error *err, fslaw_status status, const char *fmt, ...)
     FSLAW_PRINTF(3, 4);
 
+/* The error of an FSL evaluation that overflowed, naming its cause: the noise
+ * injection is sigma^2 eta^2, so a sigma near sqrt(DBL_MAX) overflows whatever
+ * the rates. step is the first bad step, or (size_t)-1 when not known. */
+fslaw_status fslaw_fsl_overflow(fslaw_error *err, double sigma, size_t step);
+
 /* M_PI is not C11. */
 #define FSLAW_PI 3.14159265358979323846
 

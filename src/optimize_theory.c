@@ -178,11 +178,7 @@ static fslaw_status theory_loss(void *ctx, const double *lr, size_t n, double *l
     sum = x;
   }
   *loss = th->approx + th->half * (eT + sum);
-  if (!isfinite(*loss)) /* named as fsl_eval.c's check_finite names it */
-    return th->m.sigma * th->m.sigma < 1e300
-               ? fslaw_fail(err, FSLAW_EDIVERGED, "the FSL overflowed (rates too large)")
-               : fslaw_fail(err, FSLAW_EDIVERGED, "the FSL overflowed: sigma = %g is too large "
-                            "(sigma^2 overflows double precision)", th->m.sigma);
+  if (!isfinite(*loss)) return fslaw_fsl_overflow(err, th->m.sigma, (size_t)-1);
   if (!grad) return FSLAW_OK;
   double pre = 0, suf = 0;
   for (size_t j = 0; j < n; j++) { /* sum_{k<j} K'(u_k) c_k */
