@@ -31,8 +31,11 @@ const cli_command cli_inspect = {
     "                     first a log has, so logs of different tools go in one fit.\n"
     "                     The column must exist. JSON records with none of the names\n"
     "                     (a config record) are skipped\n"
-    "  --schedule SPEC    replace the logged rates by the exact schedule SPEC\n"
-    "                     (see fslaw schedule --help)\n"
+    "  --schedule SPEC    replace the logged rates of every run by the exact\n"
+    "                     schedule SPEC (see fslaw schedule --help); a run whose\n"
+    "                     logged rates it does not match is an error. A log numbered\n"
+    "                     by updates done (the Trainer's steps 0..N) may take an\n"
+    "                     N-step SPEC\n"
     "  --format F         csv, jsonl or tfevents (default: from the file name or\n"
     "                     contents)\n"
     "  --loss-window W    each logged loss is the mean over the W steps ending at its\n"
@@ -43,10 +46,15 @@ const cli_command cli_inspect = {
     "                     the Trainer's loss ('loss' of a trainer_state.json,\n"
     "                     'train/loss' of its event files; with a note), 1 (the\n"
     "                     loss at its step) otherwise. A window never reaches\n"
-    "                     before step 1 (a note says when W is cut so)\n"
+    "                     before step 1 (a note says when W is cut so). The first\n"
+    "                     losses whose window holds more than half the intrinsic\n"
+    "                     time to its middle are left out, with a note: the curve\n"
+    "                     bends too much there for a mean to stand for its middle\n"
     "  --plot F.svg       draw the rates, intrinsic times and logged losses of all runs\n\n"
     "Rates not logged on every step are interpolated linearly between logged steps,\n"
-    "from 0 at step 0 before the first, and a note says so on standard error.\n",
+    "and a note says so on standard error. Before the first logged rate they ramp\n"
+    "up from 0 at step 0 when the logged rates rise (a warmup under way), else they\n"
+    "hold the first logged rate (a log written every N steps shows no warmup).\n",
     run, NULL};
 
 static void print_summary(const char *path, const fslaw_run_summary *s) {

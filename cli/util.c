@@ -32,6 +32,9 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, const cli_opt *opts
               const char **pos, size_t *npos) {
   *npos = 0;
   int only_pos = 0;
+  /* A single-valued option given twice is refused: silently keeping the last
+   * (predict --schedule A --schedule B predicted B alone) loses the first. */
+  const char *seen[64] = {0};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (only_pos || a[0] != '-' || !a[1]) {
@@ -66,6 +69,11 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, const cli_opt *opts
       return 2;
     }
     if (o->kind == OPT_STRING) {
+      size_t k = (size_t)(o - opts);
+      if (k < 64 && seen[k])
+        return cli_error(cmd->name, "option '--%s' given twice ('%s', then '%s'); it takes one "
+                         "value", o->name, seen[k], v);
+      if (k < 64) seen[k] = v;
       *o->value = v;
     } else {
       if (*o->nmulti == o->max_multi)
@@ -185,12 +193,21 @@ static int center_losses(const char *cmd, const char *path, size_t window, int g
                     "(--loss-window 1: at its step)\n", cmd, path, fslaw_run_column(run, "loss"));
   }
   fslaw_error err;
-  if (fslaw_run_center_losses(run, window, &err)) return cli_error(cmd, "%s: %s", path, err.msg);
+  size_t dropped;
+  if (fslaw_run_center_losses(run, window, &dropped, &err))
+    return cli_error(cmd, "%s: %s", path, err.msg);
+  char which[64] = "the first logged loss is";
+  if (dropped > 1) snprintf(which, sizeof which, "the first %zu logged losses are", dropped);
+  if (dropped)
+    fprintf(stderr, "fslaw %s: note: %s: %s left out: %s a mean over a window that holds more "
+                    "than half the training up to its middle, where the loss falls too fast "
+                    "for the mean to stand for the curve\n",
+            cmd, path, which, dropped == 1 ? "it is" : "each is");
   return 0;
 }
 
-/* Sum of the rates of the second half of steps 0..n-1 (rates interpolated
- * before the first logged one, from 0 at step 0, do not count). */
+/* Sum of the rates of the second half of steps 0..n-1 (the rates filled in
+ * before the first logged one do not count). */
 static double rate_sum(const double *lr, size_t n) {
   double t = 0;
   for (size_t k = n / 2; k < n; k++) t += lr[k];
@@ -214,6 +231,49 @@ void cli_note_partial_line(const char *cmd, const char *path, const fslaw_run *r
                     "ones are read)\n", cmd, path, replaced, replaced == 1 ? " was" : "s were");
 }
 
+/* Give run the rates of --schedule SPEC. A schedule whose rates are not the
+ * logged ones is another run's: refused, as a fit to it would be wrong. */
+static int set_schedule(const char *cmd, const char *path, const char *spec, fslaw_run *run) {
+  fslaw_schedule *s = NULL;
+  fslaw_error err;
+  size_t n = fslaw_run_steps(run);
+  double logged = fslaw_run_lr(run) ? rate_sum(fslaw_run_lr(run), n) : NAN;
+  fslaw_status st = fslaw_schedule_create(spec, &s, &err);
+  if (!st) st = fslaw_run_set_schedule(run, s, &err);
+  fslaw_schedule_destroy(s);
+  if (st) return cli_error(cmd, "option '--schedule': %s", err.msg);
+  double exact = rate_sum(fslaw_run_lr(run), n);
+  if (fabs(exact - logged) > 0.02 * exact)
+    return cli_error(cmd, "%s: over steps %zu to %zu the rates of --schedule sum to %.4g, the "
+                     "logged ones to %.4g: it is not this run's schedule (--schedule applies to "
+                     "every run given; leave it out to use the logged rates)",
+                     path, n / 2, n - 1, exact, logged);
+  return 0;
+}
+
+/* A run without --schedule must log its rates; say how the gaps are filled. */
+static int check_rates(const char *cmd, const char *path, const fslaw_run *run) {
+  if (!fslaw_run_lr(run)) {
+    const char *col = fslaw_run_column(run, "lr");
+    return col ? cli_error(cmd, "%s: its '%s' column has no rates (give --schedule SPEC)", path, col)
+               : cli_error(cmd, "%s: no 'lr' column (name it with --col lr=COLUMN or give "
+                                "--schedule SPEC)", path);
+  }
+  size_t filled = fslaw_run_lr_filled(run), n = fslaw_run_steps(run);
+  if (!filled) return 0;
+  int ramp;
+  size_t first = fslaw_run_lr_first(run, &ramp);
+  char before[160] = "";
+  if (first)
+    snprintf(before, sizeof before, "; before step %zu, the first logged, %s", first,
+             ramp ? "they ramp up from 0 at step 0 (the logged rates rise: a warmup)"
+                  : "they hold its rate (the logged rates do not rise: no warmup)");
+  fprintf(stderr, "fslaw %s: note: %s: lr logged on %zu of %zu steps; the others are linearly "
+                  "interpolated%s; --schedule SPEC gives exact rates\n",
+          cmd, path, n - filled, n, before);
+  return 0;
+}
+
 int cli_read_run(const char *cmd, const char *path, const cli_run_opts *ro, fslaw_run **run) {
   fslaw_run_columns cols = {0};
   for (size_t i = 0; i < ro->ncol; i++)
@@ -232,44 +292,13 @@ int cli_read_run(const char *cmd, const char *path, const cli_run_opts *ro, fsla
   fslaw_error err;
   if (fslaw_run_read(path, fmt, &cols, run, &err)) return cli_error(cmd, "%s", err.msg);
   cli_note_partial_line(cmd, path, *run);
-  if (center_losses(cmd, path, window, given, *run)) {
+  int rc = ro->schedule ? set_schedule(cmd, path, ro->schedule, *run) : check_rates(cmd, path, *run);
+  if (!rc) rc = center_losses(cmd, path, window, given, *run);
+  if (rc) {
     fslaw_run_destroy(*run);
     *run = NULL;
-    return 1;
   }
-  if (ro->schedule) {
-    fslaw_schedule *s = NULL;
-    /* a schedule that is not the one logged is most likely a mistake */
-    size_t n = fslaw_run_steps(*run);
-    double logged = fslaw_run_lr(*run) ? rate_sum(fslaw_run_lr(*run), n) : NAN;
-    fslaw_status st = fslaw_schedule_create(ro->schedule, &s, &err);
-    if (!st) st = fslaw_run_set_schedule(*run, s, &err);
-    double exact = st ? NAN : rate_sum(fslaw_run_lr(*run), n);
-    if (fabs(exact - logged) > 0.02 * exact)
-      fprintf(stderr, "fslaw %s: note: %s: over steps %zu to %zu the rates of --schedule sum to "
-                      "%.4g, the logged ones to %.4g: is it the schedule of this run?\n",
-              cmd, path, n / 2, n - 1, exact, logged);
-    fslaw_schedule_destroy(s);
-    if (st) {
-      fslaw_run_destroy(*run);
-      *run = NULL;
-      return cli_error(cmd, "option '--schedule': %s", err.msg);
-    }
-  } else if (!fslaw_run_lr(*run)) {
-    const char *col = fslaw_run_column(*run, "lr");
-    int rc = col ? cli_error(cmd, "%s: its '%s' column has no rates (give --schedule SPEC)", path, col)
-                 : cli_error(cmd, "%s: no 'lr' column (name it with --col lr=COLUMN or give "
-                                  "--schedule SPEC)", path);
-    fslaw_run_destroy(*run);
-    *run = NULL;
-    return rc;
-  } else if (fslaw_run_lr_filled(*run)) {
-    fprintf(stderr,
-            "fslaw %s: note: %s: lr logged on %zu of %zu steps; the others are linearly "
-            "interpolated (from 0 at step 0); use --schedule SPEC for exact rates\n",
-            cmd, path, fslaw_run_steps(*run) - fslaw_run_lr_filled(*run), fslaw_run_steps(*run));
-  }
-  return 0;
+  return rc;
 }
 
 void cli_csv_field(FILE *f, const char *s) {

@@ -27,6 +27,9 @@ struct fslaw_run {
   size_t steps;        /* number of steps: lr has this length */
   double *lr;          /* per-step rates, NULL when unknown */
   size_t lr_filled;    /* steps whose rate was interpolated */
+  size_t lr_first;     /* step of the first logged rate */
+  int lr_ramp;         /* the steps before lr_first ramp up from 0 at step 0
+                          (1) or hold the first logged rate (0) */
   size_t nloss;        /* number of logged losses */
   size_t *loss_step;   /* steps of the logged losses, increasing */
   double *loss;        /* logged losses */
@@ -755,16 +758,28 @@ static fslaw_status read_doc(rows *b, const char *data, size_t len, fslaw_error 
   return st;
 }
 
-/* Dense rates: linear interpolation between logged rates (MATH.md §3 runs). */
+/* Dense rates: linear interpolation between logged rates (MATH.md §3 runs).
+ * Before the first logged rate the log says nothing; a logger that writes
+ * every N steps (the Trainer: 500) first writes at step N. When the logged
+ * rates then rise, that is a warmup under way: it ramps from 0 at step 0.
+ * When they do not, inventing an N-step warmup would cut the intrinsic time
+ * of every step by N * lr / 2; the first logged rate is held instead. */
 static fslaw_status build_lr(fslaw_run *run, const rows *b, fslaw_error *err) {
-  size_t known = 0;
-  for (size_t i = 0; i < b->n; i++) known += !isnan(b->lr[i]);
+  size_t known = 0, first = b->n, second = b->n;
+  for (size_t i = 0; i < b->n; i++)
+    if (!isnan(b->lr[i])) {
+      known++;
+      if (first == b->n) first = i;
+      else if (second == b->n) second = i;
+    }
   if (!known) return FSLAW_OK;
   run->lr = malloc(run->steps * sizeof *run->lr);
   if (!run->lr) return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
-  double ps = 0, pl = 0; /* previous known point: (0, 0) before the first */
+  run->lr_first = (size_t)b->step[first];
+  run->lr_ramp = run->lr_first && second < b->n && b->lr[second] > b->lr[first];
+  double ps = 0, pl = run->lr_ramp ? 0 : b->lr[first]; /* the point before the first */
   size_t k = 0;
-  for (size_t i = 0; i < b->n; i++) {
+  for (size_t i = first; i < b->n; i++) {
     if (isnan(b->lr[i])) continue;
     double s = b->step[i], l = b->lr[i];
     for (; (double)k < s; k++) run->lr[k] = pl + (l - pl) * ((double)k - ps) / (s - ps);
@@ -1225,18 +1240,24 @@ const char *fslaw_run_column(const fslaw_run *run, const char *what) {
 }
 
 fslaw_status fslaw_run_set_schedule(fslaw_run *run, const fslaw_schedule *s, fslaw_error *err) {
-  size_t n = fslaw_schedule_steps(s);
+  size_t n = fslaw_schedule_steps(s), have = n;
+  /* A log that numbers its steps by the updates done (the Trainer: 0 .. N
+   * for N steps) has one step more than its schedule: the last rate holds. */
+  if (n + 1 == run->steps) n++;
   if (n < run->steps)
     return fslaw_fail(err, FSLAW_EINVAL,
-                      "run '%s' has %zu steps but the schedule '%s' only %zu", run->name,
-                      run->steps, fslaw_schedule_spec(s), n);
+                      "run '%s' has %zu steps (0 to %zu) but the schedule '%s' only %zu",
+                      run->name, run->steps, run->steps - 1, fslaw_schedule_spec(s), have);
   double *lr = malloc(n * sizeof *lr);
   if (!lr) return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
-  fslaw_schedule_eval(s, lr, n, NULL);
+  fslaw_schedule_eval(s, lr, have, NULL);
+  if (have < n) lr[have] = lr[have - 1];
   free(run->lr);
   run->lr = lr;
   run->steps = n;
   run->lr_filled = 0;
+  run->lr_first = 0;
+  run->lr_ramp = 0;
   return FSLAW_OK;
 }
 
@@ -1253,20 +1274,49 @@ static size_t loss_window(const fslaw_run *run, size_t i, size_t window) {
   return w ? w : 1;
 }
 
-fslaw_status fslaw_run_center_losses(fslaw_run *run, size_t window, fslaw_error *err) {
+/* Intrinsic time up to and including step k (k + 1 steps without rates). */
+static double time_at(const double *cum, size_t k) {
+  return cum ? cum[k] : (double)k + 1;
+}
+
+/* 1 when loss i's window, steps s - w + 1 .. s, holds more than half of the
+ * intrinsic time up to its middle: there a power law bends so much that the
+ * mean is far from the curve at the middle (the Trainer's first loss, the
+ * mean of steps 1-500, lies 10 % above it). */
+static int too_early(const double *cum, size_t s, size_t w, size_t mid) {
+  double before = s > w ? time_at(cum, s - w) : 0;
+  return before < 0.5 * time_at(cum, mid);
+}
+
+fslaw_status fslaw_run_center_losses(fslaw_run *run, size_t window, size_t *dropped,
+                                     fslaw_error *err) {
+  if (dropped) *dropped = 0;
   if (window == 1 || !run->nloss) return FSLAW_OK;
   size_t *mid = malloc(run->nloss * sizeof *mid);
-  if (!mid) return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
+  double *cum = run->lr ? malloc(run->steps * sizeof *cum) : NULL;
+  if (!mid || (run->lr && !cum)) {
+    free(mid);
+    free(cum);
+    return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
+  }
+  for (size_t k = 0; cum && k < run->steps; k++) cum[k] = (k ? cum[k - 1] : 0) + run->lr[k];
+  size_t kept = 0;
   for (size_t i = 0; i < run->nloss; i++) {
     /* steps s - w + 1 .. s: their middle, rounded up */
-    size_t s = run->loss_step[i], w = loss_window(run, i, window);
-    mid[i] = s - (w - 1) / 2;
+    size_t s = run->loss_step[i], w = loss_window(run, i, window), m = s - (w - 1) / 2;
+    if (kept == 0 && too_early(cum, s, w, m)) continue; /* only a leading run of them */
     /* clipped windows of a fixed size can share a middle: keep the order
-     * (mid[i - 1] <= step i - 1 < s, so this stays <= s) */
-    if (i && mid[i] <= mid[i - 1]) mid[i] = mid[i - 1] + 1;
+     * (mid[kept - 1] <= an earlier step < s, so this stays <= s) */
+    if (kept && m <= mid[kept - 1]) m = mid[kept - 1] + 1;
+    run->loss[kept] = run->loss[i];
+    if (run->tokens) run->tokens[kept] = run->tokens[i];
+    mid[kept++] = m;
   }
-  memcpy(run->loss_step, mid, run->nloss * sizeof *mid);
+  if (dropped) *dropped = run->nloss - kept;
+  memcpy(run->loss_step, mid, kept * sizeof *mid);
+  run->nloss = kept;
   free(mid);
+  free(cum);
   return FSLAW_OK;
 }
 
@@ -1276,6 +1326,10 @@ const char *fslaw_run_name(const fslaw_run *run) { return run->name; }
 size_t fslaw_run_steps(const fslaw_run *run) { return run->steps; }
 const double *fslaw_run_lr(const fslaw_run *run) { return run->lr; }
 size_t fslaw_run_lr_filled(const fslaw_run *run) { return run->lr_filled; }
+size_t fslaw_run_lr_first(const fslaw_run *run, int *ramp) {
+  if (ramp) *ramp = run->lr_ramp;
+  return run->lr_first;
+}
 size_t fslaw_run_nloss(const fslaw_run *run) { return run->nloss; }
 const size_t *fslaw_run_loss_steps(const fslaw_run *run) { return run->loss_step; }
 const double *fslaw_run_loss(const fslaw_run *run) { return run->loss; }

@@ -19,6 +19,11 @@ expect_fail "unknown option" "unknown option '--evry'" "$FSLAW" schedule 'consta
 expect_fail "missing value" "option '--every' needs a value" "$FSLAW" schedule 'constant:steps=3' --every
 expect_fail "bad count" "option '--every': expected a positive whole number, got '0'" \
   "$FSLAW" schedule 'constant:steps=3' --every 0
+# a single-valued option given twice is refused, not silently the last one
+expect_fail "option twice" "option '--every' given twice ('2', then '3')" \
+  "$FSLAW" schedule 'constant:steps=9' --every 2 --every=3
+expect_fail "law twice" "option '--law' given twice ('mpl', then 'fsl')" \
+  "$FSLAW" fit --law mpl --law fsl "$SRC/data/mpl/400M/cosine_24000.csv"
 
 # the acceptance example: 24000 rows plus the header
 spec='cosine:peak=3e-4,final=3e-5,warmup=2160,steps=24000'
@@ -52,7 +57,10 @@ grep -q "steps=24000 losses=171 lr=\[0,0.0003\] warmup=2159 kinks=20000 t_final=
 printf 'step,lr,loss\n100,0.001,3.0\n200,0.001,2.9\n' >"$TMP/sparse.csv"
 "$FSLAW" inspect "$TMP/sparse.csv" >"$TMP/ins" 2>"$TMP/err" && ok || bad "sparse inspect"
 grep -q "note: .*sparse.csv: lr logged on 2 of 201 steps" "$TMP/err" && ok || bad "interpolation note: $(cat "$TMP/err")"
-grep -q "warmup=100" "$TMP/ins" && ok || bad "ramp from 0 detected"
+# rates that do not rise show no warmup: held back to step 0; rising ones ramp from 0
+grep -q "lr=\[0.001,0.001\] warmup=0 kinks=none t_final=0.201 " "$TMP/ins" && ok || bad "first rate held: $(cat "$TMP/ins")"
+printf 'step,lr,loss\n100,0.0005,3.0\n200,0.001,2.9\n' >"$TMP/ramp.csv"
+"$FSLAW" inspect "$TMP/ramp.csv" 2>/dev/null | grep -q "lr=\[0,0.001\] warmup=200 kinks=none t_final=0.1005 " && ok || bad "ramp from 0 detected"
 "$FSLAW" inspect "$TMP/sparse.csv" --schedule 'constant:peak=1e-3,steps=201' 2>"$TMP/err" | grep -q "warmup=0 kinks=none t_final=0.201" \
   && ok || bad "--schedule replaces rates"
 [ ! -s "$TMP/err" ] && ok || bad "--schedule: no note"

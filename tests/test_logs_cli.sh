@@ -55,12 +55,21 @@ cat >"$TMP/trainer_state.json" <<'EOF'
   "max_steps": 30
 }
 EOF
-"$FSLAW" inspect "$TMP/trainer_state.json" >"$TMP/out" 2>"$TMP/err" && ok || bad "inspect trainer_state.json: $(cat "$TMP/err")"
+"$FSLAW" inspect --loss-window 1 "$TMP/trainer_state.json" >"$TMP/out" 2>"$TMP/err" && ok || bad "inspect trainer_state.json: $(cat "$TMP/err")"
 grep -qF "trainer_state.json: steps=31 losses=3 lr=[0,0.0002] warmup=20 " "$TMP/out" && ok || bad "trainer_state summary: $(cat "$TMP/out")"
 grep -qF " loss=[4,5]" "$TMP/out" && ok || bad "trainer_state losses: $(cat "$TMP/out")"
-grep -qF "lr logged on 3 of 31 steps" "$TMP/err" && ok || bad "interpolation note: $(cat "$TMP/err")"
+grep -qF "lr logged on 3 of 31 steps; the others are linearly interpolated; before step 10, the first logged, they ramp up from 0 at step 0 (the logged rates rise: a warmup)" "$TMP/err" \
+  && ok || bad "interpolation note: $(cat "$TMP/err")"
+# the Trainer's losses are means since its previous log: moved to the middle
+# of their windows, and those whose window holds more than half of the
+# intrinsic time to its middle left out (steps 1-10 and, in the warmup ramp,
+# 11-20: 55 of 136 units of time before it)
+"$FSLAW" inspect "$TMP/trainer_state.json" >"$TMP/out" 2>"$TMP/err" \
+  && grep -qF "steps=31 losses=1 " "$TMP/out" && grep -qF "loss=[4,4]" "$TMP/out" \
+  && grep -qF "trainer_state.json: the first 2 logged losses are left out: each is a mean over a window that holds more than half the training up to its middle" "$TMP/err" \
+  && ok || bad "early means left out: $(cat "$TMP/out" "$TMP/err")"
 # --format jsonl reads the document too
-"$FSLAW" inspect --format jsonl "$TMP/trainer_state.json" 2>/dev/null | grep -qF "steps=31 losses=3" && ok || bad "--format jsonl document"
+"$FSLAW" inspect --format jsonl --loss-window 1 "$TMP/trainer_state.json" 2>/dev/null | grep -qF "steps=31 losses=3" && ok || bad "--format jsonl document"
 # a NaN loss and a malformed document: line:column
 sed 's/"loss": 4.5/"loss": NaN/' "$TMP/trainer_state.json" >"$TMP/nan.json"
 expect_fail "NaN loss" "nan.json:23:7: column 'loss': NaN is not a valid value" "$FSLAW" inspect "$TMP/nan.json"
@@ -70,7 +79,8 @@ expect_fail "malformed" "broken.json:30:20: malformed JSON" "$FSLAW" inspect "$T
 # HF-style JSONL: eval records merge; a conflicting record names both lines
 printf '%s\n' '{"step": 10, "loss": 5.0, "learning_rate": 0.001}' '{"step": 10, "eval_loss": 5.1}' \
   '{"step": 20, "loss": 4.0, "learning_rate": 0.001}' '{"step": 20, "eval_loss": 4.2}' >"$TMP/hf.jsonl"
-"$FSLAW" inspect "$TMP/hf.jsonl" 2>"$TMP/err" | grep -qF "steps=21 losses=2 lr=[0,0.001]" && ok || bad "hf.jsonl: $(cat "$TMP/err")"
+"$FSLAW" inspect "$TMP/hf.jsonl" 2>"$TMP/err" | grep -qF "steps=21 losses=2 lr=[0.001,0.001] warmup=0 " && ok || bad "hf.jsonl: $(cat "$TMP/err")"
+grep -qF "before step 10, the first logged, they hold its rate (the logged rates do not rise: no warmup)" "$TMP/err" && ok || bad "hold note: $(cat "$TMP/err")"
 printf '%s\n' '{"step": 20, "eval_loss": 4.3, "loss": 3.9}' >>"$TMP/hf.jsonl"
 expect_fail "conflict" "hf.jsonl:5:32: column 'loss': step 20 is logged twice with different loss (line 3: 4, line 5: 3.9); if the run was resumed" \
   "$FSLAW" inspect "$TMP/hf.jsonl"
@@ -101,10 +111,11 @@ grep -qF "wandb.csv: steps=301 losses=4 lr=[0,0.0006] warmup=100 kinks=200 t_fin
 # The loss is the momentum law (MATH.md §5.4; warmup counted at the peak),
 # logged as the Trainer does, the mean over the steps since the previous log,
 # so the fit must reproduce it: eval on the same log gives R^2 near 1.
-# hf_log N EVERY: such a log of N steps with a record every EVERY steps
+# hf_log N EVERY [WARMUP]: such a log of N steps with a record every EVERY
+# steps (warmup 100 steps unless given)
 hf_log() {
-  awk -v n="$1" -v every="$2" 'BEGIN {
-  w = 100; peak = 3e-4; final = 3e-5; pi = atan2(0, -1); lam = 0.999
+  awk -v n="$1" -v every="$2" -v w="${3:-100}" 'BEGIN {
+  peak = 3e-4; final = 3e-5; pi = atan2(0, -1); lam = 0.999
   printf "{\n  \"global_step\": %d,\n  \"log_history\": [\n", n
   s1 = 0; s2 = 0; m = 0; prev = peak; sum = 0
   for (k = 1; k <= n; k++) {
@@ -164,11 +175,11 @@ expect_fail "named column missing" "tl.csv:1: missing column 'train/loss' (the h
   "$FSLAW" inspect --col loss=train/loss "$TMP/tl.csv"
 "$FSLAW" inspect --col loss=train_loss "$TMP/tl.csv" | grep -q "losses=2" && ok || bad "--col loss=train_loss"
 
-# --schedule that is not the logged one: a note; the right one: none
+# --schedule that is not the logged one: an error (a fit to it would be
+# wrong); the right one: no note
 C24=$2/data/mpl/25M/cosine_24000.csv
-"$FSLAW" inspect --schedule 'constant:peak=1,steps=24000' "$C24" >/dev/null 2>"$TMP/err" \
-  && grep -q "note: .*cosine_24000.csv: over steps 12000 to 23999 the rates of --schedule sum to 1.2e+04, the logged ones to 1.0" "$TMP/err" \
-  && ok || bad "wrong schedule note: $(cat "$TMP/err")"
+expect_fail "wrong schedule" "error: $C24: over steps 12000 to 23999 the rates of --schedule sum to 1.2e+04, the logged ones to 1.053: it is not this run's schedule (--schedule applies to every run given" \
+  "$FSLAW" inspect --schedule 'constant:peak=1,steps=24000' "$C24"
 "$FSLAW" inspect --schedule 'cosine:peak=3e-4,final=3e-5,warmup=2160,steps=24000' "$C24" >/dev/null 2>"$TMP/err" \
   && ! grep -q "note" "$TMP/err" && ok || bad "right schedule, no note: $(cat "$TMP/err")"
 
@@ -225,10 +236,12 @@ head -n -1 "$TMP/live.csv" >"$TMP/whole.csv"
 # TensorBoard event files (tests/data/tfevents, written by an independent
 # encoder beside a CSV of each run): a run's folder reads as its CSV does
 EV=$2/tests/data/tfevents
-"$FSLAW" inspect "$EV/hf_run" >"$TMP/ev.out" 2>"$TMP/err" && "$FSLAW" inspect "$EV/hf_run.csv" >"$TMP/csv.out" 2>/dev/null \
+"$FSLAW" inspect --loss-window 1 "$EV/hf_run" >"$TMP/ev.out" 2>"$TMP/err" && "$FSLAW" inspect "$EV/hf_run.csv" >"$TMP/csv.out" 2>/dev/null \
   && cmp -s <(cut -d' ' -f2- "$TMP/ev.out") <(cut -d' ' -f2- "$TMP/csv.out") \
-  && grep -q "note: .*hf_run: the Trainer logs 'train/loss' as the mean since its previous log" "$TMP/err" \
   && ok || bad "event folder as its CSV: $(cat "$TMP/ev.out" "$TMP/err")"
+"$FSLAW" inspect "$EV/hf_run" >"$TMP/ev.out" 2>"$TMP/err" \
+  && grep -q "note: .*hf_run: the Trainer logs 'train/loss' as the mean since its previous log" "$TMP/err" \
+  && ok || bad "event folder: mean note: $(cat "$TMP/err")"
 "$FSLAW" fit --law mtl --starts 4 --loss-window 1 --out "$TMP/ev.json" "$EV/hf_run" >/dev/null 2>&1 \
   && "$FSLAW" fit --law mtl --starts 4 --out "$TMP/evcsv.json" "$EV/hf_run.csv" >/dev/null 2>&1 \
   && cmp -s <(sed -n '/"params"/,/objective/p' "$TMP/ev.json") <(sed -n '/"params"/,/objective/p' "$TMP/evcsv.json") \
@@ -246,5 +259,28 @@ expect_fail "--format tfevents on a CSV" "corrupt record header" "$FSLAW" inspec
 # a W&B export's train/loss is found without --col loss
 "$FSLAW" inspect --col step=Step --col lr=train/lr "$TMP/wb1.csv" 2>/dev/null | grep -q "losses=3 .*loss=\[3.5,5\]" \
   && ok || bad "W&B train/loss by default"
+
+# a Trainer run without warmup, logging every 500 steps, first logs its rate at
+# step 500: inventing a warmup from 0 before it (as fslaw once did) shortens
+# the intrinsic time of every step by 500 * lr / 2 and a fit learns the wrong
+# law. Truth: fsl fitted to the bundled 400M runs; two runs of it (constant,
+# linear decay) logged as the Trainer does (the mean of each 500 steps);
+# the fit must recover the law's L0, c1 and s (which the old reading missed
+# by 0.25, 0.23 and 0.14).
+D4=$2/data/mpl/400M
+"$FSLAW" fit --law fsl --starts 8 --out "$TMP/truth.json" "$D4/cosine_24000.csv" "$D4/constant_24000.csv" "$D4/wsdcon_9.csv" >/dev/null 2>&1 \
+  && ok || bad "truth fit"
+hf_from() { # SPEC: the Trainer's log of the truth under SPEC
+  "$FSLAW" predict --params "$TMP/truth.json" --schedule "$1" --every 1 2>/dev/null | awk -F, -v e=500 '
+    NR > 1 && $2 > 0 { sum += $5; if ($2 % e == 0) { printf "%s{\"learning_rate\": %s, \"loss\": %.17g, \"step\": %d}",
+      (n++ ? ",\n" : "{\"log_history\": [\n"), $3, sum / e, $2; sum = 0 } } END { print "\n]}" }'
+}
+hf_from 'constant:peak=3e-4,steps=12001' >"$TMP/nw_c.json"
+hf_from 'linear:peak=3e-4,final=3e-5,steps=12001' >"$TMP/nw_l.json"
+"$FSLAW" fit --law fsl --starts 8 --out "$TMP/nw.fit.json" "$TMP/nw_c.json" "$TMP/nw_l.json" >/dev/null 2>"$TMP/err" \
+  && grep -q "before step 500, the first logged, they hold its rate" "$TMP/err" && ok || bad "no-warmup fit: $(cat "$TMP/err")"
+awk '/"(L0|c1|s)":/ { gsub(/[",]/, ""); if (FNR == NR) t[$1] = $2; else v[$1] = $2 }
+     END { for (p in t) { d = v[p] - t[p]; if (d < -0.02 || d > 0.02) bad = 1 }; exit bad || length(t) != 3 }' \
+  "$TMP/truth.json" "$TMP/nw.fit.json" && ok || bad "no-warmup fit recovers L0, c1, s: $(grep -E '"(L0|c1|s)":' "$TMP/truth.json" "$TMP/nw.fit.json")"
 
 finish test_logs_cli

@@ -58,6 +58,23 @@ static void test_csv_good(void) {
     CHECK(fslaw_run_tokens(r) && fslaw_run_tokens(r)[0] == 100);
   }
   fslaw_run_destroy(r);
+  /* that ramp is a warmup the log shows (its rates rise); a log whose first
+   * rate, at step 500, is its largest shows none: the rate holds before it
+   * (a Trainer run without warmup, logging every 500 steps) */
+  int ramp = 0;
+  r = parse("wandb.csv", "_step,train/loss,train/lr,tok\n10,2.5,1e-3,100\n20,,2e-3,\n", &cols);
+  CHECK(r && fslaw_run_lr_first(r, &ramp) == 10 && ramp == 1);
+  fslaw_run_destroy(r);
+  r = parse("hf.csv", "step,lr,loss\n500,3e-4,4\n1000,2.9e-4,3\n", NULL);
+  CHECK(r && fslaw_run_lr_first(r, &ramp) == 500 && ramp == 0);
+  CHECK(r && fslaw_run_lr(r)[0] == 3e-4 && fslaw_run_lr(r)[499] == 3e-4 &&
+        fslaw_run_lr(r)[500] == 3e-4 && fslaw_run_lr_filled(r) == 999);
+  CHECK_REL(r ? fslaw_run_lr(r)[750] : 0, 2.95e-4, 1e-12);
+  fslaw_run_destroy(r);
+  r = parse("one.csv", "step,lr,loss\n40,0.5,4\n80,,3\n", NULL);
+  CHECK(r && fslaw_run_lr_first(r, &ramp) == 40 && ramp == 0 && fslaw_run_lr(r)[0] == 0.5 &&
+        fslaw_run_lr(r)[80] == 0.5);
+  fslaw_run_destroy(r);
   /* no lr column at all: rates unknown until a schedule is set */
   r = parse("nolr.csv", "step,loss\n0,3\n9,2\n", NULL);
   CHECK(r && fslaw_run_lr(r) == NULL);
@@ -66,7 +83,13 @@ static void test_csv_good(void) {
     fslaw_error err;
     fslaw_schedule_create("constant:peak=0.5,steps=8", &s, NULL);
     CHECK(fslaw_run_set_schedule(r, s, &err) == FSLAW_EINVAL);
-    CHECK_HAS(err.msg, "has 10 steps but the schedule");
+    CHECK_HAS(err.msg, "has 10 steps (0 to 9) but the schedule 'constant:peak=0.5,steps=8' only 8");
+    fslaw_schedule_destroy(s);
+    /* one step short: a log numbered by updates done (0 .. 9 for 9 steps) */
+    fslaw_schedule_create("linear:peak=0.5,steps=9", &s, NULL);
+    CHECK(fslaw_run_set_schedule(r, s, &err) == FSLAW_OK);
+    CHECK(fslaw_run_steps(r) == 10 && fslaw_run_lr(r)[9] == fslaw_run_lr(r)[8] &&
+          fslaw_run_lr(r)[8] > 0 && fslaw_run_lr(r)[8] < fslaw_run_lr(r)[7]);
     fslaw_schedule_destroy(s);
     fslaw_schedule_create("constant:peak=0.5,steps=12", &s, NULL);
     CHECK(fslaw_run_set_schedule(r, s, &err) == FSLAW_OK);
@@ -317,7 +340,7 @@ static void test_document(void) {
 static void check_centered(const char *csv, size_t window, const size_t *want, size_t n) {
   fslaw_run *r = parse("c.csv", csv, NULL);
   fslaw_error err;
-  CHECK(r && fslaw_run_center_losses(r, window, &err) == FSLAW_OK);
+  CHECK(r && fslaw_run_center_losses(r, window, NULL, &err) == FSLAW_OK);
   int same = r && fslaw_run_nloss(r) == n;
   for (size_t i = 0; same && i < n; i++) same = fslaw_run_loss_steps(r)[i] == want[i];
   if (!same && r)
@@ -330,21 +353,35 @@ static void check_centered(const char *csv, size_t window, const size_t *want, s
 /* A mean over steps a..b is placed at their middle, rounded up. */
 static void test_center_losses(void) {
   const char *regular = "step,loss\n10,3\n20,2\n30,1\n";
-  /* interval: 1..10, 11..20, 21..30 */
-  check_centered(regular, 0, (const size_t[]){6, 16, 26}, 3);
+  /* interval: 1..10 (dropped: it holds all the time up to its middle),
+   * 11..20, 21..30 */
+  check_centered(regular, 0, (const size_t[]){16, 26}, 2);
   check_centered(regular, 1, (const size_t[]){10, 20, 30}, 3);
-  /* 4 steps ending at each: 7..10 etc.; clipped at step 1, order kept */
+  /* 4 steps ending at each: 7..10 etc.; clipped at step 1 (and dropped) */
   check_centered(regular, 4, (const size_t[]){9, 19, 29}, 3);
-  check_centered("step,loss\n2,3\n3,2\n10,1\n", 4, (const size_t[]){2, 3, 9}, 3);
+  check_centered("step,loss\n2,3\n3,2\n10,1\n", 4, (const size_t[]){9}, 1);
+  check_centered("step,loss\n5,3\n6,2\n10,1\n", 4, (const size_t[]){5, 9}, 2);
   /* the first loss of a log that starts late takes the gap to the next;
-   * irregular gaps; a lone loss covers steps 1..s */
+   * irregular gaps; a lone loss covers steps 1..s and is dropped */
   check_centered("step,loss\n100,3\n110,2\n150,1\n", 0, (const size_t[]){96, 106, 131}, 3);
-  check_centered("step,loss\n50,3\n", 0, (const size_t[]){26}, 1);
-  /* the losses keep their values and order */
+  check_centered("step,loss\n50,3\n", 0, NULL, 0);
+  /* the losses keep their values and order; *dropped counts */
   fslaw_run *r = parse("c.csv", regular, NULL);
   fslaw_error err;
-  CHECK(r && fslaw_run_center_losses(r, 0, &err) == FSLAW_OK && fslaw_run_loss(r)[0] == 3 &&
-        fslaw_run_loss(r)[2] == 1 && !fslaw_run_loss_is_mean(r));
+  size_t dropped = 9;
+  CHECK(r && fslaw_run_center_losses(r, 0, &dropped, &err) == FSLAW_OK && dropped == 1 &&
+        fslaw_run_loss(r)[0] == 2 && fslaw_run_loss(r)[1] == 1 && !fslaw_run_loss_is_mean(r));
+  fslaw_run_destroy(r);
+  /* in intrinsic time: under a warmup ramp (rate = step) the window 11..20
+   * is dropped too (time 55 before it, 136 at its middle 16), 21..30 is kept
+   * (210 before, 351 at 26). At a constant rate 11..20 is kept. */
+  r = parse("w.csv", "step,lr,loss\n0,0,\n10,,3\n20,,2\n30,30,1\n", NULL);
+  CHECK(r && fslaw_run_center_losses(r, 0, &dropped, &err) == FSLAW_OK && dropped == 2 &&
+        fslaw_run_nloss(r) == 1 && fslaw_run_loss_steps(r)[0] == 26);
+  fslaw_run_destroy(r);
+  r = parse("w.csv", "step,lr,loss\n0,1,\n10,,3\n20,,2\n30,1,1\n", NULL);
+  CHECK(r && fslaw_run_center_losses(r, 0, &dropped, &err) == FSLAW_OK && dropped == 1 &&
+        fslaw_run_nloss(r) == 2);
   fslaw_run_destroy(r);
   /* a trainer_state.json's "loss" is such a mean; its eval_loss is not */
   const char *ts = "{\"log_history\": [{\"step\": 7, \"loss\": 1, \"eval_loss\": 2}]}";
@@ -440,7 +477,7 @@ static void test_alias(void) {
   check_bad("hf.csv", "step,learning_rate,learning_rate\n0,1,1\n", "hf.csv:1:20: column 'learning_rate' appears twice");
   /* JSONL: the alias from the first record with a rate; "lr" after it is an error */
   r = parse("hf.jsonl", "{\"step\": 0, \"loss\": 3}\n{\"step\": 4, \"learning_rate\": 1}\n", NULL);
-  CHECK(r && fslaw_run_lr(r) && fslaw_run_lr(r)[2] == 0.5);
+  CHECK(r && fslaw_run_lr(r) && fslaw_run_lr(r)[2] == 1); /* one rate: held back */
   fslaw_run_destroy(r);
   r = parse("hf.jsonl", "{\"step\": 0, \"lr\": 1}\n{\"step\": 4, \"learning_rate\": 9}\n", NULL);
   CHECK(r && fslaw_run_lr(r) && fslaw_run_lr(r)[4] == 1 && fslaw_run_lr_filled(r) == 4);
@@ -452,7 +489,7 @@ static void test_alias(void) {
   fslaw_run_destroy(r);
   /* a document: "lr" in any record wins */
   r = parse("d.json", "[{\"step\": 0, \"learning_rate\": 1},\n{\"step\": 2, \"lr\": 2}]", NULL);
-  CHECK(r && fslaw_run_lr(r) && fslaw_run_lr(r)[0] == 0 && fslaw_run_lr(r)[2] == 2);
+  CHECK(r && fslaw_run_lr(r) && fslaw_run_lr(r)[0] == 2 && fslaw_run_lr(r)[2] == 2);
   fslaw_run_destroy(r);
   /* train_loss (a run average) is never read as the loss */
   r = parse("t.csv", "step,lr,train_loss\n0,1,3\n", NULL);

@@ -107,7 +107,9 @@ void fslaw_run_destroy(fslaw_run *run);
 const char *fslaw_run_column(const fslaw_run *run, const char *what);
 
 /* Replace the run's rates by those of a schedule, which must cover every
- * step of the run; the run is extended to the schedule's length. */
+ * step of the run, or all but the last (a log numbered by updates done, as
+ * the Trainer's 0 .. N for an N-step schedule: the last rate holds); the run
+ * is extended to the schedule's length. */
 fslaw_status fslaw_run_set_schedule(fslaw_run *run, const fslaw_schedule *s,
                                     fslaw_error *err);
 
@@ -118,9 +120,14 @@ fslaw_status fslaw_run_set_schedule(fslaw_run *run, const fslaw_schedule *s,
  * logged loss to the middle of its window (rounded up), where the mean of a
  * smooth curve equals the curve to second order: window = the number of
  * steps ending at the logged step, or 0 for the steps since the previous
- * logged loss (the first loss takes the gap to the next, at most its own step). window = 1 leaves
- * the run as it is. Loss steps stay increasing. */
-fslaw_status fslaw_run_center_losses(fslaw_run *run, size_t window, fslaw_error *err);
+ * logged loss (the first loss takes the gap to the next, at most its own
+ * step). window = 1 leaves the run as it is. Loss steps stay increasing.
+ * The first losses whose window holds more than half of the intrinsic time
+ * (the steps, without rates) up to its middle are dropped: there the curve
+ * bends too much for its mean to stand for its middle (*dropped, NULL
+ * allowed, counts them). Set a schedule first: the rates are used. */
+fslaw_status fslaw_run_center_losses(fslaw_run *run, size_t window, size_t *dropped,
+                                     fslaw_error *err);
 /* 1 when the log itself says its losses are such means: the "loss" of a
  * Hugging Face trainer_state.json (not its "eval_loss"). */
 int fslaw_run_loss_is_mean(const fslaw_run *run);
@@ -135,6 +142,11 @@ size_t fslaw_run_steps(const fslaw_run *run);
 const double *fslaw_run_lr(const fslaw_run *run);
 /* Number of steps whose rate was interpolated rather than logged. */
 size_t fslaw_run_lr_filled(const fslaw_run *run);
+/* The step of the first logged rate. The steps before it ramp up from 0 at
+ * step 0 when the logged rates rise after it (*ramp = 1: a warmup under way),
+ * else they hold the first logged rate (*ramp = 0: the log shows no warmup).
+ * ramp may be NULL; 0 for a run whose rates come from a schedule. */
+size_t fslaw_run_lr_first(const fslaw_run *run, int *ramp);
 /* Number of logged losses, their steps (increasing) and values. */
 size_t fslaw_run_nloss(const fslaw_run *run);
 const size_t *fslaw_run_loss_steps(const fslaw_run *run);
