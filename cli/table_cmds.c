@@ -64,7 +64,9 @@ void cli_table_laws_help(FILE *f) {
   for (size_t i = 0; i < fslaw_tlaw_count(); i++)
     fprintf(f, "  %s\n", fslaw_tlaw_help(fslaw_tlaw_get(i)));
   fprintf(f, "\nexample: fslaw fit --law chinchilla --where epoch_excluded=0 --bootstrap 4000 \\\n"
-             "           --out chin.json chinchilla_epoch.csv\n");
+             "           --out chin.json chinchilla_epoch.csv\n"
+             "(chinchilla_epoch.csv, Epoch AI's points of Hoffmann et al., is not shipped, as it\n"
+             "has no license: github.com/epoch-research/analyzing-chinchilla; docs/scaling.md)\n");
 }
 
 static const char *opt_value(int argc, char **argv, int *i, const char *name) {
