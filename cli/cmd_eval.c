@@ -30,11 +30,13 @@ const cli_command cli_eval = {
     "fslaw eval --params P.json --table T.csv (fslaw eval --table --help).\n",
     run, NULL};
 
-/* Metrics of one run; 0 on success. *most: the most points scored one by one. */
+/* Metrics of one run; 0 on success. *most: the most points scored one by one;
+ * *first: the first step scored (where its extrapolation notes start). */
 static int eval_run(const fslaw_law *law, const double *p, const fslaw_run *r, size_t after,
-                    size_t bins, fslaw_metrics *m, const char *path, size_t *most) {
+                    size_t bins, fslaw_metrics *m, const char *path, size_t *most, size_t *first) {
   cli_points pts;
   if (cli_points_predict("eval", law, p, r, after, path, &pts)) return 1;
+  *first = pts.step[0]; /* cli_points_predict fails without a point */
   int rc = cli_points_score("eval", &pts, bins, path, m);
   if (!bins && pts.n > *most) *most = pts.n;
   cli_points_free(&pts);
@@ -77,9 +79,11 @@ static int run(int argc, char **argv) {
   fslaw_metrics *ms = calloc(npos, sizeof *ms);
   for (size_t i = 0; ms && !rc && i < npos; i++) {
     fslaw_run *r = NULL;
+    size_t first = 0;
     rc = cli_read_run("eval", pos[i], &ro, &r);
-    if (!rc) rc = eval_run(law, p, r, after, bins, &ms[i], pos[i], &most);
-    if (!rc) cli_note_extrapolation("eval", &range, pos[i], fslaw_run_lr(r), fslaw_run_steps(r));
+    if (!rc) rc = eval_run(law, p, r, after, bins, &ms[i], pos[i], &most, &first);
+    if (!rc)
+      cli_note_extrapolation_from("eval", &range, pos[i], fslaw_run_lr(r), fslaw_run_steps(r), first);
     if (!rc) cli_note_determination("eval", &range, law, p, pos[i], fslaw_run_lr(r), fslaw_run_steps(r));
     fslaw_run_destroy(r);
   }

@@ -25,11 +25,14 @@ const cli_command cli_report = {
     "usage: fslaw report --params P.json [--train RUN]... [--after STEP] [--bins N]\n"
     "                    [--title TEXT] [--out F.html] RUN...\n\n"
     "Write an HTML page (no network needed to open it; works without scripts) with:\n"
+    "  - the notes fslaw eval prints (also on standard error) where a run goes beyond\n"
+    "    what the fitted runs covered, in a box at the top;\n"
     "  - loss curves: logged losses after warmup (dots) with the law's fit on the\n"
     "    training runs (solid lines) and its prediction on held-out runs (dashed);\n"
     "  - relative residuals (loss - pred) / loss per run;\n"
     "  - the metrics of fslaw eval per run (R2, MAE, RMSE, PredE, WorstE; MATH.md 5.5)\n"
-    "    with their means over held-out and over training runs;\n"
+    "    with their means over held-out and over training runs (of training runs, only\n"
+    "    the points inside the fit window: at or after the fit's --from);\n"
     "  - the fitted parameters, the law's formula, the objective and convergence;\n"
     "  - the learning-rate schedule and intrinsic time of every run, and a table of\n"
     "    the runs with the amplification of each one's final loss (docs/fit.md).\n"
@@ -86,8 +89,11 @@ typedef struct rep_run {
   size_t ngrid;          /* points of the prediction line */
   double *gx, *gy, *glr; /* its steps, predictions and rates */
   double *sx, *t;        /* every step 0..steps-1 and its intrinsic time */
+  size_t nout;           /* scored points before the fit window (training runs): the
+                            first of pts; the metrics are of the others */
   double amp;            /* amplification of its final loss (fslaw_law_amplification;
                             NaN when the params file records no curvature) */
+  report_notes notes;    /* where its prediction extrapolates (extrapolation.h) */
 } rep_run;
 
 
@@ -186,6 +192,7 @@ static void run_free(rep_run *r) {
   free(r->glr);
   free(r->sx);
   free(r->t);
+  report_notes_free(&r->notes);
 }
 
 static int cmp_size(const void *a, const void *b) {
@@ -255,13 +262,47 @@ static int chart_arrays(rep_run *r) {
   return 0;
 }
 
-/* Read run r and compute everything the page shows about it. */
-static int load_run(const report_opts *o, const fslaw_law *law, const double *p, rep_run *r) {
+/* The first step of the fit window (the fit's --from, recorded in the params
+ * JSON); 0 when it records none. */
+static size_t window_from(const cJSON *meta) {
+  const cJSON *w = cJSON_GetObjectItemCaseSensitive(meta, "window");
+  const cJSON *from = cJSON_GetObjectItemCaseSensitive(w, "from");
+  return cJSON_IsNumber(from) && from->valuedouble > 0 ? (size_t)from->valuedouble : 0;
+}
+
+/* The points of r its metrics are of: for a training run, those inside the
+ * fit window (a view into r->pts). */
+static cli_points scored(const rep_run *r) {
+  const cli_points *a = &r->pts;
+  return (cli_points){a->n - r->nout, a->step + r->nout, a->loss + r->nout, a->pred + r->nout};
+}
+
+/* What the page needs of the fit: its parameters, window and range. */
+typedef struct fit_info {
+  const fslaw_law *law;  /* the law */
+  const double *p;       /* its parameters */
+  size_t from;           /* the first step of the fit window (0: all) */
+  cli_fit_range range;   /* what the fitted runs covered */
+} fit_info;
+
+/* Read run r and compute everything the page shows about it; its notes go
+ * on stderr as fslaw eval prints them, from its first scored point. */
+static int load_run(const report_opts *o, const fit_info *fi, rep_run *r) {
   if (cli_read_run("report", r->path, &o->ro, &r->run)) return 1;
-  r->warm = fslaw_warmup_end(fslaw_run_lr(r->run), fslaw_run_steps(r->run));
-  if (cli_points_predict("report", law, p, r->run, o->after, r->path, &r->pts)) return 1;
-  if (cli_points_score("report", &r->pts, o->bins, r->path, &r->m)) return 1;
-  return predict_line(law, p, r) || chart_arrays(r);
+  const double *lr = fslaw_run_lr(r->run);
+  size_t n = fslaw_run_steps(r->run);
+  r->warm = fslaw_warmup_end(lr, n);
+  if (cli_points_predict("report", fi->law, fi->p, r->run, o->after, r->path, &r->pts)) return 1;
+  while (r->train && r->nout < r->pts.n && r->pts.step[r->nout] < fi->from) r->nout++;
+  cli_points in = scored(r);
+  r->m = (fslaw_metrics){0, NAN, NAN, NAN, NAN, NAN}; /* every point outside the window */
+  if (in.n && cli_points_score("report", &in, o->bins, r->path, &r->m)) return 1;
+  cli_extrapolation_notes(&fi->range, r->path, lr, n, in.n ? in.step[0] : r->pts.step[0],
+                          report_note, &r->notes);
+  r->amp = cli_final_amplification(&fi->range, fi->law, fi->p, lr, n);
+  cli_determination_notes(&fi->range, fi->law, r->amp, r->path, report_note, &r->notes);
+  if (r->notes.oom) return cli_error("report", "out of memory");
+  return predict_line(fi->law, fi->p, r) || chart_arrays(r);
 }
 
 /* ---- the page ------------------------------------------------------------ */
@@ -278,14 +319,69 @@ void report_num_cell(FILE *f, double v) {
   fprintf(f, "<td class=\"num\" data-v=\"%s\" title=\"%s\">%.6g</td>", b, b, v);
 }
 
+void report_note(void *ctx, const char *text) {
+  report_notes *nt = ctx;
+  fprintf(stderr, "fslaw report: note: %s\n", text);
+  char **grown = realloc(nt->text, (nt->n + 1) * sizeof *grown);
+  char *copy = malloc(strlen(text) + 1);
+  if (grown) nt->text = grown;
+  if (!grown || !copy) {
+    free(copy);
+    nt->oom = 1;
+    return;
+  }
+  nt->text[nt->n++] = strcpy(copy, text);
+}
+
+void report_notes_free(report_notes *nt) {
+  for (size_t i = 0; i < nt->n; i++) free(nt->text[i]);
+  free(nt->text);
+  *nt = (report_notes){0};
+}
+
+void report_note_items(FILE *f, const report_notes *nt, const char *name, const char *id) {
+  for (size_t i = 0; i < nt->n; i++) {
+    fputs("<li", f);
+    if (!i && id) fprintf(f, " id=\"%s\"", id);
+    fputs(">", f);
+    if (name) {
+      fputs("<b>", f);
+      rep_text(f, name);
+      fputs("</b>: ", f);
+    }
+    rep_text(f, nt->text[i]);
+    fputs("</li>\n", f);
+  }
+}
+
+/* The id of run i's first note. */
+static const char *note_id(char buf[32], size_t i) {
+  snprintf(buf, 32, "note-%zu", i);
+  return buf;
+}
+
+/* A mark after a run's name linking to its notes (none: nothing). */
+static void note_flag(FILE *f, const rep_run *r, size_t i) {
+  char id[32];
+  if (!r->notes.n) return;
+  fprintf(f, " <a class=\"flag\" href=\"#%s\" title=\"", note_id(id, i));
+  for (size_t k = 0; k < r->notes.n; k++) {
+    fputs(k ? "&#10;" : "", f);
+    rep_text(f, r->notes.text[k]);
+  }
+  fprintf(f, "\">&#9888; %zu note%s</a>", r->notes.n, r->notes.n == 1 ? "" : "s");
+}
+
+/* One row of the metrics table; `r` (run `i`) NULL for a mean. */
 static void metrics_row(FILE *f, const char *key, const char *name, const char *title,
-                        const char *role, const fslaw_metrics *m, int mean) {
-  fprintf(f, "<tr%s data-run=\"", mean ? " class=\"mean\"" : "");
+                        const char *role, const fslaw_metrics *m, const rep_run *r, size_t i) {
+  fprintf(f, "<tr%s data-run=\"", r ? "" : " class=\"mean\"");
   rep_text(f, key);
   fputs("\"><td title=\"", f);
   rep_text(f, title);
   fputs("\">", f);
   rep_text(f, name);
+  if (r) note_flag(f, r, i);
   fprintf(f, "</td><td>%s</td><td class=\"num\">%zu</td>", role, m->n);
   report_num_cell(f, m->r2);
   report_num_cell(f, m->mae);
@@ -300,13 +396,31 @@ static size_t mean_of(const rep_run *runs, size_t n, int which, fslaw_metrics *m
   fslaw_metrics *ms = malloc((n + 1) * sizeof *ms);
   size_t k = 0;
   for (size_t i = 0; ms && i < n; i++)
-    if (runs[i].train == which) ms[k++] = runs[i].m;
+    if (runs[i].train == which && runs[i].m.n) ms[k++] = runs[i].m; /* n = 0: not scored */
   if (k) fslaw_metrics_mean(ms, k, mean);
   free(ms);
   return k;
 }
 
-static void write_metrics(FILE *f, const rep_run *runs, size_t n) {
+/* Which points of training runs the metrics leave out, and why. */
+static void window_text(FILE *f, const rep_run *runs, size_t n, size_t from) {
+  size_t out = 0, none = 0;
+  for (size_t i = 0; i < n; i++) {
+    out += runs[i].nout;
+    none += runs[i].train && runs[i].nout && runs[i].nout == runs[i].pts.n;
+  }
+  if (!out) return;
+  fprintf(f, "<p class=\"window\">The fit saw only points at step %zu and later (its fit window, "
+             "<code>fslaw fit --from %zu</code>, recorded in the params JSON). The %zu "
+             "logged point%s of training runs before it %s <b>outside the fit window</b>: shown "
+             "in the charts, but not scored: the metrics of training runs are of the points "
+             "inside the window only.%s</p>\n",
+          from, from, out, out == 1 ? "" : "s", out == 1 ? "is" : "are",
+          none ? " A training run with none inside it has no metrics and no part in the "
+                 "mean." : "");
+}
+
+static void write_metrics(FILE *f, const rep_run *runs, size_t n, size_t from) {
   fputs("<h2>Metrics</h2>\n<p>Per run over its scored points (logged losses after warmup), "
         "as <code>fslaw eval</code> prints them; means are unweighted over runs "
         "(MATH.md &sect;5.5): R&sup2; = 1 &minus; &Sigma;(y&minus;&#375;)&sup2; / "
@@ -319,15 +433,16 @@ static void write_metrics(FILE *f, const rep_run *runs, size_t n) {
     metrics_row(f, runs[i].path, runs[i].label, runs[i].path,
                 runs[i].train ? "<span class=\"role-train\">training</span>"
                               : "<span class=\"role-held\">held out</span>",
-                &runs[i].m, 0);
+                &runs[i].m, &runs[i], i);
   fslaw_metrics mean;
   if (mean_of(runs, n, 0, &mean))
     metrics_row(f, "mean held-out", "mean (held out)", "unweighted mean over held-out runs", "",
-                &mean, 1);
+                &mean, NULL, 0);
   if (mean_of(runs, n, 1, &mean))
     metrics_row(f, "mean training", "mean (training)", "unweighted mean over training runs", "",
-                &mean, 1);
+                &mean, NULL, 0);
   fputs("</table></div>\n", f);
+  window_text(f, runs, n, from);
 }
 
 /* One row "name | value" of the fit table from the params JSON, if present. */
@@ -343,10 +458,12 @@ void report_meta_row(FILE *f, const cJSON *meta, const char *key, const char *la
   else if (cJSON_IsNumber(it)) fputs(cli_num(b, it->valuedouble), f);
   else if (cJSON_IsArray(it)) {
     const cJSON *e;
-    size_t k = 0;
+    size_t k = 0, len = 0;
+    cJSON_ArrayForEach(e, it) len += cJSON_IsString(e) ? strlen(e->valuestring) + 2 : 0;
+    const char *sep = len > 80 ? ",<br>" : ", "; /* long lists (run paths): one a line */
     cJSON_ArrayForEach(e, it) {
       if (!cJSON_IsString(e)) continue;
-      fputs(k++ ? ", " : "", f);
+      fputs(k++ ? sep : "", f);
       rep_text(f, e->valuestring);
     }
     if (!k) fputs("none", f);
@@ -409,8 +526,10 @@ static fslaw_svg_style role_style(const rep_run *r) {
 }
 
 /* Observed losses and the law's curve of the runs with train == which. The
- * curve is drawn over the dots. Runs of the other role get an empty series
- * so that run i has the i-th palette colour in every chart. */
+ * curve is drawn over the dots; the dots of a training run before the fit
+ * window are a series of their own, read out as such. Runs of the other
+ * role get an empty series so that run i has the i-th palette colour in
+ * every chart. */
 static size_t loss_series(const rep_run *runs, size_t n, int which, rep_series *s, labels *l) {
   size_t k = 0;
   for (size_t i = 0; i < n; i++) {
@@ -420,8 +539,14 @@ static size_t loss_series(const rep_run *runs, size_t n, int which, rep_series *
       s[k++] = (rep_series){NULL, name, "loss", NULL, NULL, 0, FSLAW_SVG_MARKERS, {{0}}};
       continue;
     }
-    s[k++] = (rep_series){NULL, name, "loss", r->px, r->pts.loss, r->pts.n, FSLAW_SVG_MARKERS,
-                          {{"lr", r->plr}, {"pred", r->pts.pred}}};
+    size_t a = r->nout;
+    s[k++] = (rep_series){NULL, name, "loss", r->px + a, r->pts.loss + a, r->pts.n - a,
+                          FSLAW_SVG_MARKERS, {{"lr", r->plr + a}, {"pred", r->pts.pred + a}}};
+    if (a)
+      s[k++] = (rep_series){NULL, name, "loss (outside the fit window: not fitted, not scored)",
+                            r->px, r->pts.loss, a,
+                            (fslaw_svg_style)(FSLAW_SVG_MARKERS | FSLAW_SVG_SAME_COLOR),
+                            {{"lr", r->plr}, {"pred", r->pts.pred}}};
     s[k++] = (rep_series){label(l, name, which ? " fit" : " prediction"), name, "pred", r->gx,
                           r->gy, r->ngrid, (fslaw_svg_style)(role_style(r) | FSLAW_SVG_SAME_COLOR),
                           {{"lr", r->glr}}};
@@ -435,15 +560,51 @@ int report_chart(rep_html *h, const rep_chart *c, const rep_series *s, size_t ns
   return 0;
 }
 
-static int write_loss_charts(rep_html *h, const rep_run *runs, size_t n, rep_series *s,
-                             labels *l) {
+/* Scored points of training runs outside the fit window. */
+static size_t outside(const rep_run *runs, size_t n) {
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) k += runs[i].nout;
+  return k;
+}
+
+/* A vertical line at the start of the fit window across the training runs'
+ * losses and fit: the dots left of it were not fitted. */
+static void window_line(const rep_run *runs, size_t n, size_t from, double x[2], double y[2],
+                        rep_series *s, char *text, size_t len) {
+  double lo = INFINITY, hi = -INFINITY;
+  for (size_t i = 0; i < n; i++)
+    for (size_t k = 0; runs[i].train && k < runs[i].pts.n + runs[i].ngrid; k++) {
+      double v = k < runs[i].pts.n ? runs[i].pts.loss[k] : runs[i].gy[k - runs[i].pts.n];
+      if (isfinite(v)) lo = fmin(lo, v), hi = fmax(hi, v);
+    }
+  x[0] = x[1] = (double)from;
+  y[0] = lo;
+  y[1] = hi;
+  snprintf(text, len, "fit window starts (step %zu)", from);
+  *s = (rep_series){text, text, "loss", x, y, 2, FSLAW_SVG_DASHED, {{0}}};
+}
+
+static int write_loss_charts(rep_html *h, const rep_run *runs, size_t n, size_t from,
+                             rep_series *s, labels *l) {
   rep_chart c = {"Training runs: logged loss and the fit", "step", "loss",
                  "Dots: logged losses after warmup; solid lines: the law fitted on these runs.",
                  1, 1, 1, 1, 1, 900, 460};
   fputs("<h2>Loss curves</h2>\n", h->f);
-  size_t nt = 0;
+  size_t nt = 0, ns;
   for (size_t i = 0; i < n; i++) nt += runs[i].train != 0;
-  if (nt && report_chart(h, &c, s, loss_series(runs, n, 1, s, l))) return 1;
+  double x[2], y[2];
+  char text[64], caption[400];
+  if (nt && outside(runs, n)) {
+    snprintf(caption, sizeof caption, "Dots: logged losses after warmup; solid lines: the law "
+             "fitted on these runs. The dots left of the dashed line at step %zu are outside "
+             "the fit window: the fit did not see them and the metrics leave them out.", from);
+    c.caption = caption;
+  }
+  if (nt) {
+    ns = loss_series(runs, n, 1, s, l);
+    if (outside(runs, n)) window_line(runs, n, from, x, y, &s[ns++], text, sizeof text);
+    if (report_chart(h, &c, s, ns)) return 1;
+  }
   c.title = "Held-out runs: logged loss and the prediction";
   c.caption = "Dots: logged losses after warmup; dashed lines: the law's prediction for runs "
               "it was not fitted on.";
@@ -455,6 +616,9 @@ static int write_residuals(rep_html *h, const rep_run *runs, size_t n, rep_serie
                  "Per run at its scored points; colours as in the loss charts (point at a dot "
                  "for its run).",
                  1, 0, 1, 0, 0, 900, 380};
+  if (outside(runs, n))
+    c.caption = "Per run at its scored points, and at the points of training runs outside the "
+                "fit window; colours as in the loss charts (point at a dot for its run).";
   for (size_t i = 0; i < n; i++) {
     const rep_run *r = &runs[i];
     const char *name = r->label;
@@ -490,25 +654,33 @@ static int write_schedules(rep_html *h, const rep_run *runs, size_t n, rep_serie
   return report_chart(h, &c, s, n);
 }
 
+/* The runs: the name with its file beneath (both wrap), short headers with
+ * their meaning in tooltips, so the table fits the page. */
 static void write_runs_table(FILE *f, const rep_run *runs, size_t n) {
-  fputs("<div class=\"wide\"><table class=\"runs\">\n<tr><th>run</th><th>file</th><th>role</th><th>steps</th>"
-        "<th>logged losses</th><th>warmup end</th><th>scored points</th><th>final t</th>"
-        "<th title=\"how much more its final loss moves than the fitted curves when the "
-        "parameters move (docs/fit.md, What the runs determine); above 50 the fitted runs "
-        "barely determine it\">amplification</th></tr>\n",
+  fputs("<div class=\"wide\"><table class=\"runs\">\n<tr><th>run (file)</th><th>role</th>"
+        "<th>steps</th><th title=\"logged losses\">logged</th><th>warmup end</th>"
+        "<th title=\"points scored in the metrics (after warmup; for training runs, inside "
+        "the fit window)\">scored</th><th title=\"intrinsic time at the last step (the "
+        "exact value in the tooltip)\">final t</th>"
+        "<th title=\"amplification of the final loss: how much more it moves than the fitted "
+        "curves when the parameters move (docs/fit.md, What the runs determine); above 50 the "
+        "fitted runs barely determine it\">amplif.</th></tr>\n",
         f);
   for (size_t i = 0; i < n; i++) {
     const rep_run *r = &runs[i];
     size_t steps = fslaw_run_steps(r->run);
-    char b[32];
-    fputs("<tr><td>", f);
+    fputs("<tr><td class=\"name\">", f);
     rep_text(f, r->label);
-    fputs("</td><td>", f);
+    note_flag(f, r, i);
+    fputs("<br><small>", f);
     rep_text(f, r->path);
-    fprintf(f, "</td><td>%s</td><td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
-               "<td class=\"num\">%zu</td><td class=\"num\">%zu</td><td class=\"num\">%s</td>",
+    fprintf(f, "</small></td><td>%s</td><td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
+               "<td class=\"num\">%zu</td><td class=\"num\">%zu",
             r->train ? "training" : "held out", steps, fslaw_run_nloss(r->run), r->warm,
-            r->pts.n, cli_num(b, r->t[steps - 1]));
+            r->pts.n - r->nout);
+    if (r->nout) fprintf(f, "<br><small>+%zu outside the fit window</small>", r->nout);
+    fputs("</td>", f);
+    report_num_cell(f, r->t[steps - 1]);
     if (isnan(r->amp)) fputs("<td></td></tr>\n", f);
     else if (isinf(r->amp)) fputs("<td>not determined</td></tr>\n", f);
     else fprintf(f, "<td class=\"num\">%.3g</td></tr>\n", r->amp);
@@ -516,9 +688,26 @@ static void write_runs_table(FILE *f, const rep_run *runs, size_t n) {
   fputs("</table></div>\n", f);
 }
 
+/* Every run's notes in one box under the introduction, each run's first
+ * note the target of the marks beside its name in the tables. */
+static void write_notes(FILE *f, const rep_run *runs, size_t n) {
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) k += runs[i].notes.n;
+  if (!k) return;
+  fprintf(f, "<div class=\"notes\" id=\"notes\"><p><b>&#9888; Beyond the fitted runs.</b> "
+             "Where a run goes beyond what the fitted runs covered, or its final loss is barely "
+             "determined by them, the law extrapolates there and nothing fitted checked it "
+             "(the notes <code>fslaw eval</code> prints; docs/fit.md):</p>\n<ul>\n");
+  for (size_t i = 0; i < n; i++) {
+    char id[32];
+    report_note_items(f, &runs[i].notes, runs[i].label, note_id(id, i));
+  }
+  fputs("</ul></div>\n", f);
+}
+
 static void write_intro(FILE *f, const report_opts *o, const rep_run *runs, size_t n) {
-  size_t nt = 0;
-  for (size_t i = 0; i < n; i++) nt += runs[i].train != 0;
+  size_t nt = 0, nn = 0;
+  for (size_t i = 0; i < n; i++) nt += runs[i].train != 0, nn += runs[i].notes.n;
   fprintf(f, "<p>%zu run%s: %zu training (the law was fitted on them), %zu held out "
              "(never fitted: the law predicts them). Parameters from <code>",
           n, n == 1 ? "" : "s", nt, n - nt);
@@ -526,30 +715,30 @@ static void write_intro(FILE *f, const report_opts *o, const rep_run *runs, size
   fputs("</code>", f);
   if (o->after) fprintf(f, "; points scored after step %zu", o->after);
   if (o->bins) fprintf(f, "; metrics of the means of %zu bins of consecutive points per run", o->bins);
-  fputs(".</p>\n<p class=\"nav\"><a href=\"#metrics\">metrics</a> &middot; "
-        "<a href=\"#params\">parameters</a> &middot; <a href=\"#runs\">runs</a></p>\n",
-        f);
+  fputs(".</p>\n<p class=\"nav\">", f);
+  if (nn) fprintf(f, "<a href=\"#notes\">%zu note%s</a> &middot; ", nn, nn == 1 ? "" : "s");
+  fputs("<a href=\"#metrics\">metrics</a> &middot; <a href=\"#params\">parameters</a> &middot; "
+        "<a href=\"#runs\">runs</a></p>\n", f);
+  write_notes(f, runs, n);
 }
 
 /* The page about a curve law on runs (a report_writer). */
 typedef struct curve_page {
-  const fslaw_law *law; /* the law */
-  const double *p;      /* its parameters */
+  const fit_info *fit;  /* the law, its parameters, window and range */
   const rep_run *runs;  /* the runs shown */
   size_t n;             /* how many */
 } curve_page;
 
 static int write_page(FILE *f, const report_opts *o, const void *page, const cJSON *meta) {
   const curve_page *cp = page;
-  const fslaw_law *law = cp->law;
-  const double *p = cp->p;
+  const fslaw_law *law = cp->fit->law;
   const rep_run *runs = cp->runs;
-  size_t n = cp->n;
+  size_t n = cp->n, from = cp->fit->from;
   char title[512];
   if (o->title) snprintf(title, sizeof title, "%s", o->title);
   else snprintf(title, sizeof title, "fslaw report: %s", fslaw_law_spec(law));
-  rep_series *s = calloc(2 * n + 1, sizeof *s);
-  labels l = {calloc(2 * n + 1, sizeof *l.text), 0};
+  rep_series *s = calloc(3 * n + 2, sizeof *s); /* per run dots, dots outside, line; window */
+  labels l = {calloc(3 * n + 2, sizeof *l.text), 0};
   if (!s || !l.text) {
     free(s);
     free(l.text);
@@ -558,13 +747,13 @@ static int write_page(FILE *f, const report_opts *o, const void *page, const cJS
   rep_html h;
   rep_begin(&h, f, title);
   write_intro(f, o, runs, n);
-  int rc = write_loss_charts(&h, runs, n, s, &l);
+  int rc = write_loss_charts(&h, runs, n, from, s, &l);
   if (!rc) rc = write_residuals(&h, runs, n, s);
   if (!rc) {
     fputs("<div id=\"metrics\"></div>\n", f);
-    write_metrics(f, runs, n);
+    write_metrics(f, runs, n, from);
     fputs("<div id=\"params\"></div>\n", f);
-    report_write_params(f, law, p, o->params, meta);
+    report_write_params(f, law, cp->fit->p, o->params, meta);
     fputs("<div id=\"runs\"></div>\n", f);
     rc = write_schedules(&h, runs, n, s);
   }
@@ -640,13 +829,13 @@ static rep_run *collect_runs(const report_opts *o, const cJSON *meta, const char
   return runs;
 }
 
-static int write_report(const report_opts *o, const fslaw_law *law, const double *p,
-                        const cJSON *meta, const rep_run *runs, size_t n) {
+static int write_report(const report_opts *o, const fit_info *fi, const cJSON *meta,
+                        const rep_run *runs, size_t n) {
   const char **in = malloc((n + 1) * sizeof *in);
   if (!in) return cli_error("report", "out of memory");
   for (size_t i = 0; i < n; i++) in[i] = runs[i].path;
   in[n] = o->params;
-  curve_page page = {law, p, runs, n};
+  curve_page page = {fi, runs, n};
   int rc = report_emit(o, in, n + 1, write_page, &page, meta);
   free(in);
   return rc;
@@ -689,16 +878,10 @@ static int run(int argc, char **argv) {
   cJSON *meta = report_read_meta(o.params);
   rep_run *runs = collect_runs(&o, meta, pos, npos, &n);
   if (!runs) rc = cli_error("report", "out of memory");
-  for (size_t i = 0; !rc && i < n; i++) rc = load_run(&o, law, p, &runs[i]);
-  cli_fit_range range;
-  cli_read_fit_range(o.params, law, &range);
-  for (size_t i = 0; !rc && i < n; i++) {
-    size_t steps = fslaw_run_steps(runs[i].run);
-    if (!range.curved || fslaw_law_amplification(law, p, range.M, fslaw_run_lr(runs[i].run), steps,
-                                                  steps - 1, &runs[i].amp, NULL, &err))
-      runs[i].amp = NAN;
-  }
-  if (!rc) rc = write_report(&o, law, p, meta, runs, n);
+  fit_info fi = {.law = law, .p = p, .from = window_from(meta)};
+  cli_read_fit_range(o.params, law, &fi.range);
+  for (size_t i = 0; !rc && i < n; i++) rc = load_run(&o, &fi, &runs[i]);
+  if (!rc) rc = write_report(&o, &fi, meta, runs, n);
   for (size_t i = 0; runs && i < n; i++) run_free(&runs[i]);
   free(runs);
   cJSON_Delete(meta);

@@ -1,7 +1,10 @@
-/* extrapolation.h: notes on stderr when a schedule goes beyond what the runs
- * of a fit covered (its params JSON's "fitted_range"): longer in intrinsic
- * time, or down to lower or up to higher rates. The laws predict there, but nothing fitted
- * checked them (docs/fit.md). */
+/* extrapolation.h: notes when a schedule goes beyond what the runs of a fit
+ * covered (its params JSON's "fitted_range"): longer in intrinsic time,
+ * earlier, or down to lower or up to higher rates, and when the fitted runs
+ * barely determine its final loss. The laws predict there, but nothing
+ * fitted checked them (docs/fit.md). Each note is a line of text: the
+ * commands print it on stderr ("fslaw CMD: note: TEXT"), `fslaw report`
+ * also puts the same text on its page. */
 #ifndef FSLAW_CLI_EXTRAPOLATION_H
 #define FSLAW_CLI_EXTRAPOLATION_H
 
@@ -21,7 +24,24 @@ typedef struct {
 
 void cli_read_fit_range(const char *path, const fslaw_law *law, cli_fit_range *r);
 
-/* Note (cmd: note: ...) when rates lr[0..n-1] of `name` go beyond r. */
+/* Receives one note: its text, without "fslaw CMD: note: " and newline. */
+typedef void (*cli_note_fn)(void *ctx, const char *text);
+
+/* The first step a law predicts of rates lr[0..n-1] (n >= 1): the one
+ * after warmup (the last step when warmup fills the run). */
+size_t cli_first_predicted(const double *lr, size_t n);
+
+/* The notes on `name` when rates lr[0..n-1], predicted from step `first` on
+ * (the first point scored with a logged loss, else cli_first_predicted),
+ * go beyond r; each passed to fn(ctx, text). */
+void cli_extrapolation_notes(const cli_fit_range *r, const char *name, const double *lr,
+                             size_t n, size_t first, cli_note_fn fn, void *ctx);
+
+/* The same on stderr as "fslaw CMD: note: TEXT", predicted from `first`. */
+void cli_note_extrapolation_from(const char *cmd, const cli_fit_range *r, const char *name,
+                                 const double *lr, size_t n, size_t first);
+
+/* The same predicted from cli_first_predicted (a schedule without losses). */
 void cli_note_extrapolation(const char *cmd, const cli_fit_range *r, const char *name,
                             const double *lr, size_t n);
 
@@ -31,9 +51,18 @@ void cli_note_extrapolation(const char *cmd, const cli_fit_range *r, const char 
  * determine"); the free optimum of fslq that drops early, 81. */
 #define CLI_AMPLIFICATION_NOTE 50
 
-/* Note when the prediction of `name`'s last step (rates lr[0..n-1], law at
- * parameters p) is far less determined by the fitted runs than their own
- * curves are (fslaw_law_amplification). */
+/* The amplification of the final loss of rates lr[0..n-1] (law at p), NaN
+ * when r records no curvature or it cannot be computed. */
+double cli_final_amplification(const cli_fit_range *r, const fslaw_law *law, const double *p,
+                               const double *lr, size_t n);
+
+/* The note, passed to fn(ctx, text), when a prediction of `name` whose final
+ * loss has amplification amp (cli_final_amplification) is far less
+ * determined by the fitted runs than their own curves are. */
+void cli_determination_notes(const cli_fit_range *r, const fslaw_law *law, double amp,
+                             const char *name, cli_note_fn fn, void *ctx);
+
+/* The same on stderr for `name`'s last step (rates lr[0..n-1], law at p). */
 void cli_note_determination(const char *cmd, const cli_fit_range *r, const fslaw_law *law,
                             const double *p, const char *name, const double *lr, size_t n);
 

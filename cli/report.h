@@ -62,6 +62,22 @@ int report_chart(rep_html *h, const rep_chart *c, const rep_series *s, size_t ns
  * unique); *ng of them; free() the result. NULL when out of memory. */
 size_t *report_grid_steps(size_t warm, size_t n, size_t *ng);
 
+/* The notes of a page (extrapolation.h), printed on stderr as they come. */
+typedef struct report_notes {
+  char **text; /* each note */
+  size_t n;    /* how many */
+  int oom;     /* a note could not be kept */
+} report_notes;
+
+/* A cli_note_fn: prints "fslaw report: note: TEXT" and keeps a copy in the
+ * report_notes ctx. */
+void report_note(void *ctx, const char *text);
+void report_notes_free(report_notes *nt);
+
+/* Notes as list items; the first gets id `id` (NULL: none) and each starts
+ * with `name` in bold when it is not NULL. */
+void report_note_items(FILE *f, const report_notes *nt, const char *name, const char *id);
+
 /* The --table and --optimize pages. */
 int report_table(const report_opts *o);
 int report_optimize(const report_opts *o);

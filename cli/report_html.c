@@ -40,7 +40,14 @@ static const char css[] =
     ".tip{position:absolute;pointer-events:none;background:#fff;border:1px solid #888;"
     "padding:3px 6px;font:12px ui-monospace,monospace;white-space:pre;z-index:2}\n"
     "figcaption{font-size:13px;color:#444}\n"
-    ".role-train{color:#1a5}.role-held{color:#a51}\n";
+    ".role-train{color:#1a5}.role-held{color:#a51}\n"
+    /* notes on extrapolation: seen at a glance, next to what they concern */
+    ".notes{border-left:4px solid #d90;background:#fff7e0;padding:.2em .9em;margin:1em 0}\n"
+    ".notes ul{margin:.3em 0;padding-left:1.2em}.notes li{margin:.25em 0}\n"
+    "a.flag{color:#b60;font-size:12px;text-decoration:none;white-space:nowrap}\n"
+    /* long names and lists wrap rather than push a table past the page */
+    "td.name,td.wrap,table.fit td{white-space:normal;overflow-wrap:anywhere}\n"
+    "td.name small{color:#666}table.fit th{white-space:nowrap;vertical-align:top}\n";
 
 void rep_text(FILE *f, const char *s) {
   for (; s && *s; s++) {

@@ -6,10 +6,19 @@
 #include <string.h>
 
 #include "baselines.h"
+#include "extrapolation.h"
 #include "report.h"
 
 /* Rows of the page: the optimum, then the baselines of fslaw optimize. */
 #define OPT_ROWS (CLI_NBASE + 1)
+
+/* The zoomed chart of the end: this share of the steps, at this many points
+ * (the final losses differ by a few hundredths, a few pixels of the whole). */
+#define TAIL_SHARE 0.2
+#define TAIL_POINTS 300
+
+/* The name of the schedule in its notes: as fslaw optimize names it. */
+#define OPT_NOTE_NAME "the optimum"
 
 /* Everything the --optimize page shows. */
 typedef struct opt_page {
@@ -22,6 +31,10 @@ typedef struct opt_page {
   double *x;                     /* steps 0..steps-1 */
   size_t ng;                     /* points of the loss curves */
   double *gx, *gy[OPT_ROWS];     /* their steps and predicted losses */
+  size_t nt;                     /* points of the tail */
+  double *tx, *ty[OPT_ROWS];     /* their steps and predicted loss above the optimum's */
+  double amp[OPT_ROWS];          /* amplification of each final loss (NaN: none) */
+  report_notes notes;            /* fslaw optimize's notes on the schedule */
 } opt_page;
 
 static const char *opt_name(int r) { return r ? cli_base_name(r - 1) : "optimum"; }
@@ -31,9 +44,12 @@ static void opt_free(opt_page *t) {
   for (int r = 0; r < OPT_ROWS; r++) {
     free(t->lr[r]);
     free(t->gy[r]);
+    free(t->ty[r]);
   }
   free(t->x);
   free(t->gx);
+  free(t->tx);
+  report_notes_free(&t->notes);
 }
 
 /* The schedule file (fslaw optimize --out, fslaw schedule --out: columns
@@ -109,6 +125,47 @@ static int opt_predict(opt_page *t, int r, const size_t *g) {
   return 0;
 }
 
+/* The end of every schedule (the last TAIL_SHARE of the steps after warmup)
+ * as its predicted loss above the optimum's at the same step: NaN where a
+ * schedule cannot be evaluated. */
+static int opt_tail(opt_page *t) {
+  size_t n = t->oo.steps, a = (size_t)((1 - TAIL_SHARE) * (double)n);
+  if (a <= t->oo.warmup) a = t->oo.warmup + 1;
+  size_t span = n - 1 - a, m = span + 1 < TAIL_POINTS ? span + 1 : TAIL_POINTS;
+  size_t *g = malloc((m + 1) * sizeof *g);
+  t->tx = malloc((m + 1) * sizeof *t->tx);
+  for (int r = 0; r < OPT_ROWS; r++) t->ty[r] = malloc((m + 1) * sizeof *t->ty[r]);
+  int ok = g && t->tx;
+  for (int r = 0; r < OPT_ROWS; r++) ok = ok && t->ty[r];
+  for (size_t i = 0; ok && i < m; i++) {
+    g[i] = m > 1 ? a + (size_t)floor((double)i * (double)span / (double)(m - 1) + 0.5) : a;
+    t->tx[i] = (double)g[i];
+  }
+  fslaw_error err;
+  for (int r = 0; ok && r < OPT_ROWS; r++)
+    if (isnan(t->final[r]) || fslaw_law_predict(t->law, t->p, t->lr[r], n, g, m, t->ty[r], &err))
+      for (size_t i = 0; i < m; i++) t->ty[r][i] = NAN;
+  for (int r = OPT_ROWS - 1; ok && r >= 0; r--) /* the optimum last: the others need it */
+    for (size_t i = 0; i < m; i++) t->ty[r][i] -= t->ty[0][i];
+  t->nt = ok ? m : 0;
+  free(g);
+  return ok ? 0 : cli_error("report", "out of memory");
+}
+
+/* fslaw optimize's notes on the schedule (extrapolation.h), and the
+ * amplification of every final loss it prints. */
+static int opt_notes(const report_opts *o, opt_page *t) {
+  cli_fit_range range = {0};
+  size_t n = t->oo.steps;
+  cli_read_fit_range(o->params, t->law, &range);
+  for (int r = 0; r < OPT_ROWS; r++)
+    t->amp[r] = isnan(t->final[r]) ? NAN : cli_final_amplification(&range, t->law, t->p, t->lr[r], n);
+  cli_extrapolation_notes(&range, OPT_NOTE_NAME, t->lr[0], n, cli_first_predicted(t->lr[0], n),
+                          report_note, &t->notes);
+  cli_determination_notes(&range, t->law, t->amp[0], OPT_NOTE_NAME, report_note, &t->notes);
+  return t->notes.oom ? cli_error("report", "out of memory") : 0;
+}
+
 static int opt_load(const report_opts *o, opt_page *t) {
   fslaw_error err;
   size_t n = 0;
@@ -128,7 +185,8 @@ static int opt_load(const report_opts *o, opt_page *t) {
   for (size_t i = 0; !rc && i < t->ng; i++) t->gx[i] = (double)g[i];
   for (int r = 0; !rc && r < OPT_ROWS; r++) rc = opt_predict(t, r, g);
   free(g);
-  return rc;
+  if (!rc) rc = opt_tail(t);
+  return rc || opt_notes(o, t);
 }
 
 static int opt_charts(rep_html *h, const opt_page *t, rep_series *s) {
@@ -152,6 +210,21 @@ static int opt_charts(rep_html *h, const opt_page *t, rep_series *s) {
     s[r].n = t->ng;
   }
   fputs("<h2>Predicted losses</h2>\n", h->f);
+  if (report_chart(h, &c, s, OPT_ROWS)) return 1;
+  char title[96], caption[320];
+  snprintf(title, sizeof title, "The last %.0f%% of the steps: predicted loss above the optimum's",
+           100 * TAIL_SHARE);
+  snprintf(caption, sizeof caption, "Steps %.0f to %zu: each schedule's predicted loss minus "
+           "the optimum's at the same step (below 0: lower than the optimum there); at the "
+           "right end, the gaps of the table below. Colours as above.",
+           t->nt ? t->tx[0] : 0.0, t->oo.steps - 1);
+  c = (rep_chart){title, "step", "predicted loss - optimum's", caption, 0, 0, 0, 0, 1, 900, 380};
+  for (int r = 0; r < OPT_ROWS; r++) {
+    s[r].yname = "above the optimum";
+    s[r].x = t->tx;
+    s[r].y = t->ty[r];
+    s[r].n = t->nt;
+  }
   return report_chart(h, &c, s, OPT_ROWS);
 }
 
@@ -188,7 +261,7 @@ static void spec_shown(const char *spec, char *out, size_t len) {
 /* The spec of row r: shown to 6 digits, exactly in the tooltip. */
 static void opt_spec_cell(FILE *f, const opt_page *t, int r) {
   char spec[256], shown[256];
-  fputs("<td><code", f);
+  fputs("<td class=\"wrap\"><code", f);
   if (!r) {
     fputs(">(the schedule file)</code></td>", f);
     return;
@@ -198,7 +271,11 @@ static void opt_spec_cell(FILE *f, const opt_page *t, int r) {
   fputs(" title=\"", f);
   rep_text(f, spec);
   fputs("\">", f);
-  rep_text(f, shown);
+  for (const char *c = shown; *c; c++) { /* lines break after commas */
+    char one[2] = {*c, '\0'};
+    rep_text(f, one);
+    if (*c == ',') fputs("<wbr>", f);
+  }
   fputs("</code></td>", f);
 }
 
@@ -209,7 +286,10 @@ static void opt_table(FILE *f, const opt_page *t) {
   fprintf(f, "<p>Predicted loss at the last step (step %zu), as <code>fslaw optimize</code> "
              "prints it (6 decimals), exactly, and above the optimum:</p>\n"
              "<div class=\"wide\"><table class=\"finals\">\n<tr><th>schedule</th><th>final loss</th>"
-             "<th>exact</th><th>above the optimum</th><th>spec</th></tr>\n",
+             "<th>exact</th><th>above the optimum</th><th title=\"amplification of the final "
+             "loss, as fslaw optimize prints it: how much more it moves than the fitted curves "
+             "when the parameters move (docs/fit.md, What the runs determine); above 50 the "
+             "fitted runs barely determine it\">amplif.</th><th>spec</th></tr>\n",
           t->oo.steps - 1);
   for (int r = 0; r < OPT_ROWS; r++) {
     char b[32];
@@ -217,6 +297,9 @@ static void opt_table(FILE *f, const opt_page *t) {
     rep_text(f, opt_name(r));
     fputs("\"><td>", f);
     rep_text(f, opt_name(r));
+    if (!r && t->notes.n)
+      fprintf(f, " <a class=\"flag\" href=\"#notes\">&#9888; %zu note%s</a>", t->notes.n,
+              t->notes.n == 1 ? "" : "s");
     if (isnan(t->final[r])) {
       fputs("</td><td>n/a</td><td></td><td></td>", f);
     } else {
@@ -224,6 +307,9 @@ static void opt_table(FILE *f, const opt_page *t) {
               cli_num(b, t->final[r]));
       report_num_cell(f, t->final[r] - t->final[0]);
     }
+    if (isnan(t->amp[r])) fputs("<td></td>", f);
+    else if (isinf(t->amp[r])) fputs("<td>not determined</td>", f);
+    else fprintf(f, "<td class=\"num\">%.3g</td>", t->amp[r]); /* as fslaw optimize */
     opt_spec_cell(f, t, r);
     fputs("</tr>\n", f);
   }
@@ -244,6 +330,13 @@ static void opt_intro(FILE *f, const report_opts *o, const opt_page *t) {
           t->given[1] ? "given" : "the file's largest rate", t->oo.warmup,
           t->oo.warmup_inclusive ? "inclusive" : "standard",
           t->given[2] ? "given" : "the end of the file's initial ramp");
+  if (!t->notes.n) return;
+  fputs("<div class=\"notes\" id=\"notes\"><p><b>&#9888; Beyond the fitted runs.</b> Where "
+        "the schedule goes beyond what the fitted runs covered, or its final loss is barely "
+        "determined by them, the law extrapolates there and nothing fitted checked it (the "
+        "notes <code>fslaw optimize</code> prints; docs/fit.md):</p>\n<ul>\n", f);
+  report_note_items(f, &t->notes, NULL, NULL);
+  fputs("</ul></div>\n", f);
 }
 
 static int opt_page_write(FILE *f, const report_opts *o, const void *page, const cJSON *meta) {

@@ -47,6 +47,15 @@ tests/test_report.sh (Python standard library only).
       in every scale variant of chart CHART_ID the line of series SERIES
       reaches the top of the data (the chart's largest value: 4 % of the
       padded range below the frame), to the 0.1 px the SVG is written with
+  report_check.py notes PAGE.html STDERR.txt CMD
+      the notes box of the page lists exactly the notes "fslaw CMD: note:
+      TEXT" of STDERR.txt (what CMD printed), in order, each TEXT whole
+  report_check.py last PAGE.html CHART_ID SERIES VALUE
+      the last point of series SERIES in the hover data of chart CHART_ID is
+      VALUE (to the 8 digits the hover data keep)
+  report_check.py amps PAGE.html SUMMARY.txt
+      (report --optimize) the amplification column shows, for every
+      schedule, what the summary of `fslaw optimize` printed
 Exit status 0 when the check passes; otherwise a message on stderr.
 """
 import csv
@@ -195,6 +204,76 @@ def check_finals(page, summary):
     if n != 6:
         fail(f"expected 6 schedules in the summary, found {n}")
     print(f"{n} final losses match fslaw optimize")
+
+
+class Notes(HTMLParser):
+    """The text of every <li> inside the <div class="notes">, without the
+    bold run name a curve page puts first."""
+
+    def __init__(self):
+        super().__init__()
+        self.items, self.depth, self.li, self.bold = [], 0, None, False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "div" and (self.depth or "notes" in (dict(attrs).get("class") or "").split()):
+            self.depth += 1
+        elif tag == "li" and self.depth:
+            self.li = []
+        elif tag == "b" and self.li is not None:
+            self.bold = True
+
+    def handle_endtag(self, tag):
+        if tag == "div" and self.depth:
+            self.depth -= 1
+        elif tag == "li" and self.li is not None:
+            self.items.append("".join(self.li).strip())
+            self.li = None
+        elif tag == "b":
+            self.bold = False
+
+    def handle_data(self, data):
+        if self.li is not None and not self.bold:
+            self.li.append(data)
+
+
+def check_notes(page, err, cmd):
+    n = Notes()
+    with open(page, encoding="utf-8") as f:
+        n.feed(f.read())
+    prefix = f"fslaw {cmd}: note: "
+    with open(err, encoding="utf-8") as f:
+        want = [line[len(prefix):].rstrip("\n") for line in f if line.startswith(prefix)]
+    got = [t[2:] if t.startswith(": ") else t for t in n.items]
+    if not want:
+        fail(f"no note of fslaw {cmd} in {err}")
+    if got != want:
+        fail(f"the page's notes {got} are not those fslaw {cmd} printed {want}")
+    print(f"{len(want)} notes on the page, as fslaw {cmd} printed them")
+
+
+def check_last(page, chart_id, name, value):
+    _, data = chart(page, chart_id)
+    ys = [y for s in data["series"] if s["name"] == name for y in s["y"]]
+    want = float(value)
+    if not ys or ys[-1] is None or abs(ys[-1] - want) > 1e-7 * abs(want) + 1e-12:
+        fail(f"{chart_id} {name}: last y {ys[-1] if ys else None}, expected {value}")
+    print(f"{chart_id} {name}: ends at {ys[-1]}")
+
+
+def check_amps(page, summary):
+    rows = {a.get("data-sched"): cells for a, cells in tables(page).get("finals", [])}
+    with open(summary) as f:
+        line = next((l for l in f if l.startswith("amplification of each final loss")), None)
+    if line is None:
+        fail(f"no amplification line in {summary}")
+    pairs = [p.strip().rsplit(" ", 1) for p in line.split(": ", 1)[1].split(";")]
+    for name, value in pairs:
+        got = rows.get(name)
+        if got is None or got[4] != value:
+            fail(f"{name}: page shows amplification {got and got[4]}, fslaw optimize printed {value}")
+    if len(pairs) != 6:
+        fail(f"expected 6 amplifications, found {len(pairs)}")
+    print(f"{len(pairs)} amplifications match fslaw optimize")
 
 
 def parse(path):
@@ -424,6 +503,12 @@ def main(argv):
         check_extreme(*argv[2:])
     elif len(argv) == 5 and argv[1] == "peak":
         check_peak(*argv[2:])
+    elif len(argv) == 5 and argv[1] == "notes":
+        check_notes(*argv[2:])
+    elif len(argv) == 6 and argv[1] == "last":
+        check_last(*argv[2:])
+    elif len(argv) == 4 and argv[1] == "amps":
+        check_amps(*argv[2:])
     elif len(argv) in (5, 6) and argv[1] == "theory":
         check_theory(*argv[2:])
     else:

@@ -95,18 +95,56 @@ for v in 2.5197363243901516 0.65913160650874447 770.25199290731803 0.65007521983
 done
 grep -qF 'L(k) = L0 + A T_k^-alpha' "$R" && ok || bad "formula"
 grep -qF '<tr><th>converged</th><td>yes</td></tr>' "$R" && ok || bad "convergence"
-grep -qF '<tr><th>fitted runs</th><td>data/mpl/400M/cosine_24000.csv, ' "$R" && ok || bad "fitted runs"
+# a long list of fitted runs: one a line, not one line wider than the page
+grep -qF '<tr><th>fitted runs</th><td>data/mpl/400M/cosine_24000.csv,<br>data/mpl/400M/constant_24000.csv,<br>' "$R" \
+  && ok || bad "fitted runs"
 
 # the runs table: the amplification of each run's final loss, empty when the
 # params file records no curvature (this one, written by hand); with a fit's
 # own file, a number per run, the held-out 72000-step cosine above the fitted runs
-grep -q '<th title="[^"]*">amplification</th>' "$R" && [ "$(grep -c '<td></td></tr>' "$R")" -eq 9 ] \
+grep -q '<th title="amplification of the final loss[^"]*">amplif.</th>' "$R" && [ "$(grep -c '<td></td></tr>' "$R")" -eq 9 ] \
   && ok || bad "empty amplification without curvature: $(grep -c '<td></td></tr>' "$R")"
 "$FSLAW" fit --law mtl --starts 2 --out "$TMP/mtl.json" "${TRAIN[@]}" >/dev/null 2>&1 \
   && "$FSLAW" report --params "$TMP/mtl.json" "${TRAIN[@]}" "$D/cosine_72000.csv" --out "$TMP/amp.html" >/dev/null 2>&1 \
   && sed -n '/<table class="runs">/,/<\/table>/p' "$TMP/amp.html" | grep -oE '<td class="num">[0-9.e+]+</td></tr>' \
      | grep -oE '[0-9.e+]+' | awk 'NR <= 3 && $1 > m { m = $1 } NR == 4 { h = $1 > m } END { exit !(NR == 4 && h) }' \
   && ok || bad "amplification per run in the runs table"
+# final t to 6 digits, the exact value in the tooltip (3.9277349999999996 and
+# the like were shown whole)
+sed -n '/<table class="runs">/,/<\/table>/p' "$R" >"$TMP/runs.txt"
+grep -qE '>[0-9]*\.[0-9]{7,}<' "$TMP/runs.txt" && bad "runs table shows long numbers: $(grep -oE '>[0-9]*\.[0-9]{7,}<' "$TMP/runs.txt" | head -2)" || ok
+grep -qE '<td class="num" data-v="3\.92773[0-9]*" title="3\.92773[0-9]*">3\.92773</td>' "$TMP/runs.txt" \
+  && ok || bad "final t of cosine_24000 to 6 digits: $(grep -o 'cosine_24000.*' "$TMP/runs.txt" | head -1)"
+
+# notes: where a run goes beyond the fitted runs, the page says what fslaw
+# eval says of it (the same text), in a box under the introduction with a
+# mark beside the run's name, and on standard error as eval does
+"$FSLAW" report --params "$TMP/mtl.json" "${TRAIN[@]}" "$D/cosine_72000.csv" --out "$TMP/amp.html" >/dev/null 2>"$TMP/amp.err" \
+  && "$FSLAW" eval --params "$TMP/mtl.json" "${TRAIN[@]}" "$D/cosine_72000.csv" >/dev/null 2>"$TMP/amp_eval.err" \
+  && grep -q "note: .*cosine_72000.csv runs to intrinsic time .*beyond that the prediction extrapolates in time" "$TMP/amp_eval.err" \
+  && ok || bad "eval notes: $(cat "$TMP/amp_eval.err")"
+sed 's/^fslaw eval: /fslaw report: /' "$TMP/amp_eval.err" | diff - "$TMP/amp.err" >/dev/null \
+  && ok || bad "report's notes on stderr differ from eval's: $(diff <(sed 's/^fslaw eval: /fslaw report: /' "$TMP/amp_eval.err") "$TMP/amp.err")"
+"${CHECK[@]}" notes "$TMP/amp.html" "$TMP/amp_eval.err" eval >/dev/null 2>"$TMP/err" && ok || bad "notes on the page: $(cat "$TMP/err")"
+grep -qF '<a class="flag" href="#note-3"' "$TMP/amp.html" && grep -qF '<li id="note-3"><b>cosine_72000</b>: ' "$TMP/amp.html" \
+  && ok || bad "mark beside the run linking to its note"
+grep -qF 'class="notes"' "$R" && bad "notes without a fitted range" || ok
+
+# the fit window: a fit --from 4000 (recorded as "window") did not see the
+# points of its training runs before step 4000: the page marks them outside
+# the window and scores the training runs as eval scores the points after
+# step 3999; held-out runs are scored whole
+sed 's/"from":\t0/"from":\t4000/' "$P" >"$TMP/from.json"
+"$FSLAW" report --params "$TMP/from.json" "${TRAIN[@]}" "$D/cosine_72000.csv" --out "$TMP/from.html" >/dev/null 2>"$TMP/err" \
+  && ok || bad "report of a fit --from: $(cat "$TMP/err")"
+"$FSLAW" eval --params "$P" --after 3999 "${TRAIN[@]}" >"$TMP/from_train.csv" \
+  && "$FSLAW" eval --params "$P" "$D/cosine_72000.csv" >"$TMP/from_held.csv" \
+  && "${CHECK[@]}" metrics "$TMP/from.html" "$TMP/from_held.csv" "$TMP/from_train.csv" >/dev/null 2>"$TMP/err" \
+  && ok || bad "training metrics inside the fit window: $(cat "$TMP/err")"
+grep -q 'outside the fit window</b>' "$TMP/from.html" && grep -q 'fit window starts (step 4000)' "$TMP/from.html" \
+  && grep -qF '"loss (outside the fit window: not fitted, not scored)"' "$TMP/from.html" \
+  && ok || bad "points outside the fit window not marked"
+grep -q 'outside the fit window' "$R" && bad "window marked for a fit from step 0" || ok
 
 # to standard output without --out, and nothing else there
 "$FSLAW" report --params "$P" "${TEST[0]}" >"$TMP/stdout.html" 2>/dev/null && head -1 "$TMP/stdout.html" | grep -qx '<!DOCTYPE html>' \
@@ -265,7 +303,26 @@ grep -qx "wrote $RO" "$TMP/out" && ok || bad "report --optimize says where"
 grep -qF "2000 steps (the file's steps), peak 0.001 (the file's largest rate), warmup 100 standard" "$RO" \
   && ok || bad "inferred steps, peak, warmup"
 "${CHECK[@]}" finals "$RO" "$TMP/opt_sum.txt" >/dev/null 2>"$TMP/err" && ok || bad "final losses: $(cat "$TMP/err")"
-[ "$(grep -c '<div class="variant on"' "$RO")" -eq 2 ] && ok || bad "optimize charts: $(grep -c '<div class="variant on"' "$RO")"
+[ "$(grep -c '<div class="variant on"' "$RO")" -eq 3 ] && ok || bad "optimize charts: $(grep -c '<div class="variant on"' "$RO")"
+# the end zoomed: each schedule's predicted loss above the optimum's over the
+# last 20 % of the steps, ending at the gap of the table
+grep -qF "The last 20% of the steps: predicted loss above the optimum&apos;s" "$RO" && ok || bad "tail chart"
+for sch in constant "cosine to 0"; do
+  gap=$(sed -n '/<table class="finals">/,/<\/table>/p' "$RO" | grep "data-sched=\"$sch\"" | grep -oE 'data-v="[^"]*"' | head -1 | cut -d'"' -f2)
+  "${CHECK[@]}" last "$RO" c2 "$sch" "$gap" >/dev/null 2>"$TMP/err" && ok || bad "tail of $sch: $(cat "$TMP/err")"
+done
+# a schedule beyond the fitted runs (a fit's own params, 72000 steps): the
+# notes and amplifications fslaw optimize printed, on the page and on stderr
+"$FSLAW" optimize --params "$TMP/mtl.json" --steps 72000 --peak 3e-4 --warmup 2160 --family cosine --out "$TMP/opt72.csv" \
+  >"$TMP/opt72.txt" 2>"$TMP/opt72.err" && grep -q "note: the optimum runs to intrinsic time" "$TMP/opt72.err" \
+  && ok || bad "optimize 72000: $(cat "$TMP/opt72.err")"
+"$FSLAW" report --params "$TMP/mtl.json" --optimize "$TMP/opt72.csv" --out "$TMP/opt72.html" >/dev/null 2>"$TMP/opt72r.err" \
+  && ok || bad "report --optimize 72000: $(cat "$TMP/opt72r.err")"
+grep '^fslaw optimize: note: the optimum' "$TMP/opt72.err" >"$TMP/opt72.notes" # not the search's own
+"${CHECK[@]}" notes "$TMP/opt72.html" "$TMP/opt72.notes" optimize >/dev/null 2>"$TMP/err" && ok || bad "optimize notes on the page: $(cat "$TMP/err")"
+sed 's/^fslaw optimize: /fslaw report: /' "$TMP/opt72.notes" | diff - "$TMP/opt72r.err" >/dev/null \
+  && ok || bad "report --optimize notes on stderr: $(cat "$TMP/opt72r.err")"
+"${CHECK[@]}" amps "$TMP/opt72.html" "$TMP/opt72.txt" >/dev/null 2>"$TMP/err" && ok || bad "amplifications: $(cat "$TMP/err")"
 # an inclusive warmup is read back from the ramp when the style is named
 "$FSLAW" optimize --params "$OPTP" --steps 1500 --peak 2e-3 --warmup 50 --warmup-style inclusive \
   --family cosine --out "$TMP/opt2.csv" >"$TMP/opt_sum2.txt" 2>/dev/null && ok || bad "optimize inclusive"
@@ -299,6 +356,7 @@ for w in wsd.csv wsd.jsonl; do
   [ -n "$opt" ] && [ "$(exact "wsd, 20% linear tail")" = "$opt" ] \
     && ok || bad "$w: the WSD baseline's final loss $(exact "wsd, 20% linear tail") is not the optimum's $opt"
 done
+sed -i 's/<wbr>//g' "$TMP/finals.txt" # where a spec may break
 grep -qF '<code title="wsd:decay=0.2,tail=linear,peak=0.0003,warmup=100,warmup_style=standard,steps=2000">wsd:decay=0.2,tail=linear,peak=0.0003,' \
   "$TMP/finals.txt" && ! grep -q '0\.000299999' "$TMP/finals.txt" && ok || bad "spec numbers: $(grep -o '<code[^<]*' "$TMP/finals.txt")"
 # a rate spike on one step: the hover data of the schedule chart keep it
@@ -431,8 +489,19 @@ PY
   [ "$(wc -c <"$TMP/report.png")" -gt 100000 ] && ok || bad "screenshot without scripts looks empty"
   echo "screenshot (scripts off): $TMP/report.png"
 
+  # at 1400 px no table scrolls sideways (the runs table with long paths,
+  # the fit table with its fitted runs, the finals with their specs): a
+  # probe appended to a copy of each page lists the tables wider than their box
+  for pg in "$R" "$TMP/opt72.html"; do
+    sed 's#</body>#<script>document.body.dataset.overflow = [...document.querySelectorAll(".wide")].filter(d => d.scrollWidth > d.clientWidth + 1).map(d => d.firstElementChild.className).join(" ") || "none";</script></body>#' \
+      "$pg" >"$TMP/probe.html"
+    browse "file://$TMP/probe.html" "$TMP/probe_dom.html" --window-size=1400,2000
+    [ "$(body "$TMP/probe_dom.html" data-overflow)" = none ] && ok \
+      || bad "$(basename "$pg"): tables wider than the page at 1400 px: '$(body "$TMP/probe_dom.html" data-overflow)'"
+  done
+
   # the --table, --optimize and --theory pages: self-test passes, no console message
-  for pg in table:4 many:4 tp:3 optimize:2 theory:5 theory2:4; do
+  for pg in table:4 many:4 tp:3 optimize:3 theory:5 theory2:4; do
     f=${pg%%:*} n=${pg##*:}
     browse "file://$TMP/$f.html#selftest" "$TMP/dom_$f.html" && ok || bad "chromium $f"
     [ "$(body "$TMP/dom_$f.html" data-selftest)" = ok ] && [ "$(body "$TMP/dom_$f.html" data-charts)" = "$n" ] \
