@@ -777,52 +777,54 @@ static void keep_column(const dot_cell *c, size_t a, size_t b, unsigned char *ke
     if (c[j].cy != c[a].cy && c[j].cy != c[b - 1].cy && c[j].cy != c[j - 1].cy) keep[c[j].i] = 1;
 }
 
-/* Which of a long series' points to draw as dots (NULL when out of memory:
- * then all are): one per occupied DOT_CELL cell, plus each cell column's
- * extremes and the first and last point (the report's read-out maps pixels
- * to data through those two). */
-static unsigned char *thin_dots(const axis *ax, const axis *ay, const svg_series *s,
-                                size_t m) {
-  unsigned char *keep = calloc(s->n, 1);
+/* Mark in keep which of the points a..b-1 (all drawable: a segment of a
+ * long series) to draw as dots: one per occupied DOT_CELL cell, plus each
+ * cell column's extremes and the segment's first and last point (the
+ * report's read-out maps pixels to data through a series' ends). 0 when out
+ * of memory. */
+static int thin_dots(const axis *ax, const axis *ay, const svg_series *s, size_t a, size_t b,
+                     unsigned char *keep) {
+  size_t m = b - a;
   dot_cell *c = malloc(m * sizeof *c);
-  if (!keep || !c) {
-    free(keep);
-    free(c);
-    return NULL;
-  }
+  if (!c) return 0;
   long long x0 = tenths(ax->p0), y0 = tenths(ay->p0);
-  size_t k = 0;
-  for (size_t i = 0; i < s->n; i++) {
-    if (!axis_ok(ax, s->x[i]) || !axis_ok(ay, s->y[i])) continue;
+  for (size_t i = a; i < b; i++) {
     long long x = tenths(axis_px(ax, s->x[i])), y = tenths(axis_px(ay, s->y[i]));
-    c[k++] = (dot_cell){floor_div(x - x0, DOT_CELL), floor_div(y - y0, DOT_CELL), y, i};
+    c[i - a] = (dot_cell){floor_div(x - x0, DOT_CELL), floor_div(y - y0, DOT_CELL), y, i};
   }
-  keep[c[0].i] = keep[c[m - 1].i] = 1;
+  keep[a] = keep[b - 1] = 1;
   qsort(c, m, sizeof *c, dot_cell_cmp);
-  for (size_t a = 0, b; a < m; a = b) {
-    for (b = a + 1; b < m && c[b].cx == c[a].cx;) b++;
-    keep_column(c, a, b, keep);
+  for (size_t j = 0, e; j < m; j = e) {
+    for (e = j + 1; e < m && c[e].cx == c[j].cx;) e++;
+    keep_column(c, j, e, keep);
   }
   free(c);
-  return keep;
+  return 1;
 }
 
-/* A series of dots, each a zero-length subpath; a long one thinned in 2-D
+/* A series of dots, each a zero-length subpath. Segments (runs of drawable
+ * points) of more than two points per pixel column are thinned in 2-D
  * (thin_dots): thinning per column kept its top and bottom only, so a
- * noisy cloud showed as two bands. */
+ * noisy cloud showed as two bands. Shorter ones are drawn whole, a dot per
+ * point, which the report relies on. */
 static void write_dots(FILE *f, const axis *ax, const axis *ay, const svg_series *s) {
-  size_t m = 0;
-  for (size_t i = 0; i < s->n; i++) m += axis_ok(ax, s->x[i]) && axis_ok(ay, s->y[i]);
-  if (m == 0) return;
-  unsigned char *keep = worth_thinning(ax, m) ? thin_dots(ax, ay, s, m) : NULL;
+  unsigned char *keep = calloc(s->n ? s->n : 1, 1); /* NULL: draw every point */
+  size_t i = 0, any = 0;
+  while (keep && i < s->n) {
+    while (i < s->n && !(axis_ok(ax, s->x[i]) && axis_ok(ay, s->y[i]))) i++;
+    size_t a = i;
+    while (i < s->n && axis_ok(ax, s->x[i]) && axis_ok(ay, s->y[i])) i++;
+    if (i > a && (!worth_thinning(ax, i - a) || !thin_dots(ax, ay, s, a, i, keep)))
+      memset(keep + a, 1, i - a);
+  }
   pen pn = {f, 0, 0, 0, 0, 0};
-  fputs("<path d=\"", f);
-  for (size_t i = 0; i < s->n; i++) {
+  for (i = 0; i < s->n; i++) {
     if (!axis_ok(ax, s->x[i]) || !axis_ok(ay, s->y[i]) || (keep && !keep[i])) continue;
+    if (!any++) fputs("<path d=\"", f);
     pen_move(&pn, tenths(axis_px(ax, s->x[i])), tenths(axis_px(ay, s->y[i])));
     pen_dot(&pn);
   }
-  fputs("\"/>\n", f);
+  if (any) fputs("\"/>\n", f);
   free(keep);
 }
 

@@ -3,10 +3,11 @@
  * A figure is a column of panels; each panel has its own axes (linear or
  * log), title, axis labels and series (lines or markers), and a legend.
  * Series data are copied. Each series is drawn as one <path>, coordinates to
- * 0.1 px: markers as dots (one per point; a series of more points than
- * twice the plot's width keeps one dot per occupied 1.5 px cell, plus the
- * highest and lowest dot of each column of cells and its first and last
- * point, so a noisy cloud stays a cloud and its extremes stay exact), lines
+ * 0.1 px: markers as dots, half transparent (one per point; a run of more
+ * points than twice the plot's width, between undrawable points, keeps one
+ * dot per occupied 1.5 px cell, plus the highest and lowest dot of each
+ * column of cells and its first and last point, so a noisy cloud stays a
+ * cloud and its extremes stay exact), drawn under the lines; lines
  * thinned in pixels where that moves them by at most 0.1 px, every turn of
  * x or y (so every peak and dip) drawn exactly, and jumps kept visible.
  * Axes are labelled as densely as their labels fit without crowding, with
