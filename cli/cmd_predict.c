@@ -22,7 +22,8 @@ const cli_command cli_predict = {
     "  --every N       also predict the steps that are multiples of N, and the last\n"
     "                  (default: about 1000 points a run)\n"
     "  --out F         write the CSV to F\n"
-    "  --plot F        draw observed and predicted losses to the SVG file F\n"
+    "  --plot F        draw observed and predicted losses to the SVG file F, with a\n"
+    "                  dashed line where a run goes beyond the fitted runs' time\n"
     "  --col NAME=COLUMN, --format csv|jsonl|tfevents, --loss-window W  as in fslaw inspect\n\n"
     "A law over a table of runs (chinchilla, kaplan, twophase) predicts a table:\n"
     "fslaw predict --params P.json --table T.csv (fslaw predict --table --help).\n",
@@ -49,8 +50,52 @@ typedef struct {
   cli_run_opts ro;
 } predict_opts;
 
+/* The plot and what marks it: the fitted range, the steps marked so far. */
+typedef struct {
+  fslaw_svg *svg;
+  const cli_fit_range *range;
+  size_t runs;      /* runs plotted: more than one names the run in a marker */
+  size_t *marked;   /* steps with a marker, one per run at most */
+  size_t nmarked;
+} predict_plot;
+
+/* First step whose intrinsic time (sum of lr[0..step]) exceeds the longest
+ * fitted run's, or n when the run stays within it up to the 1 % of slack
+ * cli_note_extrapolation allows, so the plot marks what the note reports. */
+static size_t beyond_fitted(const cli_fit_range *r, const double *lr, size_t n) {
+  if (!r->found || n < 2) return n;
+  double t = 0;
+  size_t first = n;
+  for (size_t k = 0; k < n; k++) {
+    t += lr[k];
+    if (first == n && t > r->range.max_time) first = k;
+  }
+  return t > 1.01 * r->range.max_time ? first : n;
+}
+
+/* Mark where run `name` (rates lr[0..n-1]) starts to extrapolate in time;
+ * a run passing at a step already marked shares that marker (and its name). */
+static fslaw_status mark_beyond(predict_plot *pl, const char *name, const double *lr, size_t n,
+                                fslaw_error *err) {
+  size_t at = beyond_fitted(pl->range, lr, n);
+  if (at == n) return FSLAW_OK;
+  for (size_t i = 0; i < pl->nmarked; i++)
+    if (pl->marked[i] == at) return FSLAW_OK;
+  pl->marked[pl->nmarked++] = at;
+  static const char what[] = "beyond fitted runs";
+  if (pl->runs < 2) return fslaw_svg_marker(pl->svg, 0, (double)at, what, err);
+  size_t len = strlen(name) + sizeof what + 2;
+  char *label = malloc(len);
+  if (!label) return (snprintf(err->msg, sizeof err->msg, "out of memory"), FSLAW_ENOMEM);
+  snprintf(label, len, "%s: %s", name, what);
+  fslaw_status st = fslaw_svg_marker(pl->svg, 0, (double)at, label, err);
+  free(label);
+  return st;
+}
+
 static int predict_one(const fslaw_law *law, const double *p, const fslaw_run *r, const char *name,
-                       size_t every, FILE *f, fslaw_svg *svg) {
+                       size_t every, FILE *f, predict_plot *pl) {
+  fslaw_svg *svg = pl->svg;
   const double *lr = fslaw_run_lr(r);
   size_t n = fslaw_run_steps(r), warm = fslaw_warmup_end(lr, n), nat = 0;
   if (!every) every = n / 1000 > 0 ? n / 1000 : 1;
@@ -77,7 +122,8 @@ static int predict_one(const fslaw_law *law, const double *p, const fslaw_run *r
     for (size_t i = 0; lx && i < nl; i++) lx[i] = (double)ls[i];
     fslaw_svg_style dots = (fslaw_svg_style)(FSLAW_SVG_MARKERS | FSLAW_SVG_SAME_COLOR);
     if (!lx || fslaw_svg_series(svg, 0, name, x, pred, nat, FSLAW_SVG_LINE, &err) ||
-        (nl && fslaw_svg_series(svg, 0, NULL, lx, fslaw_run_loss(r), nl, dots, &err)))
+        (nl && fslaw_svg_series(svg, 0, NULL, lx, fslaw_run_loss(r), nl, dots, &err)) ||
+        mark_beyond(pl, name, lr, n, &err))
       rc = cli_error("predict", "plot: %s", lx ? err.msg : "out of memory");
     free(lx);
   }
@@ -126,6 +172,8 @@ static int run(int argc, char **argv) {
   cli_read_fit_range(o.params, law, &range);
   fslaw_svg *svg = o.plot ? fslaw_svg_create(1, 800, 480) : NULL;
   if (svg) fslaw_svg_panel(svg, 0, fslaw_law_spec(law), "step", "loss", 1, 1, NULL);
+  predict_plot pl = {svg, &range, npos ? npos : 1, malloc((npos + 1) * sizeof(size_t)), 0};
+  if (!pl.marked) rc = cli_error("predict", "out of memory");
   fslaw_run *sched_run = NULL; /* a schedule alone: an empty log of its length, */
   fslaw_schedule *s = NULL;      /* checked before any output is written */
   if (o.ro.schedule && (fslaw_schedule_create(o.ro.schedule, &s, &err) ||
@@ -144,7 +192,7 @@ static int run(int argc, char **argv) {
     const char *name = fslaw_schedule_name(s);
     const double *lr = fslaw_run_lr(sched_run);
     size_t n = fslaw_run_steps(sched_run);
-    rc = predict_one(law, p, sched_run, name, every, out.f, svg);
+    rc = predict_one(law, p, sched_run, name, every, out.f, &pl);
     if (!rc) cli_note_extrapolation("predict", &range, name, lr, n);
     if (!rc) cli_note_determination("predict", &range, law, p, name, lr, n);
   }
@@ -154,7 +202,7 @@ static int run(int argc, char **argv) {
     rc = cli_read_run("predict", pos[i], &o.ro, &r);
     char *label = rc ? NULL : cli_run_label(pos, npos, i);
     if (!rc && !label) rc = cli_error("predict", "out of memory");
-    if (!rc) rc = predict_one(law, p, r, label, every, out.f, svg);
+    if (!rc) rc = predict_one(law, p, r, label, every, out.f, &pl);
     free(label);
     if (!rc) cli_note_extrapolation("predict", &range, pos[i], fslaw_run_lr(r), fslaw_run_steps(r));
     if (!rc) cli_note_determination("predict", &range, law, p, pos[i], fslaw_run_lr(r), fslaw_run_steps(r));
@@ -165,6 +213,7 @@ static int run(int argc, char **argv) {
   if (!rc && svg) rc = write_plot(o.plot, svg, inputs, npos + 2);
   fslaw_schedule_destroy(s);
   fslaw_svg_destroy(svg);
+  free(pl.marked);
   fslaw_law_destroy(law);
   return rc;
 }

@@ -1,14 +1,15 @@
 /* svg.c: a small dependency-free SVG chart writer (see fslaw/svg.h).
  *
  * Each panel gets a frame, title, axis labels, ticks with labels, a light
- * grid, its series and a legend. All user text goes through xml_text() so
- * the document stays well-formed whatever the labels contain, and numbers
- * are formatted without depending on LC_NUMERIC. A series is one <path>
- * with coordinates to 0.1 px, relative after the first, so the file stays
- * small: long series are first thinned per pixel column (min and max kept
- * in their original order, so spikes and jumps remain visible), then a
- * line's vertices are thinned in 2-D where that changes nothing seen (see
- * thinner). */
+ * grid, its series, its markers and a legend. All user text goes through
+ * xml_text() so the document stays well-formed whatever the labels contain,
+ * and numbers are formatted without depending on LC_NUMERIC. A series is
+ * one <path> with coordinates to 0.1 px, relative after the first, so the
+ * file stays small: a long line is first thinned per pixel column (min and
+ * max kept in their original order, so spikes and jumps remain visible),
+ * then its vertices are thinned in 2-D where that changes nothing seen (see
+ * thinner); long series of dots are thinned in 2-D cells smaller than a
+ * dot (see thin_dots). */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,11 +27,18 @@ typedef struct svg_series {
   size_t color;         /* palette index */
 } svg_series;
 
+typedef struct svg_marker {
+  double x;    /* where, in data units */
+  char *label; /* NULL = none */
+} svg_marker;
+
 typedef struct svg_panel {
   char *title, *xlabel, *ylabel;
   int xlog, ylog;
   svg_series *series;
   size_t nseries, cap;
+  svg_marker *markers;
+  size_t nmarkers, mcap;
 } svg_panel;
 
 struct fslaw_svg {
@@ -85,6 +93,8 @@ void fslaw_svg_destroy(fslaw_svg *svg) {
       free(pn->series[s].y);
     }
     free(pn->series);
+    for (size_t k = 0; k < pn->nmarkers; k++) free(pn->markers[k].label);
+    free(pn->markers);
     free(pn->title);
     free(pn->xlabel);
     free(pn->ylabel);
@@ -179,6 +189,29 @@ fslaw_status fslaw_svg_series(fslaw_svg *svg, size_t p, const char *label,
   return FSLAW_OK;
 }
 
+fslaw_status fslaw_svg_marker(fslaw_svg *svg, size_t p, double x, const char *label,
+                              fslaw_error *err) {
+  if (!svg) return fslaw_fail(err, FSLAW_EINVAL, "fslaw_svg_marker: svg is NULL");
+  if (p >= svg->npanels)
+    return fslaw_fail(err, FSLAW_EINVAL,
+                      "fslaw_svg_marker: panel %zu out of range (figure has %zu panels)",
+                      p, svg->npanels);
+  if (!isfinite(x)) return fslaw_fail(err, FSLAW_EINVAL, "fslaw_svg_marker: x is not finite");
+  svg_panel *pn = &svg->panels[p];
+  if (pn->nmarkers == pn->mcap) {
+    size_t cap = pn->mcap ? 2 * pn->mcap : 2;
+    svg_marker *grown = realloc(pn->markers, cap * sizeof *grown);
+    if (!grown) return fslaw_fail(err, FSLAW_ENOMEM, "fslaw_svg_marker: out of memory");
+    pn->markers = grown;
+    pn->mcap = cap;
+  }
+  svg_marker m = {x, NULL};
+  if (!dup_opt(label, &m.label))
+    return fslaw_fail(err, FSLAW_ENOMEM, "fslaw_svg_marker: out of memory");
+  pn->markers[pn->nmarkers++] = m;
+  return FSLAW_OK;
+}
+
 /* ---- text and number formatting ----------------------------------------- */
 
 /* Write s as XML character data: escape markup characters and replace bytes
@@ -239,11 +272,9 @@ static const char *num1(char buf[32], double v) {
   return buf;
 }
 
-/* Short tick label: %g with `prec` significant digits, a '.' decimal point
- * and a compact exponent ("1e+06" -> "1e6", "2.5e-05" -> "2.5e-5"). */
-static void fmt_num(char *buf, size_t size, double v, int prec) {
-  char tmp[64];
-  snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+/* Copy a printf-formatted number with a '.' decimal point and a compact
+ * exponent ("1e+06" -> "1e6", "2.5e-05" -> "2.5e-5"). */
+static void compact_num(char *buf, size_t size, const char *tmp) {
   size_t o = 0;
   for (size_t i = 0; tmp[i] && o + 1 < size; i++) {
     char ch = tmp[i];
@@ -257,6 +288,39 @@ static void fmt_num(char *buf, size_t size, double v, int prec) {
     }
   }
   buf[o] = '\0';
+}
+
+/* Short tick label: %g with `prec` significant digits, compacted. */
+static void fmt_num(char *buf, size_t size, double v, int prec) {
+  char tmp[64];
+  snprintf(tmp, sizeof tmp, "%.*g", prec, v);
+  compact_num(buf, size, tmp);
+}
+
+/* Label of tick v of a set of ticks `step` apart: the digits the step
+ * needs, trailing zeros dropped ("2.6", "3", "0.0002"), in e-notation when
+ * sci ("5e-5", "1.5e-4"); all labels of one axis use the same notation. */
+static void fmt_step(char *buf, size_t size, double v, double step, int sci) {
+  char tmp[64];
+  int e = (int)floor(log10(step) + 1e-9), d;
+  if (v == 0) {
+    snprintf(buf, size, "0");
+    return;
+  }
+  if (sci) {
+    d = (int)floor(log10(fabs(v))) - e;
+    snprintf(tmp, sizeof tmp, "%.*e", d < 0 ? 0 : d > 16 ? 16 : d, v);
+  } else {
+    snprintf(tmp, sizeof tmp, "%.*f", -e < 0 ? 0 : -e > 17 ? 17 : -e, v);
+  }
+  /* drop the mantissa's trailing zeros, and its point if nothing follows */
+  size_t end = strcspn(tmp, "e"), point = strcspn(tmp, ".,"), cut = end;
+  if (point < end) {
+    while (cut > point + 1 && tmp[cut - 1] == '0') cut--;
+    if (cut == point + 1) cut = point;
+    memmove(tmp + cut, tmp + end, strlen(tmp + end) + 1);
+  }
+  compact_num(buf, size, tmp);
 }
 
 /* ---- axes ---------------------------------------------------------------- */
@@ -323,77 +387,161 @@ typedef struct tick {
   char label[TICK_LABEL];
 } tick;
 
-/* "Nice" 1-2-5 ticks covering [lo, hi] (values, not axis units). */
-static size_t nice_ticks(double lo, double hi, tick *out, size_t max) {
-  double raw = (hi / 2 - lo / 2) / 2.5; /* aim at about five intervals */
-  if (!(raw > 0) || !isfinite(raw)) return 0;
-  double base = pow(10, floor(log10(raw)));
-  double fr = raw / base;
-  double step = (fr < 1.5 ? 1 : fr < 3 ? 2 : fr < 7 ? 5 : 10) * base;
-  if (!isfinite(step) || !(step > 0)) return 0;
-  double i0 = ceil(lo / step);
-  if (!isfinite(i0) || fabs(i0) > 1e15) return 0; /* span below double resolution */
-  double maxabs = fmax(fabs(lo), fabs(hi));
-  int digits = (int)floor(log10(maxabs)) - (int)floor(log10(step)) + 1;
-  int prec = digits < 6 ? 6 : digits > 17 ? 17 : digits;
+/* How densely an axis is labelled: at most one label per this many pixels
+ * of its length (plus one), and labels at least this far apart (y), or as
+ * far as their width (x: CHAR_W per character plus a gap). */
+#define LABEL_EVERY_X 80.0
+#define LABEL_EVERY_Y 55.0
+#define LABEL_GAP_Y 15.0
+#define CHAR_W 6.2 /* a digit at font-size 11 */
+#define TOO_MANY SIZE_MAX
+
+/* Multiples of step within [lo, hi] (values; on a log axis placed at their
+ * log10, non-positive ones left out), labelled with the digits the step
+ * needs, so no float artefacts ("0.30000000000000004") show. TOO_MANY
+ * when there are more than max or the step is below the values' resolution. */
+static size_t step_ticks(const axis *a, double lo, double hi, double step, tick *out,
+                         size_t max) {
+  if (!(step > 0) || !isfinite(step)) return 0;
+  double i0 = ceil(lo / step), i1 = floor(hi / step);
+  if (!isfinite(i0) || !isfinite(i1) || fabs(i0) > 1e15 || fabs(i1) > 1e15) return TOO_MANY;
+  if (i1 - i0 + 1 > (double)max) return TOO_MANY;
+  /* e-notation for steps of many zeros: "5e-5", "2e5"; "0.0001", "1000002" */
+  int sci = step < 1e-4 * (1 - 1e-9) || step >= 1e5 * (1 - 1e-9);
   size_t n = 0;
-  for (int it = 0; it < 2 * MAX_TICKS && n < max; it++) {
-    double v = (i0 + it) * step;
-    if (v > hi) break;
-    if (v < lo) continue;
+  for (double i = i0; i <= i1; i++) {
+    double v = i * step;
     if (fabs(v) < step * 1e-9) v = 0; /* no "-0" or 1e-17 labels */
-    out[n].t = v;
-    fmt_num(out[n].label, TICK_LABEL, v, prec);
+    if (a->log && !(v > 0)) continue;
+    out[n].t = a->log ? log10(v) : v;
+    fmt_step(out[n].label, TICK_LABEL, v, step, sci);
     n++;
   }
   return n;
 }
 
-/* Label of 10^k: plain decimals for moderate k, else "1eK". */
-static void decade_label(char *buf, size_t size, int k) {
-  if (k >= -3 && k <= 4) fmt_num(buf, size, pow(10, k), 6);
-  else snprintf(buf, size, "1e%d", k);
+/* Label of m * 10^k: plain decimals for moderate k, else "mek" ("2e-5"). */
+static void log_label(char *buf, size_t size, int m, int k) {
+  if (k >= -3 && k <= 4) fmt_num(buf, size, m * pow(10, k), 6);
+  else snprintf(buf, size, "%de%d", m, k);
 }
 
-/* Ticks of an axis, positions in axis units. Log axes use decades (every
- * few decades if there are many), then 1-2-5 within a short range, then
- * linear nice ticks when even those are too few. */
-static size_t axis_ticks(const axis *a, tick *out) {
-  if (!a->log) return nice_ticks(a->lo, a->hi, out, MAX_TICKS);
+/* Log-axis ticks m * 10^k for the mantissas mant[0..nm-1] and the decades k
+ * that are multiples of stride (so labels read 1e-6, 0.01, 100, ...). */
+static size_t log_ticks(const axis *a, const int *mant, size_t nm, int stride, tick *out,
+                        size_t max) {
+  int d1 = (int)ceil(a->hi);
   size_t n = 0;
-  int d0 = (int)ceil(a->lo - 1e-9), d1 = (int)floor(a->hi + 1e-9);
-  if (d1 - d0 + 1 >= 2) {
-    int stride = (d1 - d0 + 8) / 8; /* at most ~8 labelled decades */
-    /* Multiples of the stride, so the labels read 1e-6, 0.01, 100, ... */
-    int k = (int)(ceil((double)d0 / stride) * stride);
-    for (; k <= d1 && n < MAX_TICKS; k += stride) {
-      out[n].t = k;
-      decade_label(out[n].label, TICK_LABEL, k);
-      n++;
-    }
-    return n;
-  }
-  static const double mant[3] = {1, 2, 5};
-  for (int k = (int)floor(a->lo); k <= (int)ceil(a->hi) && n < MAX_TICKS; k++) {
-    for (int m = 0; m < 3 && n < MAX_TICKS; m++) {
-      double t = k + log10(mant[m]);
-      if (t < a->lo || t > a->hi) continue;
+  for (int k = (int)(floor(floor(a->lo) / stride) * stride); k <= d1; k += stride)
+    for (size_t j = 0; j < nm; j++) {
+      double t = k + log10(mant[j]);
+      if (t < a->lo - 1e-9 || t > a->hi + 1e-9) continue;
+      if (n == max) return TOO_MANY;
       out[n].t = t;
-      if (m == 0) decade_label(out[n].label, TICK_LABEL, k);
-      else fmt_num(out[n].label, TICK_LABEL, mant[m] * pow(10, k), 6);
+      log_label(out[n].label, TICK_LABEL, mant[j], k);
       n++;
     }
+  return n;
+}
+
+/* Whether the labels of ticks t[0..n-1] (ascending) are far enough apart
+ * not to overlap. */
+static int ticks_apart(const axis *a, const tick *t, size_t n) {
+  size_t w = 0;
+  for (size_t i = 0; i < n; i++) w = strlen(t[i].label) > w ? strlen(t[i].label) : w;
+  double need = a->flip ? LABEL_GAP_Y : CHAR_W * (double)w + 10;
+  for (size_t i = 1; i < n; i++)
+    if (fabs(axis_px_unit(a, t[i].t) - axis_px_unit(a, t[i - 1].t)) < need) return 0;
+  return 1;
+}
+
+/* Whether labels at t[0..n-1] (ascending) leave no stretch of the axis
+ * longer than MAX_STRETCH of it unlabelled: on a log axis plain steps
+ * crowd the top of the range and leave its bottom bare. */
+#define MAX_STRETCH 0.25
+static int ticks_cover(const axis *a, const tick *t, size_t n) {
+  double prev = a->lo;
+  for (size_t i = 0; i <= n; i++) {
+    double next = i < n ? t[i].t : a->hi;
+    if (fabs(axis_px_unit(a, next) - axis_px_unit(a, prev)) > MAX_STRETCH * a->len) return 0;
+    prev = next;
   }
-  if (n >= 2) return n;
-  n = nice_ticks(pow(10, a->lo), pow(10, a->hi), out, MAX_TICKS);
-  size_t kept = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (!(out[i].t > 0)) continue;
-    out[kept] = out[i];
-    out[kept].t = log10(out[i].t);
-    kept++;
+  return 1;
+}
+
+/* The candidate tick sets of an axis are offered one by one. The densest
+ * that is not too dense (at most maxn labels, none overlapping) wins; when
+ * that has fewer than MIN_LABELS or leaves a long stretch bare, the
+ * sparsest with that many, covering the axis, that do not overlap; when
+ * nothing fits, the first offered. */
+#define MIN_LABELS 4
+typedef struct tick_pick {
+  const axis *a;
+  size_t maxn;
+  tick trial[MAX_TICKS];
+  tick *out; /* densest fitting, or the first offered */
+  size_t n;
+  int fits;
+  tick more[MAX_TICKS]; /* sparsest with MIN_LABELS, covering, not overlapping */
+  size_t nmore;
+} tick_pick;
+
+static void offer(tick_pick *k, size_t n) {
+  if (n == 0 || n == TOO_MANY) return;
+  int apart = ticks_apart(k->a, k->trial, n), ok = apart && n <= k->maxn;
+  if ((ok && (!k->fits || n > k->n)) || (!k->fits && k->n == 0)) {
+    memcpy(k->out, k->trial, n * sizeof *k->out);
+    k->n = n;
+    k->fits = ok;
   }
-  return kept;
+  if (apart && n >= MIN_LABELS && (k->nmore == 0 || n < k->nmore) &&
+      ticks_cover(k->a, k->trial, n)) {
+    memcpy(k->more, k->trial, n * sizeof *k->more);
+    k->nmore = n;
+  }
+}
+
+/* Offer the 1-2-5 steps over values [lo, hi], from one spanning it on. */
+static void offer_steps(tick_pick *k, double lo, double hi) {
+  double half = hi / 2 - lo / 2;
+  if (!(half > 0) || !isfinite(half)) return;
+  static const double f[3] = {1, 0.5, 0.2};
+  double e = ceil(log10(half) + log10(2.0));
+  for (int i = 0; i < 3 * 40; i++) {
+    size_t n = step_ticks(k->a, lo, hi, f[i % 3] * pow(10, e - i / 3), k->trial, MAX_TICKS);
+    offer(k, n);
+    if (n == TOO_MANY || n > k->maxn) break; /* finer steps only crowd more */
+  }
+}
+
+/* Ticks of an axis, positions in axis units: 1-2-5 steps on a linear axis;
+ * on a log axis decades (or every 2nd, 5th, ... one), then 1-2-5 and 1..9
+ * within decades, then plain steps for a range within a decade: as many
+ * labels as fit (at least 4 on any axis of ordinary size). */
+static size_t axis_ticks(const axis *a, tick *out) {
+  tick_pick k; /* 9 kB: fine on the stack */
+  memset(&k, 0, sizeof k);
+  k.a = a;
+  k.out = out;
+  k.maxn = (size_t)(a->len / (a->flip ? LABEL_EVERY_Y : LABEL_EVERY_X)) + 1;
+  if (k.maxn > MAX_TICKS) k.maxn = MAX_TICKS;
+  if (!a->log) {
+    offer_steps(&k, a->lo, a->hi);
+  } else {
+    static const int m1[] = {1}, m13[] = {1, 3}, m125[] = {1, 2, 5}, m1235[] = {1, 2, 3, 5},
+                     m19[] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+    static const int strides[] = {500, 200, 100, 50, 20, 10, 5, 2, 1};
+    for (size_t i = 0; i < sizeof strides / sizeof strides[0]; i++)
+      offer(&k, log_ticks(a, m1, 1, strides[i], k.trial, MAX_TICKS));
+    offer(&k, log_ticks(a, m13, 2, 1, k.trial, MAX_TICKS));
+    offer(&k, log_ticks(a, m125, 3, 1, k.trial, MAX_TICKS));
+    offer(&k, log_ticks(a, m1235, 4, 1, k.trial, MAX_TICKS));
+    offer(&k, log_ticks(a, m19, 9, 1, k.trial, MAX_TICKS));
+    if (a->hi - a->lo < 1) offer_steps(&k, pow(10, a->lo), pow(10, a->hi));
+  }
+  if ((k.n >= MIN_LABELS && ticks_cover(a, out, k.n)) || k.nmore == 0) return k.n;
+  memcpy(out, k.more, k.nmore * sizeof *out);
+  return k.nmore;
 }
 
 /* ---- series -------------------------------------------------------------- */
@@ -537,8 +685,8 @@ static void thin_end(thinner *t) {
   t->n = 0;
 }
 
-/* Writes the points of one series, one segment at a time: a marker as a dot
- * of its own, a line's vertices through the thinner. */
+/* Writes the points of one line, one segment at a time, through the
+ * thinner. */
 typedef struct emitter {
   const axis *ax, *ay;
   const svg_series *s;
@@ -549,13 +697,7 @@ typedef struct emitter {
 
 static void emit_point(emitter *e, size_t i) {
   if (e->count > 0 && e->last == i) return;
-  long long x = tenths(axis_px(e->ax, e->s->x[i])), y = tenths(axis_px(e->ay, e->s->y[i]));
-  if (e->s->style == FSLAW_SVG_MARKERS) {
-    pen_move(&e->pen, x, y);
-    pen_dot(&e->pen);
-  } else {
-    thin_vertex(&e->thin, x, y);
-  }
+  thin_vertex(&e->thin, tenths(axis_px(e->ax, e->s->x[i])), tenths(axis_px(e->ay, e->s->y[i])));
   e->count++;
   e->last = i;
 }
@@ -567,13 +709,17 @@ static void emit_bucket(emitter *e, size_t lo, size_t hi) {
   emit_point(e, lo < hi ? hi : lo);
 }
 
+/* Whether a series of n drawable points is long enough to thin: more than
+ * two points per pixel column. Shorter ones are drawn whole. */
+static int worth_thinning(const axis *ax, size_t n) { return (double)n > 2 * ax->len + 2; }
+
 /* Points a..b-1, all drawable. Short segments are taken whole; longer ones
  * keep at most the min and max of each pixel column (plus the segment's
  * first and last point), i.e. about two points per column. */
 static void emit_segment(emitter *e, size_t a, size_t b) {
   const double *y = e->s->y;
   e->count = 0;
-  if ((double)(b - a) <= 2 * e->ax->len + 2) {
+  if (!worth_thinning(e->ax, b - a)) {
     for (size_t i = a; i < b; i++) emit_point(e, i);
   } else {
     emit_point(e, a);
@@ -593,7 +739,93 @@ static void emit_segment(emitter *e, size_t a, size_t b) {
     emit_bucket(e, lo, hi);
     emit_point(e, b - 1);
   }
-  if (e->s->style != FSLAW_SVG_MARKERS) thin_end(&e->thin);
+  thin_end(&e->thin);
+}
+
+/* Side of the square cells dots are thinned in, in tenths of a pixel: a
+ * dropped dot lies within 2 px of a kept one 5 px wide, so a cloud keeps its
+ * outline and looks as dense as it is wherever it is dense at all. */
+#define DOT_CELL 15
+#define DOT_OPACITY "0.5"
+
+/* A drawable point of a series of dots: its cell and pixel y in tenths. */
+typedef struct dot_cell {
+  long long cx, cy, y;
+  size_t i;
+} dot_cell;
+
+static int dot_cell_cmp(const void *pa, const void *pb) {
+  const dot_cell *a = pa, *b = pb;
+  if (a->cx != b->cx) return a->cx < b->cx ? -1 : 1;
+  if (a->cy != b->cy) return a->cy < b->cy ? -1 : 1;
+  return a->i < b->i ? -1 : a->i > b->i;
+}
+
+static long long floor_div(long long v, long long d) { return v / d - (v % d < 0); }
+
+/* Dots of cells c[a..b-1], one cell column sorted by (cy, i): its highest
+ * and lowest point exactly (so spikes and the cloud's edges stay where they
+ * are), and the first point of each cell in between. */
+static void keep_column(const dot_cell *c, size_t a, size_t b, unsigned char *keep) {
+  size_t top = a, bot = a;
+  for (size_t j = a + 1; j < b; j++) {
+    if (c[j].y < c[top].y || (c[j].y == c[top].y && c[j].i < c[top].i)) top = j;
+    if (c[j].y > c[bot].y || (c[j].y == c[bot].y && c[j].i < c[bot].i)) bot = j;
+  }
+  keep[c[top].i] = keep[c[bot].i] = 1;
+  for (size_t j = a; j < b; j++) /* the top and bottom cells hold the extremes */
+    if (c[j].cy != c[a].cy && c[j].cy != c[b - 1].cy && c[j].cy != c[j - 1].cy) keep[c[j].i] = 1;
+}
+
+/* Mark in keep which of the points a..b-1 (all drawable: a segment of a
+ * long series) to draw as dots: one per occupied DOT_CELL cell, plus each
+ * cell column's extremes and the segment's first and last point (the
+ * report's read-out maps pixels to data through a series' ends). 0 when out
+ * of memory. */
+static int thin_dots(const axis *ax, const axis *ay, const svg_series *s, size_t a, size_t b,
+                     unsigned char *keep) {
+  size_t m = b - a;
+  dot_cell *c = malloc(m * sizeof *c);
+  if (!c) return 0;
+  long long x0 = tenths(ax->p0), y0 = tenths(ay->p0);
+  for (size_t i = a; i < b; i++) {
+    long long x = tenths(axis_px(ax, s->x[i])), y = tenths(axis_px(ay, s->y[i]));
+    c[i - a] = (dot_cell){floor_div(x - x0, DOT_CELL), floor_div(y - y0, DOT_CELL), y, i};
+  }
+  keep[a] = keep[b - 1] = 1;
+  qsort(c, m, sizeof *c, dot_cell_cmp);
+  for (size_t j = 0, e; j < m; j = e) {
+    for (e = j + 1; e < m && c[e].cx == c[j].cx;) e++;
+    keep_column(c, j, e, keep);
+  }
+  free(c);
+  return 1;
+}
+
+/* A series of dots, each a zero-length subpath. Segments (runs of drawable
+ * points) of more than two points per pixel column are thinned in 2-D
+ * (thin_dots): thinning per column kept its top and bottom only, so a
+ * noisy cloud showed as two bands. Shorter ones are drawn whole, a dot per
+ * point, which the report relies on. */
+static void write_dots(FILE *f, const axis *ax, const axis *ay, const svg_series *s) {
+  unsigned char *keep = calloc(s->n ? s->n : 1, 1); /* NULL: draw every point */
+  size_t i = 0, any = 0;
+  while (keep && i < s->n) {
+    while (i < s->n && !(axis_ok(ax, s->x[i]) && axis_ok(ay, s->y[i]))) i++;
+    size_t a = i;
+    while (i < s->n && axis_ok(ax, s->x[i]) && axis_ok(ay, s->y[i])) i++;
+    if (i > a && (!worth_thinning(ax, i - a) || !thin_dots(ax, ay, s, a, i, keep)))
+      memset(keep + a, 1, i - a);
+  }
+  pen pn = {f, 0, 0, 0, 0, 0};
+  for (i = 0; i < s->n; i++) {
+    if (!axis_ok(ax, s->x[i]) || !axis_ok(ay, s->y[i]) || (keep && !keep[i])) continue;
+    if (!any++) fputs("<path d=\"", f);
+    pen_move(&pn, tenths(axis_px(ax, s->x[i])), tenths(axis_px(ay, s->y[i])));
+    pen_dot(&pn);
+  }
+  if (any) fputs("\"/>\n", f);
+  free(keep);
 }
 
 static const char *dash_attr(fslaw_svg_style st) {
@@ -602,14 +834,22 @@ static const char *dash_attr(fslaw_svg_style st) {
 
 /* A series is one <path>: a line's segments are its subpaths, a marker's
  * dots zero-length subpaths drawn by round caps 5 px wide (the size of the
- * legend's sample dot). */
+ * legend's sample dot), half transparent so a line of the same colour (a
+ * fit over its data) shows through a dense cloud; the path is painted as
+ * one shape, so overlapping dots do not darken. */
 static void write_series(FILE *f, const axis *ax, const axis *ay, const svg_series *s,
                          size_t p, size_t k) {
   int dots = s->style == FSLAW_SVG_MARKERS;
   fprintf(f, "<g id=\"p%zu-s%zu\" fill=\"none\" stroke=\"%s\" stroke-width=\"%s\" "
              "stroke-linecap=\"round\"%s%s>\n",
           p, k, palette[s->color % PALETTE_N], dots ? "5" : "1.5",
-          dots ? "" : " stroke-linejoin=\"round\"", dash_attr(s->style));
+          dots ? " stroke-opacity=\"" DOT_OPACITY "\"" : " stroke-linejoin=\"round\"",
+          dash_attr(s->style));
+  if (dots) {
+    write_dots(f, ax, ay, s);
+    fputs("</g>\n", f);
+    return;
+  }
   emitter e = {ax, ay, s, {f, 0, 0, 0, 0, 0}, {NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 0, 0};
   e.thin.pen = &e.pen;
   size_t i = 0;
@@ -655,8 +895,43 @@ static int segment_meets(double px, double py, double qx, double qy, const box *
   return 1;
 }
 
-/* How much of the data box b hides: segments of lines and markers it meets. */
-static size_t legend_cover(const svg_panel *pn, const axis *ax, const axis *ay, const box *b) {
+/* Length of a label in code points, a fair estimate of its width. */
+static size_t text_len(const char *l) {
+  size_t len = 0;
+  for (const unsigned char *q = (const unsigned char *)l; *q; q++)
+    if ((*q & 0xC0) != 0x80) len++;
+  return len;
+}
+
+/* Where a marker is drawn: its line's x and its label's box. */
+typedef struct marker_at {
+  double x;
+  box label;
+  int left; /* the label is left of the line */
+} marker_at;
+
+/* Place marker k of panel pn in the plot area pa, its label (if any) in row
+ * `row` of the stack at the top; 0 when it is not drawn (outside the axis). */
+static int marker_place(const svg_panel *pn, size_t k, const axis *ax, const box *pa, size_t row,
+                        marker_at *m) {
+  const svg_marker *mk = &pn->markers[k];
+  if (!axis_ok(ax, mk->x)) return 0;
+  m->x = axis_px(ax, mk->x);
+  if (!(m->x >= pa->x0 - 0.05 && m->x <= pa->x1 + 0.05)) return 0;
+  double w = mk->label ? CHAR_W * (double)text_len(mk->label) : 0, y = pa->y0 + 6 + 15 * (double)row;
+  m->left = m->x + 4 + w > pa->x1 - 2;
+  m->label = m->left ? (box){m->x - 4 - w, y, m->x - 4, y + 12} : (box){m->x + 4, y, m->x + 4 + w, y + 12};
+  return 1;
+}
+
+/* How much a legend in box b would hide: a marker (line or label) counts as
+ * much as this many pieces of data. */
+#define MARKER_WEIGHT 1000
+
+/* How much of the data box b hides: segments of lines and markers it meets,
+ * and the panel's markers in plot area pa. */
+static size_t legend_cover(const svg_panel *pn, const axis *ax, const axis *ay, const box *pa,
+                           const box *b) {
   size_t hits = 0;
   for (size_t s = 0; s < pn->nseries; s++) {
     const svg_series *se = &pn->series[s];
@@ -671,20 +946,53 @@ static size_t legend_cover(const svg_panel *pn, const axis *ax, const axis *ay, 
       py = y;
     }
   }
+  marker_at m;
+  for (size_t k = 0, row = 0; k < pn->nmarkers; k++) {
+    if (!marker_place(pn, k, ax, pa, row, &m)) continue;
+    hits += MARKER_WEIGHT * (size_t)segment_meets(m.x, pa->y0, m.x, pa->y1, b);
+    if (pn->markers[k].label) {
+      row++;
+      hits += MARKER_WEIGHT * (size_t)(m.label.x0 < b->x1 && m.label.x1 > b->x0 &&
+                                       m.label.y0 < b->y1 && m.label.y1 > b->y0);
+    }
+  }
   return hits;
+}
+
+/* The panel's markers: dashed vertical lines, labels stacked at the top
+ * with a white halo so they read over data and grid. */
+static void write_markers(FILE *f, const svg_panel *pn, const axis *ax, const box *pa) {
+  char a[32], b[32], c[32], d[32];
+  marker_at m;
+  for (size_t k = 0, row = 0; k < pn->nmarkers; k++) {
+    if (!marker_place(pn, k, ax, pa, row, &m)) continue;
+    fprintf(f, "<g class=\"marker\">\n<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" "
+               "stroke=\"#555555\" stroke-width=\"1.2\" stroke-dasharray=\"5 4\"/>\n",
+            num1(a, m.x), num1(b, pa->y0), num1(c, m.x), num1(d, pa->y1));
+    if (pn->markers[k].label) {
+      row++;
+      fprintf(f, "<text x=\"%s\" y=\"%s\" font-size=\"11\" fill=\"#333333\" "
+                 "text-anchor=\"%s\" stroke=\"white\" stroke-width=\"3\" "
+                 "paint-order=\"stroke\">",
+              num1(a, m.left ? m.label.x1 : m.label.x0), num1(b, m.label.y1 - 2),
+              m.left ? "end" : "start");
+      xml_text(f, pn->markers[k].label);
+      fputs("</text>\n", f);
+    }
+    fputs("</g>\n", f);
+  }
 }
 
 /* Legend of the labelled series, in the corner of the plot area where it
  * hides the least data (top right when all are equal). */
 static void write_legend(FILE *f, const svg_panel *pn, const axis *ax, const axis *ay,
-                         double left, double right, double top, double bottom) {
+                         const box *pa) {
+  double left = pa->x0, right = pa->x1, top = pa->y0, bottom = pa->y1;
   size_t rows = 0, maxlen = 0;
   for (size_t s = 0; s < pn->nseries; s++) {
     const char *l = pn->series[s].label;
     if (!l) continue;
-    size_t len = 0; /* code points, a fair width estimate */
-    for (const unsigned char *q = (const unsigned char *)l; *q; q++)
-      if ((*q & 0xC0) != 0x80) len++;
+    size_t len = text_len(l);
     if (len > maxlen) maxlen = len;
     rows++;
   }
@@ -696,7 +1004,7 @@ static void write_legend(FILE *f, const svg_panel *pn, const axis *ax, const axi
   size_t least = SIZE_MAX;
   for (int corner = 0; corner < 4 && least; corner++) { /* TR, TL, BR, BL */
     box bx = {xs[corner & 1], ys[corner >> 1], xs[corner & 1] + w, ys[corner >> 1] + h};
-    size_t hits = legend_cover(pn, ax, ay, &bx);
+    size_t hits = legend_cover(pn, ax, ay, pa, &bx);
     if (hits < least) {
       least = hits;
       x = bx.x0;
@@ -713,7 +1021,8 @@ static void write_legend(FILE *f, const svg_panel *pn, const axis *ax, const axi
     const char *col = palette[se->color % PALETTE_N];
     double ry = y + 12 + 16 * (double)row++;
     if (se->style == FSLAW_SVG_MARKERS)
-      fprintf(f, "<circle cx=\"%s\" cy=\"%s\" r=\"3\" fill=\"%s\"/>\n", num1(a, x + 17),
+      fprintf(f, "<circle cx=\"%s\" cy=\"%s\" r=\"3\" fill=\"%s\" fill-opacity=\"" DOT_OPACITY
+                 "\"/>\n", num1(a, x + 17),
               num1(b, ry), col);
     else
       fprintf(f, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"%s\" "
@@ -775,12 +1084,18 @@ static void write_panel(FILE *f, const fslaw_svg *svg, size_t p) {
             num1(b, axis_px_unit(&ay, yt[i].t) + 4), yt[i].label);
   fputs("</g>\n", f);
 
-  for (size_t s = 0; s < pn->nseries; s++) write_series(f, &ax, &ay, &pn->series[s], p, s);
+  /* Dots under lines: a fit stays visible over a dense cloud of its data. */
+  for (int lines = 0; lines < 2; lines++)
+    for (size_t s = 0; s < pn->nseries; s++)
+      if ((pn->series[s].style != FSLAW_SVG_MARKERS) == lines)
+        write_series(f, &ax, &ay, &pn->series[s], p, s);
 
   fprintf(f, "<rect class=\"frame\" x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" "
              "fill=\"none\" stroke=\"#333333\" stroke-width=\"1\"/>\n",
           num1(a, left), num1(b, top), num1(c, pw), num1(d, ph));
-  write_legend(f, pn, &ax, &ay, left, right, top, bottom);
+  box pa = {left, top, right, bottom};
+  write_markers(f, pn, &ax, &pa);
+  write_legend(f, pn, &ax, &ay, &pa);
 
   if (pn->title) {
     fprintf(f, "<text x=\"%s\" y=\"%s\" text-anchor=\"middle\" font-size=\"14\" "

@@ -4,8 +4,11 @@
  * accepts them, labels are escaped, each series is one path with the
  * expected subpaths and dots, a 72000-point series is thinned to a small
  * file while its spikes survive and every point stays within 0.2 px of the
- * drawn line, every dot of a scatter is drawn, log axes skip non-positive
- * values, and errors name the argument. */
+ * drawn line, every dot of a short scatter is drawn, a noisy 30000-point
+ * scatter is thinned in 2-D into a cloud without holes, its extremes exact,
+ * log axes skip non-positive values, axes get enough labels (exact ones for
+ * typical ranges), markers are placed and labelled, and errors name the
+ * argument. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <math.h>
@@ -535,6 +538,335 @@ static void test_dense(void) {
   free(y);
 }
 
+/* The tick labels of the first panel's axis, joined by spaces: the y axis
+ * ("end": right-aligned) or the x axis ("middle", no font-size of its own). */
+static void axis_labels(const char *doc, const char *anchor, char *out, size_t size) {
+  char key[64];
+  snprintf(key, sizeof key, "text-anchor=\"%s\">", anchor);
+  size_t o = 0;
+  out[0] = '\0';
+  for (const char *p = strstr(doc, key); p && o + 1 < size; p = strstr(p + 1, key)) {
+    const char *v = p + strlen(key), *e = strchr(v, '<');
+    if (!e) break;
+    int w = snprintf(out + o, size - o, "%s%.*s", o ? " " : "", (int)(e - v), v);
+    if (w < 0 || (size_t)w >= size - o) break;
+    o += (size_t)w;
+  }
+}
+
+/* Pixel y of each y tick label's text (its baseline), ascending on screen. */
+static size_t ylabel_ys(const char *doc, double *ys, size_t max) {
+  size_t n = 0;
+  for (const char *p = strstr(doc, "text-anchor=\"end\">"); p && n < max;
+       p = strstr(p + 1, "text-anchor=\"end\">")) {
+    const char *t = p;
+    while (t > doc && strncmp(t, "<text", 5) != 0) t--;
+    ys[n++] = attr(t, "y");
+  }
+  return n;
+}
+
+/* Labels of both axes of an 800 x 480 panel drawn over points (x, y), the
+ * least distance between y labels and the longest stretch of the y axis
+ * without one, as a fraction of its length. */
+static void tick_labels(const double *x, const double *y, size_t n, int xlog, int ylog,
+                        char *xl, char *yl, size_t size, double *gap, double *bare) {
+  fslaw_svg *svg = fslaw_svg_create(1, 800, 480);
+  CHECK(svg && fslaw_svg_panel(svg, 0, "t", "x", "y", xlog, ylog, NULL) == FSLAW_OK &&
+        fslaw_svg_series(svg, 0, NULL, x, y, n, FSLAW_SVG_LINE, NULL) == FSLAW_OK);
+  char path[4096];
+  char *doc = svg ? write_fig(svg, "ticks.svg", path, sizeof path, NULL) : NULL;
+  fslaw_svg_destroy(svg);
+  xl[0] = yl[0] = '\0';
+  *gap = INFINITY;
+  *bare = 1;
+  if (!doc) return;
+  axis_labels(doc, "middle", xl, size);
+  axis_labels(doc, "end", yl, size);
+  double ys[66];
+  plot_box fr = frame_of(doc);
+  size_t k = ylabel_ys(doc, ys + 1, 64);
+  ys[0] = fr.y0 + fr.h + 4; /* baselines sit 4 px below their tick */
+  ys[k + 1] = fr.y0 + 4;
+  *bare = 0;
+  for (size_t i = 1; i < k + 2; i++) {
+    if (i > 1 && i < k + 1) *gap = fmin(*gap, fabs(ys[i] - ys[i - 1]));
+    *bare = fmax(*bare, fabs(ys[i] - ys[i - 1]) / fr.h);
+  }
+  free(doc);
+}
+
+static size_t words(const char *s) {
+  size_t n = 0;
+  for (const char *p = s; *p; p++) n += p[0] != ' ' && (p == s || p[-1] == ' ');
+  return n;
+}
+
+/* Axis labels: as many as fit (at least 4), 1..9 within a decade on a log
+ * axis spanning less than one, plain steps within a narrow log range, no
+ * float artefacts. */
+static void test_ticks(void) {
+  static const struct {
+    double lo, hi; /* y range; x runs 0..72000 */
+    int ylog;
+    const char *want;
+  } cases[] = {
+      {2.6, 10, 1, "3 4 5 6 7 8 9 10"}, /* was "5 10" */
+      {2.6, 3.0, 1, "2.6 2.7 2.8 2.9 3"},
+      {1.2e-5, 9e-5, 1, "2e-5 3e-5 4e-5 5e-5 6e-5 7e-5 8e-5 9e-5"},
+      {0.1, 0.7, 0, "0.1 0.2 0.3 0.4 0.5 0.6 0.7"},
+      {2.6, 3.6, 0, "2.6 2.8 3 3.2 3.4 3.6"},
+      {2.6, 4.5, 1, "2.6 2.8 3 3.2 3.4 3.6 3.8 4 4.2 4.4"}, /* not "3 3.5 4 4.5" */
+      {0, 3e-4, 0, "0 5e-5 1e-4 1.5e-4 2e-4 2.5e-4 3e-4"}, /* one notation an axis */
+      {0, 1.2e6, 0, "0 2e5 4e5 6e5 8e5 1e6 1.2e6"},
+      {1e6, 1e6 + 10, 0, "1000000 1000002 1000004 1000006 1000008 1000010"},
+      {-0.3, 0.3, 0, "-0.3 -0.2 -0.1 0 0.1 0.2 0.3"},
+      {1, 1000, 1, "1 3 10 30 100 300 1000"},
+      {0.02, 30, 1, "0.03 0.1 0.3 1 3 10 30"},
+      {2.6, 33, 1, "3 5 10 20 30"},
+      {1e-7, 1e5, 1, "1e-6 1e-4 0.01 1 100 10000"},
+  };
+  char xl[1024], yl[1024];
+  double gap, bare;
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    double x[3] = {0, 36000, 72000}, y[3] = {cases[c].lo, cases[c].hi, cases[c].lo};
+    tick_labels(x, y, 3, 0, cases[c].ylog, xl, yl, sizeof xl, &gap, &bare);
+    CHECK(strcmp(yl, cases[c].want) == 0);
+    if (strcmp(yl, cases[c].want) != 0) fprintf(stderr, "  y %g..%g: '%s'\n", cases[c].lo, cases[c].hi, yl);
+    CHECK(strcmp(xl, "0 10000 20000 30000 40000 50000 60000 70000") == 0);
+    CHECK(gap >= 15);
+    CHECK(bare <= 0.3);
+  }
+  /* Any range: at least 4 labels, 15 px apart, no stretch of 30 % of the
+   * axis bare (a quarter where the 1-2-5 and 1..9 sets allow it), short
+   * labels (no 0.30000000000000004). */
+  for (int lg = 0; lg < 2; lg++)
+    for (double r = 1.02; r < 1e9; r *= 1.37) {
+      double x[2] = {1, 1.5 * r}, y[2] = {2.6, 2.6 * r};
+      tick_labels(x, y, 2, lg, lg, xl, yl, sizeof xl, &gap, &bare);
+      CHECK(words(yl) >= 4 && words(xl) >= 4);
+      CHECK(gap >= 15);
+      CHECK(bare <= 0.3);
+      CHECK(strlen(yl) <= 9 * words(yl) && strlen(xl) <= 9 * words(xl));
+      if (words(yl) < 4 || words(xl) < 4 || gap < 15 || bare > 0.3)
+        fprintf(stderr, "  %s range x%g: x '%s', y '%s', bare %g\n", lg ? "log" : "linear", r, xl, yl, bare);
+    }
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Drawn dot k's cell of DOT_CELL = 1.5 px (as src/svg.c: from the plot's
+ * corner, on the coordinates as written in tenths). */
+static long long dot_cell(double v, double origin) {
+  long long t = llround(v * 10) - llround(origin * 10);
+  return t / 15 - (t % 15 < 0);
+}
+
+/* A noisy log of 30000 points (a loss every step with batch noise, as a
+ * uniform band) with a spike and a dip, and a prediction line over it. Dots
+ * are thinned in 2-D, one per occupied 1.5 px cell, so the cloud is drawn
+ * as a cloud: every point lies within a cell's diagonal of a drawn dot, no
+ * column of cells has a hole wider than a dot where points are dense, only
+ * cells holding a column's extremes or the first or last point hold two
+ * dots, the extremes and ends are exact, and the file stays small. */
+static void test_cloud(void) {
+  enum { N = 30000 };
+  fslaw_svg *svg = fslaw_svg_create(1, 800, 480);
+  double *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y), lx[2] = {0, N - 1}, ly[2] = {3, 2.5};
+  CHECK(svg && x && y);
+  if (!svg || !x || !y) {
+    fslaw_svg_destroy(svg);
+    free(x);
+    free(y);
+    return;
+  }
+  for (int i = 0; i < N; i++) {
+    double u = i * 0.6180339887498949; /* evenly spread noise in every window */
+    x[i] = i;
+    y[i] = 3 - 0.5 * i / N + 0.2 * (u - floor(u) - 0.5);
+  }
+  y[12000] = 4.5; /* a spike and a dip: the extremes */
+  y[25000] = 1.8;
+  CHECK(fslaw_svg_series(svg, 0, "prediction", lx, ly, 2, FSLAW_SVG_LINE, NULL) == FSLAW_OK);
+  CHECK(fslaw_svg_series(svg, 0, NULL, x, y, N, (fslaw_svg_style)(FSLAW_SVG_MARKERS | FSLAW_SVG_SAME_COLOR), NULL) == FSLAW_OK);
+  char path[4096];
+  long bytes = 0;
+  char *doc = write_fig(svg, "cloud.svg", path, sizeof path, &bytes);
+  fslaw_svg_destroy(svg);
+  path_pts d = doc ? path_points(doc, "p0-s1") : (path_pts){NULL, NULL, 0, 0, 0};
+  if (!doc || d.n == 0) {
+    CHECK(d.n > 0);
+    free(doc);
+    free(x);
+    free(y);
+    return;
+  }
+  CHECK(xmllint_ok(path));
+  CHECK(bytes < 120 * 1024); /* 78 kB; 1.5 MB with all 30000 dots */
+  CHECK(d.dots == d.n && d.subpaths == d.n);
+  CHECK(d.n < N / 2);
+  /* The line is written after the dots: drawn over its data. */
+  CHECK(strstr(doc, "id=\"p0-s1\"") < strstr(doc, "id=\"p0-s0\""));
+  plot_box fr = frame_of(doc);
+  double xs = (N - 1) * (1 + 2 * PAD), ys = 2.7 * (1 + 2 * PAD);
+#define PX(v) (fr.x0 + fr.w * ((v) + (N - 1) * PAD) / xs)
+#define PY(v) (fr.y0 + fr.h - fr.h * ((v) - 1.8 + 2.7 * PAD) / ys)
+  /* Ends and extremes exact (0.05 px: coordinates have one decimal). */
+  CHECK(fabs(d.x[0] - PX(0)) <= 0.05 + 1e-9 && fabs(d.y[0] - PY(y[0])) <= 0.05 + 1e-9);
+  CHECK(fabs(d.x[d.n - 1] - PX(N - 1)) <= 0.05 + 1e-9 && fabs(d.y[d.n - 1] - PY(y[N - 1])) <= 0.05 + 1e-9);
+  double top = INFINITY, low = -INFINITY;
+  for (size_t i = 0; i < d.n; i++) {
+    top = fmin(top, d.y[i]);
+    low = fmax(low, d.y[i]);
+  }
+  CHECK(fabs(top - PY(4.5)) <= 0.05 + 1e-9);
+  CHECK(fabs(low - PY(1.8)) <= 0.05 + 1e-9);
+  /* Cells of the drawn dots: two in a cell only where it holds its column's
+   * highest and lowest dot at once, or the first or last point. */
+  long long *cx = malloc(d.n * sizeof *cx), *cy = malloc(d.n * sizeof *cy);
+  double *col = malloc(d.n * sizeof *col);
+  CHECK(cx && cy && col);
+  size_t shared = 0, bad_share = 0, holes = 0, cols = 0;
+  for (size_t i = 0; cx && cy && i < d.n; i++) {
+    cx[i] = dot_cell(d.x[i], fr.x0);
+    cy[i] = dot_cell(d.y[i], fr.y0);
+  }
+  for (size_t i = 0; cx && cy && col && i < d.n; i++) {
+    long long hi = cy[i], lo = cy[i];
+    size_t same = 0, m = 0;
+    for (size_t j = 0; j < d.n; j++) {
+      if (cx[j] != cx[i]) continue;
+      hi = cy[j] < hi ? cy[j] : hi;
+      lo = cy[j] > lo ? cy[j] : lo;
+      same += cy[j] == cy[i];
+      col[m++] = d.y[j];
+    }
+    if (same > 1) {
+      shared++;
+      int end = i == 0 || i == d.n - 1 ||
+                (cx[0] == cx[i] && cy[0] == cy[i]) || (cx[d.n - 1] == cx[i] && cy[d.n - 1] == cy[i]);
+      bad_share += !(hi == lo) && !end;
+    }
+    /* Columns in the middle of the run (not the spike's): no hole wider
+     * than a dot (5 px) in the cloud. Per column of points, the min-max
+     * rule drew two dots 30 px apart. */
+    if ((i == 0 || cx[i] != cx[i - 1]) && d.x[i] > PX(0.1 * N) && d.x[i] < PX(0.9 * N) &&
+        fabs(d.x[i] - PX(12000)) > 3 && fabs(d.x[i] - PX(25000)) > 3) {
+      qsort(col, m, sizeof *col, cmp_double);
+      for (size_t j = 1; j < m; j++) holes += col[j] - col[j - 1] > 5;
+      cols++;
+    }
+  }
+  CHECK(bad_share == 0);
+  CHECK(shared <= 8);
+  CHECK(holes == 0);
+  CHECK(cols > 300);
+  /* Every point lies within a cell's diagonal (2.1 px) of a drawn dot (the
+   * dots are in x order: a window of them is searched). */
+  size_t far = 0;
+  for (size_t i = 0, j0 = 0; i < N; i++) {
+    double px = PX(x[i]), py = PY(y[i]), best = INFINITY;
+    while (j0 < d.n && d.x[j0] < px - 2.2) j0++;
+    for (size_t j = j0; j < d.n && d.x[j] <= px + 2.2; j++)
+      best = fmin(best, hypot(d.x[j] - px, d.y[j] - py));
+    far += best > 1.5 * sqrt(2) + 0.1;
+  }
+  CHECK(far == 0);
+#undef PX
+#undef PY
+  free(cx);
+  free(cy);
+  free(col);
+  path_free(&d);
+  free(doc);
+  free(x);
+  free(y);
+}
+
+/* Markers: a dashed vertical line at x across the plot, its label (escaped)
+ * right of it where it fits, else left; labels stack; a marker outside the
+ * data's range is not drawn; the legend keeps clear of markers. Plot area
+ * of a 400 x 300 panel: x 74..382, y 30..254; x 0..100 padded by 4. */
+static void test_marker(void) {
+  fslaw_error err = {{0}};
+  fslaw_svg *svg = fslaw_svg_create(1, 400, 300);
+  double x[3] = {0, 50, 100}, y[3] = {0, 1, 0};
+  CHECK(svg && fslaw_svg_series(svg, 0, NULL, x, y, 3, FSLAW_SVG_LINE, NULL) == FSLAW_OK);
+  if (!svg) return;
+  CHECK(fslaw_svg_marker(svg, 0, 50, "beyond <fit> & co", &err) == FSLAW_OK);
+  CHECK(fslaw_svg_marker(svg, 0, 99, "edge", &err) == FSLAW_OK);
+  CHECK(fslaw_svg_marker(svg, 0, 20, NULL, &err) == FSLAW_OK);
+  CHECK(fslaw_svg_marker(svg, 0, 1000, "outside", &err) == FSLAW_OK);
+  CHECK(fslaw_svg_marker(svg, 0, NAN, "x", &err) == FSLAW_EINVAL);
+  CHECK_HAS(err.msg, "x is not finite");
+  CHECK(fslaw_svg_marker(svg, 5, 1, "x", &err) == FSLAW_EINVAL);
+  CHECK_HAS(err.msg, "panel 5");
+  CHECK(fslaw_svg_marker(NULL, 0, 1, "x", &err) == FSLAW_EINVAL);
+  char path[4096];
+  char *doc = write_fig(svg, "marker.svg", path, sizeof path, NULL);
+  fslaw_svg_destroy(svg);
+  if (doc) {
+    CHECK(xmllint_ok(path));
+    CHECK(count(doc, "class=\"marker\"") == 3);
+    CHECK(strstr(doc, "outside") == NULL);
+    /* x = 50 at 74 + 308 * 54 / 108 = 228, label right of it on row 0 */
+    CHECK_HAS(doc, "<g class=\"marker\">\n<line x1=\"228\" y1=\"30\" x2=\"228\" y2=\"254\" "
+                   "stroke=\"#555555\" stroke-width=\"1.2\" stroke-dasharray=\"5 4\"/>\n"
+                   "<text x=\"232\" y=\"46\" font-size=\"11\"");
+    CHECK_HAS(doc, "text-anchor=\"start\" stroke=\"white\" stroke-width=\"3\" "
+                   "paint-order=\"stroke\">beyond &lt;fit&gt; &amp; co</text>\n</g>");
+    /* x = 99 at 367.7: no room on the right, so left of it on row 1 */
+    CHECK_HAS(doc, "<line x1=\"367.7\" y1=\"30\" x2=\"367.7\" y2=\"254\"");
+    CHECK_HAS(doc, "<text x=\"363.7\" y=\"61\" font-size=\"11\" fill=\"#333333\" text-anchor=\"end\"");
+    /* x = 20 at 142.4, no label */
+    CHECK_HAS(doc, "<line x1=\"142.4\" y1=\"30\" x2=\"142.4\" y2=\"254\" stroke=\"#555555\" "
+                   "stroke-width=\"1.2\" stroke-dasharray=\"5 4\"/>\n</g>");
+  }
+  free(doc);
+  /* Falling data leave the top right free for the legend (test_legend_corner);
+   * a marker there sends it to the bottom left. */
+  double fx[3] = {0, 0.5, 1}, fy[3] = {1, 0.5, 0};
+  svg = fslaw_svg_create(1, 400, 300);
+  CHECK(svg && fslaw_svg_series(svg, 0, "data", fx, fy, 3, FSLAW_SVG_LINE, NULL) == FSLAW_OK &&
+        fslaw_svg_marker(svg, 0, 0.9, "past", NULL) == FSLAW_OK);
+  doc = svg ? write_fig(svg, "marker_legend.svg", path, sizeof path, NULL) : NULL;
+  fslaw_svg_destroy(svg);
+  if (doc) CHECK_HAS(doc, "<rect x=\"80\" y=\"224\"");
+  free(doc);
+}
+
+/* Dots split by NaN into runs of at most two per pixel column are all
+ * drawn, however many in all (the report hands them so and matches dots to
+ * its hover data one for one); a longer run is thinned. */
+static void test_dots_split(void) {
+  enum { N = 6000 };
+  static double x[N], y[N];
+  double lx[2] = {0, 1199}, ly[2] = {3, 3.2}; /* sets the range: dots in a 4 px band */
+  for (int i = 0; i < N; i++) {
+    double u = i * 0.6180339887498949;
+    x[i] = i % 1000 == 999 ? NAN : i % 1200;
+    y[i] = 3.1 + 0.002 * (u - floor(u));
+  }
+  fslaw_svg *svg = fslaw_svg_create(1, 800, 480);
+  CHECK(svg && fslaw_svg_series(svg, 0, NULL, lx, ly, 2, FSLAW_SVG_LINE, NULL) == FSLAW_OK &&
+        fslaw_svg_series(svg, 0, NULL, x, y, N, FSLAW_SVG_MARKERS, NULL) == FSLAW_OK);
+  for (int i = 0; i < 3000; i++) x[i] = i % 1200; /* one run of 3000 */
+  CHECK(svg && fslaw_svg_series(svg, 0, NULL, x, y, 3000, FSLAW_SVG_MARKERS, NULL) == FSLAW_OK);
+  char path[4096];
+  char *doc = svg ? write_fig(svg, "dots_split.svg", path, sizeof path, NULL) : NULL;
+  fslaw_svg_destroy(svg);
+  if (!doc) return;
+  path_pts all = path_points(doc, "p0-s1"), one = path_points(doc, "p0-s2");
+  CHECK(all.n == N - N / 1000 && all.dots == all.n);
+  CHECK(one.n > 0 && one.n < 2000);
+  path_free(&all);
+  path_free(&one);
+  free(doc);
+}
+
 int main(int argc, char **argv) {
   if (argc < 3) {
     fprintf(stderr, "usage: %s SOURCE_DIR SCRATCH_DIR\n", argv[0]);
@@ -553,5 +885,9 @@ int main(int argc, char **argv) {
   test_legend_corner();
   test_log_and_degenerate();
   test_dense();
+  test_ticks();
+  test_cloud();
+  test_marker();
+  test_dots_split();
   return check_done("test_svg");
 }

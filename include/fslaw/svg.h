@@ -3,10 +3,17 @@
  * A figure is a column of panels; each panel has its own axes (linear or
  * log), title, axis labels and series (lines or markers), and a legend.
  * Series data are copied. Each series is drawn as one <path>, coordinates to
- * 0.1 px: markers as dots (one per point; a run of more points than twice
- * the plot's width keeps the lowest and highest per pixel column), lines
+ * 0.1 px: markers as dots, half transparent (one per point; a run of more
+ * points than twice the plot's width, between undrawable points, keeps one
+ * dot per occupied 1.5 px cell, plus the highest and lowest dot of each
+ * column of cells and its first and last point, so a noisy cloud stays a
+ * cloud and its extremes stay exact), drawn under the lines; lines
  * thinned in pixels where that moves them by at most 0.1 px, every turn of
  * x or y (so every peak and dip) drawn exactly, and jumps kept visible.
+ * Axes are labelled as densely as their labels fit without crowding, with
+ * at least 4 labels and no quarter of the axis bare where that can be had
+ * (1-2-5 steps; on log axes decades, 1-3, 1-2-5, 1-2-3-5 or 1..9 within
+ * decades, or plain steps within one decade).
  * Output is well-formed standalone XML (validated in tests/test_svg.c). */
 #ifndef FSLAW_SVG_H
 #define FSLAW_SVG_H
@@ -49,6 +56,15 @@ fslaw_status fslaw_svg_panel(fslaw_svg *svg, size_t p, const char *title,
 fslaw_status fslaw_svg_series(fslaw_svg *svg, size_t p, const char *label,
                               const double *x, const double *y, size_t n,
                               fslaw_svg_style style, fslaw_error *err);
+
+/* Mark x (in data units, like the series' x) in panel p with a vertical
+ * dashed grey line across the plot and, unless label is NULL, a short label
+ * (copied) at its top, right of the line where it fits, else left of it;
+ * the labels of several markers are stacked. A marker does not widen the
+ * axis: one outside the range of the panel's data (or not positive on a log
+ * x axis) is not drawn. FSLAW_EINVAL for a bad panel or a non-finite x. */
+fslaw_status fslaw_svg_marker(fslaw_svg *svg, size_t p, double x, const char *label,
+                              fslaw_error *err);
 
 /* Write the figure as a standalone SVG document. */
 fslaw_status fslaw_svg_write(const fslaw_svg *svg, FILE *f, fslaw_error *err);

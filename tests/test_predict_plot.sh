@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# test_predict_plot.sh: `fslaw predict --plot` marks where a run goes beyond
+# the fitted runs in intrinsic time: a dashed line at the first step whose
+# sum of rates exceeds the params' fitted_range.max_time, at the pixel x of
+# that step, and none for a run within the fitted range or params without a
+# range. Usage: test_predict_plot.sh FSLAW SOURCE_DIR SCRATCH_DIR
+set -u
+FSLAW=$1 SRC=$2 TMP=$3/predict_plot
+rm -rf "$TMP" && mkdir -p "$TMP"
+source "$(dirname "$0")/lib.sh"
+D=$SRC/data/mpl/400M
+
+"$FSLAW" fit --law mpl --out "$TMP/mpl.json" "$D/cosine_24000.csv" "$D/constant_24000.csv" \
+  "$D/wsdcon_9.csv" >/dev/null 2>"$TMP/err" && ok || bad "fit: $(tail -1 "$TMP/err")"
+
+# marker RUN.csv PRED.csv PLOT.svg: the plot has one marker, at the x pixel
+# of the first step of RUN whose intrinsic time exceeds max_time (the x axis
+# is log, over the plotted steps padded by 4 % of their span on each side)
+marker() {
+  python3 - "$TMP/mpl.json" "$@" <<'PY'
+import csv, json, math, re, sys
+params, run, pred, plot = sys.argv[1:]
+tmax = json.load(open(params))["fitted_range"]["max_time"]
+rows = list(csv.DictReader(open(run)))
+t, cross = 0.0, None
+for r in rows:
+    t += float(r["lr"])
+    if cross is None and t > tmax:
+        cross = int(r["step"])
+assert cross is not None and t > 1.01 * tmax, (cross, t, tmax)
+steps = [int(r["step"]) for r in csv.DictReader(open(pred))]
+steps += [int(r["step"]) for r in rows if r["loss"] and int(r["step"]) > 0]
+lo, hi = math.log10(min(steps)), math.log10(max(steps))
+lo, hi = lo - 0.04 * (hi - lo), hi + 0.04 * (hi - lo)
+svg = open(plot).read()
+fr = re.search(r'class="frame" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', svg)
+x0, w = float(fr.group(1)), float(fr.group(2))
+want = x0 + w * (math.log10(cross) - lo) / (hi - lo)
+marks = re.findall(r'<g class="marker">\n<line x1="([\d.]+)"[^>]*stroke-dasharray[^>]*/>\n<text[^>]*>([^<]*)</text>', svg)
+assert len(marks) == 1, marks
+assert abs(float(marks[0][0]) - want) <= 0.05 + 1e-9, (marks, want, cross)
+assert marks[0][1] == "beyond fitted runs", marks
+print(cross)
+PY
+}
+
+# 72000 steps from params fitted on 24000-step runs: marked where it passes
+# them, as the note on stderr says
+"$FSLAW" predict --params "$TMP/mpl.json" "$D/cosine_72000.csv" --out "$TMP/p72.csv" \
+  --plot "$TMP/p72.svg" 2>"$TMP/err" && ok || bad "predict 72000: $(tail -1 "$TMP/err")"
+grep -q "beyond that the prediction extrapolates in time" "$TMP/err" && ok || bad "72000: no note"
+cross=$(marker "$D/cosine_72000.csv" "$TMP/p72.csv" "$TMP/p72.svg" 2>"$TMP/err") && ok \
+  || bad "72000 marker: $(tail -3 "$TMP/err")"
+# cosine over 72000 steps passes 24000 steps of the fitted rates late
+[ "${cross:-0}" -gt 24000 ] && [ "${cross:-0}" -lt 40000 ] && ok || bad "crossing step '$cross'"
+xmllint --noout "$TMP/p72.svg" && ok || bad "p72.svg is not well-formed"
+
+# a fitted run itself: within the range, no marker and no note
+"$FSLAW" predict --params "$TMP/mpl.json" "$D/cosine_24000.csv" --plot "$TMP/p24.svg" \
+  >/dev/null 2>"$TMP/err" && ok || bad "predict 24000: $(tail -1 "$TMP/err")"
+grep -q 'class="marker"' "$TMP/p24.svg" && bad "24000: marked" || ok
+grep -q "extrapolates in time" "$TMP/err" && bad "24000: noted" || ok
+
+# several runs: one marker per run that passes, named; none for the one within
+"$FSLAW" predict --params "$TMP/mpl.json" "$D/cosine_24000.csv" "$D/cosine_72000.csv" \
+  "$D/constant_72000.csv" --plot "$TMP/many.svg" >/dev/null 2>"$TMP/err" && ok \
+  || bad "predict many: $(tail -1 "$TMP/err")"
+[ "$(grep -c 'class="marker"' "$TMP/many.svg")" = 2 ] && ok || bad "many: markers $(grep -c 'class="marker"' "$TMP/many.svg")"
+grep -q '>cosine_72000: beyond fitted runs<' "$TMP/many.svg" && grep -q '>constant_72000: beyond fitted runs<' "$TMP/many.svg" \
+  && ok || bad "many: marker labels"
+
+# params without a fitted range (older files): no marker
+python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); del j["fitted_range"]; json.dump(j, open(sys.argv[2], "w"))' \
+  "$TMP/mpl.json" "$TMP/norange.json" && ok || bad "norange.json"
+"$FSLAW" predict --params "$TMP/norange.json" "$D/cosine_72000.csv" --plot "$TMP/nr.svg" \
+  >/dev/null 2>"$TMP/err" && ok || bad "predict without range: $(tail -1 "$TMP/err")"
+grep -q 'class="marker"' "$TMP/nr.svg" && bad "no range: marked" || ok
+
+finish test_predict_plot
