@@ -237,8 +237,8 @@ static void copy_svg(FILE *f, FILE *tmp, const char *pre) {
 
 /* The points handed to the SVG writer: a line's every point, unless the
  * chart is smooth; else the kept ones. Dots go in runs no longer than the
- * chart is wide, split by a NaN: the writer thins a longer run to two points
- * per pixel column, and every kept dot must be drawn (the script matches
+ * chart is wide, split by a NaN: the writer thins a run longer than twice
+ * the plot's width (to one dot per 1.5 px cell), and every kept dot must be drawn (the script matches
  * dots to the hover data one for one). *x, *y are NULL for every point. */
 static fslaw_status drawn_points(const rep_chart *c, const rep_series *s, const thinned *t,
                                  double **x, double **y, size_t *n, fslaw_error *err) {
