@@ -148,8 +148,7 @@ static int run_folds(const cv_opts *o, const cli_run_set *rs, fslaw_run *const *
   int tty = isatty(2);
   for (size_t l = 0; l < o->nlaw; l++) {
     fslaw_law *law;
-    fslaw_error err;
-    if (fslaw_law_create(o->law[l], &law, &err)) return cli_error("cv", "option '--law': %s", err.msg);
+    if (cli_fit_law("cv", o->law[l], runs, n, l == 0, &law)) return 1;
     int rc = 0;
     for (size_t i = 0; !rc && i < n; i++) {
       if (tty) fprintf(stderr, "\rfslaw cv: %s: fold %zu of %zu ", o->law[l], i + 1, n);

@@ -38,6 +38,10 @@ const cli_command cli_fit = {
 
 static void list_laws(FILE *f) {
   for (size_t i = 0; i < fslaw_law_kind_count(); i++) fprintf(f, "  %s\n", fslaw_law_kind_help(i));
+  fprintf(f, "every law also takes unit=U: it reads each rate as lr / U. Its default bounds\n"
+             "and starts are made for runs that peak at %g, so fit and cv set U = peak / %g\n"
+             "when the runs peak elsewhere (docs/fit.md); unit=1 keeps the rates as written.\n",
+          FSLAW_LAW_DESIGN_PEAK, FSLAW_LAW_DESIGN_PEAK);
   fprintf(f, "\nlaws over tables of runs (columns N,D,loss or C,loss), with options of their\n"
              "own (--where, --bootstrap, ...: fslaw fit --law chinchilla --help):\n");
   cli_table_laws_help(f);
@@ -58,26 +62,29 @@ typedef struct {
   cli_run_opts ro;                 /* how runs are read */
 } fit_opts;
 
-static int add_runs(fslaw_fit *fit, const cli_run_set *rs, const cli_run_opts *ro, size_t from) {
+/* Read every run of rs into runs[] (checked distinct). */
+static int read_runs(const cli_run_set *rs, const cli_run_opts *ro, fslaw_run **runs) {
   uint64_t *fp = malloc((rs->npath + 1) * sizeof *fp);
   if (!fp) return cli_error("fit", "out of memory");
   int rc = 0;
-  for (size_t g = 0; !rc && g < (rs->ngroups ? rs->ngroups : 1); g++) {
-    if (rs->ngroups && fslaw_fit_set_group(fit, rs->name[g])) {
-      rc = cli_error("fit", "option '--group': %s", fslaw_fit_errmsg(fit));
-      break;
-    }
-    size_t end = rs->ngroups ? rs->first[g + 1] : rs->npath;
-    for (size_t i = rs->first[g]; !rc && i < end; i++) {
-      fslaw_run *r;
-      if ((rc = cli_read_run("fit", rs->path[i], ro, &r))) break;
-      fp[i] = cli_run_fingerprint(r);
-      rc = cli_check_distinct("fit", rs, fp, i) || cli_fit_add_run("fit", fit, rs->path[i], r, from);
-      fslaw_run_destroy(r);
-    }
+  for (size_t i = 0; !rc && i < rs->npath; i++) {
+    if ((rc = cli_read_run("fit", rs->path[i], ro, &runs[i]))) break;
+    fp[i] = cli_run_fingerprint(runs[i]);
+    rc = cli_check_distinct("fit", rs, fp, i);
   }
   free(fp);
   return rc;
+}
+
+static int add_runs(fslaw_fit *fit, const cli_run_set *rs, fslaw_run *const *runs, size_t from) {
+  for (size_t g = 0; g < (rs->ngroups ? rs->ngroups : 1); g++) {
+    if (rs->ngroups && fslaw_fit_set_group(fit, rs->name[g]))
+      return cli_error("fit", "option '--group': %s", fslaw_fit_errmsg(fit));
+    size_t end = rs->ngroups ? rs->first[g + 1] : rs->npath;
+    for (size_t i = rs->first[g]; i < end; i++)
+      if (cli_fit_add_run("fit", fit, rs->path[i], runs[i], from)) return 1;
+  }
+  return 0;
 }
 
 static void summary(FILE *f, const fslaw_law *law, const double *p, const fslaw_fit_result *res,
@@ -281,24 +288,28 @@ static int run(int argc, char **argv) {
   if (rc == 2) return 0;
   if (rc) return rc;
   if (!o.law) return cli_error("fit", "option '--law' is required (see fslaw fit --help)");
+  fslaw_error err;
+  fslaw_law *law = NULL; /* made for the runs' peak once they are read (cli_fit_law) */
+  if (fslaw_law_create(o.law, &law, &err)) return cli_error("fit", "option '--law': %s", err.msg);
+  fslaw_law_destroy(law);
+  law = NULL;
   cli_run_set rs;
   if (cli_run_set_make("fit", &o.fo, pos, npos, &rs) || check_outputs(&o, &rs)) {
     cli_run_set_free(&rs);
     return 1;
   }
-  fslaw_error err;
-  fslaw_law *law;
-  if (fslaw_law_create(o.law, &law, &err)) {
-    cli_run_set_free(&rs);
-    return cli_error("fit", "option '--law': %s", err.msg);
-  }
-  fslaw_fit *fit = fslaw_fit_create(law);
+  fslaw_run **runs = calloc(rs.npath ? rs.npath : 1, sizeof *runs);
+  rc = runs ? read_runs(&rs, &o.ro, runs) : cli_error("fit", "out of memory");
+  if (!rc) rc = cli_fit_law("fit", o.law, runs, rs.npath, 1, &law);
+  fslaw_fit *fit = rc ? NULL : fslaw_fit_create(law);
   cli_fit_setup fs = {0};
-  size_t np = fslaw_law_nparams(law), ng = rs.ngroups ? rs.ngroups : 1;
-  double *p = malloc(ng * np * sizeof *p);
+  size_t np = law ? fslaw_law_nparams(law) : 0, ng = rs.ngroups ? rs.ngroups : 1;
+  double *p = rc ? NULL : malloc(ng * np * sizeof *p);
   fslaw_fit_result res;
-  rc = !fit || !p ? cli_error("fit", "out of memory") : cli_fit_configure("fit", fit, law, &o.fo, &fs);
-  if (!rc) rc = add_runs(fit, &rs, &o.ro, fs.from);
+  if (!rc) rc = !fit || !p ? cli_error("fit", "out of memory") : cli_fit_configure("fit", fit, law, &o.fo, &fs);
+  if (!rc) rc = add_runs(fit, &rs, runs, fs.from);
+  for (size_t i = 0; runs && i < rs.npath; i++) fslaw_run_destroy(runs[i]);
+  free(runs);
   if (!rc && isatty(2)) fslaw_fit_set_progress(fit, show_progress, NULL);
   if (!rc && fslaw_fit_run(fit, p, &res)) rc = cli_error("fit", "%s", fslaw_fit_errmsg(fit));
   if (!rc) {

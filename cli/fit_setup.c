@@ -221,6 +221,23 @@ int cli_check_distinct(const char *cmd, const cli_run_set *rs, const uint64_t *f
   return 0;
 }
 
+int cli_fit_law(const char *cmd, const char *spec, fslaw_run *const *runs, size_t n, int note,
+                fslaw_law **law) {
+  double peak = 0;
+  for (size_t i = 0; i < n; i++)
+    for (size_t k = 0; k < fslaw_run_steps(runs[i]); k++) peak = fmax(peak, fslaw_run_lr(runs[i])[k]);
+  fslaw_error err;
+  if (fslaw_law_create_for_peak(spec, peak, law, &err))
+    return cli_error(cmd, "option '--law': %s", err.msg);
+  double u = fslaw_law_unit(*law);
+  if (note && u != 1)
+    fprintf(stderr, "fslaw %s: note: the runs peak at a rate of %g, so the law reads rates in "
+                    "units of %g (%s): its default bounds and starts are made for a peak of %g; "
+                    "--fix and --bound values are in this unit\n",
+            cmd, peak, u, fslaw_law_spec(*law), FSLAW_LAW_DESIGN_PEAK);
+  return 0;
+}
+
 int cli_fit_add_run(const char *cmd, fslaw_fit *fit, const char *path, const fslaw_run *r,
                     size_t from) {
   if (!fslaw_run_nloss(r)) return cli_error(cmd, "%s: %s", path, CLI_NO_LOSS);

@@ -85,7 +85,6 @@ size_t cli_run_set_group_of(const cli_run_set *rs, size_t i);
 int cli_fit_configure(const char *cmd, fslaw_fit *fit, const fslaw_law *law,
                       const cli_fit_opts *o, cli_fit_setup *s);
 
-/* Add run r (read from `path`) to the fit, from step `from`. */
 /* A fingerprint of a run's logged losses (steps and values; FNV-1a). */
 uint64_t cli_run_fingerprint(const fslaw_run *r);
 /* Refuse run i whose fingerprint equals an earlier one's: a log given twice
@@ -93,6 +92,12 @@ uint64_t cli_run_fingerprint(const fslaw_run *r);
  * copy of the run it leaves out. Returns 1 after the message. */
 int cli_check_distinct(const char *cmd, const cli_run_set *rs, const uint64_t *fp, size_t i);
 
+/* The law --law SPEC for fitting runs[0..n-1] (fslaw_law_create_for_peak at
+ * their largest rate), with a note when it reads rates in a unit other
+ * than 1 (only when `note`, so that cv says it once per law). */
+int cli_fit_law(const char *cmd, const char *spec, fslaw_run *const *runs, size_t n, int note,
+                fslaw_law **law);
+/* Add run r (read from `path`) to the fit, from step `from`. */
 int cli_fit_add_run(const char *cmd, fslaw_fit *fit, const char *path, const fslaw_run *r,
                     size_t from);
 

@@ -1,6 +1,7 @@
 /* law.c: the law registry, law specs and prepared evaluations (fslaw/law.h). */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,8 +46,8 @@ static int has_option(const law_kind *k, const char *key) {
 
 static fslaw_status set_option(const law_kind *k, law_opts *o, const char *key, const char *v,
                                fslaw_error *err) {
-  if (strcmp(key, "eps") && !has_option(k, key))
-    return fslaw_fail(err, FSLAW_EINVAL, "unknown key '%s' for law '%s' (keys: eps%s%s)", key,
+  if (strcmp(key, "eps") && strcmp(key, "unit") && !has_option(k, key))
+    return fslaw_fail(err, FSLAW_EINVAL, "unknown key '%s' for law '%s' (keys: eps, unit%s%s)", key,
                       k->name, k->options ? ", " : "", k->options ? k->options : "");
   if (!strcmp(key, "convention")) {
     if (strcmp(v, "paper") && strcmp(v, "code"))
@@ -63,10 +64,11 @@ static fslaw_status set_option(const law_kind *k, law_opts *o, const char *key, 
     if (x < 0 || x > 0.5)
       return fslaw_fail(err, FSLAW_EINVAL, "key 'eps': must lie in [0, 0.5], got %g", x);
     o->eps = x;
-  } else if (!strcmp(key, "ref")) {
+  } else if (!strcmp(key, "ref") || !strcmp(key, "unit")) {
     if (!(x > 0))
-      return fslaw_fail(err, FSLAW_EINVAL, "key 'ref': must be positive, got %g", x);
-    o->ref = x;
+      return fslaw_fail(err, FSLAW_EINVAL, "key '%s': must be positive, got %g", key, x);
+    if (!strcmp(key, "ref")) o->ref = x;
+    else o->unit = x;
   } else { /* lambda */
     if (x < 0 || x >= 1)
       return fslaw_fail(err, FSLAW_EINVAL, "key 'lambda': must lie in [0, 1), got %g", x);
@@ -117,6 +119,7 @@ fslaw_status fslaw_law_create(const char *spec, fslaw_law **out, fslaw_error *er
   law->opts.eps = 0.1;
   law->opts.lambda = 0.999;
   law->opts.ref = 1e-3;
+  law->opts.unit = 1;
   fslaw_status st = parse_options(kind, &law->opts, items, err);
   free(items);
   if (st) {
@@ -126,6 +129,38 @@ fslaw_status fslaw_law_create(const char *spec, fslaw_law **out, fslaw_error *er
   *out = law;
   return FSLAW_OK;
 }
+
+/* Whether spec NAME:key=value,... sets key. */
+static int spec_sets(const char *spec, const char *key) {
+  size_t n = strlen(key);
+  for (const char *p = strchr(spec, ':'); p; p = strchr(p, ','))
+    if (!strncmp(++p, key, n) && p[n] == '=') return 1;
+  return 0;
+}
+
+fslaw_status fslaw_law_create_for_peak(const char *spec, double peak, fslaw_law **out,
+                                       fslaw_error *err) {
+  fslaw_status st = fslaw_law_create(spec, out, err);
+  if (st || !(peak > 0) || !isfinite(peak) || spec_sets(spec, "unit")) return st;
+  char u[32];
+  snprintf(u, sizeof u, "%.6g", peak / FSLAW_LAW_DESIGN_PEAK);
+  if (fslaw_strtod(u, NULL) == 1) return FSLAW_OK;
+  size_t n = strlen(spec) + strlen(u) + 8;
+  char *scaled = malloc(n);
+  if (!scaled) {
+    fslaw_law_destroy(*out);
+    *out = NULL;
+    return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
+  }
+  const char *colon = strchr(spec, ':');
+  snprintf(scaled, n, "%s%sunit=%s", spec, !colon ? ":" : colon[1] ? "," : "", u);
+  fslaw_law_destroy(*out);
+  st = fslaw_law_create(scaled, out, err);
+  free(scaled);
+  return st;
+}
+
+double fslaw_law_unit(const fslaw_law *law) { return law->opts.unit; }
 
 void fslaw_law_destroy(fslaw_law *law) {
   if (!law) return;
@@ -187,6 +222,18 @@ static fslaw_status check_rates(const double *lr, size_t nsteps, fslaw_error *er
   return FSLAW_OK;
 }
 
+/* The rates as the law reads them, lr / unit: lr itself when the unit is 1,
+ * else a copy in *own (NULL when out of memory). The unit lets the bounds and
+ * starts of a law, made for runs that peak at FSLAW_LAW_DESIGN_PEAK, serve
+ * runs of any peak (fslaw_law_create_for_peak). */
+static const double *in_unit(const fslaw_law *law, const double *lr, size_t n, double **own) {
+  *own = NULL;
+  if (law->opts.unit == 1) return lr;
+  if (!(*own = malloc((n ? n : 1) * sizeof **own))) return NULL;
+  for (size_t k = 0; k < n; k++) (*own)[k] = lr[k] / law->opts.unit;
+  return *own;
+}
+
 /* A law prepared on in (checked). */
 static fslaw_status eval_prepare(const fslaw_law *law, const law_input *in, fslaw_law_eval **out,
                                  fslaw_error *err) {
@@ -211,12 +258,17 @@ fslaw_status fslaw_law_eval_create(const fslaw_law *law, const double *lr, size_
   fslaw_status st = fslaw_check_steps(at, nat, nsteps, err);
   if (!st) st = check_rates(lr, nsteps, err);
   if (st) return st;
-  double *T = malloc((nsteps ? nsteps : 1) * sizeof *T);
-  if (!T) return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
+  double *T = malloc((nsteps ? nsteps : 1) * sizeof *T), *own;
+  lr = in_unit(law, lr, nsteps, &own);
+  if (!T || !lr) {
+    free(T);
+    return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
+  }
   fslaw_intrinsic_time(lr, nsteps, T);
   law_input in = {lr, T, nsteps, at, nat, fslaw_warmup_end(lr, nsteps), NULL};
   st = eval_prepare(law, &in, out, err);
   free(T);
+  free(own);
   return st;
 }
 
@@ -264,15 +316,17 @@ fslaw_status fslaw_law_predict(const fslaw_law *law, const double *params, const
   fslaw_status st = fslaw_check_steps(at, nat, nsteps, err);
   if (!st && nat) st = check_rates(lr, nsteps, err);
   if (st || !nat) return st;
-  double *T = malloc((nsteps ? nsteps : 1) * sizeof *T);
+  double *T = malloc((nsteps ? nsteps : 1) * sizeof *T), *own;
   law_cache *cache = law_cache_create();
-  if (!T || !cache) st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
+  lr = in_unit(law, lr, nsteps, &own);
+  if (!T || !cache || !lr) st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   if (!st) {
     fslaw_intrinsic_time(lr, nsteps, T);
     law_input in = {lr, T, nsteps, at, nat, fslaw_warmup_end(lr, nsteps), cache};
     st = predict_chunks(law, params, in, law->kind->prepare_once ? nat : CHUNK, pred, err);
   }
   free(T);
+  free(own);
   law_cache_destroy(cache);
   if (st) return st;
   for (size_t i = 0; i < nat; i++)
@@ -293,16 +347,21 @@ fslaw_status fslaw_law_final_loss(const fslaw_law *law, const double *params, co
     size_t last = n - 1;
     return fslaw_law_predict(law, params, lr, n, &last, 1, loss, err);
   }
-  double *T = malloc(n * sizeof *T), *g = grad ? grad : malloc(n * sizeof *g);
-  if (!T || !g) {
+  double *T = malloc(n * sizeof *T), *g = grad ? grad : malloc(n * sizeof *g), *own;
+  lr = in_unit(law, lr, n, &own);
+  if (!T || !g || !lr) {
     free(T);
+    free(own);
     if (!grad) free(g);
     return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   }
   fslaw_intrinsic_time(lr, n, T);
   law_input in = {lr, T, n, NULL, 0, fslaw_warmup_end(lr, n), NULL};
   law->kind->final_grad(&law->opts, &in, params, loss, g);
+  if (law->opts.unit != 1) /* d/d lr of L(lr / unit) */
+    for (size_t k = 0; k < n; k++) g[k] /= law->opts.unit;
   free(T);
+  free(own);
   if (!grad) free(g);
   if (!isfinite(*loss))
     return fslaw_fail(err, FSLAW_EDIVERGED, "the law's final loss is %g", *loss);

@@ -25,6 +25,7 @@ typedef struct {
   int code_convention;/* mpl: also sum the drops over the warmup ramp */
   double lambda;      /* mtl: momentum decay */
   double ref;         /* fslq: reference rate of the rate response */
+  double unit;        /* every law: rates enter it as lr / unit (law.c) */
 } law_opts;
 
 /* Run-wide structures that the prepares of one run share (the chunks of

@@ -295,7 +295,8 @@ S='wsd:peak=1e-3,warmup=200,decay_start=3000,final=1e-4,steps=4000'
 "$FSLAW" predict --params "$TMP/true_fsl.json" --schedule "$S" --every 40 >"$TMP/p.csv" 2>/dev/null
 "$FSLAW" schedule "$S" | awk -F, 'NR == FNR { if (FNR > 1 && $2 % 40 == 0 && $2 <= 3400) y[$2] = $5; next }
   FNR == 1 { print "step,lr,loss"; next } { print $1 "," $2 "," (($1 in y) ? y[$1] : "") }' "$TMP/p.csv" - >"$TMP/wsdcut.csv"
-"$FSLAW" fit --law fsl --starts 4 --out "$TMP/cut.json" "$TMP/constant.csv" "$TMP/wsdcut.csv" >/dev/null 2>&1 \
+# (unit=1: the unit fit would choose for this peak leaves a direction exactly free)
+"$FSLAW" fit --law fsl:unit=1 --starts 4 --out "$TMP/cut.json" "$TMP/constant.csv" "$TMP/wsdcut.csv" >/dev/null 2>&1 \
   && "$FSLAW" predict --params "$TMP/cut.json" --schedule "$S" >/dev/null 2>"$TMP/err" \
   && grep -q "wsd: the fitted runs barely determine its final loss: when the parameters move, it moves [0-9.]*x as much" "$TMP/err" \
   && ok || bad "no note on the undetermined end of a decay: $(cat "$TMP/err")"
@@ -322,5 +323,23 @@ grep -q "^amplification of each final loss (.*): constant [0-9.]*; .*; optimum n
 "$FSLAW" fit --law mpl --starts 8 --out "$TMP/mpl25.json" $TRAIN >/dev/null 2>"$TMP/err"
 grep -q "barely determine a trade-off between parameters: B x0.5[0-9]*, C x0.8[0-9]*, beta x2 together change the fitted curves by only" "$TMP/err" \
   && ok || bad "mpl 25M: no warning on B and beta: $(cat "$TMP/err")"
+
+# the unit of the rate does not matter: runs logged at 1000 x the rates (SGD-like
+# peak 0.3) fit to the same curves, the law reading rates in units of 1000.
+# Before the unit, mpl's default starts all predicted negative losses there.
+mkdir -p "$TMP/x1000"
+for f in $TRAIN $D/cosine_72000.csv; do
+  awk -F, 'NR == 1 { print; next } { printf "%s,%.12g,%s\n", $1, $2 * 1000, $3 }' "$f" >"$TMP/x1000/$(basename "$f")"
+done
+X="$TMP/x1000"
+"$FSLAW" fit --law mpl --starts 4 --out "$TMP/mpl1.json" $TRAIN >/dev/null 2>&1 &&
+  "$FSLAW" fit --law mpl --starts 4 --out "$TMP/mpl1000.json" "$X/cosine_24000.csv" "$X/constant_24000.csv" \
+    "$X/wsdcon_9.csv" >/dev/null 2>"$TMP/err" && ok || bad "fit at 1000 x the rates: $(cat "$TMP/err")"
+grep -q '"spec":[[:space:]]*"mpl:unit=1000"' "$TMP/mpl1000.json" && grep -q "reads rates in units of 1000" "$TMP/err" \
+  && ok || bad "the unit is not recorded or noted: $(grep spec "$TMP/mpl1000.json")"
+a=$("$FSLAW" eval --params "$TMP/mpl1.json" "$D/cosine_72000.csv" 2>/dev/null | awk -F, '$1 == "mean" { print $6 }')
+b=$("$FSLAW" eval --params "$TMP/mpl1000.json" "$X/cosine_72000.csv" 2>/dev/null | awk -F, '$1 == "mean" { print $6 }')
+awk -v a="$a" -v b="$b" 'BEGIN { d = a - b; exit !(a > 0 && (d < 0 ? -d : d) < 1e-4 * a) }' \
+  && ok || bad "held-out PredE differs with the unit of the rate: $a vs $b"
 
 finish test_fit_cli

@@ -304,14 +304,16 @@ static void check_law_error(const char *spec, const char *want) {
 
 static void test_specs(void) {
   check_law_error("mlp", "unknown law 'mlp' (known: fsl, fslconv, fslk, fslq, fslkq, mpl, mtl)");
-  check_law_error("mpl:lambda=0.9", "unknown key 'lambda' for law 'mpl' (keys: eps, convention)");
+  check_law_error("mpl:lambda=0.9", "unknown key 'lambda' for law 'mpl' (keys: eps, unit, convention)");
   check_law_error("mpl:convention=book", "key 'convention': expected paper or code");
   check_law_error("mtl:lambda=1", "key 'lambda': must lie in [0, 1)");
   check_law_error("fsl:eps=2", "key 'eps': must lie in [0, 0.5]");
   check_law_error("fsl:eps", "expected key=value");
   check_law_error("fslq:ref=0", "key 'ref': must be positive, got 0");
   check_law_error("fslkq:ref=inf", "key 'ref': expected a number, got 'inf'");
-  check_law_error("fsl:ref=1e-3", "unknown key 'ref' for law 'fsl' (keys: eps)");
+  check_law_error("fsl:unit=0", "key 'unit': must be positive, got 0");
+  check_law_error("mpl:unit=-3e-4", "key 'unit': must be positive");
+  check_law_error("fsl:ref=1e-3", "unknown key 'ref' for law 'fsl' (keys: eps, unit)");
   fslaw_law *law;
   CHECK(fslaw_law_create("mpl", &law, NULL) == FSLAW_OK);
   CHECK(fslaw_law_nparams(law) == 7 && fslaw_law_param_index(law, "gamma") == 6);
@@ -519,6 +521,50 @@ static void test_predict_chunks(void) {
   }
 }
 
+/* spec for runs peaking at `peak` is `want`. */
+static void check_for_peak(const char *spec, double peak, const char *want) {
+  fslaw_law *law = NULL;
+  fslaw_error err = {""};
+  CHECK(fslaw_law_create_for_peak(spec, peak, &law, &err) == FSLAW_OK && law != NULL);
+  if (!law) return;
+  CHECK(!strcmp(fslaw_law_spec(law), want));
+  if (strcmp(fslaw_law_spec(law), want)) fprintf(stderr, "got '%s', want '%s'\n", fslaw_law_spec(law), want);
+  fslaw_law_destroy(law);
+}
+
+/* unit=U: every law on lr * U is the law on lr (predictions and the final
+ * loss's gradient, which scales by 1 / U), whatever the law. */
+static void test_unit(void) {
+  const double U = 333.3;
+  static double big[N], ga[N], gb[N];
+  for (size_t k = 0; k < N; k++) big[k] = lr[k] * U;
+  for (size_t c = 0; c < NCASES; c++) {
+    char spec[96];
+    snprintf(spec, sizeof spec, "%s%sunit=%g", cases[c].spec, strchr(cases[c].spec, ':') ? "," : ":", U);
+    fslaw_law *a = NULL, *b = NULL;
+    double pa[NAT], pb[NAT], la = NAN, lb = NAN;
+    CHECK(fslaw_law_create(cases[c].spec, &a, NULL) == FSLAW_OK);
+    CHECK(fslaw_law_create(spec, &b, NULL) == FSLAW_OK && fslaw_law_unit(b) == U);
+    if (!a || !b) break;
+    CHECK(fslaw_law_predict(a, cases[c].p, lr, N, at, NAT, pa, NULL) == FSLAW_OK);
+    CHECK(fslaw_law_predict(b, cases[c].p, big, N, at, NAT, pb, NULL) == FSLAW_OK);
+    for (size_t i = 0; i < NAT; i++) CHECK_REL(pb[i], pa[i], 1e-9);
+    if (fslaw_law_final_loss(a, cases[c].p, lr, N, &la, ga, NULL) == FSLAW_OK) {
+      CHECK(fslaw_law_final_loss(b, cases[c].p, big, N, &lb, gb, NULL) == FSLAW_OK);
+      CHECK_REL(lb, la, 1e-9);
+      for (size_t k = 0; k < N; k += 97) CHECK(fabs(gb[k] * U - ga[k]) <= 1e-7 * fabs(ga[k]) + 1e-12);
+    }
+    fslaw_law_destroy(a);
+    fslaw_law_destroy(b);
+  }
+  check_for_peak("mpl", 0.09, "mpl:unit=300");
+  check_for_peak("fslq:ref=0.001", 3e-5, "fslq:ref=0.001,unit=0.1");
+  check_for_peak("mpl:", 1e-3, "mpl:unit=3.33333");
+  check_for_peak("mpl", 3e-4, "mpl");           /* the design peak: no unit */
+  check_for_peak("mpl:unit=1", 0.09, "mpl:unit=1"); /* a unit given is kept */
+  check_for_peak("mtl", 0, "mtl");              /* no rate: nothing to scale */
+}
+
 int main(void) {
   make_schedule();
   test_predict_chunks();
@@ -529,6 +575,7 @@ int main(void) {
   test_outside_fast_range();
   test_fslq_is_fsl();
   test_specs();
+  test_unit();
   test_params_json();
   test_metrics();
   return check_done("test_law");

@@ -11,7 +11,10 @@
  * Every law accepts eps=E (default 0.1): the relative resolution of the
  * compression of long sums over steps (blocks of steps whose intrinsic-time
  * width is at most E times their distance from the predicted step are
- * merged); eps=0 sums every step exactly.
+ * merged); eps=0 sums every step exactly. Every law also accepts unit=U
+ * (default 1): it reads every rate as lr / U, so that its parameters,
+ * default bounds and starts (made for runs that peak at
+ * FSLAW_LAW_DESIGN_PEAK) serve runs of any peak: fslaw_law_create_for_peak.
  * Warmup: the steps up to the end of the initial ramp (the first step at the
  * ramp's peak) are warmup; laws treat them as in §5 and fits use only later
  * points. */
@@ -30,6 +33,19 @@ typedef struct fslaw_law fslaw_law;
 fslaw_status fslaw_law_create(const char *spec, fslaw_law **out, fslaw_error *err);
 /* Free a law; NULL is allowed. */
 void fslaw_law_destroy(fslaw_law *law);
+
+/* The peak rate the laws' default bounds and starts are made for (the
+ * AdamW runs of MATH.md §5.5). */
+#define FSLAW_LAW_DESIGN_PEAK 3e-4
+/* Create a law from its spec for fitting runs whose largest rate is `peak`:
+ * when the spec sets no unit, unit = peak / FSLAW_LAW_DESIGN_PEAK (to 6
+ * significant digits; not added when that is 1) is added to the spec, so
+ * that a fit does not depend on the unit the runs' rates are written in
+ * (SGD at 0.1 as much as AdamW at 3e-4). Its spec then records the unit. */
+fslaw_status fslaw_law_create_for_peak(const char *spec, double peak, fslaw_law **out,
+                                       fslaw_error *err);
+/* The unit the law reads rates in (its option unit, 1 by default). */
+double fslaw_law_unit(const fslaw_law *law);
 
 /* Name ("mpl"), the spec it was created from, and its formula as text. */
 const char *fslaw_law_name(const fslaw_law *law);
