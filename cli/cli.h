@@ -124,26 +124,45 @@ int cli_out_pair_open(const char *cmd, cli_out_pair *p, const char *out, const c
  * fails) remove what is not committed. Returns the resulting status. */
 int cli_out_pair_close(const char *cmd, cli_out_pair *p, int rc);
 
+/* Most --schedule values: one per run (RUN=SPEC). */
+#define CLI_MAX_SCHEDULES 256
+
 /* Options for reading runs, shared by every command that takes RUN files. */
 typedef struct {
   const char *col[16];      /* --col NAME=COLUMN values */
   size_t ncol;              /* number of --col values */
-  const char *schedule;     /* --schedule SPEC, or NULL */
+  const char *schedule[CLI_MAX_SCHEDULES]; /* --schedule values as given: SPEC or RUN=SPEC */
+  size_t nschedule;         /* how many */
   const char *format;       /* --format csv|jsonl|tfevents, or NULL for auto */
   const char *loss_window;  /* --loss-window W|interval, or NULL (see cli_read_run) */
+  /* Set by cli_match_schedules: the run --schedule value i names (NULL: a
+   * plain SPEC, for every run) and its SPEC. */
+  const char *sched_run[CLI_MAX_SCHEDULES];
+  const char *sched_spec[CLI_MAX_SCHEDULES];
+  int matched;              /* 1 once cli_match_schedules succeeded */
 } cli_run_opts;
 
 /* The option table entries of cli_run_opts RO. */
 #define CLI_RUN_OPT_ENTRIES(ro)                                                \
   {"col", OPT_MULTI, 0, 0, (ro).col, &(ro).ncol, 16},                          \
-  {"schedule", OPT_STRING, &(ro).schedule, 0, 0, 0, 0},                        \
+  {"schedule", OPT_MULTI, 0, 0, (ro).schedule, &(ro).nschedule, CLI_MAX_SCHEDULES}, \
   {"format", OPT_STRING, &(ro).format, 0, 0, 0, 0},                            \
   {"loss-window", OPT_STRING, &(ro).loss_window, 0, 0, 0, 0}
 
 /* Help line of those options for commands other than inspect. */
 #define CLI_RUN_OPTS_HELP                                                      \
-  "  --col NAME=COLUMN, --schedule SPEC, --format csv|jsonl|tfevents, --loss-window W\n" \
-  "                  as in fslaw inspect\n"
+  "  --col NAME=COLUMN, --schedule [RUN=]SPEC, --format csv|jsonl|tfevents,\n"  \
+  "  --loss-window W   all as in fslaw inspect (--schedule RUN=SPEC: RUN's alone)\n"
+
+/* Tell apart the --schedule values of ro: RUN=SPEC, when RUN is one of the
+ * runs[0..nruns) exactly as given, or a plain SPEC for every run. Refuses
+ * (printing the error, returning 1) a RUN= that names no run given (text
+ * before the first '=' without ':', which a spec always has there), a plain
+ * SPEC beside other values, and a run given two. Call before cli_read_run. */
+int cli_match_schedules(const char *cmd, cli_run_opts *ro, const char *const *runs, size_t nruns);
+/* The schedule SPEC the run given as `path` gets (NULL: its logged rates);
+ * *per_run (may be NULL) is set when it came as RUN=SPEC. */
+const char *cli_run_schedule(const cli_run_opts *ro, const char *path, int *per_run);
 
 /* Write s as one CSV field, quoted when it needs to be (RFC 4180). */
 void cli_csv_field(FILE *f, const char *s);
@@ -157,7 +176,7 @@ char *cli_run_label(const char *const *paths, size_t n, size_t i);
 /* Why a run has no loss at all. */
 #define CLI_NO_LOSS "no loss is logged (is it in another column? name it with --col loss=COLUMN)"
 
-/* Read a run with those options; prints a note on stderr when rates were
+/* Read a run with those options (cli_match_schedules first); prints a note on stderr when rates were
  * interpolated, and when the losses were moved to the middle of their
  * windows because the log says they are means (fslaw_run_loss_is_mean). Returns 0 and sets *run, or prints the error and returns 1. */
 int cli_read_run(const char *cmd, const char *path, const cli_run_opts *ro, fslaw_run **run);

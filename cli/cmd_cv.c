@@ -210,6 +210,7 @@ static int run(int argc, char **argv) {
   if (o.bins_s && cli_parse_bins("cv", o.bins_s, &o.bins)) return 1;
   cli_run_set rs;
   rc = cli_run_set_make("cv", &o.fo, pos, npos, &rs);
+  if (!rc) rc = cli_match_schedules("cv", &o.ro, rs.path, rs.npath);
   size_t n = rs.npath;
   if (!rc && n < 2) rc = cli_error("cv", "expected at least two RUN files (one is left out in turn)");
   if (!rc && n > MAX_CV_RUNS) rc = cli_error("cv", "at most %d RUN files", MAX_CV_RUNS);

@@ -68,6 +68,7 @@ static int run(int argc, char **argv) {
   if (rc) return rc;
   if (!params) return cli_error("eval", "option '--params' is required");
   if (!npos) return cli_error("eval", "expected at least one RUN file");
+  if (cli_match_schedules("eval", &ro, pos, npos)) return 1;
   if (after_s && cli_parse_count("eval", "after", after_s, &after)) return 1;
   if (bins_s && cli_parse_bins("eval", bins_s, &bins)) return 1;
   fslaw_error err;

@@ -294,7 +294,8 @@ static int run(int argc, char **argv) {
   fslaw_law_destroy(law);
   law = NULL;
   cli_run_set rs;
-  if (cli_run_set_make("fit", &o.fo, pos, npos, &rs) || check_outputs(&o, &rs)) {
+  if (cli_run_set_make("fit", &o.fo, pos, npos, &rs) || check_outputs(&o, &rs) ||
+      cli_match_schedules("fit", &o.ro, rs.path, rs.npath)) {
     cli_run_set_free(&rs);
     return 1;
   }

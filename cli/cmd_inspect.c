@@ -8,8 +8,8 @@ static int run(int argc, char **argv);
 
 const cli_command cli_inspect = {
     "inspect", "validate training logs and summarise each in one line",
-    "usage: fslaw inspect RUN... [--col NAME=COLUMN]... [--schedule SPEC] [--format csv|jsonl|tfevents]\n"
-    "                     [--loss-window W] [--plot F.svg]\n\n"
+    "usage: fslaw inspect RUN... [--col NAME=COLUMN]... [--schedule [RUN=]SPEC]...\n"
+    "                     [--format csv|jsonl|tfevents] [--loss-window W] [--plot F.svg]\n\n"
     "Read each RUN (CSV with a header, JSONL with one object per line, one JSON\n"
     "document: a Hugging Face trainer_state.json or an array of records, or a\n"
     "TensorBoard event file or the folder of one run's event files) with the\n"
@@ -20,7 +20,8 @@ const cli_command cli_inspect = {
     "columns are scalar tags; a step logged again (a run resumed from a\n"
     "checkpoint) takes the later values. Print one line per run: steps, logged losses,\n"
     "lr range, warmup (the step where the initial ramp reaches its peak), schedule\n"
-    "kinks after it, final intrinsic time t = sum of all rates, and the loss range.\n"
+    "kinks after it, final intrinsic time t = sum of all rates, the loss range and\n"
+    "the --schedule SPEC it was given, if any.\n"
     "Exits non-zero if any run is invalid; errors name file:line:column.\n\n"
     "options:\n"
     "  --col NAME=COLUMN  read NAME (step, lr, loss or tokens) from the column (or\n"
@@ -36,6 +37,11 @@ const cli_command cli_inspect = {
     "                     logged rates it does not match is an error. A log numbered\n"
     "                     by updates done (the Trainer's steps 0..N) may take an\n"
     "                     N-step SPEC\n"
+    "  --schedule RUN=SPEC  the same for the run given as RUN alone, exactly as on\n"
+    "                     the command line (or in --group of fit and cv);\n"
+    "                     repeatable, one per run, for runs made with different\n"
+    "                     schedules. Runs without one read their logged rates. Not\n"
+    "                     combined with a plain --schedule SPEC\n"
     "  --format F         csv, jsonl or tfevents (default: from the file name or\n"
     "                     contents)\n"
     "  --loss-window W    each logged loss is the mean over the W steps ending at its\n"
@@ -57,7 +63,8 @@ const cli_command cli_inspect = {
     "hold the first logged rate (a log written every N steps shows no warmup).\n",
     run, NULL};
 
-static void print_summary(const char *path, const fslaw_run_summary *s) {
+/* One line about a run; `spec` is the --schedule it was given, or NULL. */
+static void print_summary(const char *path, const fslaw_run_summary *s, const char *spec) {
   printf("%s: steps=%zu losses=%zu lr=[%.6g,%.6g] warmup=%zu kinks=", path, s->steps, s->nloss,
          s->lr_min, s->lr_max, s->warmup);
   size_t shown = s->nkinks < 16 ? s->nkinks : 16;
@@ -65,11 +72,14 @@ static void print_summary(const char *path, const fslaw_run_summary *s) {
   for (size_t i = 0; i < shown; i++) printf("%s%zu", i ? "," : "", s->kinks[i]);
   if (s->nkinks > shown) printf(",...(%zu in all)", s->nkinks);
   printf(" t_final=%.6g", s->t_final);
-  if (s->nloss) printf(" loss=[%.6g,%.6g]\n", s->loss_min, s->loss_max);
+  if (s->nloss) printf(" loss=[%.6g,%.6g]", s->loss_min, s->loss_max);
   else {
-    printf(" loss=none\n");
+    printf(" loss=none");
     fprintf(stderr, "fslaw inspect: note: %s: %s\n", path, CLI_NO_LOSS);
   }
+  /* which rates were used, now that runs may get different schedules */
+  if (spec) printf(" schedule=%s", spec);
+  putchar('\n');
 }
 
 /* Add one run's rate, intrinsic time and loss to the three panels. */
@@ -128,6 +138,7 @@ static int run(int argc, char **argv) {
   if (rc == 2) return 0;
   if (rc) return rc;
   if (!npos) return cli_error("inspect", "expected at least one RUN file (see --help)");
+  if (cli_match_schedules("inspect", &ro, pos, npos)) return 1;
   fslaw_svg *svg = plot_path ? new_plot() : NULL;
   if (plot_path && !svg) return cli_error("inspect", "out of memory");
   int failed = 0;
@@ -140,7 +151,7 @@ static int run(int argc, char **argv) {
     fslaw_run_summary s;
     fslaw_error err;
     if (fslaw_run_summarize(r, &s, &err)) failed = cli_error("inspect", "%s", err.msg);
-    else print_summary(pos[i], &s);
+    else print_summary(pos[i], &s, cli_run_schedule(&ro, pos[i], NULL));
     if (svg && plot_run(svg, r, &err)) failed = cli_error("inspect", "%s", err.msg);
     fslaw_run_destroy(r);
   }

@@ -10,8 +10,10 @@ static int run(int argc, char **argv);
 
 const cli_command cli_predict = {
     "predict", "predict loss curves of runs or schedules with a fitted law",
-    "usage: fslaw predict --params P.json (RUN... | --schedule SPEC) [--every N]\n"
-    "                     [--out F.csv] [--plot F.svg]\n\n"
+    "usage: fslaw predict --params P.json RUN... [--schedule [RUN=]SPEC]... [--every N]\n"
+    "                     [--out F.csv] [--plot F.svg]\n"
+    "       fslaw predict --params P.json --schedule SPEC [--every N] [--out F.csv]\n"
+    "                     [--plot F.svg]\n\n"
     "Print CSV run,step,lr,loss,pred: the fitted law's prediction at every logged\n"
     "step after warmup and every N-th step (loss empty where not logged); the plot\n"
     "shows each run's prediction as a line and its logged losses as dots.\n"
@@ -19,6 +21,8 @@ const cli_command cli_predict = {
     "options:\n"
     "  --params F      parameters JSON written by fslaw fit (required)\n"
     "  --schedule SPEC the schedule to predict; with RUNs, their exact rates\n"
+    "  --schedule RUN=SPEC  with RUNs: the exact rates of RUN alone (repeatable, one\n"
+    "                  per run; as in fslaw inspect)\n"
     "  --every N       also predict the steps that are multiples of N, and the last\n"
     "                  (default: about 1000 points a run)\n"
     "  --out F         write the CSV to F\n"
@@ -144,6 +148,25 @@ static int write_plot(const char *path, const fslaw_svg *svg, const char *const 
   return cli_out_commit("predict", &o);
 }
 
+/* Every --schedule SPEC made once before any output, so that a bad one fails
+ * first; the files of file: schedules are inputs that --out and --plot may
+ * not write over. With no RUN, *alone is the run of the one SPEC: an empty
+ * log of its length. s[0..nschedule) are set (NULL after a failure). */
+static int make_schedules(const cli_run_opts *ro, size_t npos, fslaw_schedule **s,
+                          fslaw_run **alone) {
+  fslaw_error err;
+  for (size_t i = 0; i < ro->nschedule; i++) s[i] = NULL;
+  for (size_t i = 0; i < ro->nschedule; i++) {
+    const char *spec = ro->sched_spec[i], *run = ro->sched_run[i];
+    if (fslaw_schedule_create(spec, &s[i], &err) ||
+        (!npos && (fslaw_run_parse(spec, "step\n0\n", 7, FSLAW_RUN_CSV, NULL, alone, &err) ||
+                   fslaw_run_set_schedule(*alone, s[i], &err))))
+      return run ? cli_error("predict", "option '--schedule': %s: %s", run, err.msg)
+                 : cli_error("predict", "option '--schedule': %s", err.msg);
+  }
+  return 0;
+}
+
 static int run(int argc, char **argv) {
   /* table laws (chinchilla, kaplan, twophase) live in table_cmds.c */
   if (cli_is_table_invocation(argc, argv)) return cli_predict_table(argc, argv);
@@ -160,7 +183,8 @@ static int run(int argc, char **argv) {
   if (rc == 2) return 0;
   if (rc) return rc;
   if (!o.params) return cli_error("predict", "option '--params' is required");
-  if (!npos && !o.ro.schedule) return cli_error("predict", "expected RUN files or --schedule SPEC");
+  if (!npos && !o.ro.nschedule) return cli_error("predict", "expected RUN files or --schedule SPEC");
+  if (cli_match_schedules("predict", &o.ro, pos, npos)) return 1;
   if (o.every && cli_parse_count("predict", "every", o.every, &every)) return 1;
   fslaw_error err;
   fslaw_law *law;
@@ -174,22 +198,20 @@ static int run(int argc, char **argv) {
   if (svg) fslaw_svg_panel(svg, 0, fslaw_law_spec(law), "step", "loss", 1, 1, NULL);
   predict_plot pl = {svg, &range, npos ? npos : 1, malloc((npos + 1) * sizeof(size_t)), 0};
   if (!pl.marked) rc = cli_error("predict", "out of memory");
-  fslaw_run *sched_run = NULL; /* a schedule alone: an empty log of its length, */
-  fslaw_schedule *s = NULL;      /* checked before any output is written */
-  if (o.ro.schedule && (fslaw_schedule_create(o.ro.schedule, &s, &err) ||
-                        (!npos && (fslaw_run_parse(o.ro.schedule, "step\n0\n", 7, FSLAW_RUN_CSV,
-                                                   NULL, &sched_run, &err) ||
-                                   fslaw_run_set_schedule(sched_run, s, &err)))))
-    rc = cli_error("predict", "option '--schedule': %s", err.msg);
-  const char *inputs[npos + 2]; /* never written over: the runs, params, a schedule file */
+  fslaw_run *sched_run = NULL; /* a schedule alone */
+  fslaw_schedule *sch[CLI_MAX_SCHEDULES] = {0};
+  if (!rc) rc = make_schedules(&o.ro, npos, sch, &sched_run);
+  size_t nin = npos + 1 + o.ro.nschedule;
+  const char *inputs[nin]; /* never written over: the runs, params, schedule files */
   for (size_t i = 0; i < npos; i++) inputs[i] = pos[i];
   inputs[npos] = o.params;
-  inputs[npos + 1] = s ? fslaw_schedule_path(s) : NULL;
+  for (size_t i = 0; i < o.ro.nschedule; i++)
+    inputs[npos + 1 + i] = sch[i] ? fslaw_schedule_path(sch[i]) : NULL;
   cli_out out;
-  int opened = !rc && !(rc = cli_out_open("predict", &out, o.out, inputs, npos + 2));
+  int opened = !rc && !(rc = cli_out_open("predict", &out, o.out, inputs, nin));
   if (opened) fprintf(out.f, "run,step,lr,loss,pred\n");
   if (!rc && !npos) {
-    const char *name = fslaw_schedule_name(s);
+    const char *name = fslaw_schedule_name(sch[0]);
     const double *lr = fslaw_run_lr(sched_run);
     size_t n = fslaw_run_steps(sched_run);
     rc = predict_one(law, p, sched_run, name, every, out.f, &pl);
@@ -210,8 +232,8 @@ static int run(int argc, char **argv) {
   }
   if (opened && !rc) rc = cli_out_commit("predict", &out);
   else if (opened) cli_out_abort(&out);
-  if (!rc && svg) rc = write_plot(o.plot, svg, inputs, npos + 2);
-  fslaw_schedule_destroy(s);
+  if (!rc && svg) rc = write_plot(o.plot, svg, inputs, nin);
+  for (size_t i = 0; i < o.ro.nschedule; i++) fslaw_schedule_destroy(sch[i]);
   fslaw_svg_destroy(svg);
   free(pl.marked);
   fslaw_law_destroy(law);

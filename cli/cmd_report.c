@@ -787,7 +787,7 @@ static int check_variant(const report_opts *o, size_t npos) {
   const char *mode = o->table ? "--table" : o->optimize ? "--optimize" : NULL;
   if (mode && (npos || o->ntrain))
     return cli_error("report", "option '%s' takes no RUN files", mode);
-  if (mode && (o->after_s || o->bins_s || o->ro.schedule || o->ro.format))
+  if (mode && (o->after_s || o->bins_s || o->ro.nschedule || o->ro.format))
     return cli_error("report", "options '--after', '--bins', '--schedule' and '--format' are for RUN files, "
                                "not '%s'", mode);
   if (o->nwhere && !o->table) return cli_error("report", "option '--where' needs --table");
@@ -827,6 +827,16 @@ static rep_run *collect_runs(const report_opts *o, const cJSON *meta, const char
   }
   *n = k;
   return runs;
+}
+
+/* Tell the --schedule values apart by the runs shown (RUNs and --train). */
+static int match_schedules(report_opts *o, const rep_run *runs, size_t n) {
+  const char **paths = malloc((n + 1) * sizeof *paths);
+  if (!paths) return cli_error("report", "out of memory");
+  for (size_t i = 0; i < n; i++) paths[i] = runs[i].path;
+  int rc = cli_match_schedules("report", &o->ro, paths, n);
+  free(paths);
+  return rc;
 }
 
 static int write_report(const report_opts *o, const fit_info *fi, const cJSON *meta,
@@ -878,6 +888,7 @@ static int run(int argc, char **argv) {
   cJSON *meta = report_read_meta(o.params);
   rep_run *runs = collect_runs(&o, meta, pos, npos, &n);
   if (!runs) rc = cli_error("report", "out of memory");
+  if (!rc) rc = match_schedules(&o, runs, n);
   fit_info fi = {.law = law, .p = p, .from = window_from(meta)};
   cli_read_fit_range(o.params, law, &fi.range);
   for (size_t i = 0; !rc && i < n; i++) rc = load_run(&o, &fi, &runs[i]);

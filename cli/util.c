@@ -33,7 +33,7 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, const cli_opt *opts
   *npos = 0;
   int only_pos = 0;
   /* A single-valued option given twice is refused: silently keeping the last
-   * (predict --schedule A --schedule B predicted B alone) loses the first. */
+   * (simulate --schedule A --schedule B simulated B alone) loses the first. */
   const char *seen[64] = {0};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -231,9 +231,70 @@ void cli_note_partial_line(const char *cmd, const char *path, const fslaw_run *r
                     "ones are read)\n", cmd, path, replaced, replaced == 1 ? " was" : "s were");
 }
 
-/* Give run the rates of --schedule SPEC. A schedule whose rates are not the
- * logged ones is another run's: refused, as a fit to it would be wrong. */
-static int set_schedule(const char *cmd, const char *path, const char *spec, fslaw_run *run) {
+/* The longest run of runs[0..n) that v begins with, followed by '=' (runs
+ * "a" and "a=b" are told apart); NULL when none. */
+static const char *run_named_in(const char *v, const char *const *runs, size_t n) {
+  const char *best = NULL;
+  for (size_t i = 0; i < n; i++) {
+    size_t len = strlen(runs[i]);
+    if (!strncmp(v, runs[i], len) && v[len] == '=' && (!best || len > strlen(best))) best = runs[i];
+  }
+  return best;
+}
+
+/* A RUN=SPEC whose RUN is no run given: an error listing the runs (the first
+ * eight), so that a typo never falls back to the logged rates or to SPEC for
+ * every run. */
+static int unknown_run(const char *cmd, const char *v, const char *const *runs, size_t n) {
+  char list[1024] = "";
+  size_t len = 0;
+  for (size_t i = 0; i < n && i < 8 && len < sizeof list; i++)
+    len += (size_t)snprintf(list + len, sizeof list - len, "%s'%s'", i ? ", " : "", runs[i]);
+  if (n > 8 && len < sizeof list) snprintf(list + len, sizeof list - len, ", ... (%zu in all)", n);
+  const char *eq = strchr(v, '=');
+  return cli_error(cmd, "option '--schedule': '%.*s' in '%s' names no run given (RUN=SPEC takes a "
+                        "RUN exactly as given%s%s)", (int)(eq - v), v, v,
+                   n ? "; the runs are " : "; no RUN is given", list);
+}
+
+int cli_match_schedules(const char *cmd, cli_run_opts *ro, const char *const *runs, size_t nruns) {
+  ro->matched = 0;
+  for (size_t i = 0; i < ro->nschedule; i++) {
+    const char *v = ro->schedule[i], *run = run_named_in(v, runs, nruns), *eq = strchr(v, '=');
+    /* a spec's keys always follow "NAME:", so text before '=' without ':' is a RUN */
+    if (!run && eq && !memchr(v, ':', (size_t)(eq - v))) return unknown_run(cmd, v, runs, nruns);
+    ro->sched_run[i] = run;
+    ro->sched_spec[i] = run ? v + strlen(run) + 1 : v;
+    if (!run && ro->nschedule > 1)
+      return cli_error(cmd, "option '--schedule': '%s' is for every run, and other --schedule "
+                            "values are given too; give each run its own with --schedule "
+                            "RUN=SPEC, or one SPEC for all", v);
+    for (size_t j = 0; run && j < i; j++)
+      if (ro->sched_run[j] && !strcmp(ro->sched_run[j], run))
+        return cli_error(cmd, "option '--schedule': run '%s' is given two schedules ('%s' and "
+                              "'%s'); give each run one", run, ro->sched_spec[j], ro->sched_spec[i]);
+  }
+  ro->matched = 1;
+  return 0;
+}
+
+const char *cli_run_schedule(const cli_run_opts *ro, const char *path, int *per_run) {
+  if (per_run) *per_run = 0;
+  for (size_t i = 0; i < ro->nschedule; i++) {
+    if (!ro->sched_run[i]) return ro->sched_spec[i];
+    if (path && !strcmp(ro->sched_run[i], path)) {
+      if (per_run) *per_run = 1;
+      return ro->sched_spec[i];
+    }
+  }
+  return NULL;
+}
+
+/* Give run the rates of --schedule [RUN=]SPEC. A schedule whose rates are
+ * not the logged ones is another run's: refused, as a fit to it would be
+ * wrong. */
+static int set_schedule(const char *cmd, const char *path, const char *spec, int per_run,
+                        fslaw_run *run) {
   fslaw_schedule *s = NULL;
   fslaw_error err;
   size_t n = fslaw_run_steps(run);
@@ -241,13 +302,17 @@ static int set_schedule(const char *cmd, const char *path, const char *spec, fsl
   fslaw_status st = fslaw_schedule_create(spec, &s, &err);
   if (!st) st = fslaw_run_set_schedule(run, s, &err);
   fslaw_schedule_destroy(s);
-  if (st) return cli_error(cmd, "option '--schedule': %s", err.msg);
+  if (st)
+    return per_run ? cli_error(cmd, "option '--schedule': %s: %s", path, err.msg)
+                   : cli_error(cmd, "option '--schedule': %s", err.msg);
   double exact = rate_sum(fslaw_run_lr(run), n);
   if (fabs(exact - logged) > 0.02 * exact)
     return cli_error(cmd, "%s: over steps %zu to %zu the rates of --schedule sum to %.4g, the "
-                     "logged ones to %.4g: it is not this run's schedule (--schedule applies to "
-                     "every run given; leave it out to use the logged rates)",
-                     path, n / 2, n - 1, exact, logged);
+                     "logged ones to %.4g: it is not this run's schedule (%s; leave it out to use "
+                     "the logged rates)", path, n / 2, n - 1, exact, logged,
+                     per_run ? "given to it by --schedule RUN=SPEC"
+                             : "--schedule applies to every run given; give a run its own with "
+                               "--schedule RUN=SPEC");
   return 0;
 }
 
@@ -255,9 +320,11 @@ static int set_schedule(const char *cmd, const char *path, const char *spec, fsl
 static int check_rates(const char *cmd, const char *path, const fslaw_run *run) {
   if (!fslaw_run_lr(run)) {
     const char *col = fslaw_run_column(run, "lr");
-    return col ? cli_error(cmd, "%s: its '%s' column has no rates (give --schedule SPEC)", path, col)
+    return col ? cli_error(cmd, "%s: its '%s' column has no rates (give --schedule SPEC, or "
+                                "--schedule %s=SPEC for this run alone)", path, col, path)
                : cli_error(cmd, "%s: no 'lr' column (name it with --col lr=COLUMN or give "
-                                "--schedule SPEC)", path);
+                                "--schedule SPEC, or --schedule %s=SPEC for this run alone)",
+                           path, path);
   }
   size_t filled = fslaw_run_lr_filled(run), n = fslaw_run_steps(run);
   if (!filled) return 0;
@@ -269,12 +336,15 @@ static int check_rates(const char *cmd, const char *path, const fslaw_run *run) 
              ramp ? "they ramp up from 0 at step 0 (the logged rates rise: a warmup)"
                   : "they hold its rate (the logged rates do not rise: no warmup)");
   fprintf(stderr, "fslaw %s: note: %s: lr logged on %zu of %zu steps; the others are linearly "
-                  "interpolated%s; --schedule SPEC gives exact rates\n",
+                  "interpolated%s; --schedule [RUN=]SPEC gives exact rates\n",
           cmd, path, n - filled, n, before);
   return 0;
 }
 
 int cli_read_run(const char *cmd, const char *path, const cli_run_opts *ro, fslaw_run **run) {
+  *run = NULL;
+  if (ro->nschedule && !ro->matched) /* a caller that forgot cli_match_schedules */
+    return cli_error(cmd, "internal error: --schedule values not matched to the runs");
   fslaw_run_columns cols = {0};
   for (size_t i = 0; i < ro->ncol; i++)
     if (parse_col(cmd, ro->col[i], &cols)) return 1;
@@ -292,7 +362,9 @@ int cli_read_run(const char *cmd, const char *path, const cli_run_opts *ro, fsla
   fslaw_error err;
   if (fslaw_run_read(path, fmt, &cols, run, &err)) return cli_error(cmd, "%s", err.msg);
   cli_note_partial_line(cmd, path, *run);
-  int rc = ro->schedule ? set_schedule(cmd, path, ro->schedule, *run) : check_rates(cmd, path, *run);
+  int per_run;
+  const char *spec = cli_run_schedule(ro, path, &per_run);
+  int rc = spec ? set_schedule(cmd, path, spec, per_run, *run) : check_rates(cmd, path, *run);
   if (!rc) rc = center_losses(cmd, path, window, given, *run);
   if (rc) {
     fslaw_run_destroy(*run);

@@ -220,7 +220,7 @@ awk -F, 'NR == 1 { printf "{\"log_history\": [\n"; next }
   && [ "$(cut -d' ' -f2- "$TMP/out" | sort -u | wc -l)" -eq 1 ] && ok || bad "config record: $(cat "$TMP/out")"
 # an lr column that is there but empty is not called missing
 printf 'step,lr,loss\n0,,5\n10,,4\n' >"$TMP/nolr.csv"
-expect_fail "empty lr column" "nolr.csv: its 'lr' column has no rates (give --schedule SPEC)" \
+expect_fail "empty lr column" "nolr.csv: its 'lr' column has no rates (give --schedule SPEC, or --schedule $TMP/nolr.csv=SPEC for this run alone)" \
   "$FSLAW" inspect "$TMP/nolr.csv"
 
 # a log still being written ends in half a line: read without it, with a note
