@@ -27,6 +27,9 @@ struct fslaw_run {
   size_t steps;        /* number of steps: lr has this length */
   double *lr;          /* per-step rates, NULL when unknown */
   size_t lr_filled;    /* steps whose rate was interpolated */
+  size_t *lr_logged;   /* when lr_filled: the steps whose rate was logged,
+                          increasing (a schedule is checked against them) */
+  size_t nlr_logged;   /* their number */
   size_t lr_first;     /* step of the first logged rate */
   int lr_ramp;         /* the steps before lr_first ramp up from 0 at step 0
                           (1) or hold the first logged rate (0) */
@@ -774,7 +777,9 @@ static fslaw_status build_lr(fslaw_run *run, const rows *b, fslaw_error *err) {
     }
   if (!known) return FSLAW_OK;
   run->lr = malloc(run->steps * sizeof *run->lr);
-  if (!run->lr) return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
+  if (known < run->steps) run->lr_logged = malloc(known * sizeof *run->lr_logged);
+  if (!run->lr || (known < run->steps && !run->lr_logged))
+    return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   run->lr_first = (size_t)b->step[first];
   run->lr_ramp = run->lr_first && second < b->n && b->lr[second] > b->lr[first];
   double ps = 0, pl = run->lr_ramp ? 0 : b->lr[first]; /* the point before the first */
@@ -782,6 +787,7 @@ static fslaw_status build_lr(fslaw_run *run, const rows *b, fslaw_error *err) {
   for (size_t i = first; i < b->n; i++) {
     if (isnan(b->lr[i])) continue;
     double s = b->step[i], l = b->lr[i];
+    if (run->lr_logged) run->lr_logged[run->nlr_logged++] = (size_t)s;
     for (; (double)k < s; k++) run->lr[k] = pl + (l - pl) * ((double)k - ps) / (s - ps);
     run->lr[k++] = l;
     ps = s;
@@ -1225,6 +1231,7 @@ void fslaw_run_destroy(fslaw_run *run) {
   if (!run) return;
   free(run->name);
   free(run->lr);
+  free(run->lr_logged);
   free(run->loss_step);
   free(run->loss);
   free(run->tokens);
@@ -1256,6 +1263,9 @@ fslaw_status fslaw_run_set_schedule(fslaw_run *run, const fslaw_schedule *s, fsl
   run->lr = lr;
   run->steps = n;
   run->lr_filled = 0;
+  free(run->lr_logged);
+  run->lr_logged = NULL;
+  run->nlr_logged = 0;
   run->lr_first = 0;
   run->lr_ramp = 0;
   return FSLAW_OK;
@@ -1326,6 +1336,10 @@ const char *fslaw_run_name(const fslaw_run *run) { return run->name; }
 size_t fslaw_run_steps(const fslaw_run *run) { return run->steps; }
 const double *fslaw_run_lr(const fslaw_run *run) { return run->lr; }
 size_t fslaw_run_lr_filled(const fslaw_run *run) { return run->lr_filled; }
+size_t fslaw_run_lr_logged(const fslaw_run *run, const size_t **steps) {
+  *steps = run->lr_logged;
+  return run->nlr_logged;
+}
 size_t fslaw_run_lr_first(const fslaw_run *run, int *ramp) {
   if (ramp) *ramp = run->lr_ramp;
   return run->lr_first;

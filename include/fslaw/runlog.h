@@ -142,6 +142,10 @@ size_t fslaw_run_steps(const fslaw_run *run);
 const double *fslaw_run_lr(const fslaw_run *run);
 /* Number of steps whose rate was interpolated rather than logged. */
 size_t fslaw_run_lr_filled(const fslaw_run *run);
+/* When some rates were interpolated: the number of steps whose rate was
+ * logged, and those steps (*steps, increasing, owned by the run); else 0
+ * and *steps = NULL (every rate logged, or set from a schedule). */
+size_t fslaw_run_lr_logged(const fslaw_run *run, const size_t **steps);
 /* The step of the first logged rate. The steps before it ramp up from 0 at
  * step 0 when the logged rates rise after it (*ramp = 1: a warmup under way),
  * else they hold the first logged rate (*ramp = 0: the log shows no warmup).
