@@ -126,7 +126,9 @@ void cli_extrapolation_notes(const cli_fit_range *r, const char *name, const dou
                   "%zu): beyond that the prediction extrapolates in time",
          name, t, t / f->max_time, f->max_time, f->max_step);
   if (t0 < 0.5 * f->min_time) back_in_time(f, name, lr, first, t0, fn, ctx);
-  if (low >= 0 && low < 0.99 * f->min_rate)
+  /* rates that differ by less than 1e-3 of the fitted peak are alike: the
+   * last steps of two decays to 0 (4e-9 fitted, 1e-9 predicted) are both 0 */
+  if (low >= 0 && low < 0.99 * f->min_rate && f->min_rate - low > 1e-3 * f->max_rate)
     emit(fn, ctx, "%s goes down to rate %.3g, below the lowest fitted rate %.3g: there the "
                   "prediction extrapolates the law's response to the rate",
          name, low, f->min_rate);

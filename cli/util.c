@@ -328,6 +328,25 @@ static int set_schedule(const char *cmd, const char *path, const char *spec, int
   return 0;
 }
 
+/* A log whose rates start far later than their logging interval lacks its
+ * beginning (cut off, or a later part of a run): the rates before are a
+ * guess, and every later step's intrinsic time adds them up. A logger that
+ * writes every N steps starts at step N, which is no such gap. */
+static void note_late_start(const char *cmd, const char *path, const fslaw_run *run,
+                            size_t first, int ramp) {
+  const size_t *at;
+  size_t nat = fslaw_run_lr_logged(run, &at), n = fslaw_run_steps(run);
+  if (nat < 2 || first < n / 20) return;
+  double every = (double)(at[nat - 1] - at[0]) / (double)(nat - 1);
+  if ((double)first <= 4 * every) return;
+  fprintf(stderr, "fslaw %s: warning: %s: its rates are logged from step %zu on, about every %.0f "
+                  "steps: the log lacks its first %zu steps (%.0f %% of the run), whose rates are "
+                  "a guess (%s); every later step's intrinsic time adds them up: give the run's "
+                  "schedule with --schedule %s=SPEC\n",
+          cmd, path, first, every, first, 100.0 * (double)first / (double)n,
+          ramp ? "a ramp from 0" : "the first logged rate held: no warmup, no earlier decay", path);
+}
+
 /* A run without --schedule must log its rates; say how the gaps are filled. */
 static int check_rates(const char *cmd, const char *path, const fslaw_run *run) {
   if (!fslaw_run_lr(run)) {
@@ -350,6 +369,7 @@ static int check_rates(const char *cmd, const char *path, const fslaw_run *run) 
   fprintf(stderr, "fslaw %s: note: %s: lr logged on %zu of %zu steps; the others are linearly "
                   "interpolated%s; --schedule [RUN=]SPEC gives exact rates\n",
           cmd, path, n - filled, n, before);
+  note_late_start(cmd, path, run, first, ramp);
   return 0;
 }
 

@@ -285,6 +285,15 @@ void fslaw_law_eval_predict(const fslaw_law_eval *ev, const double *params, doub
   ev->kind->predict(ev->state, params, pred, jac);
 }
 
+/* A loss is positive: a law that predicts 0 or less has left the range where
+ * it means anything (its drop terms outgrow L0 far from the fitted runs), and
+ * a number below 0 would read as a prediction. */
+static fslaw_status non_positive(fslaw_error *err, double loss, size_t step) {
+  return fslaw_fail(err, FSLAW_EDIVERGED, "the law predicts a loss of %.4g at step %zu: a loss "
+                    "is positive, so the fitted law breaks down for this schedule (far from the "
+                    "runs it was fitted to?)", loss, step);
+}
+
 /* Predict in->at in chunks of `chunk` points, sharing in->cache. */
 static fslaw_status predict_chunks(const fslaw_law *law, const double *params, law_input in,
                                    size_t chunk, double *pred, fslaw_error *err) {
@@ -329,10 +338,12 @@ fslaw_status fslaw_law_predict(const fslaw_law *law, const double *params, const
   free(own);
   law_cache_destroy(cache);
   if (st) return st;
-  for (size_t i = 0; i < nat; i++)
+  for (size_t i = 0; i < nat; i++) {
     if (!isfinite(pred[i]))
       return fslaw_fail(err, FSLAW_EDIVERGED, "the law's prediction at step %zu is %g", at[i],
                         pred[i]);
+    if (pred[i] <= 0) return non_positive(err, pred[i], at[i]);
+  }
   return FSLAW_OK;
 }
 
@@ -365,5 +376,6 @@ fslaw_status fslaw_law_final_loss(const fslaw_law *law, const double *params, co
   if (!grad) free(g);
   if (!isfinite(*loss))
     return fslaw_fail(err, FSLAW_EDIVERGED, "the law's final loss is %g", *loss);
+  if (*loss <= 0) return non_positive(err, *loss, n - 1);
   return FSLAW_OK;
 }

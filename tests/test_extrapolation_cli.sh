@@ -55,4 +55,16 @@ grep -q "note: .*early.csv is predicted from step 100 at intrinsic time 0.0303, 
 "$FSLAW" predict --params "$P" --schedule 'constant:peak=3e-4,warmup=2160,steps=10000' >/dev/null 2>"$TMP/err" \
   && ! grep -q note "$TMP/err" && ok || bad "inside the range: $(cat "$TMP/err")"
 
+# rates within 1e-3 of the fitted peak of each other are alike: a fit whose
+# lowest rate is a decay's last step near 0 does not note a schedule that
+# decays to 0 too, but does note one that ends at a tenth of the peak below
+# a fitted tenth of a tenth
+sed 's/"min_rate": 3e-5/"min_rate": 3.9e-9/' "$P" >"$TMP/zero.json"
+"$FSLAW" predict --params "$TMP/zero.json" --schedule 'cosine:peak=3e-4,final=0,warmup=2160,steps=20000' \
+  >/dev/null 2>"$TMP/err" && ! grep -q "goes down to rate" "$TMP/err" && ok || bad "a decay to 0 noted: $(cat "$TMP/err")"
+sed 's/"min_rate": 3e-5/"min_rate": 3e-6/' "$P" >"$TMP/low.json"
+"$FSLAW" predict --params "$TMP/low.json" --schedule 'cosine:peak=3e-4,final=0,warmup=2160,steps=20000' \
+  >/dev/null 2>"$TMP/err" && grep -q "goes down to rate [0-9.e-]*, below the lowest fitted rate 3e-06" "$TMP/err" \
+  && ok || bad "a decay below the fitted rates not noted: $(cat "$TMP/err")"
+
 finish test_extrapolation_cli

@@ -342,4 +342,20 @@ b=$("$FSLAW" eval --params "$TMP/mpl1000.json" "$X/cosine_72000.csv" 2>/dev/null
 awk -v a="$a" -v b="$b" 'BEGIN { d = a - b; exit !(a > 0 && (d < 0 ? -d : d) < 1e-4 * a) }' \
   && ok || bad "held-out PredE differs with the unit of the rate: $a vs $b"
 
+# a law whose drops outgrow L0 predicts no loss: an error, and no output file
+printf '{"law": "fsl", "params": {"L0": 2.4, "c1": 0.7, "c2": 3e5, "c3": 0.4, "c4": 20, "s": 0.5, "gamma": 0.6}}\n' >"$TMP/neg.json"
+expect_fail "non-positive prediction" "the law predicts a loss of -" \
+  "$FSLAW" predict --params "$TMP/neg.json" --schedule 'cosine:peak=3e-4,warmup=200,steps=3000' --out "$TMP/neg.csv"
+[ ! -e "$TMP/neg.csv" ] && ok || bad "predict wrote a file of negative losses"
+
+# a log that lacks its beginning (rates from step 10000 on, every 50 steps):
+# the rates before are a guess, and the warning says so; a log that starts at
+# its logging interval (every 500 steps from step 500) is no such gap
+awk -F, 'NR == 1 || ($1 >= 10000 && $1 % 50 == 0)' "$D/cosine_24000.csv" >"$TMP/late.csv"
+awk -F, 'NR == 1 || ($1 >= 500 && $1 % 500 == 0)' "$D/cosine_24000.csv" >"$TMP/every500.csv"
+"$FSLAW" inspect "$TMP/late.csv" >/dev/null 2>"$TMP/err" && grep -q "warning: .*late.csv: its rates are logged from step 10000 on, about every 50 steps: the log lacks its first 10000 steps" "$TMP/err" \
+  && ok || bad "no warning on a log without its beginning: $(cat "$TMP/err")"
+"$FSLAW" inspect "$TMP/every500.csv" >/dev/null 2>"$TMP/err" && ! grep -q "lacks its first" "$TMP/err" \
+  && ok || bad "a log written every 500 steps warned as cut: $(cat "$TMP/err")"
+
 finish test_fit_cli

@@ -565,6 +565,21 @@ static void test_unit(void) {
   check_for_peak("mtl", 0, "mtl");              /* no rate: nothing to scale */
 }
 
+/* A law whose drop terms outgrow L0 predicts no loss: an error, not a number. */
+static void test_non_positive(void) {
+  fslaw_law *law = NULL;
+  fslaw_error err = {""};
+  double p[] = {2.4, 0.7, 3e5, 0.4, 20, 0.5, 0.6}, pred[NAT], loss;
+  CHECK(fslaw_law_create("fsl", &law, NULL) == FSLAW_OK);
+  if (!law) return;
+  CHECK(fslaw_law_predict(law, p, lr, N, at, NAT, pred, &err) == FSLAW_EDIVERGED);
+  CHECK_HAS(err.msg, "a loss is positive, so the fitted law breaks down for this schedule");
+  CHECK(fslaw_law_final_loss(law, p, lr, N, &loss, NULL, &err) == FSLAW_EDIVERGED);
+  p[2] = 300; /* the formulas' case: positive everywhere */
+  CHECK(fslaw_law_predict(law, p, lr, N, at, NAT, pred, NULL) == FSLAW_OK);
+  fslaw_law_destroy(law);
+}
+
 int main(void) {
   make_schedule();
   test_predict_chunks();
@@ -576,6 +591,7 @@ int main(void) {
   test_fslq_is_fsl();
   test_specs();
   test_unit();
+  test_non_positive();
   test_params_json();
   test_metrics();
   return check_done("test_law");
