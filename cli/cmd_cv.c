@@ -5,6 +5,7 @@
  * of a law when no extra held-out runs exist. With groups (--group, --share)
  * every fold is a grouped fit, and the run left out is scored with its own
  * group's parameters. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -59,8 +60,8 @@ typedef struct {
 typedef struct {
   int fitted;        /* 1: metrics valid; 0: the fit failed (see note) */
   fslaw_metrics m;   /* metrics on the held-out run */
-  size_t one_by_one; /* points scored one by one (0 with --bins) */
   char note[300];    /* why the fit failed */
+  char noise[1024];  /* the batch noise note on its scores ("": none) */
 } cv_fold;
 
 /* Add every run but `held` to the fit, group by group. Returns 0, or 1 on an
@@ -107,7 +108,7 @@ static int fold(const cv_opts *o, const fslaw_law *law, const cli_run_set *rs,
   if (!rc && f->fitted &&
       !(rc = cli_points_predict("cv", law, p + g * np, runs[held], after, rs->path[held], &pts))) {
     rc = cli_points_score("cv", &pts, o->bins, rs->path[held], &f->m);
-    f->one_by_one = o->bins ? 0 : pts.n;
+    if (!rc) cli_noise_note(&pts, o->bins, f->m.prede, rs->path[held], f->noise, sizeof f->noise);
     cli_points_free(&pts);
   }
   free(p);
@@ -191,6 +192,22 @@ static int write_csv(const cv_opts *o, const cli_run_set *rs, const cv_fold *fol
   return cli_out_commit("cv", &out);
 }
 
+/* The batch noise note of each run, once: of its fold with the least PredE
+ * (the law the noise hides most; "law L" named when there are several). */
+static void note_noise(const cv_opts *o, size_t n, const cv_fold *folds) {
+  for (size_t i = 0; i < n; i++) {
+    size_t best = SIZE_MAX;
+    for (size_t l = 0; l < o->nlaw; l++) {
+      const cv_fold *f = &folds[l * n + i];
+      if (f->fitted && (best == SIZE_MAX || f->m.prede < folds[best * n + i].m.prede)) best = l;
+    }
+    if (best == SIZE_MAX || !folds[best * n + i].noise[0]) continue;
+    fprintf(stderr, "fslaw cv: note: %s", folds[best * n + i].noise);
+    if (o->nlaw > 1) fprintf(stderr, " (law %s)", o->law[best]);
+    fputc('\n', stderr);
+  }
+}
+
 static int run(int argc, char **argv) {
   cv_opts o = {0};
   const cli_opt opts[] = {{"law", OPT_MULTI, 0, 0, o.law, &o.nlaw, MAX_LAWS},
@@ -227,10 +244,7 @@ static int run(int argc, char **argv) {
   free(fp);
   if (!rc) rc = run_folds(&o, &rs, runs, after, folds);
   if (!rc) rc = write_csv(&o, &rs, folds);
-  size_t most = 0;
-  for (size_t i = 0; !rc && i < o.nlaw * n; i++)
-    if (folds[i].one_by_one > most) most = folds[i].one_by_one;
-  if (!rc) cli_note_dense("cv", most);
+  if (!rc) note_noise(&o, n, folds);
   for (size_t i = 0; runs && i < n; i++) fslaw_run_destroy(runs[i]);
   free(runs);
   free(folds);

@@ -30,15 +30,17 @@ const cli_command cli_eval = {
     "fslaw eval --params P.json --table T.csv (fslaw eval --table --help).\n",
     run, NULL};
 
-/* Metrics of one run; 0 on success. *most: the most points scored one by one;
- * *first: the first step scored (where its extrapolation notes start). */
+/* Metrics of one run; 0 on success; a note when batch noise makes most of
+ * them. *first: the first step scored (where its extrapolation notes start). */
 static int eval_run(const fslaw_law *law, const double *p, const fslaw_run *r, size_t after,
-                    size_t bins, fslaw_metrics *m, const char *path, size_t *most, size_t *first) {
+                    size_t bins, fslaw_metrics *m, const char *path, size_t *first) {
   cli_points pts;
   if (cli_points_predict("eval", law, p, r, after, path, &pts)) return 1;
   *first = pts.step[0]; /* cli_points_predict fails without a point */
   int rc = cli_points_score("eval", &pts, bins, path, m);
-  if (!bins && pts.n > *most) *most = pts.n;
+  char note[1024];
+  if (!rc && cli_noise_note(&pts, bins, m->prede, path, note, sizeof note))
+    fprintf(stderr, "fslaw eval: note: %s\n", note);
   cli_points_free(&pts);
   return rc;
 }
@@ -62,7 +64,7 @@ static int run(int argc, char **argv) {
                           CLI_RUN_OPT_ENTRIES(ro),
                           {0}};
   const char *pos[argc > 0 ? argc : 1];
-  size_t npos, after = 0, bins = 0, most = 0;
+  size_t npos, after = 0, bins = 0;
   int rc = cli_parse(&cli_eval, argc, argv, opts, pos, &npos);
   if (rc == 2) return 0;
   if (rc) return rc;
@@ -82,7 +84,7 @@ static int run(int argc, char **argv) {
     fslaw_run *r = NULL;
     size_t first = 0;
     rc = cli_read_run("eval", pos[i], &ro, &r);
-    if (!rc) rc = eval_run(law, p, r, after, bins, &ms[i], pos[i], &most, &first);
+    if (!rc) rc = eval_run(law, p, r, after, bins, &ms[i], pos[i], &first);
     if (!rc)
       cli_note_extrapolation_from("eval", &range, pos[i], fslaw_run_lr(r), fslaw_run_steps(r), first);
     if (!rc) cli_note_determination("eval", &range, law, p, pos[i], fslaw_run_lr(r), fslaw_run_steps(r));
@@ -98,7 +100,6 @@ static int run(int argc, char **argv) {
     row(o.f, "mean", &mean);
     rc = cli_out_commit("eval", &o);
   }
-  if (!rc) cli_note_dense("eval", most);
   free(ms);
   fslaw_law_destroy(law);
   return rc;

@@ -297,6 +297,9 @@ static int load_run(const report_opts *o, const fit_info *fi, rep_run *r) {
   cli_points in = scored(r);
   r->m = (fslaw_metrics){0, NAN, NAN, NAN, NAN, NAN}; /* every point outside the window */
   if (in.n && cli_points_score("report", &in, o->bins, r->path, &r->m)) return 1;
+  char noise[1024]; /* first, as fslaw eval prints it */
+  if (in.n && cli_noise_note(&in, o->bins, r->m.prede, r->path, noise, sizeof noise))
+    report_note(&r->notes, noise);
   cli_extrapolation_notes(&fi->range, r->path, lr, n, in.n ? in.step[0] : r->pts.step[0],
                           report_note, &r->notes);
   r->amp = cli_final_amplification(&fi->range, fi->law, fi->p, lr, n);
@@ -694,9 +697,11 @@ static void write_notes(FILE *f, const rep_run *runs, size_t n) {
   size_t k = 0;
   for (size_t i = 0; i < n; i++) k += runs[i].notes.n;
   if (!k) return;
-  fprintf(f, "<div class=\"notes\" id=\"notes\"><p><b>&#9888; Beyond the fitted runs.</b> "
+  fprintf(f, "<div class=\"notes\" id=\"notes\"><p><b>&#9888; Notes.</b> "
              "Where a run goes beyond what the fitted runs covered, or its final loss is barely "
-             "determined by them, the law extrapolates there and nothing fitted checked it "
+             "determined by them, the law extrapolates there and nothing fitted checked it; "
+             "where its losses scatter from point to point (batch noise), the scatter, not the "
+             "law, makes most of its metrics "
              "(the notes <code>fslaw eval</code> prints; docs/fit.md):</p>\n<ul>\n");
   for (size_t i = 0; i < n; i++) {
     char id[32];

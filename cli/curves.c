@@ -1,4 +1,6 @@
 /* curves.c: the logged points a law is scored on (see curves.h). */
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,9 +72,115 @@ int cli_parse_bins(const char *cmd, const char *text, size_t *bins) {
   return *bins == 1 ? cli_error(cmd, "option '--bins': expected at least 2 bins, got 1") : 0;
 }
 
-void cli_note_dense(const char *cmd, size_t most) {
-  if (most <= CLI_DENSE_POINTS) return;
-  fprintf(stderr, "fslaw %s: note: a run has %zu points scored one by one; if its losses are "
-                  "single batches, their noise dominates these metrics: --bins 500 scores the "
-                  "means of consecutive points\n", cmd, most);
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* The median of v[0..n-1] (n >= 1), which it sorts. */
+static double median(double *v, size_t n) {
+  qsort(v, n, sizeof *v, cmp_double);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+double cli_points_noise(const cli_points *pts) {
+  size_t n = pts->n, bad = 0;
+  double *d = n >= CLI_NOISE_MIN_POINTS ? malloc((n - 1) * sizeof *d) : NULL;
+  if (!d) return NAN;
+  for (size_t i = 1; i < n; i++) { /* neighbours share the smooth misfit, not the noise */
+    d[i - 1] = log(pts->loss[i] / pts->pred[i]) - log(pts->loss[i - 1] / pts->pred[i - 1]);
+    bad += !isfinite(d[i - 1]);
+  }
+  double mid = bad ? NAN : median(d, n - 1);
+  for (size_t i = 0; i + 1 < n; i++) d[i] = fabs(d[i] - mid);
+  double mad = bad ? NAN : median(d, n - 1);
+  free(d);
+  /* 1.4826 MAD: the standard deviation of normal noise, robust to the few
+   * large steps of the misfit (a sharp decay); a difference holds two points' */
+  return 1.4826 * mad / sqrt(2);
+}
+
+/* The PredE that noise sigma alone gives means of k points: E|N(0, sigma^2/k)|. */
+static double noise_prede(double sigma, double k) {
+  return sigma * 0.7978845608 / sqrt(k); /* sqrt(2/pi) */
+}
+
+/* Points per bin of n points in `bins` bins (0 or >= n: one by one). */
+static double per_bin(size_t n, size_t bins) {
+  return bins && bins < n ? (double)n / (double)bins : 1;
+}
+
+/* Whether noise sigma makes most of the PredE of means of k points. */
+static int dominated(double sigma, double k, double prede) {
+  double part = noise_prede(sigma, k);
+  return part >= CLI_NOISE_FLOOR && part >= CLI_NOISE_SHARE * prede;
+}
+
+/* PredE of pts scored in `bins` bins; y, p: scratch of pts->n. */
+static double binned_prede(const cli_points *pts, size_t bins, double *y, double *p) {
+  memcpy(y, pts->loss, pts->n * sizeof *y);
+  memcpy(p, pts->pred, pts->n * sizeof *p);
+  size_t n = fslaw_metrics_bin(y, p, pts->n, bins);
+  double s = 0;
+  for (size_t i = 0; i < n; i++) s += fabs(y[i] - p[i]) / y[i];
+  return s / (double)n;
+}
+
+/* The most bins, from `start` halving down to 2, whose means the noise no
+ * longer dominates: the finest scoring that shows the law's error more than
+ * the noise. 0 when none does (that error is below the noise even of 2 bins). */
+static size_t fewer_bins(const cli_points *pts, double sigma, size_t start) {
+  double *y = malloc(pts->n * sizeof *y), *p = malloc(pts->n * sizeof *p);
+  size_t got = 0;
+  for (size_t b = start; y && p && !got && b >= 2; b /= 2)
+    if (!dominated(sigma, per_bin(pts->n, b), binned_prede(pts, b, y, p))) got = b;
+  free(y);
+  free(p);
+  return got;
+}
+
+static const char *pct(char b[32], double x) {
+  snprintf(b, 32, "%#.2g %%", 100 * x); /* 1.0 %, 0.045 % */
+  return b;
+}
+
+/* What to do about it, after the note's first part in buf: the bins of
+ * fewer_bins, from n / CLI_BIN_POINTS (fewer than --bins if given). */
+static void noise_advice(const cli_points *pts, size_t bins, double sigma, char *buf,
+                         size_t size) {
+  size_t used = strlen(buf), most = pts->n / CLI_BIN_POINTS;
+  size_t start = bins && (bins + 1) / 2 < most ? (bins + 1) / 2 : most;
+  size_t fewer = start >= 2 ? fewer_bins(pts, sigma, start) : 0;
+  char a[32];
+  if (fewer || !bins) {
+    size_t b = fewer ? fewer : most, k = pts->n / b;
+    snprintf(buf + used, size - used, ": --bins %zu scores means of %zu consecutive points, "
+             "whose noise adds about %s%s", b, k, pct(a, noise_prede(sigma, (double)k)),
+             fewer ? "" : ", and the law's own error is below even that");
+  } else
+    snprintf(buf + used, size - used, "; the law's own error is below this noise%s",
+             bins > 2 ? ", also in fewer bins" : "");
+}
+
+int cli_noise_note(const cli_points *pts, size_t bins, double prede, const char *name,
+                   char *buf, size_t size) {
+  double sigma = cli_points_noise(pts), k = per_bin(pts->n, bins);
+  if (!(sigma > 0) || !(prede >= 0) || !dominated(sigma, k, prede)) return 0;
+  double part = noise_prede(sigma, k);
+  char s[32], c[32], e[32];
+  const char *its = k > 1 ? "their" : "its";
+  if (k > 1)
+    snprintf(buf, size, "%s: the means of its %zu bins (%.0f points each) still scatter by "
+             "about %s (batch noise)", name, bins, k, pct(s, sigma / sqrt(k)));
+  else
+    snprintf(buf, size, "%s: its losses scatter by about %s from point to point (batch noise)",
+             name, pct(s, sigma));
+  size_t used = strlen(buf);
+  if (part >= prede)
+    snprintf(buf + used, size - used, ", which accounts for all of %s PredE %s", its, pct(e, prede));
+  else
+    snprintf(buf + used, size - used, ", which accounts for about %s of %s PredE %s",
+             pct(c, part), its, pct(e, prede));
+  noise_advice(pts, bins, sigma, buf, size);
+  return 1;
 }

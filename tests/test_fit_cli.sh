@@ -34,8 +34,10 @@ awk -F, 'NR == 2 { one = ($2 == 1 && $3 == "") } NR == 3 { r2 = $3 } $1 == "mean
   && ! grep -qi nan "$TMP/one.csv" && ok || bad "no R^2 for one point: $(cat "$TMP/one.csv")"
 
 # a loss logged at every step with batch noise (+-0.03, fixed pattern): scored one by one
-# the noise dominates (and a note says so); --bins scores bin means, in which the
-# noise cancels, and equals the bin means computed here from predict's output
+# the noise dominates; --bins scores bin means, in which the noise cancels, and equals
+# the bin means computed here from predict's output. No noise note: the pattern is a
+# period-5 sawtooth, four of whose five point-to-point steps are equal, so the robust
+# scatter the note measures (MAD of the steps) is 0; random noise: test_noise_cli.sh
 S='wsd:peak=3e-4,decay=0.2,final=3e-5,warmup=2160,steps=12000'
 "$FSLAW" predict --params "$TMP/mtl.json" --schedule "$S" --every 1 --out "$TMP/truth.csv" \
   && "$FSLAW" schedule "$S" >"$TMP/rates.csv" && ok || bad "truth for the noisy log"
@@ -44,7 +46,7 @@ awk -F, 'NR == FNR { if (FNR > 1) p[$2] = $5; next }
          { s = $1; y = ""; if (s in p) y = sprintf("%.10f", p[s] + ((s * 7919) % 5 - 2) * 0.015); print s "," $2 "," y }' \
   "$TMP/truth.csv" "$TMP/rates.csv" >"$TMP/noisy.csv"
 "$FSLAW" eval --params "$TMP/mtl.json" "$TMP/noisy.csv" >"$TMP/e1.csv" 2>"$TMP/err" && ok || bad "eval noisy: $(cat "$TMP/err")"
-grep -q "note: a run has 9839 points scored one by one.*--bins 500" "$TMP/err" && ok || bad "dense note: $(cat "$TMP/err")"
+[ ! -s "$TMP/err" ] && ok || bad "note on a sawtooth: $(cat "$TMP/err")"
 "$FSLAW" eval --params "$TMP/mtl.json" --bins 50 "$TMP/noisy.csv" >"$TMP/e2.csv" 2>"$TMP/err" && [ ! -s "$TMP/err" ] \
   && ok || bad "eval --bins: $(cat "$TMP/err")"
 paste -d, "$TMP/e1.csv" "$TMP/e2.csv" | awk -F, '$1 == "mean" { exit !($2 == 9839 && $9 == 50 && $6 > 0.003 && $13 < 0.1 * $6) }' \
