@@ -58,7 +58,8 @@ const cli_command cli_inspect = {
     "                     bends too much there for a mean to stand for its middle\n"
     "  --plot F.svg       draw the rates, intrinsic times and logged losses of all runs\n\n"
     "Rates not logged on every step are interpolated linearly between logged steps,\n"
-    "and a note says so on standard error. Before the first logged rate they ramp\n"
+    "and a note says so on standard error; a change between flat stretches (a step\n"
+    "decay) jumps at its logged step instead. Before the first logged rate they ramp\n"
     "up from 0 at step 0 when the logged rates rise (a warmup under way), else they\n"
     "hold the first logged rate (a log written every N steps shows no warmup).\n",
     run, NULL};

@@ -761,12 +761,36 @@ static fslaw_status read_doc(rows *b, const char *data, size_t len, fslaw_error 
   return st;
 }
 
-/* Dense rates: linear interpolation between logged rates (MATH.md §3 runs).
- * Before the first logged rate the log says nothing; a logger that writes
- * every N steps (the Trainer: 500) first writes at step N. When the logged
- * rates then rise, that is a warmup under way: it ramps from 0 at step 0.
- * When they do not, inventing an N-step warmup would cut the intrinsic time
- * of every step by N * lr / 2; the first logged rate is held instead. */
+/* Two logged rates equal but for printing (decimal or float32 digits). */
+static int rate_eq(double a, double b) { return fabs(a - b) <= 1e-9 * fmax(fabs(a), fabs(b)); }
+
+/* Row index of the next logged rate after row i, or b->n. */
+static size_t next_logged(const rows *b, size_t i) {
+  for (i++; i < b->n && isnan(b->lr[i]); i++) {}
+  return i;
+}
+
+/* Whether the rate changes from pl to l as a jump at the logged step: it is
+ * flat on both sides of the change (ppl == pl, l == next rate; a side past
+ * either end of the log counts only when the other exists). has_pp: ppl is
+ * a logged rate. A sparse log of a step decay (x0.1 at step 12000, lr
+ * written every 50 steps) would otherwise become a 50-step ramp, which laws
+ * that react to drops misread; milestones and loggers sit on round steps,
+ * so the logged step is where the jump is. */
+static int is_jump(const rows *b, size_t i, double ppl, int has_pp, double pl) {
+  size_t nx = next_logged(b, i);
+  if (rate_eq(pl, b->lr[i]) || (!has_pp && nx == b->n)) return 0;
+  return (!has_pp || rate_eq(ppl, pl)) && (nx == b->n || rate_eq(b->lr[i], b->lr[nx]));
+}
+
+/* Dense rates: linear interpolation between logged rates (MATH.md §3 runs),
+ * except that a change between flat stretches is a jump at its logged step
+ * (is_jump). Before the first logged rate the log says nothing; a logger
+ * that writes every N steps (the Trainer: 500) first writes at step N. When
+ * the logged rates then rise, that is a warmup under way: it ramps from 0 at
+ * step 0. (A rise from the first logged rate to the second, even from 0 at
+ * step 0, is a warmup, never a jump.) When they do not, inventing an N-step warmup would cut the intrinsic time of every
+ * step by N * lr / 2; the first logged rate is held instead. */
 static fslaw_status build_lr(fslaw_run *run, const rows *b, fslaw_error *err) {
   size_t known = 0, first = b->n, second = b->n;
   for (size_t i = 0; i < b->n; i++)
@@ -783,15 +807,20 @@ static fslaw_status build_lr(fslaw_run *run, const rows *b, fslaw_error *err) {
   run->lr_first = (size_t)b->step[first];
   run->lr_ramp = run->lr_first && second < b->n && b->lr[second] > b->lr[first];
   double ps = 0, pl = run->lr_ramp ? 0 : b->lr[first]; /* the point before the first */
-  size_t k = 0;
+  double ppl = 0; /* the logged rate before pl */
+  size_t k = 0, j = 0; /* j: logged rates done */
   for (size_t i = first; i < b->n; i++) {
     if (isnan(b->lr[i])) continue;
     double s = b->step[i], l = b->lr[i];
     if (run->lr_logged) run->lr_logged[run->nlr_logged++] = (size_t)s;
+    if (j && !(j == 1 && l > pl) && is_jump(b, i, ppl, j >= 2, pl))
+      for (; (double)k < s; k++) run->lr[k] = pl;
     for (; (double)k < s; k++) run->lr[k] = pl + (l - pl) * ((double)k - ps) / (s - ps);
     run->lr[k++] = l;
     ps = s;
+    ppl = pl;
     pl = l;
+    j++;
   }
   for (; k < run->steps; k++) run->lr[k] = pl;
   run->lr_filled = run->steps - known;

@@ -234,7 +234,7 @@ static void test_merge(void) {
     CHECK(fslaw_run_loss_steps(r)[2] == 30 && fslaw_run_loss(r)[2] == 4.5);
     CHECK(fslaw_run_tokens(r) && fslaw_run_tokens(r)[1] == 800 && isnan(fslaw_run_tokens(r)[0]));
     CHECK(fslaw_run_lr(r)[20] == 2e-4 && fslaw_run_lr_filled(r) == 31 - 3);
-    CHECK_REL(fslaw_run_lr(r)[25], 1.5e-4, 1e-15);
+    CHECK(fslaw_run_lr(r)[29] == 2e-4); /* flat, then a drop at step 30 (a jump) */
   }
   fslaw_run_destroy(r);
   /* CSV: lr and loss of step 0 on two rows */
@@ -621,8 +621,9 @@ static void test_summary(const char *root) {
   CHECK(fslaw_run_summarize(r, &s, NULL) == FSLAW_OK);
   CHECK_REL(s.t_final, 3e-4 * (2159.0 * 2160.0 / 2 / 2159.0 + 24000 - 2160), 1e-12);
   fslaw_run_destroy(r);
-  /* a jump and a slope change in a synthetic schedule */
-  r = parse("k.csv", "step,lr\n0,1\n10,1\n11,0.5\n20,0.5\n30,0.0\n", NULL);
+  /* a jump and a slope change in a synthetic schedule (the decay logged at
+   * two steps: at its end alone, a drop after a flat stretch is a jump) */
+  r = parse("k.csv", "step,lr\n0,1\n10,1\n11,0.5\n20,0.5\n25,0.25\n30,0.0\n", NULL);
   CHECK(fslaw_run_summarize(r, &s, NULL) == FSLAW_OK);
   CHECK(s.warmup == 0 && s.nkinks == 2 && s.kinks[0] == 11 && s.kinks[1] == 20);
   fslaw_run_destroy(r);
@@ -653,6 +654,99 @@ static void test_summary(const char *root) {
   fslaw_run_destroy(NULL);
 }
 
+/* The schedule `spec` logged every `every` steps from step `from` (and at
+ * its last step), read back: every step's rate is compared with the
+ * schedule's, to tol * peak, exactly when `tol` is 0. Returns the number of steps that
+ * differ. */
+static size_t sparse_diffs(const char *spec, size_t every, size_t from, double tol) {
+  fslaw_schedule *sc;
+  fslaw_error err;
+  if (fslaw_schedule_create(spec, &sc, &err)) {
+    fprintf(stderr, "%s: %s\n", spec, err.msg);
+    return (size_t)-1;
+  }
+  size_t n = fslaw_schedule_steps(sc), cap = 40 * n + 16, len = 0;
+  char *text = malloc(cap);
+  len += (size_t)snprintf(text, cap, "step,lr\n");
+  for (size_t k = from; k < n; k += every)
+    len += (size_t)snprintf(text + len, cap - len, "%zu,%.17g\n", k, fslaw_schedule_rate(sc, k));
+  if ((n - 1 - from) % every)
+    snprintf(text + len, cap - len, "%zu,%.17g\n", n - 1, fslaw_schedule_rate(sc, n - 1));
+  fslaw_run *r = parse("sparse.csv", text, NULL);
+  size_t bad = r && fslaw_run_steps(r) == n ? 0 : (size_t)-1;
+  for (size_t k = 0; r && !bad && k < n; k++) {
+    double want = fslaw_schedule_rate(sc, k), got = fslaw_run_lr(r)[k];
+    bad += tol ? !(fabs(got - want) <= tol * fslaw_schedule_peak(sc)) : got != want;
+  }
+  fslaw_run_destroy(r);
+  fslaw_schedule_destroy(sc);
+  free(text);
+  return bad;
+}
+
+/* A rate that changes between flat stretches jumps at its logged step;
+ * ramps (warmup, cosine, linear decay) stay interpolated. */
+static void test_steps(void) {
+  /* a multistep decay logged every 50 steps reads back exactly (before:
+   * 50-step ramps into each milestone) */
+  CHECK(sparse_diffs("multistep:milestones=0.5/0.75,factor=0.1,steps=24000,peak=0.1", 50, 0, 0) == 0);
+  CHECK(sparse_diffs("multistep:milestones=0.3/0.6/0.8,factor=0.2,steps=9000,warmup=500", 50, 0,
+                     1e-15) == 0); /* the warmup to rounding */
+  CHECK(sparse_diffs("twostage:switch=700,low=3e-5,peak=3e-4,steps=1000", 100, 100, 0) == 0);
+  /* a linear warmup is interpolated exactly, also from a first log at step
+   * 50 of a 100-step warmup (a ramp from 0, then flat: no jump at step 100) */
+  CHECK(sparse_diffs("constant:warmup=100,steps=1000", 50, 0, 1e-15) == 0);
+  CHECK(sparse_diffs("constant:warmup=100,steps=1000", 50, 50, 1e-15) == 0);
+  /* a cosine logged every 50 steps: interpolated as before, within the
+   * interpolation's error (4.3e-4 of the peak), each rate between logged
+   * ones on the line through them */
+  CHECK(sparse_diffs("cosine:peak=1e-3,warmup=100,steps=2000", 50, 0, 5e-4) == 0);
+  fslaw_schedule *sc;
+  CHECK(fslaw_schedule_create("cosine:peak=1e-3,warmup=100,steps=2000", &sc, NULL) == FSLAW_OK);
+  char text[4096] = "step,lr\n";
+  for (size_t k = 0, len = strlen(text); k < 2000; k += 50)
+    len += (size_t)snprintf(text + len, sizeof text - len, "%zu,%.17g\n", k, fslaw_schedule_rate(sc, k));
+  fslaw_schedule_destroy(sc);
+  fslaw_run *r = parse("cos.csv", text, NULL);
+  size_t off = 0;
+  for (size_t k = 25; r && k < 1950; k += 50) {
+    const double *lr = fslaw_run_lr(r);
+    off += !(fabs(lr[k] - (lr[k - 25] + lr[k + 25]) / 2) <= 1e-15 * lr[k - 25]);
+  }
+  CHECK(r && off == 0);
+  fslaw_run_destroy(r);
+  /* a linear decay, and a WSD's, logged every 50 steps: interpolated exactly */
+  CHECK(sparse_diffs("linear:peak=1e-3,steps=1000", 50, 0, 1e-12) == 0);
+  CHECK(sparse_diffs("wsd:decay=0.2,steps=1000", 50, 0, 1e-12) == 0);
+  /* a change with no flat neighbour, or with no neighbour at all, stays linear */
+  r = parse("iso.csv", "step,lr\n0,1\n50,0.9\n100,0.5\n150,0.4\n", NULL);
+  CHECK(r && fslaw_run_lr(r)[75] == 0.7 && fslaw_run_lr(r)[99] == 0.9 - 0.4 * 49 / 50.0);
+  fslaw_run_destroy(r);
+  r = parse("two.csv", "step,lr\n0,1\n100,0.5\n", NULL);
+  CHECK(r && fslaw_run_lr(r)[50] == 0.75);
+  fslaw_run_destroy(r);
+  /* flat on one side only: a ramp */
+  r = parse("one.csv", "step,lr\n0,1\n50,1\n100,0.5\n150,0.25\n", NULL);
+  CHECK(r && fslaw_run_lr(r)[75] == 0.75);
+  fslaw_run_destroy(r);
+  /* at either end of the log the side that exists decides; the rates equal
+   * to a relative 1e-9 (printed to other digits) are flat */
+  r = parse("end.csv", "step,lr\n0,1\n50,1.0000000001\n100,0.1\n", NULL);
+  CHECK(r && fslaw_run_lr(r)[99] == 1.0000000001 && fslaw_run_lr(r)[100] == 0.1);
+  fslaw_run_destroy(r);
+  r = parse("start.csv", "step,lr,loss\n50,1,3\n100,0.1,2\n150,0.10000000001,1\n", NULL);
+  CHECK(r && fslaw_run_lr(r)[0] == 1 && fslaw_run_lr(r)[99] == 1 && fslaw_run_lr(r)[100] == 0.1);
+  fslaw_run_destroy(r);
+  r = parse("f32.csv", "step,lr\n0,1\n50,1.00000001\n100,0.1\n", NULL); /* 1e-8: not flat */
+  CHECK(r && fslaw_run_lr(r)[75] > 0.5 && fslaw_run_lr(r)[75] < 0.6);
+  fslaw_run_destroy(r);
+  /* inspect: one kink at the drop, not two at the ends of a ramp */
+  r = parse("drop.csv", "step,lr\n0,1\n50,1\n100,0.1\n150,0.1\n200,0.1\n", NULL);
+  fslaw_run_summary s;
+  CHECK(r && fslaw_run_summarize(r, &s, NULL) == FSLAW_OK && s.nkinks == 1 && s.kinks[0] == 100);
+  fslaw_run_destroy(r);
+}
+
 int main(int argc, char **argv) {
   const char *root = argc > 1 ? argv[1] : ".";
   test_csv_good();
@@ -668,5 +762,6 @@ int main(int argc, char **argv) {
   test_alternatives();
   test_skipped_records();
   test_summary(root);
+  test_steps();
   return check_done("test_runlog");
 }

@@ -18,9 +18,14 @@
  * Face eval record) are merged into it when every value they share is equal;
  * different values are an error naming both records.
  * Learning rates missing on some steps are filled by linear interpolation
- * between logged steps, from 0 at step 0 before the first logged rate and
- * held constant after the last one. Errors name file:line:column, or in a
- * document file: log_history[i], or in an event file: the byte offset.
+ * between logged steps, except that a change between flat stretches (the
+ * two logged rates before it equal, and the two from it on, to a relative
+ * 1e-9; at an end of the log the side that exists) is a jump at its logged
+ * step: a step decay logged every N steps is not an N-step ramp. Before the
+ * first logged rate they ramp from 0 at step 0 when the logged rates rise,
+ * else hold the first one (fslaw_run_lr_first); after the last they hold
+ * it. Errors name file:line:column, or in a document file: log_history[i],
+ * or in an event file: the byte offset.
  *
  * TensorBoard event files (events.out.tfevents.*, written by PyTorch's
  * SummaryWriter, the Hugging Face Trainer, Lightning, Keras, tf.summary):
