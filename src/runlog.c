@@ -45,8 +45,8 @@ struct fslaw_run {
                           the input has no such column (fslaw_run_column) */
   size_t partial_record; /* event files: offset + 1 of a last record cut short */
   char *partial_file;    /* ... the file it is in (NULL when none) */
-  size_t replaced;       /* event files: values replaced by later events at the
-                            same or an earlier step (a resumed run) */
+  size_t replaced;       /* values replaced by later events or rows at the same
+                            or an earlier step (a resumed run) */
 };
 
 /* Default names, alternatives separated by '|' (fslaw_run_columns): the
@@ -58,8 +58,6 @@ static const char *const default_names[NCOLS] = {
     "tokens"};
 static const char *const quantity[NCOLS] = {"step", "lr", "loss", "tokens"};
 enum { MAX_ALT = 8 }; /* alternatives per column */
-/* Added to both messages about records that share or reverse a step. */
-#define RESUMED_HINT "if the run was resumed, keep only one record per step"
 
 /* One input file in memory. */
 typedef struct {
@@ -93,13 +91,11 @@ typedef struct {
   int has_col[NCOLS];               /* whether the input has each column */
   int named[NCOLS];                 /* the caller named the column (it must exist) */
   double last_step;                 /* step of the previous row */
-  size_t last_line;                 /* line of the previous row */
-  size_t vline[NCOLS];              /* line each value of the last row came from */
   const log_file *files;            /* event files: positions are (byte offset, file
                                        index) rather than (line, column) */
   size_t cut;                       /* event files: offset + 1 of a last record cut short */
   int cut_file;                     /* ... in this file */
-  size_t replaced;                  /* event files: values replaced by later events */
+  size_t replaced;                  /* values replaced by later events or rows */
   int hf_mean;                      /* event files: the Hugging Face Trainer's train/loss */
 } rows;
 
@@ -116,12 +112,6 @@ static void rows_free(rows *b) {
 static const char *where(const rows *b, size_t line, size_t col, char *buf, size_t n) {
   if (b->files) snprintf(buf, n, "%s: event at byte %zu", b->files[col].name, line);
   else snprintf(buf, n, "%s:%zu:%zu", b->name, line, col);
-  return buf;
-}
-
-/* A record named inside a message: "line 3". */
-static const char *record(size_t line, char *buf, size_t n) {
-  snprintf(buf, n, "line %zu", line);
   return buf;
 }
 
@@ -212,27 +202,23 @@ static int rows_grow(rows *b) {
 
 /* A row at the step of the previous one: Hugging Face logs the eval loss in
  * its own record at the training record's step. Its values join the previous
- * row unless one of them differs from a value already there. */
-static fslaw_status rows_merge(rows *b, const cell c[NCOLS], fslaw_error *err) {
+ * row when none of them differs from a value already there (returns 1). */
+static int rows_merge(rows *b, const cell c[NCOLS]) {
   size_t i = b->n - 1;
   double *dst[NCOLS] = {NULL, &b->lr[i], &b->loss[i], &b->tok[i]};
-  for (int k = 1; k < NCOLS; k++) {
-    if (!c[k].present || isnan(*dst[k]) || *dst[k] == c[k].value) continue;
-    char r1[160], r2[160], v1[32], v2[32], msg[640];
-    fslaw_num(*dst[k], v1);
-    fslaw_num(c[k].value, v2);
-    snprintf(msg, sizeof msg, "step %.0f is logged twice with different %s (%s: %s, %s: %s); "
-             RESUMED_HINT, b->last_step, b->colname[k], record(b->vline[k], r1, sizeof r1),
-             v1, record(c[k].line, r2, sizeof r2), v2);
-    return cell_error(b, &c[k], k, msg, err);
-  }
-  for (int k = 1; k < NCOLS; k++) {
-    if (!c[k].present) continue;
-    *dst[k] = c[k].value;
-    b->vline[k] = c[k].line;
-  }
-  b->last_line = c[COL_STEP].line;
-  return FSLAW_OK;
+  for (int k = 1; k < NCOLS; k++)
+    if (c[k].present && !isnan(*dst[k]) && *dst[k] != c[k].value) return 0;
+  for (int k = 1; k < NCOLS; k++)
+    if (c[k].present) *dst[k] = c[k].value;
+  return 1;
+}
+
+/* A row at or before the previous row's step: a run resumed from a
+ * checkpoint appended to its log. The later values win, as in TensorBoard:
+ * the rows from step s on are dropped, their values counted as replaced. */
+static void rows_cut(rows *b, double s) {
+  for (; b->n && b->step[b->n - 1] >= s; b->n--)
+    b->replaced += !isnan(b->lr[b->n - 1]) + !isnan(b->loss[b->n - 1]) + !isnan(b->tok[b->n - 1]);
 }
 
 /* Validate one row's cells and append it (or merge it, see rows_merge). */
@@ -258,22 +244,14 @@ static fslaw_status rows_add(rows *b, const cell c[NCOLS], fslaw_error *err) {
     snprintf(msg, sizeof msg, "expected a whole step number below %.0f, got %.17g", MAX_STEPS, s);
     return cell_error(b, &c[COL_STEP], COL_STEP, msg, err);
   }
-  if (b->n && s == b->last_step) return rows_merge(b, c, err);
-  if (b->n && s < b->last_step) {
-    char msg[400], r[160];
-    snprintf(msg, sizeof msg, "steps must increase: %.0f follows step %.0f (%s); "
-             "if the run was resumed from a checkpoint, cut the earlier records at "
-             "that checkpoint's step", s, b->last_step, record(b->last_line, r, sizeof r));
-    return cell_error(b, &c[COL_STEP], COL_STEP, msg, err);
-  }
+  if (b->n && s == b->last_step && rows_merge(b, c)) return FSLAW_OK;
+  if (b->n && s <= b->last_step) rows_cut(b, s);
   if (!rows_grow(b)) return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   b->step[b->n] = s;
   b->lr[b->n] = c[COL_LR].present ? c[COL_LR].value : NAN;
   b->loss[b->n] = c[COL_LOSS].present ? c[COL_LOSS].value : NAN;
   b->tok[b->n] = c[COL_TOKENS].present ? c[COL_TOKENS].value : NAN;
-  for (int k = 0; k < NCOLS; k++) b->vline[k] = c[k].line;
   b->last_step = s;
-  b->last_line = c[COL_STEP].line;
   b->n++;
   return FSLAW_OK;
 }

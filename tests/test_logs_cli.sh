@@ -82,8 +82,21 @@ printf '%s\n' '{"step": 10, "loss": 5.0, "learning_rate": 0.001}' '{"step": 10, 
 "$FSLAW" inspect "$TMP/hf.jsonl" 2>"$TMP/err" | grep -qF "steps=21 losses=2 lr=[0.001,0.001] warmup=0 " && ok || bad "hf.jsonl: $(cat "$TMP/err")"
 grep -qF "before step 10, the first logged, they hold its rate (the logged rates do not rise: no warmup)" "$TMP/err" && ok || bad "hold note: $(cat "$TMP/err")"
 printf '%s\n' '{"step": 20, "eval_loss": 4.3, "loss": 3.9}' >>"$TMP/hf.jsonl"
-expect_fail "conflict" "hf.jsonl:5:32: column 'loss': step 20 is logged twice with different loss (line 3: 4, line 5: 3.9); if the run was resumed" \
-  "$FSLAW" inspect "$TMP/hf.jsonl"
+"$FSLAW" inspect "$TMP/hf.jsonl" 2>"$TMP/err" | grep -qF "steps=21 losses=2 lr=[0.001,0.001] warmup=0 kinks=none t_final=0.021 loss=[3.9,5]" \
+  && grep -qF "hf.jsonl: 2 logged values were replaced by values logged later at the same or earlier steps" "$TMP/err" \
+  && ok || bad "a record of step 20 with another loss replaces it (a resumed run): $(cat "$TMP/err")"
+
+# a CSV of a resumed run (steps 0..100, then 50..150 with other losses):
+# steps 0..150, the later losses from step 50 on, with a note; NaN still fails
+awk 'BEGIN { print "step,lr,loss"; for (k = 0; k <= 100; k++) print k ",1e-3," 9 - k / 100;
+             for (k = 50; k <= 150; k++) print k ",1e-3," 5 - k / 100 }' >"$TMP/resumed.csv"
+"$FSLAW" inspect "$TMP/resumed.csv" 2>"$TMP/err" | grep -qF "steps=151 losses=151 lr=[0.001,0.001] warmup=0 kinks=none t_final=0.151 loss=[3.5,9]" \
+  && grep -qF "resumed.csv: 102 logged values were replaced by values logged later at the same or earlier steps (a run resumed from a checkpoint: the later ones are read)" "$TMP/err" \
+  && ok || bad "resumed CSV: $(cat "$TMP/err")"
+"$FSLAW" fit --law fsl --starts 2 "$TMP/resumed.csv" >/dev/null 2>"$TMP/err"
+grep -qF "resumed.csv: 102 logged values were replaced" "$TMP/err" && ok || bad "resumed CSV note in fit: $(cat "$TMP/err")"
+printf '60,1e-3,nan\n' >>"$TMP/resumed.csv"
+expect_fail "NaN after a resume" "resumed.csv:204:9: column 'loss': NaN is not a valid value" "$FSLAW" inspect "$TMP/resumed.csv"
 
 # W&B export: quoted header names with slashes, runtime columns, empty cells
 cat >"$TMP/wandb.csv" <<'EOF'

@@ -28,6 +28,16 @@ static void check_bad(const char *name, const char *text, const char *want) {
   CHECK_HAS(err.msg, want);
 }
 
+/* A log that repeats steps (a resumed run) reads with `steps` steps, `nloss`
+ * losses and `replaced` values replaced; returns the run. */
+static fslaw_run *check_resumed(const char *name, const char *text, size_t steps, size_t nloss,
+                                size_t replaced) {
+  fslaw_run *r = parse(name, text, NULL);
+  CHECK(r && fslaw_run_steps(r) == steps && fslaw_run_nloss(r) == nloss &&
+        fslaw_run_replaced(r) == replaced);
+  return r;
+}
+
 static void test_csv_good(void) {
   /* BOM, CRLF, quoted header and cells, columns in any order, extra columns */
   const char *text = "\xEF\xBB\xBF" "loss,\"note, with comma\",step,lr\r\n"
@@ -131,7 +141,6 @@ static void test_bad(void) {
   check_bad("m.csv", "stp,lr,loss\n0,1,2\n", "m.csv:1: missing column 'step' (the header has: stp, lr, loss)");
   check_bad("d.csv", "step,lr,step\n0,1,2\n", "d.csv:1:9: column 'step' appears twice");
   check_bad("n.csv", "step,lr,loss\n0,1e-3,3.5\n1,abc,3.4\n", "n.csv:3:3: column 'lr': expected a number, got 'abc'");
-  check_bad("s.csv", "step,lr,loss\n0,1,3\n5,1,3\n4,1,3\n", "s.csv:4:1: column 'step': steps must increase: 4 follows step 5 (line 3); if the run was resumed from a checkpoint, cut the earlier records at that checkpoint's step");
   check_bad("s.csv", "step,lr\n1.5,1\n", "s.csv:2:1: column 'step': expected a whole step number");
   check_bad("s.csv", "step,lr\n-1,1\n", "s.csv:2:1: column 'step': must not be negative");
   check_bad("s.csv", "step,lr,loss\n,1,2\n", "s.csv:2:1: column 'step': missing step");
@@ -152,7 +161,6 @@ static void test_bad(void) {
   check_bad("j.jsonl", "{\"lr\": 1}\n", "j.jsonl:1:1: missing column 'step'");
   check_bad("j.jsonl", "{\"step\": 0, \"lr\": true}\n", "j.jsonl:1:13: column 'lr': expected a number");
   check_bad("j.jsonl", "{\"step\": 0, \"loss\": \"NaN\"}\n", "column 'loss': NaN is not a valid value");
-  check_bad("j.jsonl", "{\"step\": 3}\n{\"step\": 2}\n", "j.jsonl:2:2: column 'step': steps must increase");
   check_bad("j.jsonl", "\n  \n", "j.jsonl: empty file");
   check_bad("big.csv", "step,lr\n100000000,1\n", "expected a whole step number below");
   check_bad("t.tsv", "step\tlr\tloss\n0\t1\t3\n", "t.tsv:1: missing column 'step' (the header has: step\tlr\tloss); fields must be separated by commas");
@@ -243,23 +251,52 @@ static void test_merge(void) {
   if (r) CHECK(fslaw_run_loss(r)[0] == 3 && fslaw_run_loss_steps(r)[0] == 0 &&
                fslaw_run_lr(r)[0] == 1 && fslaw_run_lr_filled(r) == 4);
   fslaw_run_destroy(r);
-  /* conflicts: at the later cell, naming both lines and values */
-  check_bad("c.jsonl", "{\"step\": 20, \"loss\": 4.9, \"lr\": 1}\n{\"step\": 20, \"loss\": 4.8}\n",
-            "c.jsonl:2:14: column 'loss': step 20 is logged twice with different loss "
-            "(line 1: 4.9, line 2: 4.8); if the run was resumed, keep only one record per step");
-  check_bad("c.csv", "step,lr,loss\n0,1,3\n5,1,3\n5,0.5,\n", "c.csv:4:3: column 'lr': step 5 is "
-            "logged twice with different lr (line 3: 1, line 4: 0.5)");
-  /* the line of the value that conflicts, not of the first record at the step */
-  check_bad("c.csv", "step,lr,loss\n5,1,\n5,,3\n5,1,2.5\n", "c.csv:4:5: column 'loss': step 5 is "
-            "logged twice with different loss (line 3: 3, line 4: 2.5)");
-  /* values that differ in the last digit print differently */
-  check_bad("c.csv", "step,tokens\n5,0.30000000000000004\n5,0.3\n",
-            "different tokens (line 2: 0.30000000000000004, line 3: 0.3)");
+  /* a record at the step of the previous one with a value that differs (a
+   * resumed run) replaces it: the later values win */
+  fslaw_run_destroy(check_resumed("c.jsonl", "{\"step\": 20, \"loss\": 4.9, \"lr\": 1}\n"
+                                  "{\"step\": 20, \"loss\": 4.8}\n", 21, 1, 2));
+  r = check_resumed("c.csv", "step,lr,loss\n0,1,3\n5,1,3\n5,0.5,\n", 6, 1, 2);
+  CHECK(r && fslaw_run_lr(r)[5] == 0.5 && fslaw_run_lr(r)[4] == 0.6);
+  fslaw_run_destroy(r);
+  /* merged records first (lr 1, loss 3), then replaced whole */
+  r = check_resumed("c.csv", "step,lr,loss\n5,1,\n5,,3\n5,1,2.5\n", 6, 1, 2);
+  CHECK(r && fslaw_run_loss(r)[0] == 2.5);
+  fslaw_run_destroy(r);
+  /* values that differ in the last digit differ */
+  fslaw_run_destroy(check_resumed("c.csv", "step,tokens\n5,0.30000000000000004\n5,0.3\n", 6, 0, 1));
   /* a resumed run logged past its checkpoint */
-  check_bad("r.jsonl", "{\"step\": 10, \"loss\": 3}\n{\"step\": 20, \"loss\": 2.9}\n"
-            "{\"step\": 10, \"loss\": 3}\n",
-            "r.jsonl:3:2: column 'step': steps must increase: 10 follows step 20 (line 2); "
-            "if the run was resumed from a checkpoint");
+  r = check_resumed("r.jsonl", "{\"step\": 10, \"loss\": 3}\n{\"step\": 20, \"loss\": 2.9}\n"
+                    "{\"step\": 10, \"loss\": 3.1}\n{\"step\": 15, \"loss\": 2.95}\n", 16, 2, 2);
+  CHECK(r && fslaw_run_loss(r)[0] == 3.1 && fslaw_run_loss_steps(r)[1] == 15);
+  fslaw_run_destroy(r);
+}
+
+/* A CSV of steps 0..100, resumed at step 50 to 150 (other losses), reads as
+ * steps 0..150 with the later losses from 50 on; NaN stays an error. */
+static void test_resumed(void) {
+  size_t cap = 8192, len = 0;
+  char *text = malloc(cap);
+  len += (size_t)snprintf(text, cap, "step,lr,loss\n");
+  for (int k = 0; k <= 100; k++) len += (size_t)snprintf(text + len, cap - len, "%d,1e-3,%d\n", k, 1000 - k);
+  for (int k = 50; k <= 150; k++) len += (size_t)snprintf(text + len, cap - len, "%d,2e-3,%d\n", k, 500 - k);
+  fslaw_run *r = check_resumed("resumed.csv", text, 151, 151, 2 * 51);
+  int right = r != NULL;
+  for (size_t i = 0; r && i < 151; i++)
+    right &= fslaw_run_loss_steps(r)[i] == i && fslaw_run_loss(r)[i] == (i < 50 ? 1000.0 : 500.0) - (double)i &&
+             fslaw_run_lr(r)[i] == (i < 50 ? 1e-3 : 2e-3);
+  CHECK(right);
+  CHECK(r && fslaw_run_lr_filled(r) == 0);
+  fslaw_run_destroy(r);
+  free(text);
+  r = check_resumed("resumed.csv", "step,lr,loss\n0,1,3\n5,1,3\n4,1,3\n", 5, 2, 2);
+  fslaw_run_destroy(r);
+  fslaw_run_destroy(check_resumed("j.jsonl", "{\"step\": 3}\n{\"step\": 2}\n", 3, 0, 0));
+  /* a run without repeats replaces nothing */
+  fslaw_run_destroy(check_resumed("ok.csv", "step,lr,loss\n0,1,3\n5,1,3\n", 6, 2, 0));
+  check_bad("x.csv", "step,lr,loss\n0,1,3\n5,1,3\n4,1,nan\n", "x.csv:4:5: column 'loss': NaN is not a valid value");
+  check_bad("x.csv", "step,lr,loss\n0,1,3\n5,1,3\n4,1,inf\n", "x.csv:4:5: column 'loss': infinite value");
+  check_bad("x.jsonl", "{\"step\": 5, \"loss\": 3}\n{\"step\": 5, \"loss\": NaN}\n",
+            "x.jsonl:2:13: column 'loss': NaN is not a valid value");
 }
 
 /* A pretty-printed Hugging Face trainer_state.json (Python writes NaN and
@@ -403,10 +440,9 @@ static void test_document_bad(void) {
             "trainer_state.json:4:15: column 'loss': NaN is not a valid value");
   check_bad("ts.json", "[\n {\"step\": 1, \"lr\": -Infinity}\n]\n", "ts.json:2:14: column 'lr': infinite value");
   check_bad("ts.json", "[\n {\"step\": 1, \"lr\": 1e999}\n]\n", "ts.json:2:14: column 'lr': infinite value");
-  check_bad("ts.json", "[\n {\"step\": 1, \"lr\": 1, \"loss\": 3},\n {\"step\": 1, \"loss\": 2.5}\n]\n",
-            "ts.json:3:14: column 'loss': step 1 is logged twice with different loss (line 2: 3, line 3: 2.5)");
-  check_bad("ts.json", "{\"log_history\": [\n {\"step\": 5},\n {\"step\": 4}\n]}\n",
-            "ts.json:3:3: column 'step': steps must increase: 4 follows step 5 (line 2)");
+  /* a document repeating steps (a resumed run) reads: the later values win */
+  fslaw_run_destroy(check_resumed("ts.json", "{\"log_history\": [\n {\"step\": 5, \"loss\": 3},\n"
+                                  " {\"step\": 4, \"loss\": 2}\n]}\n", 5, 1, 1));
   check_bad("ts.json", "[\n {\"loss\": 3}\n]\n", "ts.json:2:2: missing column 'step'");
   check_bad("ts.json", "[\n {\"step\": 1},\n 2\n]\n", "ts.json:3:2: expected a JSON object");
   /* the records are found again in the text past members whose strings hold
@@ -416,7 +452,7 @@ static void test_document_bad(void) {
             " \"log\\u005fhistory\": [ {\"step\": 1, \"\xC3\xA9\": 2}, {\"step\": 2},\n  {\n   \"step\": 3,\n"
             "   \"lr\": true\n  }\n ]\n}\n",
             "ts.json:5:4: column 'lr': expected a number");
-  check_bad("ts.json", "\xEF\xBB\xBF[{\"step\": 2}, {\"\xC3\xA9\": 1, \"step\": 1}]", "ts.json:1:24: column 'step': steps must increase");
+  check_bad("ts.json", "\xEF\xBB\xBF[{\"step\": 2}, {\"\xC3\xA9\": 1, \"step\": -1}]", "ts.json:1:24: column 'step': must not be negative");
   /* a key's name inside a value is not the key */
   check_bad("ts.json", "[{\"note\": \"loss\", \"step\": 1,\n  \"loss\": -Infinity}]", "ts.json:2:3: column 'loss': infinite value");
   /* nor a key of a nested object, or inside another key; an escaped key and
@@ -763,5 +799,6 @@ int main(int argc, char **argv) {
   test_skipped_records();
   test_summary(root);
   test_steps();
+  test_resumed();
   return check_done("test_runlog");
 }

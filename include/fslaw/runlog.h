@@ -14,9 +14,11 @@
  * "learning_rate", that is read (loss is never taken from "train_loss").
  * A JSON record with none of the columns' names (a config or summary
  * record) is skipped.
- * Steps must not decrease. Records at the step of the previous one (a Hugging
- * Face eval record) are merged into it when every value they share is equal;
- * different values are an error naming both records.
+ * Records at the step of the previous one (a Hugging Face eval record) are
+ * merged into it when every value they share is equal. A record at an
+ * earlier step, or at the same step with a different value, is a run resumed
+ * from a checkpoint that appended to its log: it replaces the records from
+ * its step on (the later values win, as in TensorBoard; fslaw_run_replaced).
  * Learning rates missing on some steps are filled by linear interpolation
  * between logged steps, except that a change between flat stretches (the
  * two logged rates before it equal, and the two from it on, to a relative
@@ -100,9 +102,11 @@ size_t fslaw_run_partial_line(const fslaw_run *run);
  * being written), which was left out, or 0; *file (when not NULL) gets the
  * file's path, owned by the run. */
 size_t fslaw_run_partial_record(const fslaw_run *run, const char **file);
-/* Event files: the number of logged values that a later event at the same
- * or an earlier step of their tag replaced (a resumed run logs the steps
- * after its checkpoint again). 0 for other formats. */
+/* The number of logged values that a later event at the same or an earlier
+ * step of their tag replaced (event files), or that a later record at the
+ * same or an earlier step replaced (other formats: each value of the
+ * records dropped); a resumed run logs the steps after its checkpoint
+ * again. */
 size_t fslaw_run_replaced(const fslaw_run *run);
 /* Free a run; NULL is allowed. */
 void fslaw_run_destroy(fslaw_run *run);
