@@ -749,16 +749,17 @@ static size_t next_logged(const rows *b, size_t i) {
 }
 
 /* Whether the rate changes from pl to l as a jump at the logged step: it is
- * flat on both sides of the change (ppl == pl, l == next rate; a side past
- * either end of the log counts only when the other exists). has_pp: ppl is
- * a logged rate. A sparse log of a step decay (x0.1 at step 12000, lr
+ * flat on both sides of the change (ppl == pl, l == next rate), both logged
+ * (has_pp: ppl is a logged rate). At the end of a log one side is unknown: a
+ * decay tail inside the last logging interval (a 400-step decay ending a run
+ * logged every 500 steps) would be held at the peak, so it stays linear. A sparse log of a step decay (x0.1 at step 12000, lr
  * written every 50 steps) would otherwise become a 50-step ramp, which laws
  * that react to drops misread; milestones and loggers sit on round steps,
  * so the logged step is where the jump is. */
 static int is_jump(const rows *b, size_t i, double ppl, int has_pp, double pl) {
   size_t nx = next_logged(b, i);
-  if (rate_eq(pl, b->lr[i]) || (!has_pp && nx == b->n)) return 0;
-  return (!has_pp || rate_eq(ppl, pl)) && (nx == b->n || rate_eq(b->lr[i], b->lr[nx]));
+  if (rate_eq(pl, b->lr[i]) || !has_pp || nx == b->n) return 0;
+  return rate_eq(ppl, pl) && rate_eq(b->lr[i], b->lr[nx]);
 }
 
 /* Dense rates: linear interpolation between logged rates (MATH.md §3 runs),

@@ -202,7 +202,7 @@ expect_fail "wrong schedule" "error: $C24: over steps 12000 to 23999 the rates o
 printf 'Step,my-run - train/loss,my-run - train/loss__MIN,my-run - train/loss__MAX,my-run - train/lr\n0,,,,0\n100,5,5,5,1e-3\n200,4,4,4,1e-3\n300,3.5,3.5,3.5,5e-4\n' >"$TMP/wb1.csv"
 sed 's/my-run/other-run/g' "$TMP/wb1.csv" >"$TMP/wb2.csv"
 "$FSLAW" inspect --col step=Step --col loss=train/loss --col lr=train/lr "$TMP/wb1.csv" "$TMP/wb2.csv" 2>/dev/null >"$TMP/out" \
-  && [ "$(grep -c "losses=3 lr=\[0,0.001\] warmup=100 kinks=299 t_final=0.25 loss=\[3.5,5\]" "$TMP/out")" -eq 2 ] \
+  && [ "$(grep -c "losses=3 lr=\[0,0.001\] warmup=100 kinks=200 t_final=0.22525 loss=\[3.5,5\]" "$TMP/out")" -eq 2 ] \
   && ok || bad "W&B columns by metric name: $(cat "$TMP/out")"
 printf 'Step,a - train/loss,b - train/loss,lr\n0,1,1,0\n' >"$TMP/wb3.csv"
 expect_fail "two W&B matches" "wb3.csv:1:21: columns 'a - train/loss' and 'b - train/loss' both end in 'train/loss'; name one with --col" \

@@ -22,7 +22,7 @@
  * Learning rates missing on some steps are filled by linear interpolation
  * between logged steps, except that a change between flat stretches (the
  * two logged rates before it equal, and the two from it on, to a relative
- * 1e-9; at an end of the log the side that exists) is a jump at its logged
+ * 1e-9, all four logged) is a jump at its logged
  * step: a step decay logged every N steps is not an N-step ramp. Before the
  * first logged rate they ramp from 0 at step 0 when the logged rates rise,
  * else hold the first one (fslaw_run_lr_first); after the last they hold
