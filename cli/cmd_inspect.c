@@ -17,8 +17,9 @@ const cli_command cli_inspect = {
     "loss (else train/loss or lm loss; empty where not logged) and optionally\n"
     "tokens; records at the\n"
     "same step are merged (eval entries) unless they disagree. In event files the\n"
-    "columns are scalar tags; a step logged again (a run resumed from a\n"
-    "checkpoint) takes the later values. Print one line per run: steps, logged losses,\n"
+    "columns are scalar tags. A step logged again, or an earlier one (a run resumed\n"
+    "from a checkpoint), takes the later values from that step on, with a note.\n"
+    "Print one line per run: steps, logged losses,\n"
     "lr range, warmup (the step where the initial ramp reaches its peak), schedule\n"
     "kinks after it, final intrinsic time t = sum of all rates, the loss range and\n"
     "the --schedule SPEC it was given, if any.\n"
@@ -58,7 +59,8 @@ const cli_command cli_inspect = {
     "                     bends too much there for a mean to stand for its middle\n"
     "  --plot F.svg       draw the rates, intrinsic times and logged losses of all runs\n\n"
     "Rates not logged on every step are interpolated linearly between logged steps,\n"
-    "and a note says so on standard error. Before the first logged rate they ramp\n"
+    "and a note says so on standard error; a change between flat stretches (a step\n"
+    "decay) jumps at its logged step instead. Before the first logged rate they ramp\n"
     "up from 0 at step 0 when the logged rates rise (a warmup under way), else they\n"
     "hold the first logged rate (a log written every N steps shows no warmup).\n",
     run, NULL};

@@ -45,8 +45,8 @@ struct fslaw_run {
                           the input has no such column (fslaw_run_column) */
   size_t partial_record; /* event files: offset + 1 of a last record cut short */
   char *partial_file;    /* ... the file it is in (NULL when none) */
-  size_t replaced;       /* event files: values replaced by later events at the
-                            same or an earlier step (a resumed run) */
+  size_t replaced;       /* values replaced by later events or rows at the same
+                            or an earlier step (a resumed run) */
 };
 
 /* Default names, alternatives separated by '|' (fslaw_run_columns): the
@@ -58,8 +58,6 @@ static const char *const default_names[NCOLS] = {
     "tokens"};
 static const char *const quantity[NCOLS] = {"step", "lr", "loss", "tokens"};
 enum { MAX_ALT = 8 }; /* alternatives per column */
-/* Added to both messages about records that share or reverse a step. */
-#define RESUMED_HINT "if the run was resumed, keep only one record per step"
 
 /* One input file in memory. */
 typedef struct {
@@ -93,13 +91,11 @@ typedef struct {
   int has_col[NCOLS];               /* whether the input has each column */
   int named[NCOLS];                 /* the caller named the column (it must exist) */
   double last_step;                 /* step of the previous row */
-  size_t last_line;                 /* line of the previous row */
-  size_t vline[NCOLS];              /* line each value of the last row came from */
   const log_file *files;            /* event files: positions are (byte offset, file
                                        index) rather than (line, column) */
   size_t cut;                       /* event files: offset + 1 of a last record cut short */
   int cut_file;                     /* ... in this file */
-  size_t replaced;                  /* event files: values replaced by later events */
+  size_t replaced;                  /* values replaced by later events or rows */
   int hf_mean;                      /* event files: the Hugging Face Trainer's train/loss */
 } rows;
 
@@ -116,12 +112,6 @@ static void rows_free(rows *b) {
 static const char *where(const rows *b, size_t line, size_t col, char *buf, size_t n) {
   if (b->files) snprintf(buf, n, "%s: event at byte %zu", b->files[col].name, line);
   else snprintf(buf, n, "%s:%zu:%zu", b->name, line, col);
-  return buf;
-}
-
-/* A record named inside a message: "line 3". */
-static const char *record(size_t line, char *buf, size_t n) {
-  snprintf(buf, n, "line %zu", line);
   return buf;
 }
 
@@ -212,27 +202,23 @@ static int rows_grow(rows *b) {
 
 /* A row at the step of the previous one: Hugging Face logs the eval loss in
  * its own record at the training record's step. Its values join the previous
- * row unless one of them differs from a value already there. */
-static fslaw_status rows_merge(rows *b, const cell c[NCOLS], fslaw_error *err) {
+ * row when none of them differs from a value already there (returns 1). */
+static int rows_merge(rows *b, const cell c[NCOLS]) {
   size_t i = b->n - 1;
   double *dst[NCOLS] = {NULL, &b->lr[i], &b->loss[i], &b->tok[i]};
-  for (int k = 1; k < NCOLS; k++) {
-    if (!c[k].present || isnan(*dst[k]) || *dst[k] == c[k].value) continue;
-    char r1[160], r2[160], v1[32], v2[32], msg[640];
-    fslaw_num(*dst[k], v1);
-    fslaw_num(c[k].value, v2);
-    snprintf(msg, sizeof msg, "step %.0f is logged twice with different %s (%s: %s, %s: %s); "
-             RESUMED_HINT, b->last_step, b->colname[k], record(b->vline[k], r1, sizeof r1),
-             v1, record(c[k].line, r2, sizeof r2), v2);
-    return cell_error(b, &c[k], k, msg, err);
-  }
-  for (int k = 1; k < NCOLS; k++) {
-    if (!c[k].present) continue;
-    *dst[k] = c[k].value;
-    b->vline[k] = c[k].line;
-  }
-  b->last_line = c[COL_STEP].line;
-  return FSLAW_OK;
+  for (int k = 1; k < NCOLS; k++)
+    if (c[k].present && !isnan(*dst[k]) && *dst[k] != c[k].value) return 0;
+  for (int k = 1; k < NCOLS; k++)
+    if (c[k].present) *dst[k] = c[k].value;
+  return 1;
+}
+
+/* A row at or before the previous row's step: a run resumed from a
+ * checkpoint appended to its log. The later values win, as in TensorBoard:
+ * the rows from step s on are dropped, their values counted as replaced. */
+static void rows_cut(rows *b, double s) {
+  for (; b->n && b->step[b->n - 1] >= s; b->n--)
+    b->replaced += !isnan(b->lr[b->n - 1]) + !isnan(b->loss[b->n - 1]) + !isnan(b->tok[b->n - 1]);
 }
 
 /* Validate one row's cells and append it (or merge it, see rows_merge). */
@@ -258,22 +244,14 @@ static fslaw_status rows_add(rows *b, const cell c[NCOLS], fslaw_error *err) {
     snprintf(msg, sizeof msg, "expected a whole step number below %.0f, got %.17g", MAX_STEPS, s);
     return cell_error(b, &c[COL_STEP], COL_STEP, msg, err);
   }
-  if (b->n && s == b->last_step) return rows_merge(b, c, err);
-  if (b->n && s < b->last_step) {
-    char msg[400], r[160];
-    snprintf(msg, sizeof msg, "steps must increase: %.0f follows step %.0f (%s); "
-             "if the run was resumed from a checkpoint, cut the earlier records at "
-             "that checkpoint's step", s, b->last_step, record(b->last_line, r, sizeof r));
-    return cell_error(b, &c[COL_STEP], COL_STEP, msg, err);
-  }
+  if (b->n && s == b->last_step && rows_merge(b, c)) return FSLAW_OK;
+  if (b->n && s <= b->last_step) rows_cut(b, s);
   if (!rows_grow(b)) return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   b->step[b->n] = s;
   b->lr[b->n] = c[COL_LR].present ? c[COL_LR].value : NAN;
   b->loss[b->n] = c[COL_LOSS].present ? c[COL_LOSS].value : NAN;
   b->tok[b->n] = c[COL_TOKENS].present ? c[COL_TOKENS].value : NAN;
-  for (int k = 0; k < NCOLS; k++) b->vline[k] = c[k].line;
   b->last_step = s;
-  b->last_line = c[COL_STEP].line;
   b->n++;
   return FSLAW_OK;
 }
@@ -761,12 +739,37 @@ static fslaw_status read_doc(rows *b, const char *data, size_t len, fslaw_error 
   return st;
 }
 
-/* Dense rates: linear interpolation between logged rates (MATH.md §3 runs).
- * Before the first logged rate the log says nothing; a logger that writes
- * every N steps (the Trainer: 500) first writes at step N. When the logged
- * rates then rise, that is a warmup under way: it ramps from 0 at step 0.
- * When they do not, inventing an N-step warmup would cut the intrinsic time
- * of every step by N * lr / 2; the first logged rate is held instead. */
+/* Two logged rates equal but for printing (decimal or float32 digits). */
+static int rate_eq(double a, double b) { return fabs(a - b) <= 1e-9 * fmax(fabs(a), fabs(b)); }
+
+/* Row index of the next logged rate after row i, or b->n. */
+static size_t next_logged(const rows *b, size_t i) {
+  for (i++; i < b->n && isnan(b->lr[i]); i++) {}
+  return i;
+}
+
+/* Whether the rate changes from pl to l as a jump at the logged step: it is
+ * flat on both sides of the change (ppl == pl, l == next rate), both logged
+ * (has_pp: ppl is a logged rate). At the end of a log one side is unknown: a
+ * decay tail inside the last logging interval (a 400-step decay ending a run
+ * logged every 500 steps) would be held at the peak, so it stays linear. A sparse log of a step decay (x0.1 at step 12000, lr
+ * written every 50 steps) would otherwise become a 50-step ramp, which laws
+ * that react to drops misread; milestones and loggers sit on round steps,
+ * so the logged step is where the jump is. */
+static int is_jump(const rows *b, size_t i, double ppl, int has_pp, double pl) {
+  size_t nx = next_logged(b, i);
+  if (rate_eq(pl, b->lr[i]) || !has_pp || nx == b->n) return 0;
+  return rate_eq(ppl, pl) && rate_eq(b->lr[i], b->lr[nx]);
+}
+
+/* Dense rates: linear interpolation between logged rates (MATH.md §3 runs),
+ * except that a change between flat stretches is a jump at its logged step
+ * (is_jump). Before the first logged rate the log says nothing; a logger
+ * that writes every N steps (the Trainer: 500) first writes at step N. When
+ * the logged rates then rise, that is a warmup under way: it ramps from 0 at
+ * step 0. (A rise from the first logged rate to the second, even from 0 at
+ * step 0, is a warmup, never a jump.) When they do not, inventing an N-step warmup would cut the intrinsic time of every
+ * step by N * lr / 2; the first logged rate is held instead. */
 static fslaw_status build_lr(fslaw_run *run, const rows *b, fslaw_error *err) {
   size_t known = 0, first = b->n, second = b->n;
   for (size_t i = 0; i < b->n; i++)
@@ -783,15 +786,20 @@ static fslaw_status build_lr(fslaw_run *run, const rows *b, fslaw_error *err) {
   run->lr_first = (size_t)b->step[first];
   run->lr_ramp = run->lr_first && second < b->n && b->lr[second] > b->lr[first];
   double ps = 0, pl = run->lr_ramp ? 0 : b->lr[first]; /* the point before the first */
-  size_t k = 0;
+  double ppl = 0; /* the logged rate before pl */
+  size_t k = 0, j = 0; /* j: logged rates done */
   for (size_t i = first; i < b->n; i++) {
     if (isnan(b->lr[i])) continue;
     double s = b->step[i], l = b->lr[i];
     if (run->lr_logged) run->lr_logged[run->nlr_logged++] = (size_t)s;
+    if (j && !(j == 1 && l > pl) && is_jump(b, i, ppl, j >= 2, pl))
+      for (; (double)k < s; k++) run->lr[k] = pl;
     for (; (double)k < s; k++) run->lr[k] = pl + (l - pl) * ((double)k - ps) / (s - ps);
     run->lr[k++] = l;
     ps = s;
+    ppl = pl;
     pl = l;
+    j++;
   }
   for (; k < run->steps; k++) run->lr[k] = pl;
   run->lr_filled = run->steps - known;

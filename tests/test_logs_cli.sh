@@ -82,8 +82,21 @@ printf '%s\n' '{"step": 10, "loss": 5.0, "learning_rate": 0.001}' '{"step": 10, 
 "$FSLAW" inspect "$TMP/hf.jsonl" 2>"$TMP/err" | grep -qF "steps=21 losses=2 lr=[0.001,0.001] warmup=0 " && ok || bad "hf.jsonl: $(cat "$TMP/err")"
 grep -qF "before step 10, the first logged, they hold its rate (the logged rates do not rise: no warmup)" "$TMP/err" && ok || bad "hold note: $(cat "$TMP/err")"
 printf '%s\n' '{"step": 20, "eval_loss": 4.3, "loss": 3.9}' >>"$TMP/hf.jsonl"
-expect_fail "conflict" "hf.jsonl:5:32: column 'loss': step 20 is logged twice with different loss (line 3: 4, line 5: 3.9); if the run was resumed" \
-  "$FSLAW" inspect "$TMP/hf.jsonl"
+"$FSLAW" inspect "$TMP/hf.jsonl" 2>"$TMP/err" | grep -qF "steps=21 losses=2 lr=[0.001,0.001] warmup=0 kinks=none t_final=0.021 loss=[3.9,5]" \
+  && grep -qF "hf.jsonl: 2 logged values were replaced by values logged later at the same or earlier steps" "$TMP/err" \
+  && ok || bad "a record of step 20 with another loss replaces it (a resumed run): $(cat "$TMP/err")"
+
+# a CSV of a resumed run (steps 0..100, then 50..150 with other losses):
+# steps 0..150, the later losses from step 50 on, with a note; NaN still fails
+awk 'BEGIN { print "step,lr,loss"; for (k = 0; k <= 100; k++) print k ",1e-3," 9 - k / 100;
+             for (k = 50; k <= 150; k++) print k ",1e-3," 5 - k / 100 }' >"$TMP/resumed.csv"
+"$FSLAW" inspect "$TMP/resumed.csv" 2>"$TMP/err" | grep -qF "steps=151 losses=151 lr=[0.001,0.001] warmup=0 kinks=none t_final=0.151 loss=[3.5,9]" \
+  && grep -qF "resumed.csv: 102 logged values were replaced by values logged later at the same or earlier steps (a run resumed from a checkpoint: the later ones are read)" "$TMP/err" \
+  && ok || bad "resumed CSV: $(cat "$TMP/err")"
+"$FSLAW" fit --law fsl --starts 2 "$TMP/resumed.csv" >/dev/null 2>"$TMP/err"
+grep -qF "resumed.csv: 102 logged values were replaced" "$TMP/err" && ok || bad "resumed CSV note in fit: $(cat "$TMP/err")"
+printf '60,1e-3,nan\n' >>"$TMP/resumed.csv"
+expect_fail "NaN after a resume" "resumed.csv:204:9: column 'loss': NaN is not a valid value" "$FSLAW" inspect "$TMP/resumed.csv"
 
 # W&B export: quoted header names with slashes, runtime columns, empty cells
 cat >"$TMP/wandb.csv" <<'EOF'
@@ -185,6 +198,7 @@ expect_fail "wrong schedule" "error: $C24: over steps 12000 to 23999 the rates o
 
 # W&B exports name columns "RUN - metric": the metric's name finds them, so one
 # --col serves the exports of several runs; two matches or a NAME given twice are errors
+# (the drop to 5e-4 after a flat stretch, logged at the last step, is a jump there)
 printf 'Step,my-run - train/loss,my-run - train/loss__MIN,my-run - train/loss__MAX,my-run - train/lr\n0,,,,0\n100,5,5,5,1e-3\n200,4,4,4,1e-3\n300,3.5,3.5,3.5,5e-4\n' >"$TMP/wb1.csv"
 sed 's/my-run/other-run/g' "$TMP/wb1.csv" >"$TMP/wb2.csv"
 "$FSLAW" inspect --col step=Step --col loss=train/loss --col lr=train/lr "$TMP/wb1.csv" "$TMP/wb2.csv" 2>/dev/null >"$TMP/out" \
@@ -282,5 +296,15 @@ hf_from 'linear:peak=3e-4,final=3e-5,steps=12001' >"$TMP/nw_l.json"
 awk '/"(L0|c1|s)":/ { gsub(/[",]/, ""); if (FNR == NR) t[$1] = $2; else v[$1] = $2 }
      END { for (p in t) { d = v[p] - t[p]; if (d < -0.02 || d > 0.02) bad = 1 }; exit bad || length(t) != 3 }' \
   "$TMP/truth.json" "$TMP/nw.fit.json" && ok || bad "no-warmup fit recovers L0, c1, s: $(grep -E '"(L0|c1|s)":' "$TMP/truth.json" "$TMP/nw.fit.json")"
+
+# a step decay logged every 50 steps reads as its schedule: the drops are
+# jumps at their logged steps (one kink each, the rates' sum exact), not
+# 50-step ramps
+MS='multistep:milestones=0.5/0.75,factor=0.1,steps=24000,peak=0.1'
+"$FSLAW" schedule "$MS" --every 50 --out "$TMP/ms50.csv" && "$FSLAW" schedule "$MS" --out "$TMP/ms1.csv" \
+  && "$FSLAW" inspect "$TMP/ms50.csv" 2>/dev/null | sed 's/^[^:]*: //' >"$TMP/ms50.out" \
+  && "$FSLAW" inspect "$TMP/ms1.csv" 2>/dev/null | sed 's/^[^:]*: //' >"$TMP/ms1.out" \
+  && grep -q "warmup=0 kinks=12000,18000 t_final=1266 " "$TMP/ms50.out" && cmp -s "$TMP/ms50.out" "$TMP/ms1.out" \
+  && ok || bad "sparse multistep: $(cat "$TMP/ms50.out" "$TMP/ms1.out")"
 
 finish test_logs_cli

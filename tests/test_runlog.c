@@ -28,6 +28,16 @@ static void check_bad(const char *name, const char *text, const char *want) {
   CHECK_HAS(err.msg, want);
 }
 
+/* A log that repeats steps (a resumed run) reads with `steps` steps, `nloss`
+ * losses and `replaced` values replaced; returns the run. */
+static fslaw_run *check_resumed(const char *name, const char *text, size_t steps, size_t nloss,
+                                size_t replaced) {
+  fslaw_run *r = parse(name, text, NULL);
+  CHECK(r && fslaw_run_steps(r) == steps && fslaw_run_nloss(r) == nloss &&
+        fslaw_run_replaced(r) == replaced);
+  return r;
+}
+
 static void test_csv_good(void) {
   /* BOM, CRLF, quoted header and cells, columns in any order, extra columns */
   const char *text = "\xEF\xBB\xBF" "loss,\"note, with comma\",step,lr\r\n"
@@ -131,7 +141,6 @@ static void test_bad(void) {
   check_bad("m.csv", "stp,lr,loss\n0,1,2\n", "m.csv:1: missing column 'step' (the header has: stp, lr, loss)");
   check_bad("d.csv", "step,lr,step\n0,1,2\n", "d.csv:1:9: column 'step' appears twice");
   check_bad("n.csv", "step,lr,loss\n0,1e-3,3.5\n1,abc,3.4\n", "n.csv:3:3: column 'lr': expected a number, got 'abc'");
-  check_bad("s.csv", "step,lr,loss\n0,1,3\n5,1,3\n4,1,3\n", "s.csv:4:1: column 'step': steps must increase: 4 follows step 5 (line 3); if the run was resumed from a checkpoint, cut the earlier records at that checkpoint's step");
   check_bad("s.csv", "step,lr\n1.5,1\n", "s.csv:2:1: column 'step': expected a whole step number");
   check_bad("s.csv", "step,lr\n-1,1\n", "s.csv:2:1: column 'step': must not be negative");
   check_bad("s.csv", "step,lr,loss\n,1,2\n", "s.csv:2:1: column 'step': missing step");
@@ -152,7 +161,6 @@ static void test_bad(void) {
   check_bad("j.jsonl", "{\"lr\": 1}\n", "j.jsonl:1:1: missing column 'step'");
   check_bad("j.jsonl", "{\"step\": 0, \"lr\": true}\n", "j.jsonl:1:13: column 'lr': expected a number");
   check_bad("j.jsonl", "{\"step\": 0, \"loss\": \"NaN\"}\n", "column 'loss': NaN is not a valid value");
-  check_bad("j.jsonl", "{\"step\": 3}\n{\"step\": 2}\n", "j.jsonl:2:2: column 'step': steps must increase");
   check_bad("j.jsonl", "\n  \n", "j.jsonl: empty file");
   check_bad("big.csv", "step,lr\n100000000,1\n", "expected a whole step number below");
   check_bad("t.tsv", "step\tlr\tloss\n0\t1\t3\n", "t.tsv:1: missing column 'step' (the header has: step\tlr\tloss); fields must be separated by commas");
@@ -234,7 +242,8 @@ static void test_merge(void) {
     CHECK(fslaw_run_loss_steps(r)[2] == 30 && fslaw_run_loss(r)[2] == 4.5);
     CHECK(fslaw_run_tokens(r) && fslaw_run_tokens(r)[1] == 800 && isnan(fslaw_run_tokens(r)[0]));
     CHECK(fslaw_run_lr(r)[20] == 2e-4 && fslaw_run_lr_filled(r) == 31 - 3);
-    CHECK_REL(fslaw_run_lr(r)[25], 1.5e-4, 1e-15);
+    /* a drop at the log's last step: the side after it is unknown, so linear */
+    CHECK(fabs(fslaw_run_lr(r)[25] - 1.5e-4) < 1e-15);
   }
   fslaw_run_destroy(r);
   /* CSV: lr and loss of step 0 on two rows */
@@ -243,23 +252,52 @@ static void test_merge(void) {
   if (r) CHECK(fslaw_run_loss(r)[0] == 3 && fslaw_run_loss_steps(r)[0] == 0 &&
                fslaw_run_lr(r)[0] == 1 && fslaw_run_lr_filled(r) == 4);
   fslaw_run_destroy(r);
-  /* conflicts: at the later cell, naming both lines and values */
-  check_bad("c.jsonl", "{\"step\": 20, \"loss\": 4.9, \"lr\": 1}\n{\"step\": 20, \"loss\": 4.8}\n",
-            "c.jsonl:2:14: column 'loss': step 20 is logged twice with different loss "
-            "(line 1: 4.9, line 2: 4.8); if the run was resumed, keep only one record per step");
-  check_bad("c.csv", "step,lr,loss\n0,1,3\n5,1,3\n5,0.5,\n", "c.csv:4:3: column 'lr': step 5 is "
-            "logged twice with different lr (line 3: 1, line 4: 0.5)");
-  /* the line of the value that conflicts, not of the first record at the step */
-  check_bad("c.csv", "step,lr,loss\n5,1,\n5,,3\n5,1,2.5\n", "c.csv:4:5: column 'loss': step 5 is "
-            "logged twice with different loss (line 3: 3, line 4: 2.5)");
-  /* values that differ in the last digit print differently */
-  check_bad("c.csv", "step,tokens\n5,0.30000000000000004\n5,0.3\n",
-            "different tokens (line 2: 0.30000000000000004, line 3: 0.3)");
+  /* a record at the step of the previous one with a value that differs (a
+   * resumed run) replaces it: the later values win */
+  fslaw_run_destroy(check_resumed("c.jsonl", "{\"step\": 20, \"loss\": 4.9, \"lr\": 1}\n"
+                                  "{\"step\": 20, \"loss\": 4.8}\n", 21, 1, 2));
+  r = check_resumed("c.csv", "step,lr,loss\n0,1,3\n5,1,3\n5,0.5,\n", 6, 1, 2);
+  CHECK(r && fslaw_run_lr(r)[5] == 0.5 && fslaw_run_lr(r)[4] == 0.6);
+  fslaw_run_destroy(r);
+  /* merged records first (lr 1, loss 3), then replaced whole */
+  r = check_resumed("c.csv", "step,lr,loss\n5,1,\n5,,3\n5,1,2.5\n", 6, 1, 2);
+  CHECK(r && fslaw_run_loss(r)[0] == 2.5);
+  fslaw_run_destroy(r);
+  /* values that differ in the last digit differ */
+  fslaw_run_destroy(check_resumed("c.csv", "step,tokens\n5,0.30000000000000004\n5,0.3\n", 6, 0, 1));
   /* a resumed run logged past its checkpoint */
-  check_bad("r.jsonl", "{\"step\": 10, \"loss\": 3}\n{\"step\": 20, \"loss\": 2.9}\n"
-            "{\"step\": 10, \"loss\": 3}\n",
-            "r.jsonl:3:2: column 'step': steps must increase: 10 follows step 20 (line 2); "
-            "if the run was resumed from a checkpoint");
+  r = check_resumed("r.jsonl", "{\"step\": 10, \"loss\": 3}\n{\"step\": 20, \"loss\": 2.9}\n"
+                    "{\"step\": 10, \"loss\": 3.1}\n{\"step\": 15, \"loss\": 2.95}\n", 16, 2, 2);
+  CHECK(r && fslaw_run_loss(r)[0] == 3.1 && fslaw_run_loss_steps(r)[1] == 15);
+  fslaw_run_destroy(r);
+}
+
+/* A CSV of steps 0..100, resumed at step 50 to 150 (other losses), reads as
+ * steps 0..150 with the later losses from 50 on; NaN stays an error. */
+static void test_resumed(void) {
+  size_t cap = 8192, len = 0;
+  char *text = malloc(cap);
+  len += (size_t)snprintf(text, cap, "step,lr,loss\n");
+  for (int k = 0; k <= 100; k++) len += (size_t)snprintf(text + len, cap - len, "%d,1e-3,%d\n", k, 1000 - k);
+  for (int k = 50; k <= 150; k++) len += (size_t)snprintf(text + len, cap - len, "%d,2e-3,%d\n", k, 500 - k);
+  fslaw_run *r = check_resumed("resumed.csv", text, 151, 151, 2 * 51);
+  int right = r != NULL;
+  for (size_t i = 0; r && i < 151; i++)
+    right &= fslaw_run_loss_steps(r)[i] == i && fslaw_run_loss(r)[i] == (i < 50 ? 1000.0 : 500.0) - (double)i &&
+             fslaw_run_lr(r)[i] == (i < 50 ? 1e-3 : 2e-3);
+  CHECK(right);
+  CHECK(r && fslaw_run_lr_filled(r) == 0);
+  fslaw_run_destroy(r);
+  free(text);
+  r = check_resumed("resumed.csv", "step,lr,loss\n0,1,3\n5,1,3\n4,1,3\n", 5, 2, 2);
+  fslaw_run_destroy(r);
+  fslaw_run_destroy(check_resumed("j.jsonl", "{\"step\": 3}\n{\"step\": 2}\n", 3, 0, 0));
+  /* a run without repeats replaces nothing */
+  fslaw_run_destroy(check_resumed("ok.csv", "step,lr,loss\n0,1,3\n5,1,3\n", 6, 2, 0));
+  check_bad("x.csv", "step,lr,loss\n0,1,3\n5,1,3\n4,1,nan\n", "x.csv:4:5: column 'loss': NaN is not a valid value");
+  check_bad("x.csv", "step,lr,loss\n0,1,3\n5,1,3\n4,1,inf\n", "x.csv:4:5: column 'loss': infinite value");
+  check_bad("x.jsonl", "{\"step\": 5, \"loss\": 3}\n{\"step\": 5, \"loss\": NaN}\n",
+            "x.jsonl:2:13: column 'loss': NaN is not a valid value");
 }
 
 /* A pretty-printed Hugging Face trainer_state.json (Python writes NaN and
@@ -403,10 +441,9 @@ static void test_document_bad(void) {
             "trainer_state.json:4:15: column 'loss': NaN is not a valid value");
   check_bad("ts.json", "[\n {\"step\": 1, \"lr\": -Infinity}\n]\n", "ts.json:2:14: column 'lr': infinite value");
   check_bad("ts.json", "[\n {\"step\": 1, \"lr\": 1e999}\n]\n", "ts.json:2:14: column 'lr': infinite value");
-  check_bad("ts.json", "[\n {\"step\": 1, \"lr\": 1, \"loss\": 3},\n {\"step\": 1, \"loss\": 2.5}\n]\n",
-            "ts.json:3:14: column 'loss': step 1 is logged twice with different loss (line 2: 3, line 3: 2.5)");
-  check_bad("ts.json", "{\"log_history\": [\n {\"step\": 5},\n {\"step\": 4}\n]}\n",
-            "ts.json:3:3: column 'step': steps must increase: 4 follows step 5 (line 2)");
+  /* a document repeating steps (a resumed run) reads: the later values win */
+  fslaw_run_destroy(check_resumed("ts.json", "{\"log_history\": [\n {\"step\": 5, \"loss\": 3},\n"
+                                  " {\"step\": 4, \"loss\": 2}\n]}\n", 5, 1, 1));
   check_bad("ts.json", "[\n {\"loss\": 3}\n]\n", "ts.json:2:2: missing column 'step'");
   check_bad("ts.json", "[\n {\"step\": 1},\n 2\n]\n", "ts.json:3:2: expected a JSON object");
   /* the records are found again in the text past members whose strings hold
@@ -416,7 +453,7 @@ static void test_document_bad(void) {
             " \"log\\u005fhistory\": [ {\"step\": 1, \"\xC3\xA9\": 2}, {\"step\": 2},\n  {\n   \"step\": 3,\n"
             "   \"lr\": true\n  }\n ]\n}\n",
             "ts.json:5:4: column 'lr': expected a number");
-  check_bad("ts.json", "\xEF\xBB\xBF[{\"step\": 2}, {\"\xC3\xA9\": 1, \"step\": 1}]", "ts.json:1:24: column 'step': steps must increase");
+  check_bad("ts.json", "\xEF\xBB\xBF[{\"step\": 2}, {\"\xC3\xA9\": 1, \"step\": -1}]", "ts.json:1:24: column 'step': must not be negative");
   /* a key's name inside a value is not the key */
   check_bad("ts.json", "[{\"note\": \"loss\", \"step\": 1,\n  \"loss\": -Infinity}]", "ts.json:2:3: column 'loss': infinite value");
   /* nor a key of a nested object, or inside another key; an escaped key and
@@ -621,8 +658,9 @@ static void test_summary(const char *root) {
   CHECK(fslaw_run_summarize(r, &s, NULL) == FSLAW_OK);
   CHECK_REL(s.t_final, 3e-4 * (2159.0 * 2160.0 / 2 / 2159.0 + 24000 - 2160), 1e-12);
   fslaw_run_destroy(r);
-  /* a jump and a slope change in a synthetic schedule */
-  r = parse("k.csv", "step,lr\n0,1\n10,1\n11,0.5\n20,0.5\n30,0.0\n", NULL);
+  /* a jump and a slope change in a synthetic schedule (the decay logged at
+   * two steps: at its end alone, a drop after a flat stretch is a jump) */
+  r = parse("k.csv", "step,lr\n0,1\n10,1\n11,0.5\n20,0.5\n25,0.25\n30,0.0\n", NULL);
   CHECK(fslaw_run_summarize(r, &s, NULL) == FSLAW_OK);
   CHECK(s.warmup == 0 && s.nkinks == 2 && s.kinks[0] == 11 && s.kinks[1] == 20);
   fslaw_run_destroy(r);
@@ -653,6 +691,103 @@ static void test_summary(const char *root) {
   fslaw_run_destroy(NULL);
 }
 
+/* The schedule `spec` logged every `every` steps from step `from` (and at
+ * its last step), read back: every step's rate is compared with the
+ * schedule's, to tol * peak, exactly when `tol` is 0. Returns the number of steps that
+ * differ. */
+static size_t sparse_diffs(const char *spec, size_t every, size_t from, double tol) {
+  fslaw_schedule *sc;
+  fslaw_error err;
+  if (fslaw_schedule_create(spec, &sc, &err)) {
+    fprintf(stderr, "%s: %s\n", spec, err.msg);
+    return (size_t)-1;
+  }
+  size_t n = fslaw_schedule_steps(sc), cap = 40 * n + 16, len = 0;
+  char *text = malloc(cap);
+  len += (size_t)snprintf(text, cap, "step,lr\n");
+  for (size_t k = from; k < n; k += every)
+    len += (size_t)snprintf(text + len, cap - len, "%zu,%.17g\n", k, fslaw_schedule_rate(sc, k));
+  if ((n - 1 - from) % every)
+    snprintf(text + len, cap - len, "%zu,%.17g\n", n - 1, fslaw_schedule_rate(sc, n - 1));
+  fslaw_run *r = parse("sparse.csv", text, NULL);
+  size_t bad = r && fslaw_run_steps(r) == n ? 0 : (size_t)-1;
+  for (size_t k = 0; r && !bad && k < n; k++) {
+    double want = fslaw_schedule_rate(sc, k), got = fslaw_run_lr(r)[k];
+    bad += tol ? !(fabs(got - want) <= tol * fslaw_schedule_peak(sc)) : got != want;
+  }
+  fslaw_run_destroy(r);
+  fslaw_schedule_destroy(sc);
+  free(text);
+  return bad;
+}
+
+/* A rate that changes between flat stretches jumps at its logged step;
+ * ramps (warmup, cosine, linear decay) stay interpolated. */
+static void test_steps(void) {
+  /* a multistep decay logged every 50 steps reads back exactly (before:
+   * 50-step ramps into each milestone) */
+  CHECK(sparse_diffs("multistep:milestones=0.5/0.75,factor=0.1,steps=24000,peak=0.1", 50, 0, 0) == 0);
+  CHECK(sparse_diffs("multistep:milestones=0.3/0.6/0.8,factor=0.2,steps=9000,warmup=500", 50, 0,
+                     1e-15) == 0); /* the warmup to rounding */
+  CHECK(sparse_diffs("twostage:switch=700,low=3e-5,peak=3e-4,steps=1000", 100, 100, 0) == 0);
+  /* a linear warmup is interpolated exactly, also from a first log at step
+   * 50 of a 100-step warmup (a ramp from 0, then flat: no jump at step 100) */
+  CHECK(sparse_diffs("constant:warmup=100,steps=1000", 50, 0, 1e-15) == 0);
+  CHECK(sparse_diffs("constant:warmup=100,steps=1000", 50, 50, 1e-15) == 0);
+  /* a cosine logged every 50 steps: interpolated as before, within the
+   * interpolation's error (4.3e-4 of the peak), each rate between logged
+   * ones on the line through them */
+  CHECK(sparse_diffs("cosine:peak=1e-3,warmup=100,steps=2000", 50, 0, 5e-4) == 0);
+  fslaw_schedule *sc;
+  CHECK(fslaw_schedule_create("cosine:peak=1e-3,warmup=100,steps=2000", &sc, NULL) == FSLAW_OK);
+  char text[4096] = "step,lr\n";
+  for (size_t k = 0, len = strlen(text); k < 2000; k += 50)
+    len += (size_t)snprintf(text + len, sizeof text - len, "%zu,%.17g\n", k, fslaw_schedule_rate(sc, k));
+  fslaw_schedule_destroy(sc);
+  fslaw_run *r = parse("cos.csv", text, NULL);
+  size_t off = 0;
+  for (size_t k = 25; r && k < 1950; k += 50) {
+    const double *lr = fslaw_run_lr(r);
+    off += !(fabs(lr[k] - (lr[k - 25] + lr[k + 25]) / 2) <= 1e-15 * lr[k - 25]);
+  }
+  CHECK(r && off == 0);
+  fslaw_run_destroy(r);
+  /* a linear decay, and a WSD's, logged every 50 steps: interpolated exactly */
+  CHECK(sparse_diffs("linear:peak=1e-3,steps=1000", 50, 0, 1e-12) == 0);
+  CHECK(sparse_diffs("wsd:decay=0.2,steps=1000", 50, 0, 1e-12) == 0);
+  /* a change with no flat neighbour, or with no neighbour at all, stays linear */
+  r = parse("iso.csv", "step,lr\n0,1\n50,0.9\n100,0.5\n150,0.4\n", NULL);
+  CHECK(r && fslaw_run_lr(r)[75] == 0.7 && fslaw_run_lr(r)[99] == 0.9 - 0.4 * 49 / 50.0);
+  fslaw_run_destroy(r);
+  r = parse("two.csv", "step,lr\n0,1\n100,0.5\n", NULL);
+  CHECK(r && fslaw_run_lr(r)[50] == 0.75);
+  fslaw_run_destroy(r);
+  /* flat on one side only: a ramp */
+  r = parse("one.csv", "step,lr\n0,1\n50,1\n100,0.5\n150,0.25\n", NULL);
+  CHECK(r && fslaw_run_lr(r)[75] == 0.75);
+  fslaw_run_destroy(r);
+  /* rates equal to a relative 1e-9 (printed to other digits) are flat */
+  r = parse("flat.csv", "step,lr\n0,1\n50,1.0000000001\n100,0.1\n150,0.10000000001\n", NULL);
+  CHECK(r && fslaw_run_lr(r)[99] == 1.0000000001 && fslaw_run_lr(r)[100] == 0.1);
+  fslaw_run_destroy(r);
+  r = parse("start.csv", "step,lr,loss\n50,1,3\n100,1,3\n150,0.1,2\n200,0.1,1\n", NULL);
+  CHECK(r && fslaw_run_lr(r)[0] == 1 && fslaw_run_lr(r)[149] == 1 && fslaw_run_lr(r)[150] == 0.1);
+  fslaw_run_destroy(r);
+  /* at either end of the log one side is unknown: linear (a decay tail
+   * inside the last logging interval is not held at the peak) */
+  r = parse("end.csv", "step,lr\n0,1\n50,1\n100,0.1\n", NULL);
+  CHECK(r && fabs(fslaw_run_lr(r)[75] - 0.55) < 1e-15);
+  fslaw_run_destroy(r);
+  r = parse("f32.csv", "step,lr\n0,1\n50,1.00000001\n100,0.1\n", NULL); /* 1e-8: not flat */
+  CHECK(r && fslaw_run_lr(r)[75] > 0.5 && fslaw_run_lr(r)[75] < 0.6);
+  fslaw_run_destroy(r);
+  /* inspect: one kink at the drop, not two at the ends of a ramp */
+  r = parse("drop.csv", "step,lr\n0,1\n50,1\n100,0.1\n150,0.1\n200,0.1\n", NULL);
+  fslaw_run_summary s;
+  CHECK(r && fslaw_run_summarize(r, &s, NULL) == FSLAW_OK && s.nkinks == 1 && s.kinks[0] == 100);
+  fslaw_run_destroy(r);
+}
+
 int main(int argc, char **argv) {
   const char *root = argc > 1 ? argv[1] : ".";
   test_csv_good();
@@ -668,5 +803,7 @@ int main(int argc, char **argv) {
   test_alternatives();
   test_skipped_records();
   test_summary(root);
+  test_steps();
+  test_resumed();
   return check_done("test_runlog");
 }

@@ -14,13 +14,20 @@
  * "learning_rate", that is read (loss is never taken from "train_loss").
  * A JSON record with none of the columns' names (a config or summary
  * record) is skipped.
- * Steps must not decrease. Records at the step of the previous one (a Hugging
- * Face eval record) are merged into it when every value they share is equal;
- * different values are an error naming both records.
+ * Records at the step of the previous one (a Hugging Face eval record) are
+ * merged into it when every value they share is equal. A record at an
+ * earlier step, or at the same step with a different value, is a run resumed
+ * from a checkpoint that appended to its log: it replaces the records from
+ * its step on (the later values win, as in TensorBoard; fslaw_run_replaced).
  * Learning rates missing on some steps are filled by linear interpolation
- * between logged steps, from 0 at step 0 before the first logged rate and
- * held constant after the last one. Errors name file:line:column, or in a
- * document file: log_history[i], or in an event file: the byte offset.
+ * between logged steps, except that a change between flat stretches (the
+ * two logged rates before it equal, and the two from it on, to a relative
+ * 1e-9, all four logged) is a jump at its logged
+ * step: a step decay logged every N steps is not an N-step ramp. Before the
+ * first logged rate they ramp from 0 at step 0 when the logged rates rise,
+ * else hold the first one (fslaw_run_lr_first); after the last they hold
+ * it. Errors name file:line:column, or in a document file: log_history[i],
+ * or in an event file: the byte offset.
  *
  * TensorBoard event files (events.out.tfevents.*, written by PyTorch's
  * SummaryWriter, the Hugging Face Trainer, Lightning, Keras, tf.summary):
@@ -95,9 +102,11 @@ size_t fslaw_run_partial_line(const fslaw_run *run);
  * being written), which was left out, or 0; *file (when not NULL) gets the
  * file's path, owned by the run. */
 size_t fslaw_run_partial_record(const fslaw_run *run, const char **file);
-/* Event files: the number of logged values that a later event at the same
- * or an earlier step of their tag replaced (a resumed run logs the steps
- * after its checkpoint again). 0 for other formats. */
+/* The number of logged values that a later event at the same or an earlier
+ * step of their tag replaced (event files), or that a later record at the
+ * same or an earlier step replaced (other formats: each value of the
+ * records dropped); a resumed run logs the steps after its checkpoint
+ * again. */
 size_t fslaw_run_replaced(const fslaw_run *run);
 /* Free a run; NULL is allowed. */
 void fslaw_run_destroy(fslaw_run *run);

@@ -38,6 +38,6 @@ static double rate(const sched_params *p, size_t k) { return p->table[k]; }
 const fslaw_schedule_kind fslaw_sched_file = {
     "file",
     "file path=FILE: per-step rates from a CSV or JSONL file with columns step,lr (gaps "
-    "interpolated linearly; before the first, from 0 at step 0 when the rates rise, "
+    "interpolated linearly, a change between flat stretches a jump at its step; before the first, from 0 at step 0 when the rates rise, "
     "else the first rate).",
     {{"path", KEY_PATH, 0}}, 0, 1, init, rate};
