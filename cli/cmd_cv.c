@@ -29,8 +29,9 @@ const cli_command cli_cv = {
     "law,heldout,n,r2,mae,rmse,prede,worste,note with one row per fold and a row\n"
     "'mean' per law (unweighted over the folds that could be fitted). A fold whose\n"
     "other runs cannot fit the law (e.g. none of them decays its rate) has empty\n"
-    "metrics and the reason in 'note'; the command fails only when no fold of a\n"
-    "law could be fitted. Progress goes to standard error when it is a terminal.\n"
+    "metrics and the reason in 'note', as has a fold whose law predicts a\n"
+    "non-positive loss on the run left out; the command fails only when no fold\n"
+    "of a law could be scored. Progress goes to standard error when it is a terminal.\n"
     "With groups, each fold fits all groups at once (the shared parameters from\n"
     "all of them, as fslaw fit --group), scores the run left out with its group's\n"
     "parameters, and a row 'mean:NAME' per group precedes the 'mean' of all folds.\n\n"
@@ -105,11 +106,17 @@ static int fold(const cv_opts *o, const fslaw_law *law, const cli_run_set *rs,
     snprintf(f->note, sizeof f->note, "fit failed: %s", fslaw_fit_errmsg(fit));
   fslaw_fit_destroy(fit);
   cli_points pts;
-  if (!rc && f->fitted &&
-      !(rc = cli_points_predict("cv", law, p + g * np, runs[held], after, rs->path[held], &pts))) {
+  char why[256];
+  if (!rc && f->fitted)
+    rc = cli_points_predict("cv", law, p + g * np, runs[held], after, rs->path[held], &pts, why,
+                            sizeof why);
+  if (!rc && f->fitted) {
     rc = cli_points_score("cv", &pts, o->bins, rs->path[held], &f->m);
     if (!rc) cli_noise_note(&pts, o->bins, f->m.prede, rs->path[held], f->noise, sizeof f->noise);
     cli_points_free(&pts);
+  } else if (rc == 2) { /* the fold's law fails on the held-out run: the fold failed */
+    f->fitted = rc = 0;
+    snprintf(f->note, sizeof f->note, "prediction failed: %s", why);
   }
   free(p);
   return rc;
@@ -187,7 +194,7 @@ static int write_csv(const cv_opts *o, const cli_run_set *rs, const cv_fold *fol
       for (size_t i = 0; i < n; i++)
         if (!folds[l * n + i].fitted)
           fprintf(stderr, "fslaw cv: %s without %s: %s\n", o->law[l], paths[i], folds[l * n + i].note);
-    return cli_error("cv", "a law could not be fitted in any fold (reasons above)");
+    return cli_error("cv", "a law could not be fitted and scored in any fold (reasons above)");
   }
   return cli_out_commit("cv", &out);
 }

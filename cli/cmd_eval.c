@@ -35,7 +35,7 @@ const cli_command cli_eval = {
 static int eval_run(const fslaw_law *law, const double *p, const fslaw_run *r, size_t after,
                     size_t bins, fslaw_metrics *m, const char *path, size_t *first) {
   cli_points pts;
-  if (cli_points_predict("eval", law, p, r, after, path, &pts)) return 1;
+  if (cli_points_predict("eval", law, p, r, after, path, &pts, NULL, 0)) return 1;
   *first = pts.step[0]; /* cli_points_predict fails without a point */
   int rc = cli_points_score("eval", &pts, bins, path, m);
   char note[1024];

@@ -292,7 +292,7 @@ static int load_run(const report_opts *o, const fit_info *fi, rep_run *r) {
   const double *lr = fslaw_run_lr(r->run);
   size_t n = fslaw_run_steps(r->run);
   r->warm = fslaw_warmup_end(lr, n);
-  if (cli_points_predict("report", fi->law, fi->p, r->run, o->after, r->path, &r->pts)) return 1;
+  if (cli_points_predict("report", fi->law, fi->p, r->run, o->after, r->path, &r->pts, NULL, 0)) return 1;
   while (r->train && r->nout < r->pts.n && r->pts.step[r->nout] < fi->from) r->nout++;
   cli_points in = scored(r);
   r->m = (fslaw_metrics){0, NAN, NAN, NAN, NAN, NAN}; /* every point outside the window */

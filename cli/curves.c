@@ -14,7 +14,8 @@ void cli_points_free(cli_points *pts) {
 }
 
 int cli_points_predict(const char *cmd, const fslaw_law *law, const double *params,
-                       const fslaw_run *r, size_t after, const char *name, cli_points *pts) {
+                       const fslaw_run *r, size_t after, const char *name, cli_points *pts,
+                       char *refused, size_t len) {
   size_t n = fslaw_run_nloss(r), k = 0;
   const size_t *steps = fslaw_run_loss_steps(r);
   const double *lr = fslaw_run_lr(r);
@@ -45,7 +46,11 @@ int cli_points_predict(const char *cmd, const fslaw_law *law, const double *para
   else if (!k)
     rc = cli_error(cmd, "%s: no logged loss after warmup%s", name,
                    after ? " and after --after" : "");
-  else if (fslaw_law_predict(law, params, lr, fslaw_run_steps(r), pts->step, k, pts->pred, &err))
+  else if ((rc = fslaw_law_predict(law, params, lr, fslaw_run_steps(r), pts->step, k, pts->pred,
+                                    &err)) == FSLAW_EDIVERGED && refused) {
+    snprintf(refused, len, "%s", err.msg);
+    rc = 2;
+  } else if (rc)
     rc = cli_error(cmd, "%s: %s", name, err.msg);
   if (rc) cli_points_free(pts);
   return rc;

@@ -16,9 +16,12 @@ typedef struct cli_points {
 
 /* Fill *pts with the logged points of run r after its warmup (and after step
  * `after` when it is not 0) and the law's predictions at them. On error
- * prints "fslaw CMD: error: NAME: ..." and returns 1 (*pts is then empty). */
+ * prints "fslaw CMD: error: NAME: ..." and returns 1 (*pts is then empty);
+ * with refused != NULL, a prediction the law refuses (a non-positive or
+ * non-finite loss) is not printed but written to refused and returns 2. */
 int cli_points_predict(const char *cmd, const fslaw_law *law, const double *params,
-                       const fslaw_run *r, size_t after, const char *name, cli_points *pts);
+                       const fslaw_run *r, size_t after, const char *name, cli_points *pts,
+                       char *refused, size_t len);
 /* Metrics of pts into *m; with bins (>= 2), of the means of `bins` bins of
  * consecutive points (fslaw_metrics_bin; pts is not changed). On error prints
  * "fslaw CMD: error: NAME: ..." and returns 1. */

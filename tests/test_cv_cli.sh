@@ -33,9 +33,25 @@ grep -q "^mpl,$A,,,,,,,\"fit failed: law 'mpl': no fitted point depends on B, C,
   && ok || bad "failed fold row: $(cat "$TMP/part.csv")"
 grep -q "^mpl,mean,171,.*,1 of 2 folds$" "$TMP/part.csv" && ok || bad "partial mean: $(tail -1 "$TMP/part.csv")"
 # no fold at all: an error, reasons listed, no output file
-expect_fail "no fold fits" "fslaw cv: error: a law could not be fitted in any fold" \
+expect_fail "no fold fits" "fslaw cv: error: a law could not be fitted and scored in any fold" \
   "$FSLAW" cv --law mpl --starts 2 --out "$TMP/none.csv" "$B" "$D/constant_72000.csv"
 grep -q "mpl without $B: fit failed" "$TMP/err" && [ ! -e "$TMP/none.csv" ] && ok || bad "no-fold reasons / no file"
+
+# a fold whose law predicts a non-positive loss on the run left out is a
+# failed fold with the reason, not the end of cv: fsl with all but L0 held at
+# values whose drop outgrows L0 under a cosine fits a constant run and a mild
+# WSD (made by the same law) and fails on the cosine
+printf '{"law": "fsl", "params": {"L0": 2.4, "c1": 0.7, "c2": 3e5, "c3": 0.4, "c4": 20, "s": 0.5, "gamma": 0.6}}\n' >"$TMP/neg.json"
+for s in constant:warmup=200 wsd:decay=0.2,final=2.9e-4,warmup=200; do
+  "$FSLAW" predict --params "$TMP/neg.json" --schedule "$s,peak=3e-4,steps=3000" --every 50 2>/dev/null |
+    awk -F, 'NR == 1 { print "step,lr,loss"; next } { print $2 "," $3 "," $5 }' >"$TMP/n_${s%%:*}.csv"
+done
+"$FSLAW" schedule --every 50 'cosine:peak=3e-4,warmup=200,steps=3000' | awk -F, 'NR == 1 { print "step,lr,loss"; next } { print $1 "," $2 "," 3 - $1 / 3000 }' >"$TMP/n_cosine.csv"
+NFIX="--fix c1=0.7 --fix c2=3e5 --fix c3=0.4 --fix c4=20 --fix s=0.5 --fix gamma=0.6"
+# shellcheck disable=SC2086
+"$FSLAW" cv --law fsl $NFIX --starts 2 "$TMP/n_constant.csv" "$TMP/n_wsd.csv" "$TMP/n_cosine.csv" >"$TMP/neg.csv" 2>"$TMP/err"
+grep -q "^fsl,$TMP/n_cosine.csv,,,,,,,\"prediction failed: the law predicts a loss of -" "$TMP/neg.csv" &&
+  grep -q "fsl without $TMP/n_cosine.csv: prediction failed" "$TMP/err" && ok || bad "non-positive fold: $(cat "$TMP/neg.csv" "$TMP/err")"
 
 # groups: each fold is a grouped fit; the run left out is scored with its own
 # group's parameters. The fold leaving out 100M's constant run is exactly
