@@ -366,9 +366,14 @@ static int check_rates(const char *cmd, const char *path, const fslaw_run *run) 
     snprintf(before, sizeof before, "; before step %zu, the first logged, %s", first,
              ramp ? "they ramp up from 0 at step 0 (the logged rates rise: a warmup)"
                   : "they hold its rate (the logged rates do not rise: no warmup)");
+  size_t jumps = fslaw_run_lr_jumps(run);
+  char how[128] = "";
+  if (jumps)
+    snprintf(how, sizeof how, ", except %zu change%s between flat stretches, taken as a step at "
+             "the logged step", jumps, jumps > 1 ? "s" : "");
   fprintf(stderr, "fslaw %s: note: %s: lr logged on %zu of %zu steps; the others are linearly "
-                  "interpolated%s; --schedule [RUN=]SPEC gives exact rates\n",
-          cmd, path, n - filled, n, before);
+                  "interpolated%s%s; --schedule [RUN=]SPEC gives exact rates\n",
+          cmd, path, n - filled, n, how, before);
   note_late_start(cmd, path, run, first, ramp);
   return 0;
 }

@@ -33,6 +33,7 @@ struct fslaw_run {
   size_t lr_first;     /* step of the first logged rate */
   int lr_ramp;         /* the steps before lr_first ramp up from 0 at step 0
                           (1) or hold the first logged rate (0) */
+  size_t lr_jumps;     /* interpolation gaps filled as a jump (is_jump) */
   size_t nloss;        /* number of logged losses */
   size_t *loss_step;   /* steps of the logged losses, increasing */
   double *loss;        /* logged losses */
@@ -792,8 +793,10 @@ static fslaw_status build_lr(fslaw_run *run, const rows *b, fslaw_error *err) {
     if (isnan(b->lr[i])) continue;
     double s = b->step[i], l = b->lr[i];
     if (run->lr_logged) run->lr_logged[run->nlr_logged++] = (size_t)s;
-    if (j && !(j == 1 && l > pl) && is_jump(b, i, ppl, j >= 2, pl))
+    if (j && !(j == 1 && l > pl) && is_jump(b, i, ppl, j >= 2, pl)) {
+      run->lr_jumps += (double)k < s;
       for (; (double)k < s; k++) run->lr[k] = pl;
+    }
     for (; (double)k < s; k++) run->lr[k] = pl + (l - pl) * ((double)k - ps) / (s - ps);
     run->lr[k++] = l;
     ps = s;
@@ -1276,6 +1279,7 @@ fslaw_status fslaw_run_set_schedule(fslaw_run *run, const fslaw_schedule *s, fsl
   run->nlr_logged = 0;
   run->lr_first = 0;
   run->lr_ramp = 0;
+  run->lr_jumps = 0;
   return FSLAW_OK;
 }
 
@@ -1344,6 +1348,7 @@ const char *fslaw_run_name(const fslaw_run *run) { return run->name; }
 size_t fslaw_run_steps(const fslaw_run *run) { return run->steps; }
 const double *fslaw_run_lr(const fslaw_run *run) { return run->lr; }
 size_t fslaw_run_lr_filled(const fslaw_run *run) { return run->lr_filled; }
+size_t fslaw_run_lr_jumps(const fslaw_run *run) { return run->lr_jumps; }
 size_t fslaw_run_lr_logged(const fslaw_run *run, const size_t **steps) {
   *steps = run->lr_logged;
   return run->nlr_logged;

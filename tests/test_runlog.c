@@ -758,6 +758,7 @@ static void test_steps(void) {
   /* a change with no flat neighbour, or with no neighbour at all, stays linear */
   r = parse("iso.csv", "step,lr\n0,1\n50,0.9\n100,0.5\n150,0.4\n", NULL);
   CHECK(r && fslaw_run_lr(r)[75] == 0.7 && fslaw_run_lr(r)[99] == 0.9 - 0.4 * 49 / 50.0);
+  CHECK(r && fslaw_run_lr_jumps(r) == 0);
   fslaw_run_destroy(r);
   r = parse("two.csv", "step,lr\n0,1\n100,0.5\n", NULL);
   CHECK(r && fslaw_run_lr(r)[50] == 0.75);
@@ -769,6 +770,7 @@ static void test_steps(void) {
   /* rates equal to a relative 1e-9 (printed to other digits) are flat */
   r = parse("flat.csv", "step,lr\n0,1\n50,1.0000000001\n100,0.1\n150,0.10000000001\n", NULL);
   CHECK(r && fslaw_run_lr(r)[99] == 1.0000000001 && fslaw_run_lr(r)[100] == 0.1);
+  CHECK(r && fslaw_run_lr_jumps(r) == 1); /* counted for the CLI's note */
   fslaw_run_destroy(r);
   r = parse("start.csv", "step,lr,loss\n50,1,3\n100,1,3\n150,0.1,2\n200,0.1,1\n", NULL);
   CHECK(r && fslaw_run_lr(r)[0] == 1 && fslaw_run_lr(r)[149] == 1 && fslaw_run_lr(r)[150] == 0.1);
@@ -776,7 +778,7 @@ static void test_steps(void) {
   /* at either end of the log one side is unknown: linear (a decay tail
    * inside the last logging interval is not held at the peak) */
   r = parse("end.csv", "step,lr\n0,1\n50,1\n100,0.1\n", NULL);
-  CHECK(r && fabs(fslaw_run_lr(r)[75] - 0.55) < 1e-15);
+  CHECK(r && fabs(fslaw_run_lr(r)[75] - 0.55) < 1e-15 && fslaw_run_lr_jumps(r) == 0);
   fslaw_run_destroy(r);
   r = parse("f32.csv", "step,lr\n0,1\n50,1.00000001\n100,0.1\n", NULL); /* 1e-8: not flat */
   CHECK(r && fslaw_run_lr(r)[75] > 0.5 && fslaw_run_lr(r)[75] < 0.6);

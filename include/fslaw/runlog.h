@@ -151,6 +151,9 @@ size_t fslaw_run_steps(const fslaw_run *run);
 const double *fslaw_run_lr(const fslaw_run *run);
 /* Number of steps whose rate was interpolated rather than logged. */
 size_t fslaw_run_lr_filled(const fslaw_run *run);
+/* Number of gaps between logged rates filled as a jump at the later logged
+ * step (a step decay) rather than linearly; 0 when every rate is known. */
+size_t fslaw_run_lr_jumps(const fslaw_run *run);
 /* When some rates were interpolated: the number of steps whose rate was
  * logged, and those steps (*steps, increasing, owned by the run); else 0
  * and *steps = NULL (every rate logged, or set from a schedule). */
