@@ -1410,6 +1410,9 @@ static void find_kinks(const double *lr, size_t n, size_t from, double thr,
     }
   }
   if (in_run) {
+    /* open at the step before the last: the rate changed at the last step,
+     * whose kink the rate held after the log would flag there */
+    if (last == n - 2 && fabs(lr[n - 1] - lr[n - 2]) > thr) last = n - 1;
     if (sum->nkinks < sizeof sum->kinks / sizeof sum->kinks[0]) sum->kinks[sum->nkinks] = last;
     sum->nkinks++;
   }

@@ -198,7 +198,7 @@ expect_fail "wrong schedule" "error: $C24: over steps 12000 to 23999 the rates o
 
 # W&B exports name columns "RUN - metric": the metric's name finds them, so one
 # --col serves the exports of several runs; two matches or a NAME given twice are errors
-# (the drop to 5e-4 after a flat stretch, logged at the last step, is a jump there)
+# (the drop to 5e-4 logged at the last step is a ramp from step 200: its far side is not logged)
 printf 'Step,my-run - train/loss,my-run - train/loss__MIN,my-run - train/loss__MAX,my-run - train/lr\n0,,,,0\n100,5,5,5,1e-3\n200,4,4,4,1e-3\n300,3.5,3.5,3.5,5e-4\n' >"$TMP/wb1.csv"
 sed 's/my-run/other-run/g' "$TMP/wb1.csv" >"$TMP/wb2.csv"
 "$FSLAW" inspect --col step=Step --col loss=train/loss --col lr=train/lr "$TMP/wb1.csv" "$TMP/wb2.csv" 2>/dev/null >"$TMP/out" \

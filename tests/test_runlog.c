@@ -664,6 +664,10 @@ static void test_summary(const char *root) {
   CHECK(fslaw_run_summarize(r, &s, NULL) == FSLAW_OK);
   CHECK(s.warmup == 0 && s.nkinks == 2 && s.kinks[0] == 11 && s.kinks[1] == 20);
   fslaw_run_destroy(r);
+  /* a drop at the log's last step is a kink there, not one step early */
+  r = parse("end.csv", "step,lr\n0,1\n1,1\n2,1\n3,1\n4,0.5\n", NULL);
+  CHECK(fslaw_run_summarize(r, &s, NULL) == FSLAW_OK && s.nkinks == 1 && s.kinks[0] == 4);
+  fslaw_run_destroy(r);
   /* rates logged rounded: a cosine to 5 digits has no kinks, a WSD decay
    * start to 6 digits and a jump between round numbers keep theirs */
   for (int shape = 0; shape < 3; shape++) {
