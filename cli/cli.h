@@ -99,6 +99,17 @@ int cli_check_params_target(const char *cmd, const char *opt, const char *path);
  * at path: its folder exists and is writable, and path is not a folder.
  * For checking outputs before long work; "-" and NULL pass. */
 int cli_check_target(const char *cmd, const char *opt, const char *path);
+/* An output a command will write: its option, path (NULL or "-": none) and
+ * the text it begins with ("step,lr\n"; "<" for SVG or HTML; NULL: any). */
+typedef struct {
+  const char *opt, *path, *head;
+} cli_target;
+/* Before long work: every output can be written (cli_check_target), is none
+ * of the inputs, names no file another output names, and an existing file
+ * there begins with its head (else it holds other data, say a log, that
+ * the output would destroy). Non-zero with an error naming the option. */
+int cli_check_outputs(const char *cmd, const cli_target *t, size_t n, const char *const *inputs,
+                      size_t ninputs);
 
 /* Open `path` for writing, refusing to overwrite any of the inputs. */
 int cli_out_open(const char *cmd, cli_out *o, const char *path, const char *const *inputs,

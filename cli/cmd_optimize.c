@@ -21,7 +21,7 @@ const cli_command cli_optimize = {
     "optimize", "find the learning-rate schedule with the lowest predicted final loss",
     "usage: fslaw optimize --params P.json --steps N --peak ETA [--warmup W]\n"
     "                      [--warmup-style standard|inclusive] [--family F]\n"
-    "                      [--out S.csv] [--plot F.svg]\n"
+    "                      [--out S.csv] [--plot F.svg] [--compare P2.json]...\n"
     "       fslaw optimize --theory --steps N [MODEL] [--form power|modes] [--peak ETA]\n"
     "                      [--family F] [--out S.csv] [--plot F.svg]\n\n"
     "Search the schedule of N steps (warmup included, rates at most ETA) whose final\n"
@@ -44,7 +44,11 @@ const cli_command cli_optimize = {
     "                  standard output and the summary to standard error\n"
     "  --plot F.svg    draw the optimum beside the baselines\n"
     "  --max-evals E   evaluation budget of each search stage (default 400 for free,\n"
-    "                  300 for the shape families; raise it for long smooth optima)\n\n"
+    "                  300 for the shape families; raise it for long smooth optima)\n"
+    "  --compare P2.json  also give every row's final loss under another fitted law\n"
+    "                  (repeatable, up to 8), and each law's gain of the optimum over\n"
+    "                  the best baseline: a gain that only the searched law predicts\n"
+    "                  rests on its form, not on your runs (docs/optimize.md)\n\n"
     "theory mode (MATH.md §4): --theory minimises the final loss of the discrete FSL\n"
     "of the power-law kernel model (MATH.md §2, the fsl of `fslaw theory` after N\n"
     "steps) instead of a fitted law, through its exact gradient with respect to every\n"
@@ -67,6 +71,7 @@ const cli_command cli_optimize = {
     run, NULL};
 
 #define NBASE CLI_NBASE
+#define MAX_COMPARE 8
 /* Rows of the summary: the baselines, then the §4 closed form (theory mode). */
 #define NROW (NBASE + 1)
 
@@ -76,6 +81,8 @@ static const char *row_name(int b) { return b < NBASE ? cli_base_name(b) : "clos
 typedef struct {
   const char *params, *steps, *peak, *warmup, *style, *family, *out, *plot; /* both modes */
   const char *max_evals;                                                    /* both modes */
+  const char *compare[MAX_COMPARE]; /* law mode: --compare P.json, other fitted laws */
+  size_t ncompare;                  /* their number */
   const char *beta, *s, *features, *dim, *sigma, *batch, *form;            /* theory mode */
   int theory;                                                               /* --theory */
 } opts;
@@ -116,6 +123,7 @@ static int check_mode(const opts *a) {
   const char *names[7] = {"beta", "s", "features", "dim", "sigma", "batch", "form"};
   if (a->theory) {
     if (a->params) return cli_error(CMD, "option '--params' cannot be combined with '--theory'");
+    if (a->ncompare) return cli_error(CMD, "option '--compare' cannot be combined with '--theory'");
     if (!a->steps) return cli_error(CMD, "option '--steps' is required");
     return 0;
   }
@@ -136,6 +144,7 @@ static int parse_options(int argc, char **argv, opts *a, fslaw_optimize_options 
                            {"out", OPT_STRING, &a->out, 0, 0, 0, 0},
                            {"plot", OPT_STRING, &a->plot, 0, 0, 0, 0},
                            {"max-evals", OPT_STRING, &a->max_evals, 0, 0, 0, 0},
+                           {"compare", OPT_MULTI, 0, 0, a->compare, &a->ncompare, MAX_COMPARE},
                            {"theory", OPT_FLAG, NULL, &a->theory, 0, 0, 0},
                            {"beta", OPT_STRING, &a->beta, 0, 0, 0, 0},
                            {"s", OPT_STRING, &a->s, 0, 0, 0, 0},
@@ -156,10 +165,17 @@ static int parse_options(int argc, char **argv, opts *a, fslaw_optimize_options 
     char *end;
     o->peak = strtod(a->peak, &end);
     if (*end || end == a->peak || !(o->peak > 0) || o->peak > 1e6)
-      return cli_error(CMD, "option '--peak': expected a positive rate, got '%s'", a->peak);
+      return cli_error(CMD, "option '--peak': expected a positive rate up to 1e6, got '%s'", a->peak);
   }
-  if (a->warmup && strcmp(a->warmup, "0") && cli_parse_count(CMD, "warmup", a->warmup, &o->warmup))
-    return 1;
+  if (a->warmup) {
+    char *end;
+    errno = 0;
+    unsigned long long w = strtoull(a->warmup, &end, 10);
+    if (end == a->warmup || *end || errno || a->warmup[0] == '-')
+      return cli_error(CMD, "option '--warmup': expected a whole number of steps (0 or more), "
+                       "got '%s'", a->warmup);
+    o->warmup = (size_t)w;
+  }
   if (a->style && strcmp(a->style, "standard") && strcmp(a->style, "inclusive"))
     return cli_error(CMD, "option '--warmup-style': expected standard or inclusive, got '%s'", a->style);
   o->warmup_inclusive = a->style && !strcmp(a->style, "inclusive");
@@ -248,6 +264,23 @@ static void theory_notes(FILE *f, const target *t, const fslaw_optimize_options 
   else fprintf(f, "; sec. 4: ~ N^-%.6g, UNVERIFIED)\n", tab.decay_fraction);
 }
 
+/* Law mode: the optimum's shape in the terms a schedule is chosen by (a
+ * free optimum is a CSV of every step otherwise): its largest rate, how long
+ * it is held (within 1 %), over what share of the steps it then decays,
+ * and the end rate. */
+static void shape_line(FILE *f, const fslaw_optimize_options *o, const double *best) {
+  double top = 0;
+  for (size_t k = 0; k < o->steps; k++) top = best[k] > top ? best[k] : top;
+  size_t held = o->warmup; /* the last step at the largest rate, within 1 % */
+  for (size_t k = o->warmup; k < o->steps; k++)
+    if (best[k] >= 0.99 * top) held = k;
+  double end = best[o->steps - 1];
+  fprintf(f, "  optimum shape: largest rate %.6g (%.3g x --peak) held to step %zu, then a decay "
+          "over the last %.3g %% of the steps to %.6g (%.3g x its largest) at step %zu\n",
+          top, top / o->peak, held, 100.0 * (double)(o->steps - 1 - held) / (double)o->steps, end,
+          top > 0 ? end / top : 0, o->steps - 1);
+}
+
 /* "amplification ...: NAME A, ..." of the rows with a number (none: no line). */
 static void amplification_line(FILE *f, const double amp[NROW + 1]) {
   int any = 0;
@@ -282,8 +315,65 @@ static void summary(FILE *f, const target *t, const fslaw_optimize_options *o,
   fprintf(f, "  %-24s %.6f   (%s; %zu evaluations)\n", "optimum", res->final_loss, res->reason,
           res->evaluations);
   if (*res->spec) fprintf(f, "  optimum spec: %s\n", res->spec);
+  if (t->law) shape_line(f, o, best);
   amplification_line(f, amp);
   if (!t->law) theory_notes(f, t, o, best);
+}
+
+/* --compare: every row's final loss under each other law, then each law's
+ * gain of the optimum over its best baseline. A law judges the schedules
+ * by its own form; when the laws fitted to the same runs disagree on the
+ * gain, the runs do not decide it (on synthetic runs of a known law, the
+ * free optimum of another law was truly worse than WSD where that law alone
+ * promised a gain of 0.012). */
+static const char *base_name(const char *path) {
+  const char *slash = strrchr(path, '/');
+  return slash ? slash + 1 : path;
+}
+
+static void compare_laws(FILE *f, const opts *a, const target *cmp, const fslaw_optimize_options *o,
+                         const double loss[NROW], double *const rates[NROW], const double *best,
+                         double final_loss) {
+  double other[MAX_COMPARE][NBASE + 1];
+  for (size_t j = 0; j < a->ncompare; j++)
+    for (int b = 0; b <= NBASE; b++) {
+      other[j][b] = NAN;
+      if ((b == NBASE || !isnan(loss[b])) &&
+          target_loss(&cmp[j], b == NBASE ? best : rates[b], o->steps, &other[j][b]))
+        other[j][b] = NAN;
+    }
+  fprintf(f, "the same schedules under each law (--compare):\n  %-24s %14s", "", "searched law");
+  for (size_t j = 0; j < a->ncompare; j++) fprintf(f, " %14.14s", base_name(a->compare[j]));
+  fputc('\n', f);
+  for (int b = 0; b <= NBASE; b++) {
+    if (b < NBASE && isnan(loss[b])) continue;
+    fprintf(f, "  %-24s %14.6f", b == NBASE ? "optimum" : row_name(b), b == NBASE ? final_loss : loss[b]);
+    for (size_t j = 0; j < a->ncompare; j++) fprintf(f, " %14.6f", other[j][b]);
+    fputc('\n', f);
+  }
+  double gain[MAX_COMPARE + 1];
+  for (size_t j = 0; j <= a->ncompare; j++) {
+    const double *l = j ? other[j - 1] : loss;
+    double base = HUGE_VAL;
+    for (int b = 0; b < NBASE; b++)
+      if (!isnan(loss[b]) && l[b] < base) base = l[b];
+    gain[j] = base - (j ? l[NBASE] : final_loss);
+  }
+  fprintf(f, "  %-24s %14.6f", "gain over best baseline", gain[0]);
+  double lo = gain[0];
+  for (size_t j = 0; j < a->ncompare; j++) {
+    fprintf(f, " %14.6f", gain[j + 1]);
+    lo = isnan(gain[j + 1]) ? NAN : fmin(lo, gain[j + 1]);
+  }
+  fputc('\n', f);
+  if (isnan(lo)) fprintf(f, "  a law could not score every schedule (n/a above)\n");
+  else if (lo <= 0)
+    fprintf(f, "  the laws disagree: under one of them the optimum is no better than the best "
+               "baseline; the gain rests on the searched law's form, not on your runs\n");
+  else if (lo < 0.5 * gain[0])
+    fprintf(f, "  every law predicts a gain, but the least is %.2g of the searched law's\n",
+            lo / gain[0]);
+  else fprintf(f, "  every law predicts at least half the searched law's gain\n");
 }
 
 /* Read the law or the model; fills o->peak's theory default. */
@@ -297,7 +387,7 @@ static int load_target(const opts *a, fslaw_optimize_options *o, target *t) {
     if (!strcmp(name, "fsl") || !strcmp(name, "fslq"))
       fprintf(stderr, "fslaw optimize: note: law '%s' keeps each drop's benefit at the value of "
                       "the step it happens, which can favour early drops; check the optimum "
-                      "with fslk, fslkq or mpl\n", name);
+                      "with --compare and a fit of fslkq or mpl\n", name);
     return 0;
   }
   if (parse_theory(a, t)) return 1;
@@ -319,15 +409,19 @@ static int run(int argc, char **argv) {
   int rc = parse_options(argc, argv, &a, &o);
   if (rc == 2) return 0;
   if (rc) return rc;
-  target t = {0};
-  if (cli_check_target(CMD, "out", a.out) || cli_check_target(CMD, "plot", a.plot) ||
-      load_target(&a, &o, &t))
-    return 1;
+  target t = {0}, cmp[MAX_COMPARE] = {{0}};
+  const cli_target outs[2] = {{"out", a.out, "step,lr\n"}, {"plot", a.plot, "<"}};
+  const char *in[MAX_COMPARE + 1] = {a.params};
+  for (size_t j = 0; j < a.ncompare; j++) in[j + 1] = a.compare[j];
+  if (cli_check_outputs(CMD, outs, 2, in, a.ncompare + 1) || load_target(&a, &o, &t)) return 1;
   fslaw_error err;
+  for (size_t j = 0; j < a.ncompare && !rc; j++)
+    if (fslaw_params_read(a.compare[j], &cmp[j].law, cmp[j].p, &err))
+      rc = cli_error(CMD, "option '--compare': %s", err.msg);
   double *best = malloc(o.steps * sizeof *best), *rates[NROW] = {0}, loss[NROW], amp[NROW + 1];
   int got = best != NULL;
   for (int b = 0; b < NROW; b++) got &= (rates[b] = malloc(o.steps * sizeof *rates[b])) != NULL;
-  rc = got ? 0 : cli_error(CMD, "out of memory");
+  if (!rc && !got) rc = cli_error(CMD, "out of memory");
   fslaw_optimize_result res;
   fslaw_status st = FSLAW_OK;
   int shown = 0;
@@ -354,7 +448,7 @@ static int run(int argc, char **argv) {
     int to_file = a.out && strcmp(a.out, "-"); /* else the CSV takes standard output */
     summary(to_file ? stdout : stderr, &t, &o, loss, &res, best, amp);
     if (res.budget_used)
-      fprintf(stderr, "fslaw optimize: note: a search stage stopped at its budget of %zu "
+      fprintf(stderr, "fslaw optimize: note: a final search stage stopped at its budget of %zu "
                       "evaluations before converging; a larger --max-evals may lower the optimum\n",
               o.max_evals ? o.max_evals : 400);
     if (t.law) {
@@ -363,6 +457,7 @@ static int run(int argc, char **argv) {
     } else {
       cli_note_unstable(CMD, &t.model, best, o.steps, "the optimum");
     }
+    if (a.ncompare) compare_laws(to_file ? stdout : stderr, &a, cmp, &o, loss, rates, best, res.final_loss);
     rc = write_schedule(a.out, best, o.steps, a.params);
     int nrow = t.law || isnan(loss[NBASE]) ? NBASE : NROW;
     if (!rc && a.plot) rc = plot(a.plot, best, rates, nrow, o.steps, a.params);
@@ -371,5 +466,6 @@ static int run(int argc, char **argv) {
   free(best);
   for (int b = 0; b < NROW; b++) free(rates[b]);
   fslaw_law_destroy(t.law);
+  for (size_t j = 0; j < a.ncompare; j++) fslaw_law_destroy(cmp[j].law);
   return rc;
 }

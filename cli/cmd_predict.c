@@ -207,6 +207,8 @@ static int run(int argc, char **argv) {
   inputs[npos] = o.params;
   for (size_t i = 0; i < o.ro.nschedule; i++)
     inputs[npos + 1 + i] = sch[i] ? fslaw_schedule_path(sch[i]) : NULL;
+  const cli_target outs[2] = {{"out", o.out, "run,step,lr,loss,pred\n"}, {"plot", o.plot, "<"}};
+  if (!rc) rc = cli_check_outputs("predict", outs, 2, inputs, nin);
   cli_out out;
   int opened = !rc && !(rc = cli_out_open("predict", &out, o.out, inputs, nin));
   if (opened) fprintf(out.f, "run,step,lr,loss,pred\n");

@@ -125,6 +125,43 @@ int cli_check_target(const char *cmd, const char *opt, const char *path) {
   return 0;
 }
 
+/* Whether the regular non-empty file at path begins other than with head:
+ * a file this output would destroy (e.g. a training log named by mistake),
+ * not an earlier output of the same kind. */
+static int begins_otherwise(const char *path, const char *head, char *first, size_t len) {
+  struct stat st;
+  if (stat(path, &st) || !S_ISREG(st.st_mode) || st.st_size == 0) return 0;
+  FILE *f = fopen(path, "rb");
+  size_t n = f ? fread(first, 1, len - 1, f) : 0;
+  if (f) fclose(f);
+  first[n] = 0;
+  size_t h = strlen(head);
+  int other = f && (n < h || memcmp(first, head, h) != 0);
+  first[strcspn(first, "\r\n")] = 0; /* its first line, for the message */
+  return other;
+}
+
+int cli_check_outputs(const char *cmd, const cli_target *t, size_t n, const char *const *inputs,
+                      size_t ninputs) {
+  for (size_t i = 0; i < n; i++) {
+    const char *p = t[i].path;
+    if (!p || !strcmp(p, "-")) continue;
+    if (cli_check_target(cmd, t[i].opt, p)) return 1;
+    for (size_t j = 0; j < ninputs; j++)
+      if (inputs[j] && cli_same_file(p, inputs[j]))
+        return cli_error(cmd, "option '--%s': refusing to overwrite the input file '%s'", t[i].opt, p);
+    for (size_t j = 0; j < i; j++)
+      if (t[j].path && (!strcmp(p, t[j].path) || cli_same_file(p, t[j].path)))
+        return cli_error(cmd, "options '--%s' and '--%s' name the same file '%s'", t[j].opt,
+                         t[i].opt, p);
+    char first[64];
+    if (t[i].head && begins_otherwise(p, t[i].head, first, sizeof first))
+      return cli_error(cmd, "option '--%s': '%s' exists and holds other data (it begins '%.40s'); "
+                       "remove it first or choose another name", t[i].opt, p, first);
+  }
+  return 0;
+}
+
 int cli_same_file(const char *a, const char *b) {
   struct stat sa, sb;
   return !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;

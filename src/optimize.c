@@ -435,6 +435,7 @@ static fslaw_status optimize_free(problem *pb, fslaw_optimize_result *res, fslaw
   fslaw_status st = FSLAW_OK;
   for (size_t nk = 32; !st; nk *= 8) {
     size_t n = nk < post ? nk : post;
+    exhausted = 0; /* a coarse stage's budget does not matter: finer ones refine it */
     st = knot_stage(pb, n, budget, &exhausted, err);
     if (n == post) break;
   }
@@ -443,8 +444,9 @@ static fslaw_status optimize_free(problem *pb, fslaw_optimize_result *res, fslaw
    * jointly with its levels, and every step again; kept while it helps */
   double best = final_loss(pb, 0), *keep = malloc(post * sizeof *keep);
   if (!keep) return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
-  size_t rounds = 0, pos[MAX_CLIFFS], nc;
+  size_t rounds = 0, pos[MAX_CLIFFS], nc, cliffs = 0;
   while (!st && rounds < 4 && (nc = find_cliffs(pb->lr, o->warmup, o->steps, pos)) > 0) {
+    cliffs = 1;
     memcpy(keep, pb->lr + o->warmup, post * sizeof *keep);
     int ex = 0;
     st = stairs_stage(pb, pos, nc, budget, &ex, err);
@@ -466,9 +468,10 @@ static fslaw_status optimize_free(problem *pb, fslaw_optimize_result *res, fslaw
   res->final_loss = best;
   res->budget_used = exhausted;
   snprintf(res->reason, sizeof res->reason,
-           "L-BFGS on 32, 256, ... knots up to every step, then %zu round%s of BOBYQA on the "
-           "cliffs' steps and levels: %s", rounds,
-           rounds == 1 ? "" : "s", exhausted ? "a stage used its whole evaluation budget" : "converged");
+           "L-BFGS on 32, 256, ... knots up to every step, then %zu BOBYQA round%s on its "
+           "cliffs%s: %s", rounds, rounds == 1 ? "" : "s",
+           !cliffs ? " (none found)" : rounds ? "" : " (no gain)",
+           exhausted ? "the last stage hit its evaluation budget" : "converged");
   return FSLAW_OK;
 }
 

@@ -183,6 +183,16 @@ expect_fail "predict --out over the schedule" "refusing to overwrite the input f
 expect_fail "predict --plot over the schedule" "refusing to overwrite the input file '$TMP/sched.csv'" \
   "$FSLAW" predict --params "$TMP/again.json" --schedule "file:path=$TMP/sched.csv" --plot "$TMP/sched.csv"
 cmp -s "$TMP/sched.csv" "$TMP/sched0.csv" && ok || bad "the schedule file is intact"
+# ... nor a file of other data that is no input (a log named by mistake), nor
+# one file named by both --out and --plot; a former prediction is replaced
+expect_fail "predict --out over another log" "option '--out': '$TMP/sched0.csv' exists and holds other data (it begins 'step,lr,t')" \
+  "$FSLAW" predict --params "$TMP/again.json" --schedule "file:path=$TMP/sched.csv" --out "$TMP/sched0.csv"
+cmp -s "$TMP/sched.csv" "$TMP/sched0.csv" && ok || bad "the other file is intact"
+expect_fail "predict --out = --plot" "options '--out' and '--plot' name the same file" \
+  "$FSLAW" predict --params "$TMP/again.json" --schedule "file:path=$TMP/sched.csv" --out "$TMP/p.csv" --plot "$TMP/p.csv"
+"$FSLAW" predict --params "$TMP/again.json" --schedule "file:path=$TMP/sched.csv" --out "$TMP/p.csv" 2>/dev/null &&
+  "$FSLAW" predict --params "$TMP/again.json" --schedule "file:path=$TMP/sched.csv" --out "$TMP/p.csv" 2>/dev/null \
+  && ok || bad "a former prediction is not replaced"
 expect_fail "kernel law on a constant run" "law 'fslkq': no run's learning rate changes after warmup" \
   "$FSLAW" fit --law fslkq "$D/constant_24000.csv"
 # ... unless the parameters of that answer are held, as the mpl message advises

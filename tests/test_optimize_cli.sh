@@ -47,11 +47,51 @@ expect_fail "unwritable --plot" "option '--plot': folder '/nonexistent' does not
 [ ! -e "$TMP/early.csv" ] && ok || bad "no schedule written when the plot cannot be"
 # a search cut short by its budget says how to give it more
 "$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --peak 1e-3 --warmup 100 --max-evals 5 2>&1 >/dev/null \
-  | grep -q "note: a search stage stopped at its budget of 5 evaluations before converging; a larger --max-evals may lower the optimum" \
+  | grep -q "note: a final search stage stopped at its budget of 5 evaluations before converging; a larger --max-evals may lower the optimum" \
   && ok || bad "budget note"
+# an existing file of other data (a training log), an input, or the other
+# output: refused before the search, the file untouched, no summary
+printf 'step,lr,loss\n0,0,10\n100,1e-3,5\n' >"$TMP/log.csv" && cp "$TMP/log.csv" "$TMP/log.bak"
+expect_fail "--out on a log" "option '--out': '$TMP/log.csv' exists and holds other data (it begins 'step,lr,loss'); remove it first" \
+  "$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --peak 1e-3 --out "$TMP/log.csv"
+cmp -s "$TMP/log.csv" "$TMP/log.bak" && ok || bad "the log was changed"
+"$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --peak 1e-3 --out "$TMP/mpl.json" >"$TMP/sum2" 2>"$TMP/err"
+[ $? -ne 0 ] && grep -q "option '--out': refusing to overwrite the input file" "$TMP/err" && [ ! -s "$TMP/sum2" ] \
+  && ok || bad "--out on the params: $(cat "$TMP/err" "$TMP/sum2")"
+expect_fail "--out = --plot" "options '--out' and '--plot' name the same file '$TMP/same.csv'" \
+  "$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --peak 1e-3 --out "$TMP/same.csv" --plot "$TMP/same.csv"
+"$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --peak 1e-3 --out "$TMP/s.csv" >/dev/null 2>&1 \
+  && ok || bad "an earlier schedule is replaced"
+# the shape line agrees with the CSV: the decay starts after the last step
+# within 1 % of the largest rate, and ends at the last step's rate
+"$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --peak 1e-3 --warmup 100 --family wsd --out "$TMP/w.csv" >"$TMP/wsum" 2>&1
+held=$(awk -F, 'NR > 1 && $1 > 100 && $2 < 0.99e-3 { print $1 - 1; exit }' "$TMP/w.csv")
+end=$(awk -F, 'END { printf "%.6g", $2 }' "$TMP/w.csv")
+grep -q "optimum shape: largest rate 0.001 (1 x --peak) held to step $held, then a decay over the last .* to $end (.* x its largest) at step 1999" \
+  "$TMP/wsum" && ok || bad "shape line (held $held, end $end): $(grep shape "$TMP/wsum")"
+# --compare: every row under another law; the optimum's column is that law's
+# prediction of the written schedule (predict, an independent path), and
+# the same law compared with itself agrees on the gain
+cat >"$TMP/mpl2.json" <<'J'
+{"law": "mpl", "params": {"L0": 2.5, "A": 0.6, "alpha": 0.45, "B": 100, "C": 2, "beta": 0.6, "gamma": 0.3}}
+J
+"$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --peak 1e-3 --warmup 100 --compare "$TMP/mpl2.json" \
+  --compare "$TMP/mpl.json" --out "$TMP/c.csv" >"$TMP/csum" 2>"$TMP/err" && ok || bad "--compare: $(cat "$TMP/err")"
+want=$("$FSLAW" predict --params "$TMP/mpl2.json" --schedule "file:path=$TMP/c.csv" 2>/dev/null | awk -F, 'END { printf "%.6f", $5 }')
+awk -v w="$want" '$1 == "optimum" && NF == 4 { exit !($3 == w && $2 == $4) } ' "$TMP/csum" \
+  && grep -q "^  gain over best baseline " "$TMP/csum" && ok || bad "--compare optimum column (want $want): $(cat "$TMP/csum")"
+awk '/^  gain over best baseline/ { exit !($5 == $7) }' "$TMP/csum" && ok || bad "self-comparison gain: $(cat "$TMP/csum")"
+grep -Eq "^  (the laws disagree|every law predicts)" "$TMP/csum" && ok || bad "--compare verdict: $(cat "$TMP/csum")"
+expect_fail "bad --compare" "option '--compare': " \
+  "$FSLAW" optimize --params "$TMP/mpl.json" --steps 200 --peak 1e-3 --compare "$TMP/log.csv"
+expect_fail "--compare in theory mode" "option '--compare' cannot be combined with '--theory'" \
+  "$FSLAW" optimize --theory --steps 200 --compare "$TMP/mpl.json"
 expect_fail "no params" "option '--params' is required" "$FSLAW" optimize --steps 10 --peak 1
 expect_fail "no steps" "options '--steps' and '--peak' are required" "$FSLAW" optimize --params "$TMP/mpl.json" --peak 1
-expect_fail "bad peak" "option '--peak': expected a positive rate, got '-1'" "$FSLAW" optimize --params "$TMP/mpl.json" --steps 100 --peak -1
+expect_fail "bad peak" "option '--peak': expected a positive rate up to 1e6, got '-1'" "$FSLAW" optimize --params "$TMP/mpl.json" --steps 100 --peak -1
+expect_fail "huge peak" "option '--peak': expected a positive rate up to 1e6, got '1e9'" "$FSLAW" optimize --params "$TMP/mpl.json" --steps 100 --peak 1e9
+expect_fail "bad warmup" "option '--warmup': expected a whole number of steps (0 or more), got '-5'" \
+  "$FSLAW" optimize --params "$TMP/mpl.json" --steps 100 --peak 1e-3 --warmup -5
 expect_fail "bad family" "option '--family': expected free, wsd, cosine, linear or power, got 'step'" \
   "$FSLAW" optimize --params "$TMP/mpl.json" --steps 100 --peak 1 --family step
 expect_fail "warmup too long" "need at least 2 steps after warmup" \

@@ -47,7 +47,7 @@ expect_fail "bad form" "option '--form': expected power or modes, got 'x'" \
 expect_fail "bad beta" "option '--beta': expected a finite number, got 'two'" \
   "$FSLAW" optimize --theory --steps 10 --beta two
 expect_fail "bad model" "model:" "$FSLAW" optimize --theory --steps 10 --beta 0.5
-expect_fail "bad peak" "option '--peak': expected a positive rate, got '0'" \
+expect_fail "bad peak" "option '--peak': expected a positive rate up to 1e6, got '0'" \
   "$FSLAW" optimize --theory --steps 10 --peak 0 --out "$TMP/none.csv"
 [ ! -e "$TMP/none.csv" ] && ok || bad "no output on error"
 # an overflow caused by sigma names sigma, as fslaw theory does, in both forms

@@ -51,7 +51,8 @@ typedef struct fslaw_optimize_result {
   size_t evaluations;    /* law evaluations used */
   char spec[512];        /* schedule spec of the optimum (shape families) */
   char reason[160];      /* how the search stopped */
-  int budget_used;       /* 1 when a free-form search stage stopped at its
+  int budget_used;       /* 1 when a final free-form search stage (every step,
+                            or a kept BOBYQA round) stopped at its
                             evaluation budget (max_evals) before converging */
 } fslaw_optimize_result;
 
