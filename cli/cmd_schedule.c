@@ -100,7 +100,9 @@ static int run(int argc, char **argv) {
    * naming the schedule's file) fails before anything is written. */
   cli_out_pair outs;
   const char *sched_file = fslaw_schedule_path(s);
-  rc = cli_out_pair_open("schedule", &outs, out, plot_path, &sched_file, 1);
+  const cli_target t[2] = {{"out", out, "step,lr,t\n"}, {"plot", plot_path, "<"}};
+  rc = cli_check_outputs("schedule", t, 2, &sched_file, 1);
+  if (!rc) rc = cli_out_pair_open("schedule", &outs, out, plot_path, &sched_file, 1);
   if (!rc) rc = emit(s, every, &outs);
   fslaw_schedule_destroy(s);
   return rc;

@@ -48,7 +48,11 @@ expect_fail "bad spec" "key 'tail': expected one of" "$FSLAW" schedule 'wsd:step
 [ ! -e "$TMP/none.csv" ] && ok || bad "no output on error"
 expect_fail "refuse input" "refusing to overwrite the input file" "$FSLAW" inspect "$TMP/w.csv" --plot "$TMP/w.csv"
 cmp -s <(cut -d, -f1,2 "$TMP/w.csv") "$TMP/w2.csv" && ok || bad "input intact"
-expect_fail "unwritable" "cannot write '/nonexistent/dir/x.csv'" "$FSLAW" schedule 'constant:steps=3' --out /nonexistent/dir/x.csv
+expect_fail "unwritable" "option '--out': folder '/nonexistent/dir' does not exist" "$FSLAW" schedule 'constant:steps=3' --out /nonexistent/dir/x.csv
+printf 'step,lr,loss\n1,1e-3,4\n' >"$TMP/log.csv"
+expect_fail "--out over a log" "option '--out': '$TMP/log.csv' exists and holds other data (it begins 'step,lr,loss')" \
+  "$FSLAW" schedule 'constant:steps=3' --out "$TMP/log.csv"
+[ "$(cat "$TMP/log.csv")" = "$(printf 'step,lr,loss\n1,1e-3,4')" ] && ok || bad "the log is intact"
 
 # inspect: bundled runs, notes, errors with file:line
 "$FSLAW" inspect "$SRC/data/mpl/400M/wsd_20000_24000.csv" >"$TMP/ins" 2>"$TMP/err" && ok || bad "inspect runs"
