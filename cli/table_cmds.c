@@ -2,8 +2,11 @@
  * laws over tables of runs (N, D, loss or C, loss) rather than over curves. */
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cjson/cJSON.h>
 
 #include "cli.h"
 #include "fslaw/table.h"
@@ -313,6 +316,11 @@ static int write_json(const fit_opts *o, const fslaw_tlaw *law, const double *p,
   return rc;
 }
 
+/* Bootstrap starts when a parameter collapsed (item 1) and the user chose
+ * none: on such a fit the K next-best optima are where resamples go, and
+ * 4 widened the intervals on the tables we tried as much as more did. */
+#define DEGENERATE_BOOT_STARTS 4
+
 /* --bootstrap R and --seed X, checked before any fitting. */
 static int parse_boot(const fit_opts *o, size_t *r, uint64_t *seed, size_t *extra) {
   *r = 0;
@@ -351,6 +359,74 @@ static int run_bootstrap(fslaw_tfit *fit, size_t r, uint64_t seed, size_t extra,
   return 0;
 }
 
+/* Warnings about the fit, printed by fit and kept in the params JSON so
+ * that allocate and report repeat them. */
+typedef struct {
+  char text[10][720]; /* the messages, without the "fslaw fit: warning: " prefix */
+  size_t n;           /* number of them */
+  size_t undetermined; /* how many name a parameter the rows do not determine */
+  const char *first;  /* the first such parameter */
+} fit_warnings;
+
+static void warn_add(fit_warnings *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn_add(fit_warnings *w, const char *fmt, ...) {
+  if (w->n == sizeof w->text / sizeof w->text[0]) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(w->text[w->n++], sizeof w->text[0], fmt, ap);
+  va_end(ap);
+}
+
+/* Item 1: a free parameter whose sensitivity (fslaw_tfit_sensitivity: the
+ * RMS elasticity of the fitted predictions) is below
+ * FSLAW_TFIT_UNDETERMINED has collapsed onto a boundary of its range: the
+ * rows carry no information on it, and the others were fitted as if it sat
+ * there. One rule for every law and parameter. */
+static int warn_undetermined(fslaw_tfit *fit, const fslaw_tlaw *law, const double *p,
+                             fit_warnings *w) {
+  double s[16];
+  if (fslaw_tfit_sensitivity(fit, p, s)) return cli_error("fit", "%s", fslaw_tfit_errmsg(fit));
+  int alloc = !strcmp(fslaw_tlaw_name(law), "chinchilla");
+  for (size_t i = 0; i < fslaw_tlaw_nparams(law); i++) {
+    if (!(s[i] < FSLAW_TFIT_UNDETERMINED)) continue; /* NaN: held fixed */
+    const char *name = fslaw_tlaw_param_name(law, i);
+    warn_add(w, "%s = %.3g collapsed onto a boundary of its range: a tenfold change of it moves no "
+                "fitted loss (sensitivity %.2g, below %g), so the rows do not determine it; the "
+                "other parameters were fitted as if it sat there, and %s rests on them: treat %s "
+                "with care (rows over a wider range of %s, or --fix %s=VALUE, would settle it)",
+             name, p[i], s[i], FSLAW_TFIT_UNDETERMINED,
+             alloc ? "the compute-optimal allocation (fslaw allocate)" : "every extrapolation",
+             alloc ? "it" : "them", fslaw_tlaw_ninputs(law) > 1 ? "N and D" : "C", name);
+    if (!w->undetermined++) w->first = name;
+  }
+  return 0;
+}
+
+/* Item 4: a table with too few spare points. A bootstrap resample holds
+ * about 1 - 1/e = 63 % of the distinct points; with fewer than twice as many
+ * points as free parameters it holds barely more points than parameters,
+ * which the law then passes through (se near 0, intervals of zero width).
+ * An objective with every log residual below 1e-6, far below the scatter of
+ * any measured loss, is such an exact fit whatever the count. */
+static void warn_no_spare(const fslaw_tlaw *law, const fslaw_tfit_result *res, size_t nfree,
+                          fit_warnings *w) {
+  int few = res->distinct < 2 * nfree, exact = res->objective <= 0.5e-12 * (double)res->points;
+  const char *pt = fslaw_tlaw_ninputs(law) > 1 ? "(N, D)" : "C";
+  if (!nfree || (!few && !exact)) return;
+  if (few)
+    warn_add(w, "%zu distinct %s points for %zu free parameters leave only %zu spare%s: the fit "
+                "(and any bootstrap: a resample keeps about 63 %% of the points, barely more than "
+                "the parameters, and the law passes through them: se near 0, intervals of zero "
+                "width) claims a certainty the rows do not support; fit at least %zu distinct points",
+             res->distinct, pt, nfree, res->distinct - nfree,
+             exact ? " and the law passes through every row" : "", 2 * nfree);
+  else
+    warn_add(w, "the law passes through every row (objective %.3g, every log residual below 1e-6): "
+                "the fit (and any bootstrap, whose resamples it passes through as well: se near 0) "
+                "claims a certainty that measured losses, which scatter, do not support; check "
+                "that the rows are measurements", res->objective);
+}
+
 /* Fit, bootstrap and write: everything after the table is built. */
 static int fit_and_write(const fslaw_tlaw *law, const fit_opts *o, const fslaw_table *t,
                          const char *const *inputs, size_t ninputs) {
@@ -366,12 +442,28 @@ static int fit_and_write(const fslaw_tlaw *law, const fit_opts *o, const fslaw_t
   if (!rc) rc = cli_check_params_target("fit", "out", o->out && strcmp(o->out, "-") ? o->out : NULL);
   if (!rc && fslaw_tfit_set_table(fit, t)) rc = cli_error("fit", "%s", fslaw_tfit_errmsg(fit));
   if (!rc && fslaw_tfit_run(fit, p, &res)) rc = cli_error("fit", "%s", fslaw_tfit_errmsg(fit));
+  fit_warnings w = {.n = 0};
+  if (!rc) rc = warn_undetermined(fit, law, p, &w);
+  if (!rc) warn_no_spare(law, &res, fslaw_tlaw_nparams(law) - (size_t)__builtin_popcountl(fixed), &w);
+  if (!rc && nboot && w.undetermined && !o->boot_starts) {
+    extra = DEGENERATE_BOOT_STARTS;
+    fprintf(stderr, "fslaw fit: note: %s is not determined by the rows (warning below), so every "
+                    "resample starts also from the %d next-best distinct optima of the grid "
+                    "(--boot-starts %d; --boot-starts 0 for the full-data optimum only): from that "
+                    "optimum alone, resamples stay where it stopped and the intervals shrink to "
+                    "nothing\n", w.first, DEGENERATE_BOOT_STARTS, DEGENERATE_BOOT_STARTS);
+  }
   if (!rc && nboot) rc = run_bootstrap(fit, nboot, seed, extra, p, fslaw_tlaw_nparams(law), &boot);
   if (!rc) {
     fit_summary(o->out ? stdout : stderr, law, p, &res, delta, &boot);
     if (!res.converged)
       fprintf(stderr, "fslaw fit: warning: the best start stopped without converging (%s)\n", res.reason);
-    fslaw_tfit_info info = {inputs, ninputs, o->to.where, o->to.nwhere, delta, fixed};
+    const char *wp[10];
+    for (size_t i = 0; i < w.n; i++) {
+      fprintf(stderr, "fslaw fit: warning: %s\n", w.text[i]);
+      wp[i] = w.text[i];
+    }
+    fslaw_tfit_info info = {inputs, ninputs, o->to.where, o->to.nwhere, delta, fixed, wp, w.n};
     rc = write_json(o, law, p, &res, &info, &boot);
   }
   free(boot.samples);
@@ -417,6 +509,20 @@ static int fit_run(int argc, char **argv) {
 int cli_fit_table(int argc, char **argv) { return fit_run(argc, argv); }
 
 /* ---- predict and eval ---- */
+
+void cli_table_fit_warnings(const char *cmd, const char *params) {
+  FILE *f = fopen(params, "rb"); /* read already, with errors: here only what it holds */
+  char *buf = NULL;
+  long len = f && !fseek(f, 0, SEEK_END) ? ftell(f) : -1;
+  if (len >= 0 && !fseek(f, 0, SEEK_SET) && (buf = malloc((size_t)len + 1)))
+    buf[fread(buf, 1, (size_t)len, f)] = 0;
+  if (f) fclose(f);
+  cJSON *o = buf ? cJSON_Parse(buf) : NULL, *it;
+  free(buf);
+  cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(o, "warnings"))
+    if (cJSON_IsString(it)) fprintf(stderr, "fslaw %s: warning: the fit warned: %s\n", cmd, it->valuestring);
+  cJSON_Delete(o);
+}
 
 void cli_read_table_range(const char *path, cli_table_range *r) {
   fslaw_error err;

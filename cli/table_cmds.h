@@ -47,6 +47,10 @@ void cli_note_table_range(const char *cmd, const cli_table_range *r, const fslaw
                           size_t k, const char *what, const double *v, size_t stride, size_t n,
                           const char *items, cli_item_label label, const void *ctx);
 
+/* Repeat on standard error the warnings the fit recorded in the params
+ * JSON at `params` (a parameter the rows do not determine, no spare points). */
+void cli_table_fit_warnings(const char *cmd, const char *params);
+
 /* One line per table law, for `fslaw fit --help`. */
 void cli_table_laws_help(FILE *f);
 

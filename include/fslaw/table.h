@@ -138,6 +138,7 @@ typedef struct fslaw_tfit_result {
   char reason[96];      /* why the winning start stopped */
   double input_min[2];  /* smallest value of each input over the fitted rows (0: no input) */
   double input_max[2];  /* largest value of each input over the fitted rows (0: no input) */
+  size_t distinct;      /* distinct inputs ((N, D) or C) among the fitted rows */
 } fslaw_tfit_result;
 
 /* New fit of `law` (a registry entry); NULL when out of memory. */
@@ -157,7 +158,8 @@ fslaw_status fslaw_tfit_set_tolerance(fslaw_tfit *fit, double ftol_rel, double x
                                       size_t max_evals);
 /* Hold parameter i at `value` (admissible for the parameter). */
 fslaw_status fslaw_tfit_fix(fslaw_tfit *fit, size_t i, double value);
-/* The data: copied. Needs at least as many rows as free parameters, inputs
+/* The data: copied. Needs at least as many distinct inputs ((N, D) or C;
+ * repeated rows count once) as free parameters, inputs
  * matching the law, and (for two inputs) more than one distinct value of
  * each input. */
 fslaw_status fslaw_tfit_set_table(fslaw_tfit *fit, const fslaw_table *t);
@@ -170,6 +172,20 @@ double fslaw_tfit_objective(const fslaw_tfit *fit, const double *params);
 double fslaw_tfit_gradient(const fslaw_tfit *fit, const double *params, double *grad);
 /* Run the grid fit: params[nparams] receives the best parameters. */
 fslaw_status fslaw_tfit_run(fslaw_tfit *fit, double *params, fslaw_tfit_result *res);
+
+/* How much the fitted predictions depend on each free parameter: s[i] =
+ * the RMS over rows of the elasticity d log L-hat / d log|p_i| (for a
+ * parameter that may be negative, an exponent, about its mean over the
+ * rows); NaN for fixed parameters. A parameter collapsed onto a degenerate
+ * boundary (chinchilla's E -> 0, A or B -> 0, an exponent -> 0) has
+ * s[i] ~ 0: a tenfold change of it moves no fitted prediction, so its value
+ * is where the optimizer stopped, not a measurement. Needs a table. */
+fslaw_status fslaw_tfit_sensitivity(fslaw_tfit *fit, const double *params, double *s);
+/* Below this sensitivity a parameter counts as undetermined by the rows: a
+ * tenfold change moves the fitted log predictions by at most 2.3e-4 RMS
+ * beyond what the other parameters absorb, under the Huber delta (1e-3) and
+ * the scatter of measured losses. */
+#define FSLAW_TFIT_UNDETERMINED 1e-4
 
 /* Bootstrap: refit `resamples` tables of n rows drawn with replacement
  * (resample r uses a random stream seeded from (seed, r)), each from the
@@ -204,6 +220,8 @@ typedef struct fslaw_tfit_info {
   size_t nwhere;             /* number of filters */
   double delta;              /* Huber delta */
   unsigned long fixed;       /* bit i: parameter i was held fixed */
+  const char *const *warnings; /* caveats about the fit, kept for later readers */
+  size_t nwarnings;          /* number of them */
 } fslaw_tfit_info;
 
 /* Params JSON {"law": "chinchilla", "table_law": true, "params": {...},
