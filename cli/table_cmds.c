@@ -186,9 +186,15 @@ static int add_log(fslaw_table *t, const char *spec, const fslaw_run_columns *rc
   fslaw_error err;
   if (fslaw_run_read(end + 1, FSLAW_RUN_AUTO, rc, &run, &err)) return cli_error("fit", "%s", err.msg);
   cli_note_partial_line("fit", end + 1, run);
-  fslaw_status st = fslaw_table_add_run(t, run, n, min_tok, &err);
+  size_t skipped = 0;
+  fslaw_status st = fslaw_table_add_run(t, run, n, min_tok, &skipped, &err);
   fslaw_run_destroy(run);
-  return st ? cli_error("fit", "option '--log': %s", err.msg) : 0;
+  if (st) return cli_error("fit", "option '--log': %s: %s", end + 1, err.msg);
+  if (skipped)
+    fprintf(stderr, "fslaw fit: note: %s: %zu checkpoint%s without positive tokens (such as the "
+                    "loss at step 0, before training) %s left out: no D to fit\n",
+            end + 1, skipped, skipped > 1 ? "s" : "", skipped > 1 ? "are" : "is");
+  return 0;
 }
 
 /* Where row i of the fitted table came from: its line, or its place among

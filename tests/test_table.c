@@ -401,11 +401,24 @@ static void test_from_log(void) {
   fslaw_error err;
   CHECK(fslaw_run_parse("r.csv", log, strlen(log), FSLAW_RUN_CSV, NULL, &run, &err) == FSLAW_OK);
   fslaw_table *t = fslaw_table_create(2);
-  CHECK(fslaw_table_add_run(t, run, 1.25e8, 1.5e8, &err) == FSLAW_OK);
+  size_t skipped = 9;
+  CHECK(fslaw_table_add_run(t, run, 1.25e8, 1.5e8, &skipped, &err) == FSLAW_OK);
   CHECK(fslaw_table_rows(t) == 2 && fslaw_table_x(t)[0] == 1.25e8 && fslaw_table_x(t)[1] == 2e8 &&
-        fslaw_table_loss(t)[1] == 3.2);
-  CHECK(fslaw_table_add_run(t, run, -1, 0, &err) == FSLAW_EINVAL);
+        fslaw_table_loss(t)[1] == 3.2 && skipped == 0);
+  CHECK(fslaw_table_add_run(t, run, -1, 0, NULL, &err) == FSLAW_EINVAL);
   CHECK_HAS(err.msg, "N must be positive");
+  fslaw_run_destroy(run);
+  /* the loss at step 0 (tokens 0) is skipped and counted; a non-positive loss is an error */
+  const char *log0 = "step,loss,tokens\n0,10.8,0\n100,4.0,1e8\n200,3.5,\n300,3.2,3e8\n";
+  CHECK(fslaw_run_parse("r0.csv", log0, strlen(log0), FSLAW_RUN_CSV, NULL, &run, &err) == FSLAW_OK);
+  CHECK(fslaw_table_add_run(t, run, 1e8, 0, &skipped, &err) == FSLAW_OK && skipped == 2 &&
+        fslaw_table_rows(t) == 4);
+  fslaw_run_destroy(run);
+  const char *logn = "step,loss,tokens\n100,4.0,1e8\n200,-0.5,2e8\n";
+  CHECK(fslaw_run_parse("rn.csv", logn, strlen(logn), FSLAW_RUN_CSV, NULL, &run, &err) == FSLAW_OK);
+  CHECK(fslaw_table_add_run(t, run, 1e8, 0, &skipped, &err) == FSLAW_EINVAL);
+  CHECK_HAS(err.msg, "run 'rn': step 200: the loss must be positive and finite, got -0.5");
+  CHECK(fslaw_table_rows(t) == 5); /* the rows before it were added: the caller discards t */
   fslaw_run_destroy(run);
   fslaw_table_destroy(t);
 }

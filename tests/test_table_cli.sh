@@ -148,6 +148,16 @@ printf 'step,loss,tokens\n100,3.9,1e9\n200,3.5,2e9\n300,3.3,3e9\n' >"$TMP/r1.csv
 printf 'step,loss,tokens\n100,3.6,1e9\n200,3.2,2e9\n300,3.0,3e9\n' >"$TMP/r2.csv"
 "$FSLAW" fit --law chinchilla --grid 1 --log 1e8:"$TMP/r1.csv" --log 4e8:"$TMP/r2.csv" --out "$TMP/logs.json" >"$TMP/lsum" 2>&1 && grep -q "6 rows" "$TMP/lsum" && ok || bad "fit from logs: $(cat "$TMP/lsum")"
 
+# a checkpoint's loss that is not positive is an error naming the file and step; one
+# without tokens (the loss at step 0) is left out with a note counting it
+printf 'step,loss,tokens\n0,10.9,0\n100,3.6,1e9\n200,3.2,2e9\n300,3.0,3e9\n' >"$TMP/r0.csv"
+"$FSLAW" fit --law chinchilla --grid 1 --log 1e8:"$TMP/r1.csv" --log 4e8:"$TMP/r0.csv" --out "$TMP/r0.json" >"$TMP/lsum" 2>"$TMP/err" && grep -q "6 rows" "$TMP/lsum" \
+  && grep -qF "fslaw fit: note: $TMP/r0.csv: 1 checkpoint without positive tokens (such as the loss at step 0, before training) is left out" "$TMP/err" \
+  && ok || bad "step-0 note: $(cat "$TMP/err")"
+printf 'step,loss,tokens\n100,3.6,1e9\n200,0,2e9\n300,3.0,3e9\n' >"$TMP/rz.csv"
+expect_fail "log zero loss" "option '--log': $TMP/rz.csv: run 'rz': step 200: the loss must be positive and finite, got 0" \
+  "$FSLAW" fit --law chinchilla --grid 1 --log 1e8:"$TMP/r1.csv" --log 4e8:"$TMP/rz.csv"
+
 # help lists the table laws
 "$FSLAW" fit --law chinchilla --help | grep -q "^  twophase" && ok || bad "help lists laws"
 

@@ -55,10 +55,13 @@ fslaw_table *fslaw_table_create(size_t ninputs);
 fslaw_status fslaw_table_add(fslaw_table *t, const double *x, double loss, fslaw_error *err);
 /* Append every logged checkpoint of a training log as a row (N = n,
  * D = tokens) of a two-input table ([HH]: intermediate checkpoints count).
- * Rows without tokens or loss are skipped; tokens <= min_tokens too. Fails
- * when no row is left. */
+ * A logged loss that is not positive and finite is an error naming the run
+ * and step. Checkpoints without positive tokens (not logged, or the loss
+ * at step 0 before any token) are skipped and counted in *skipped (may be
+ * NULL); those with tokens <= min_tokens are skipped as asked. Fails when no
+ * row is left. */
 fslaw_status fslaw_table_add_run(fslaw_table *t, const fslaw_run *run, double n,
-                                 double min_tokens, fslaw_error *err);
+                                 double min_tokens, size_t *skipped, fslaw_error *err);
 /* Free a table; NULL is allowed. */
 void fslaw_table_destroy(fslaw_table *t);
 
