@@ -536,9 +536,10 @@ void cli_read_table_range(const char *path, cli_table_range *r) {
 }
 
 /* One side of the range: the items beyond it and the farthest. */
-static void note_side(const char *cmd, const cli_table_range *r, const fslaw_tlaw *law, size_t k,
+static void note_side(const cli_table_range *r, const fslaw_tlaw *law, size_t k,
                       const char *what, const double *v, size_t stride, size_t n,
-                      const char *items, cli_item_label label, const void *ctx, int above) {
+                      const char *items, cli_item_label label, const void *ctx, int above,
+                      cli_note_fn fn, void *fctx) {
   size_t count = 0, far = 0;
   double worst = 1;
   for (size_t i = 0; i < n; i++) {
@@ -549,21 +550,33 @@ static void note_side(const char *cmd, const cli_table_range *r, const fslaw_tla
   }
   if (!count) return;
   const char *in = fslaw_tlaw_input_name(law, k);
-  char name[64];
+  char name[64], text[512];
   label(ctx, far, name);
-  fprintf(stderr, "fslaw %s: note: %zu %s%s ha%s %s %s the fitted range of %s (%.3g to %.3g), "
-                  "up to %.3gx %s (%s = %.3g at %s): there the law extrapolates in %s\n",
-          cmd, count, items, count > 1 ? "s" : "", count > 1 ? "ve" : "s", what,
-          above ? "above" : "below", in, r->lo[k], r->hi[k], worst,
-          above ? "its top" : "below its bottom", what, v[far * stride], name, in);
+  snprintf(text, sizeof text, "%zu %s%s ha%s %s %s the fitted range of %s (%.3g to %.3g), "
+                              "up to %.3gx %s (%s = %.3g at %s): there the law extrapolates in %s",
+           count, items, count > 1 ? "s" : "", count > 1 ? "ve" : "s", what,
+           above ? "above" : "below", in, r->lo[k], r->hi[k], worst,
+           above ? "its top" : "below its bottom", what, v[far * stride], name, in);
+  fn(fctx, text);
+}
+
+void cli_table_range_notes(const cli_table_range *r, const fslaw_tlaw *law, size_t k,
+                           const char *what, const double *v, size_t stride, size_t n,
+                           const char *items, cli_item_label label, const void *ctx,
+                           cli_note_fn fn, void *fctx) {
+  if (!r->found) return;
+  note_side(r, law, k, what, v, stride, n, items, label, ctx, 1, fn, fctx);
+  note_side(r, law, k, what, v, stride, n, items, label, ctx, 0, fn, fctx);
+}
+
+static void stderr_note(void *cmd, const char *text) {
+  fprintf(stderr, "fslaw %s: note: %s\n", (const char *)cmd, text);
 }
 
 void cli_note_table_range(const char *cmd, const cli_table_range *r, const fslaw_tlaw *law,
                           size_t k, const char *what, const double *v, size_t stride, size_t n,
                           const char *items, cli_item_label label, const void *ctx) {
-  if (!r->found) return;
-  note_side(cmd, r, law, k, what, v, stride, n, items, label, ctx, 1);
-  note_side(cmd, r, law, k, what, v, stride, n, items, label, ctx, 0);
+  cli_table_range_notes(r, law, k, what, v, stride, n, items, label, ctx, stderr_note, (void *)cmd);
 }
 
 static void line_label(const void *t, size_t i, char b[64]) {
