@@ -51,8 +51,9 @@ static void tab_free(tab_page *t) {
 
 /* The table spec from --col and the filters of t (as fslaw eval takes them). */
 static int tab_spec(const report_opts *o, const tab_page *t, fslaw_table_spec *spec) {
-  cli_table_opts to = {{0}, o->ro.ncol, {0}, 0};
+  cli_table_opts to = {{0}, o->ro.ncol, {0}, t->nwhere};
   for (size_t i = 0; i < o->ro.ncol && i < 16; i++) to.col[i] = o->ro.col[i];
+  for (size_t i = 0; i < t->nwhere; i++) to.where[i] = t->where[i]; /* checked there */
   if (cli_table_spec("report", t->law, &to, spec, NULL)) return 1;
   spec->where = t->where; /* the spec must not point into the local `to` */
   spec->nwhere = t->nwhere;

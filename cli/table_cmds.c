@@ -1,5 +1,6 @@
 /* table_cmds.c: `fslaw fit|predict|eval` for table laws (MATH.md §6, §7):
  * laws over tables of runs (N, D, loss or C, loss) rather than over curves. */
+#include <ctype.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -36,13 +37,14 @@ static const cli_command fit_cmd = {
     "  --min-tokens T      skip checkpoints of --log runs at or below T tokens\n"
     "  --fix NAME=VALUE    hold a parameter fixed (repeatable; e.g. --fix gamma=0.1667)\n"
     "  --huber D           Huber delta on log residuals (default 0.001)\n"
-    "  --grid K            K values of each parameter's grid list (default: the full grid)\n"
-    "  --ftol F            relative objective tolerance of L-BFGS (default 1e-15)\n"
+    "  --grid K            K values (1..8) of each parameter's grid list (default: the full grid)\n"
+    "  --ftol F            relative objective tolerance of L-BFGS, in (0, 1) (default 1e-15)\n"
     "  --bootstrap R       refit R resampled tables (rows drawn with replacement): standard\n"
     "                      errors and 95% percentile intervals of every parameter\n"
     "  --seed X            bootstrap seed (default 1); results do not depend on threads\n"
     "  --boot-starts K     refit each resample also from the K next-best distinct optima\n"
-    "                      of the grid (default 0: from the full-data optimum only)\n\n"
+    "                      of the grid (default 0: from the full-data optimum only; 4 when\n"
+    "                      a parameter collapsed onto a boundary, which fit warns of)\n\n"
     "laws:\n",
     fit_run, cli_table_laws_help};
 
@@ -108,6 +110,11 @@ int cli_table_spec(const char *cmd, const fslaw_tlaw *law, const cli_table_opts 
   spec->ninputs = fslaw_tlaw_ninputs(law);
   spec->where = to->where;
   spec->nwhere = to->nwhere;
+  for (size_t i = 0; i < to->nwhere; i++) { /* the option's fault, not the table's */
+    const char *w = to->where[i], *eq = strchr(w, '=');
+    if (!eq || eq == w || (eq == w + 1 && *w == '!'))
+      return cli_error(cmd, "option '--where': expected COL=VALUE or COL!=VALUE, got '%s'", w);
+  }
   for (size_t i = 0; i < to->ncol; i++) {
     const char *s = to->col[i], *eq = strchr(s, '=');
     if (!eq || !eq[1]) return cli_error(cmd, "option '--col': expected NAME=COLUMN, got '%s'", s);
@@ -260,13 +267,19 @@ static int configure(fslaw_tfit *fit, const fslaw_tlaw *law, const fit_opts *o, 
   *fixed = 0;
   if (o->huber && (parse_positive("fit", "huber", o->huber, delta) || fslaw_tfit_set_huber(fit, *delta)))
     return 1;
-  if (o->grid && (cli_parse_count("fit", "grid", o->grid, &k) || fslaw_tfit_set_grid(fit, k)))
-    return o->grid && k ? cli_error("fit", "option '--grid': %s", fslaw_tfit_errmsg(fit)) : 1;
-  if (o->ftol) {
+  if (o->grid) { /* one message for every bad K: 0 would mean the full grid to the library */
+    char *end;
+    unsigned long g = strtoul(o->grid, &end, 10);
+    if (*end || end == o->grid || !isdigit((unsigned char)o->grid[0]) || g < 1 || g > 8 ||
+        fslaw_tfit_set_grid(fit, (size_t)g))
+      return cli_error("fit", "option '--grid': expected a whole number in 1..8 (values of each "
+                              "parameter's grid list; leave it out for the full grid), got '%s'", o->grid);
+  }
+  if (o->ftol) { /* 0 never stops on the objective; 1 or more stops at once */
     char *end;
     v = strtod(o->ftol, &end);
-    if (*end || end == o->ftol || fslaw_tfit_set_tolerance(fit, v, 1e-12, 10000))
-      return cli_error("fit", "option '--ftol': expected a number >= 0, got '%s'", o->ftol);
+    if (*end || end == o->ftol || !(v > 0 && v < 1) || fslaw_tfit_set_tolerance(fit, v, 1e-12, 10000))
+      return cli_error("fit", "option '--ftol': expected a number in (0, 1) (e.g. 1e-15), got '%s'", o->ftol);
   }
   for (size_t j = 0; j < o->nfix; j++) {
     if (parse_fix(law, o->fix[j], &k, &v)) return 1;
@@ -446,6 +459,7 @@ static int fit_and_write(const fslaw_tlaw *law, const fit_opts *o, const fslaw_t
   int rc = !fit ? cli_error("fit", "out of memory") : configure(fit, law, o, &delta, &fixed);
   if (!rc) rc = parse_boot(o, &nboot, &seed, &extra);
   if (!rc) rc = cli_check_params_target("fit", "out", o->out && strcmp(o->out, "-") ? o->out : NULL);
+  if (!rc) rc = cli_check_target("fit", "out", o->out); /* a missing folder: before a long bootstrap */
   if (!rc && fslaw_tfit_set_table(fit, t)) rc = cli_error("fit", "%s", fslaw_tfit_errmsg(fit));
   if (!rc && fslaw_tfit_run(fit, p, &res)) rc = cli_error("fit", "%s", fslaw_tfit_errmsg(fit));
   fit_warnings w = {.n = 0};
@@ -513,6 +527,12 @@ static int fit_run(int argc, char **argv) {
 }
 
 int cli_fit_table(int argc, char **argv) { return fit_run(argc, argv); }
+
+void cli_table_law_names(char *b, size_t cap) {
+  b[0] = 0;
+  for (size_t i = 0; i < fslaw_tlaw_count(); i++)
+    snprintf(b + strlen(b), cap - strlen(b), "%s%s", i ? ", " : "", fslaw_tlaw_name(fslaw_tlaw_get(i)));
+}
 
 /* ---- predict and eval ---- */
 

@@ -58,6 +58,9 @@ void cli_table_range_notes(const cli_table_range *r, const fslaw_tlaw *law, size
                            const char *items, cli_item_label label, const void *ctx,
                            cli_note_fn fn, void *fctx);
 
+/* The names of the table laws, comma-separated, into b[cap]. */
+void cli_table_law_names(char *b, size_t cap);
+
 /* One line per table law, for `fslaw fit --help`. */
 void cli_table_laws_help(FILE *f);
 

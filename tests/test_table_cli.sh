@@ -170,7 +170,21 @@ printf 'N,D,loss\n1e8,1e9,3\n1e8,2e9,2.9\n1e8,4e9,2.8\n1e8,8e9,2.7\n1e8,9e9,2.6\
 expect_fail "single N" "every row has the same N" "$FSLAW" fit --law chinchilla "$TMP/oneN.csv"
 head -4 "$TMP/oneN.csv" >"$TMP/few.csv"
 expect_fail "few rows" "5 free parameters but the table has only 3 rows" "$FSLAW" fit --law chinchilla "$TMP/few.csv"
-expect_fail "bad where" "expected COL=VALUE" "$FSLAW" fit --law chinchilla --where excluded "$TMP/chin.csv"
+expect_fail "bad where" "fslaw fit: error: option '--where': expected COL=VALUE or COL!=VALUE, got 'excluded'" "$FSLAW" fit --law chinchilla --where excluded "$TMP/chin.csv"
+expect_fail "bad where (eval)" "fslaw eval: error: option '--where': expected COL=VALUE or COL!=VALUE, got '!=1'" "$FSLAW" eval --params "$TMP/chin.json" --where '!=1' "$TMP/chin.csv"
+expect_fail "unknown law" "unknown law 'chinchila' (known: fsl, fslconv, fslk, fslq, fslkq, mpl, mtl; over tables: chinchilla, kaplan, twophase)" \
+  "$FSLAW" fit --law chinchila "$TMP/chin.csv"
+for v in 0 1 2 -1e-9 x; do
+  expect_fail "ftol $v" "option '--ftol': expected a number in (0, 1) (e.g. 1e-15), got '$v'" "$FSLAW" fit --law chinchilla --grid 1 --ftol "$v" "$TMP/chin.csv"
+done
+for v in 0 9 x; do
+  expect_fail "grid $v" "option '--grid': expected a whole number in 1..8 (values of each parameter's grid list; leave it out for the full grid), got '$v'" \
+    "$FSLAW" fit --law chinchilla --grid "$v" "$TMP/chin.csv"
+done
+# --out in a missing folder: refused before the fit and its bootstrap, nothing written
+expect_fail "out folder" "option '--out': folder '$TMP/nodir' does not exist" \
+  "$FSLAW" fit --law chinchilla --grid 2 --bootstrap 50 --out "$TMP/nodir/p.json" "$TMP/chin.csv"
+! grep -q "^law chinchilla" "$TMP/err" && ! grep -q "^law chinchilla" "$TMP/out" && [ ! -e "$TMP/nodir" ] && ok || bad "fitted before refusing --out"
 expect_fail "where column" "missing column 'foo' named in a filter" "$FSLAW" fit --law chinchilla --where foo=1 "$TMP/chin.csv"
 expect_fail "bad fix" "option '--fix': law 'chinchilla' has no parameter 'gamma'" "$FSLAW" fit --law chinchilla --fix gamma=1 "$TMP/chin.csv"
 expect_fail "fix negative" "fixed value of 'A' must be positive" "$FSLAW" fit --law chinchilla --fix A=-1 "$TMP/chin.csv"
