@@ -454,8 +454,8 @@ static int fit_and_write(const fslaw_tlaw *law, const fit_opts *o, const fslaw_t
   fslaw_tboot boot = {0};
   double p[16], delta = 1e-3;
   unsigned long fixed = 0;
-  size_t nboot, extra;
-  uint64_t seed;
+  size_t nboot = 0, extra = 0;
+  uint64_t seed = 1;
   int rc = !fit ? cli_error("fit", "out of memory") : configure(fit, law, o, &delta, &fixed);
   if (!rc) rc = parse_boot(o, &nboot, &seed, &extra);
   if (!rc) rc = cli_check_params_target("fit", "out", o->out && strcmp(o->out, "-") ? o->out : NULL);
@@ -464,7 +464,9 @@ static int fit_and_write(const fslaw_tlaw *law, const fit_opts *o, const fslaw_t
   if (!rc && fslaw_tfit_run(fit, p, &res)) rc = cli_error("fit", "%s", fslaw_tfit_errmsg(fit));
   fit_warnings w = {.n = 0};
   if (!rc) rc = warn_undetermined(fit, law, p, &w);
-  if (!rc) warn_no_spare(law, &res, fslaw_tlaw_nparams(law) - (size_t)__builtin_popcountl(fixed), &w);
+  size_t nfree = 0;
+  for (size_t i = 0; i < fslaw_tlaw_nparams(law); i++) nfree += !(fixed >> i & 1);
+  if (!rc) warn_no_spare(law, &res, nfree, &w);
   if (!rc && nboot && w.undetermined && !o->boot_starts) {
     extra = DEGENERATE_BOOT_STARTS;
     fprintf(stderr, "fslaw fit: note: %s is not determined by the rows (warning below), so every "
