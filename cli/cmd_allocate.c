@@ -128,6 +128,7 @@ static int run(int argc, char **argv) {
     else cli_out_abort(&o);
   }
   if (!rc) note_range(params, law, p, c, nc);
+  if (!rc) cli_table_fit_warnings("allocate", params);
   free(b.samples);
   return rc;
 }

@@ -290,7 +290,14 @@ static int run(int argc, char **argv) {
   if (!o.law) return cli_error("fit", "option '--law' is required (see fslaw fit --help)");
   fslaw_error err;
   fslaw_law *law = NULL; /* made for the runs' peak once they are read (cli_fit_law) */
-  if (fslaw_law_create(o.law, &law, &err)) return cli_error("fit", "option '--law': %s", err.msg);
+  if (fslaw_law_create(o.law, &law, &err)) {
+    char tl[128]; /* fit takes the table laws too: name them with the curve laws */
+    size_t n = strlen(err.msg);
+    cli_table_law_names(tl, sizeof tl);
+    if (!strncmp(err.msg, "unknown law", 11) && n && err.msg[n - 1] == ')')
+      return cli_error("fit", "option '--law': %.*s; over tables: %s)", (int)n - 1, err.msg, tl);
+    return cli_error("fit", "option '--law': %s", err.msg);
+  }
   fslaw_law_destroy(law);
   law = NULL;
   cli_run_set rs;

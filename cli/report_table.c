@@ -34,23 +34,61 @@ typedef struct tab_page {
                                           (loss - pred) / loss, N, D */
   double *lx, *ly;                 /* prediction lines: TAB_LINE points per group */
   double *so, *sp, *sc;            /* rows by observed loss: loss, pred, C */
+  const char *where[16];           /* the row filters applied (--where, or the fit's) */
+  size_t nwhere;                   /* how many */
+  int where_recorded;              /* 1: the fit's filters, recorded in the params JSON */
+  report_notes notes;              /* allocations beyond the fitted rows (as fslaw allocate) */
 } tab_page;
 
 static void tab_free(tab_page *t) {
   free(t->boot.samples);
+  report_notes_free(&t->notes);
   fslaw_table_destroy(t->t);
   double *a[] = {t->pred, t->are, t->gc, t->gy, t->gp, t->gr, t->gn, t->gd, t->lx, t->ly,
                  t->so, t->sp, t->sc};
   for (size_t i = 0; i < sizeof a / sizeof a[0]; i++) free(a[i]);
 }
 
-/* The table spec from --col and --where (as fslaw eval takes them). */
-static int tab_spec(const report_opts *o, const fslaw_tlaw *law, fslaw_table_spec *spec) {
-  cli_table_opts to = {{0}, o->ro.ncol, {0}, 0};
+/* The table spec from --col and the filters of t (as fslaw eval takes them). */
+static int tab_spec(const report_opts *o, const tab_page *t, fslaw_table_spec *spec) {
+  cli_table_opts to = {{0}, o->ro.ncol, {0}, t->nwhere};
   for (size_t i = 0; i < o->ro.ncol && i < 16; i++) to.col[i] = o->ro.col[i];
-  if (cli_table_spec("report", law, &to, spec, NULL)) return 1;
-  spec->where = o->where; /* the spec must not point into the local `to` */
-  spec->nwhere = o->nwhere;
+  for (size_t i = 0; i < t->nwhere; i++) to.where[i] = t->where[i]; /* checked there */
+  if (cli_table_spec("report", t->law, &to, spec, NULL)) return 1;
+  spec->where = t->where; /* the spec must not point into the local `to` */
+  spec->nwhere = t->nwhere;
+  return 0;
+}
+
+/* The rows to score: with --where, those; without, the rows the fit used:
+ * its filters as the params JSON records them (a fit on 240 of 245 rows is
+ * scored on those 240), unless the table has no column they name. */
+static int tab_read(const report_opts *o, tab_page *t, const cJSON *meta) {
+  fslaw_error err;
+  fslaw_table_spec spec;
+  const cJSON *w = cJSON_GetObjectItemCaseSensitive(meta, "where"), *it;
+  t->nwhere = 0;
+  for (size_t i = 0; i < o->nwhere; i++) t->where[t->nwhere++] = o->where[i];
+  if (!o->nwhere)
+    cJSON_ArrayForEach(it, w) if (cJSON_IsString(it) && t->nwhere < 16) t->where[t->nwhere++] = it->valuestring;
+  t->where_recorded = !o->nwhere && t->nwhere;
+  if (tab_spec(o, t, &spec)) return 1;
+  if (!fslaw_table_read(o->table, &spec, &t->t, &err)) {
+    if (t->where_recorded) {
+      fprintf(stderr, "fslaw report: note: scoring the rows the fit used: its row filters, "
+                      "recorded in %s, keep %zu rows of %s (", o->params, fslaw_table_rows(t->t), o->table);
+      for (size_t i = 0; i < t->nwhere; i++) fprintf(stderr, "%s--where %s", i ? " " : "", t->where[i]);
+      fprintf(stderr, "); give --where to choose other rows\n");
+    }
+    return 0;
+  }
+  if (!t->where_recorded) return cli_error("report", "%s", err.msg);
+  fprintf(stderr, "fslaw report: note: the fit's row filters do not apply to %s (%s): every row "
+                  "is scored\n", o->table, err.msg);
+  t->nwhere = 0;
+  t->where_recorded = 0;
+  if (tab_spec(o, t, &spec)) return 1;
+  if (fslaw_table_read(o->table, &spec, &t->t, &err)) return cli_error("report", "%s", err.msg);
   return 0;
 }
 
@@ -188,14 +226,35 @@ static int tab_arrays(tab_page *t) {
   return 0;
 }
 
+static void budget_label(const void *c, size_t i, char b[64]) {
+  char x[32];
+  snprintf(b, 64, "C = %s", cli_num(x, ((const double *)c)[i]));
+}
+
+/* The notes fslaw allocate prints for the budgets of the allocation table
+ * (a decade of compute beyond the table's on each side), kept for the page. */
+static int tab_alloc_notes(const report_opts *o, tab_page *t) {
+  double n0, d0, cmin = INFINITY, cmax = 0, c[64], nd[128];
+  size_t nc = 0;
+  if (t->m != 2 || fslaw_tlaw_allocate(t->law, t->p, 1e20, &n0, &d0, NULL)) return 0;
+  for (size_t i = 0; i < t->n; i++) cmin = fmin(cmin, t->gc[i]), cmax = fmax(cmax, t->gc[i]);
+  for (double e = floor(log10(cmin)) - 1; e <= ceil(log10(cmax)) + 1 && nc < 64; e++) {
+    c[nc] = pow(10, e);
+    if (!fslaw_tlaw_allocate(t->law, t->p, c[nc], &nd[2 * nc], &nd[2 * nc + 1], NULL)) nc++;
+  }
+  cli_table_range r;
+  cli_read_table_range(o->params, &r);
+  cli_table_range_notes(&r, t->law, 0, "N_opt", nd, 2, nc, "budget", budget_label, c, report_note, &t->notes);
+  cli_table_range_notes(&r, t->law, 1, "D_opt", nd + 1, 2, nc, "budget", budget_label, c, report_note, &t->notes);
+  return t->notes.oom ? cli_error("report", "out of memory") : 0;
+}
+
 /* Read the params and the table; predict every row as fslaw eval does. */
-static int tab_load(const report_opts *o, tab_page *t) {
+static int tab_load(const report_opts *o, tab_page *t, const cJSON *meta) {
   fslaw_error err;
-  fslaw_table_spec spec;
   if (fslaw_tparams_read(o->params, &t->law, t->p, &t->boot, &err))
     return cli_error("report", "%s", err.msg);
-  if (tab_spec(o, t->law, &spec)) return 1;
-  if (fslaw_table_read(o->table, &spec, &t->t, &err)) return cli_error("report", "%s", err.msg);
+  if (tab_read(o, t, meta)) return 1;
   t->n = fslaw_table_rows(t->t);
   t->m = fslaw_table_ninputs(t->t);
   if (!t->n) return cli_error("report", "%s: no rows", o->table);
@@ -213,7 +272,7 @@ static int tab_load(const report_opts *o, tab_page *t) {
     s += t->are[i];
   }
   t->mean_are = s / (double)t->n; /* summed in row order, as fslaw eval */
-  return tab_arrays(t);
+  return tab_arrays(t) || tab_alloc_notes(o, t);
 }
 
 static const char *tab_xlabel(const tab_page *t) {
@@ -374,22 +433,24 @@ typedef struct tab_alloc {
   double lo[2][TAB_LINE], hi[2][TAB_LINE]; /* 95 % intervals of N_opt [0] and D_opt [1] */
 } tab_alloc;
 
-/* 95 % intervals of N_opt and D_opt at compute c over the resamples. */
-static void alloc_interval(const tab_page *t, double c, double lo[2], double hi[2]) {
+/* 95 % intervals of N_opt [0], D_opt [1] and D_opt / N_opt [2] at compute
+ * c over the resamples (the columns of fslaw allocate). */
+static void alloc_interval(const tab_page *t, double c, double lo[3], double hi[3]) {
   size_t np = fslaw_tlaw_nparams(t->law), r = t->boot.resamples;
-  double *v = malloc((2 * r + 1) * sizeof *v), sd;
-  lo[0] = lo[1] = hi[0] = hi[1] = NAN;
+  double *v = malloc((3 * r + 1) * sizeof *v), sd;
+  lo[0] = lo[1] = lo[2] = hi[0] = hi[1] = hi[2] = NAN;
   if (!v || !r) {
     free(v);
     return;
   }
   for (size_t k = 0; k < r; k++) {
     const double *q = t->boot.samples + k * np;
-    if (isnan(q[0]) || fslaw_tlaw_allocate(t->law, q, c, &v[2 * k], &v[2 * k + 1], NULL))
-      v[2 * k] = v[2 * k + 1] = NAN;
+    double *e = v + 3 * k;
+    if (isnan(q[0]) || fslaw_tlaw_allocate(t->law, q, c, &e[0], &e[1], NULL)) e[0] = e[1] = NAN;
+    e[2] = e[1] / e[0];
   }
-  for (int j = 0; j < 2; j++)
-    if (fslaw_tfit_interval(v + j, r, 2, 0.025, &sd, &lo[j], &hi[j]) < 2) lo[j] = hi[j] = NAN;
+  for (int j = 0; j < 3; j++)
+    if (fslaw_tfit_interval(v + j, r, 3, 0.025, &sd, &lo[j], &hi[j]) < 2) lo[j] = hi[j] = NAN;
   free(v);
 }
 
@@ -406,7 +467,7 @@ static void alloc_grid(const tab_page *t, tab_alloc *a, double *e0, double *e1) 
   for (size_t j = 0; j < a->n; j++) {
     a->c[j] = pow(10, *e0 + (*e1 - *e0) * (double)j / (double)(a->n - 1));
     fslaw_tlaw_allocate(t->law, t->p, a->c[j], &a->no[j], &a->d[j], NULL);
-    double lo[2], hi[2];
+    double lo[3], hi[3];
     alloc_interval(t, a->c[j], lo, hi);
     for (int q = 0; q < 2; q++) a->lo[q][j] = lo[q], a->hi[q][j] = hi[q];
   }
@@ -416,9 +477,10 @@ static void alloc_table(FILE *f, const tab_page *t, double e0, double e1) {
   int boot = t->boot.resamples > 0;
   fprintf(f, "<div class=\"wide\"><table class=\"alloc\">\n<tr><th>C</th><th>N_opt</th><th>D_opt</th>"
              "<th>D_opt / N_opt</th>%s</tr>\n",
-          boot ? "<th>N 2.5 %</th><th>N 97.5 %</th><th>D 2.5 %</th><th>D 97.5 %</th>" : "");
+          boot ? "<th>N 2.5 %</th><th>N 97.5 %</th><th>D 2.5 %</th><th>D 97.5 %</th>"
+                 "<th>D/N 2.5 %</th><th>D/N 97.5 %</th>" : "");
   for (double e = e0; e <= e1; e++) {
-    double c = pow(10, e), n, d, lo[2], hi[2];
+    double c = pow(10, e), n, d, lo[3], hi[3];
     if (fslaw_tlaw_allocate(t->law, t->p, c, &n, &d, NULL)) continue;
     fputs("<tr>", f);
     report_num_cell(f, c);
@@ -427,7 +489,7 @@ static void alloc_table(FILE *f, const tab_page *t, double e0, double e1) {
     report_num_cell(f, d / n);
     if (boot) {
       alloc_interval(t, c, lo, hi);
-      for (int q = 0; q < 2; q++) {
+      for (int q = 0; q < 3; q++) {
         if (isfinite(lo[q])) report_num_cell(f, lo[q]), report_num_cell(f, hi[q]);
         else fputs("<td></td><td></td>", f);
       }
@@ -469,6 +531,14 @@ static int tab_allocation(rep_html *h, const tab_page *t, rep_series *s) {
         h->f);
   int rc = report_chart(h, &c, s, k);
   if (!rc) alloc_table(h->f, t, e0, e1);
+  if (!rc && t->notes.n) {
+    fputs("<div class=\"notes\" id=\"notes\"><p><b>&#9888; Beyond the fitted rows.</b> Where "
+          "N_opt or D_opt lie beyond the N and D of the fitted rows, the law extrapolates and "
+          "nothing fitted checked it (the notes of <code>fslaw allocate</code>):</p>\n<ul>\n",
+          h->f);
+    report_note_items(h->f, &t->notes, NULL, NULL);
+    fputs("</ul></div>\n", h->f);
+  }
   free(a);
   return rc;
 }
@@ -477,11 +547,12 @@ static void tab_intro(FILE *f, const report_opts *o, const tab_page *t) {
   fprintf(f, "<p>The table law <code>%s</code> on %zu rows of <code>", fslaw_tlaw_name(t->law), t->n);
   rep_text(f, o->table);
   fputs("</code>", f);
-  for (size_t i = 0; i < o->nwhere; i++) {
+  for (size_t i = 0; i < t->nwhere; i++) {
     fputs(i ? ", " : " (rows where ", f);
-    rep_text(f, o->where[i]);
+    rep_text(f, t->where[i]);
   }
-  fputs(o->nwhere ? ")" : "", f);
+  fputs(!t->nwhere ? "" : t->where_recorded ? "; the fit's filters, as its params JSON records "
+                                              "them)" : ")", f);
   fputs("; parameters from <code>", f);
   rep_text(f, o->params);
   char b[32];
@@ -489,6 +560,20 @@ static void tab_intro(FILE *f, const report_opts *o, const tab_page *t) {
              "<p class=\"nav\"><a href=\"#params\">parameters</a> &middot; "
              "<a href=\"#rows\">rows</a></p>\n",
           cli_num(b, t->mean_are));
+}
+
+/* The fit's warnings, as its params JSON records them (fslaw fit prints them). */
+static void tab_warnings(FILE *f, const cJSON *meta) {
+  const cJSON *w = cJSON_GetObjectItemCaseSensitive(meta, "warnings"), *it;
+  if (!cJSON_GetArraySize(w)) return;
+  fputs("<div class=\"notes\" id=\"warnings\"><p><b>&#9888; Warnings of the fit.</b> "
+        "<code>fslaw fit</code> warned:</p>\n<ul>\n", f);
+  cJSON_ArrayForEach(it, w) if (cJSON_IsString(it)) {
+    fputs("<li>", f);
+    rep_text(f, it->valuestring);
+    fputs("</li>\n", f);
+  }
+  fputs("</ul></div>\n", f);
 }
 
 static int tab_page_write(FILE *f, const report_opts *o, const void *page, const cJSON *meta) {
@@ -501,6 +586,7 @@ static int tab_page_write(FILE *f, const report_opts *o, const void *page, const
   rep_html h;
   rep_begin(&h, f, title);
   tab_intro(f, o, t);
+  tab_warnings(f, meta);
   fputs("<h2>Loss</h2>\n", f);
   int rc = tab_loss_chart(&h, t, s);
   if (!rc) rc = tab_scatter_chart(&h, t, s);
@@ -522,8 +608,9 @@ static int tab_page_write(FILE *f, const report_opts *o, const void *page, const
 /* fslaw report --table: the page about a table law on a table. */
 int report_table(const report_opts *o) {
   tab_page t = {0};
-  int rc = tab_load(o, &t);
-  cJSON *meta = rc ? NULL : report_read_meta(o->params);
+  cJSON *meta = report_read_meta(o->params); /* NULL when unreadable: tab_load says why */
+  int rc = tab_load(o, &t, meta);
+  if (!rc) cli_table_fit_warnings("report", o->params);
   const char *in[2] = {o->table, o->params};
   if (!rc) rc = report_emit(o, in, 2, tab_page_write, &t, meta);
   cJSON_Delete(meta);

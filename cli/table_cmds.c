@@ -1,9 +1,13 @@
 /* table_cmds.c: `fslaw fit|predict|eval` for table laws (MATH.md §6, §7):
  * laws over tables of runs (N, D, loss or C, loss) rather than over curves. */
+#include <ctype.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cjson/cJSON.h>
 
 #include "cli.h"
 #include "fslaw/table.h"
@@ -33,13 +37,14 @@ static const cli_command fit_cmd = {
     "  --min-tokens T      skip checkpoints of --log runs at or below T tokens\n"
     "  --fix NAME=VALUE    hold a parameter fixed (repeatable; e.g. --fix gamma=0.1667)\n"
     "  --huber D           Huber delta on log residuals (default 0.001)\n"
-    "  --grid K            K values of each parameter's grid list (default: the full grid)\n"
-    "  --ftol F            relative objective tolerance of L-BFGS (default 1e-15)\n"
+    "  --grid K            K values (1..8) of each parameter's grid list (default: the full grid)\n"
+    "  --ftol F            relative objective tolerance of L-BFGS, in (0, 1) (default 1e-15)\n"
     "  --bootstrap R       refit R resampled tables (rows drawn with replacement): standard\n"
     "                      errors and 95% percentile intervals of every parameter\n"
     "  --seed X            bootstrap seed (default 1); results do not depend on threads\n"
     "  --boot-starts K     refit each resample also from the K next-best distinct optima\n"
-    "                      of the grid (default 0: from the full-data optimum only)\n\n"
+    "                      of the grid (default 0: from the full-data optimum only; 4 when\n"
+    "                      a parameter collapsed onto a boundary, which fit warns of)\n\n"
     "laws:\n",
     fit_run, cli_table_laws_help};
 
@@ -105,6 +110,11 @@ int cli_table_spec(const char *cmd, const fslaw_tlaw *law, const cli_table_opts 
   spec->ninputs = fslaw_tlaw_ninputs(law);
   spec->where = to->where;
   spec->nwhere = to->nwhere;
+  for (size_t i = 0; i < to->nwhere; i++) { /* the option's fault, not the table's */
+    const char *w = to->where[i], *eq = strchr(w, '=');
+    if (!eq || eq == w || (eq == w + 1 && *w == '!'))
+      return cli_error(cmd, "option '--where': expected COL=VALUE or COL!=VALUE, got '%s'", w);
+  }
   for (size_t i = 0; i < to->ncol; i++) {
     const char *s = to->col[i], *eq = strchr(s, '=');
     if (!eq || !eq[1]) return cli_error(cmd, "option '--col': expected NAME=COLUMN, got '%s'", s);
@@ -183,9 +193,15 @@ static int add_log(fslaw_table *t, const char *spec, const fslaw_run_columns *rc
   fslaw_error err;
   if (fslaw_run_read(end + 1, FSLAW_RUN_AUTO, rc, &run, &err)) return cli_error("fit", "%s", err.msg);
   cli_note_partial_line("fit", end + 1, run);
-  fslaw_status st = fslaw_table_add_run(t, run, n, min_tok, &err);
+  size_t skipped = 0;
+  fslaw_status st = fslaw_table_add_run(t, run, n, min_tok, &skipped, &err);
   fslaw_run_destroy(run);
-  return st ? cli_error("fit", "option '--log': %s", err.msg) : 0;
+  if (st) return cli_error("fit", "option '--log': %s: %s", end + 1, err.msg);
+  if (skipped)
+    fprintf(stderr, "fslaw fit: note: %s: %zu checkpoint%s without positive tokens (such as the "
+                    "loss at step 0, before training) %s left out: no D to fit\n",
+            end + 1, skipped, skipped > 1 ? "s" : "", skipped > 1 ? "are" : "is");
+  return 0;
 }
 
 /* Where row i of the fitted table came from: its line, or its place among
@@ -251,13 +267,19 @@ static int configure(fslaw_tfit *fit, const fslaw_tlaw *law, const fit_opts *o, 
   *fixed = 0;
   if (o->huber && (parse_positive("fit", "huber", o->huber, delta) || fslaw_tfit_set_huber(fit, *delta)))
     return 1;
-  if (o->grid && (cli_parse_count("fit", "grid", o->grid, &k) || fslaw_tfit_set_grid(fit, k)))
-    return o->grid && k ? cli_error("fit", "option '--grid': %s", fslaw_tfit_errmsg(fit)) : 1;
-  if (o->ftol) {
+  if (o->grid) { /* one message for every bad K: 0 would mean the full grid to the library */
+    char *end;
+    unsigned long g = strtoul(o->grid, &end, 10);
+    if (*end || end == o->grid || !isdigit((unsigned char)o->grid[0]) || g < 1 || g > 8 ||
+        fslaw_tfit_set_grid(fit, (size_t)g))
+      return cli_error("fit", "option '--grid': expected a whole number in 1..8 (values of each "
+                              "parameter's grid list; leave it out for the full grid), got '%s'", o->grid);
+  }
+  if (o->ftol) { /* 0 never stops on the objective; 1 or more stops at once */
     char *end;
     v = strtod(o->ftol, &end);
-    if (*end || end == o->ftol || fslaw_tfit_set_tolerance(fit, v, 1e-12, 10000))
-      return cli_error("fit", "option '--ftol': expected a number >= 0, got '%s'", o->ftol);
+    if (*end || end == o->ftol || !(v > 0 && v < 1) || fslaw_tfit_set_tolerance(fit, v, 1e-12, 10000))
+      return cli_error("fit", "option '--ftol': expected a number in (0, 1) (e.g. 1e-15), got '%s'", o->ftol);
   }
   for (size_t j = 0; j < o->nfix; j++) {
     if (parse_fix(law, o->fix[j], &k, &v)) return 1;
@@ -313,6 +335,11 @@ static int write_json(const fit_opts *o, const fslaw_tlaw *law, const double *p,
   return rc;
 }
 
+/* Bootstrap starts when a parameter collapsed (item 1) and the user chose
+ * none: on such a fit the K next-best optima are where resamples go, and
+ * 4 widened the intervals on the tables we tried as much as more did. */
+#define DEGENERATE_BOOT_STARTS 4
+
 /* --bootstrap R and --seed X, checked before any fitting. */
 static int parse_boot(const fit_opts *o, size_t *r, uint64_t *seed, size_t *extra) {
   *r = 0;
@@ -351,6 +378,74 @@ static int run_bootstrap(fslaw_tfit *fit, size_t r, uint64_t seed, size_t extra,
   return 0;
 }
 
+/* Warnings about the fit, printed by fit and kept in the params JSON so
+ * that allocate and report repeat them. */
+typedef struct {
+  char text[10][720]; /* the messages, without the "fslaw fit: warning: " prefix */
+  size_t n;           /* number of them */
+  size_t undetermined; /* how many name a parameter the rows do not determine */
+  const char *first;  /* the first such parameter */
+} fit_warnings;
+
+static void warn_add(fit_warnings *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn_add(fit_warnings *w, const char *fmt, ...) {
+  if (w->n == sizeof w->text / sizeof w->text[0]) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(w->text[w->n++], sizeof w->text[0], fmt, ap);
+  va_end(ap);
+}
+
+/* Item 1: a free parameter whose sensitivity (fslaw_tfit_sensitivity: the
+ * RMS elasticity of the fitted predictions) is below
+ * FSLAW_TFIT_UNDETERMINED has collapsed onto a boundary of its range: the
+ * rows carry no information on it, and the others were fitted as if it sat
+ * there. One rule for every law and parameter. */
+static int warn_undetermined(fslaw_tfit *fit, const fslaw_tlaw *law, const double *p,
+                             fit_warnings *w) {
+  double s[16];
+  if (fslaw_tfit_sensitivity(fit, p, s)) return cli_error("fit", "%s", fslaw_tfit_errmsg(fit));
+  int alloc = !strcmp(fslaw_tlaw_name(law), "chinchilla");
+  for (size_t i = 0; i < fslaw_tlaw_nparams(law); i++) {
+    if (!(s[i] < FSLAW_TFIT_UNDETERMINED)) continue; /* NaN: held fixed */
+    const char *name = fslaw_tlaw_param_name(law, i);
+    warn_add(w, "%s = %.3g collapsed onto a boundary of its range: a tenfold change of it moves no "
+                "fitted loss (sensitivity %.2g, below %g), so the rows do not determine it; the "
+                "other parameters were fitted as if it sat there, and %s rests on them: treat %s "
+                "with care (rows over a wider range of %s, or --fix %s=VALUE, would settle it)",
+             name, p[i], s[i], FSLAW_TFIT_UNDETERMINED,
+             alloc ? "the compute-optimal allocation (fslaw allocate)" : "every extrapolation",
+             alloc ? "it" : "them", fslaw_tlaw_ninputs(law) > 1 ? "N and D" : "C", name);
+    if (!w->undetermined++) w->first = name;
+  }
+  return 0;
+}
+
+/* Item 4: a table with too few spare points. A bootstrap resample holds
+ * about 1 - 1/e = 63 % of the distinct points; with fewer than twice as many
+ * points as free parameters it holds barely more points than parameters,
+ * which the law then passes through (se near 0, intervals of zero width).
+ * An objective with every log residual below 1e-6, far below the scatter of
+ * any measured loss, is such an exact fit whatever the count. */
+static void warn_no_spare(const fslaw_tlaw *law, const fslaw_tfit_result *res, size_t nfree,
+                          fit_warnings *w) {
+  int few = res->distinct < 2 * nfree, exact = res->objective <= 0.5e-12 * (double)res->points;
+  const char *pt = fslaw_tlaw_ninputs(law) > 1 ? "(N, D)" : "C";
+  if (!nfree || (!few && !exact)) return;
+  if (few)
+    warn_add(w, "%zu distinct %s points for %zu free parameters leave only %zu spare%s: the fit "
+                "(and any bootstrap: a resample keeps about 63 %% of the points, barely more than "
+                "the parameters, and the law passes through them: se near 0, intervals of zero "
+                "width) claims a certainty the rows do not support; fit at least %zu distinct points",
+             res->distinct, pt, nfree, res->distinct - nfree,
+             exact ? " and the law passes through every row" : "", 2 * nfree);
+  else
+    warn_add(w, "the law passes through every row (objective %.3g, every log residual below 1e-6): "
+                "the fit (and any bootstrap, whose resamples it passes through as well: se near 0) "
+                "claims a certainty that measured losses, which scatter, do not support; check "
+                "that the rows are measurements", res->objective);
+}
+
 /* Fit, bootstrap and write: everything after the table is built. */
 static int fit_and_write(const fslaw_tlaw *law, const fit_opts *o, const fslaw_table *t,
                          const char *const *inputs, size_t ninputs) {
@@ -359,19 +454,38 @@ static int fit_and_write(const fslaw_tlaw *law, const fit_opts *o, const fslaw_t
   fslaw_tboot boot = {0};
   double p[16], delta = 1e-3;
   unsigned long fixed = 0;
-  size_t nboot, extra;
-  uint64_t seed;
+  size_t nboot = 0, extra = 0;
+  uint64_t seed = 1;
   int rc = !fit ? cli_error("fit", "out of memory") : configure(fit, law, o, &delta, &fixed);
   if (!rc) rc = parse_boot(o, &nboot, &seed, &extra);
   if (!rc) rc = cli_check_params_target("fit", "out", o->out && strcmp(o->out, "-") ? o->out : NULL);
+  if (!rc) rc = cli_check_target("fit", "out", o->out); /* a missing folder: before a long bootstrap */
   if (!rc && fslaw_tfit_set_table(fit, t)) rc = cli_error("fit", "%s", fslaw_tfit_errmsg(fit));
   if (!rc && fslaw_tfit_run(fit, p, &res)) rc = cli_error("fit", "%s", fslaw_tfit_errmsg(fit));
+  fit_warnings w = {.n = 0};
+  if (!rc) rc = warn_undetermined(fit, law, p, &w);
+  size_t nfree = 0;
+  for (size_t i = 0; i < fslaw_tlaw_nparams(law); i++) nfree += !(fixed >> i & 1);
+  if (!rc) warn_no_spare(law, &res, nfree, &w);
+  if (!rc && nboot && w.undetermined && !o->boot_starts) {
+    extra = DEGENERATE_BOOT_STARTS;
+    fprintf(stderr, "fslaw fit: note: %s is not determined by the rows (warning below), so every "
+                    "resample starts also from the %d next-best distinct optima of the grid "
+                    "(--boot-starts %d; --boot-starts 0 for the full-data optimum only): from that "
+                    "optimum alone, resamples stay where it stopped and the intervals shrink to "
+                    "nothing\n", w.first, DEGENERATE_BOOT_STARTS, DEGENERATE_BOOT_STARTS);
+  }
   if (!rc && nboot) rc = run_bootstrap(fit, nboot, seed, extra, p, fslaw_tlaw_nparams(law), &boot);
   if (!rc) {
     fit_summary(o->out ? stdout : stderr, law, p, &res, delta, &boot);
     if (!res.converged)
       fprintf(stderr, "fslaw fit: warning: the best start stopped without converging (%s)\n", res.reason);
-    fslaw_tfit_info info = {inputs, ninputs, o->to.where, o->to.nwhere, delta, fixed};
+    const char *wp[10];
+    for (size_t i = 0; i < w.n; i++) {
+      fprintf(stderr, "fslaw fit: warning: %s\n", w.text[i]);
+      wp[i] = w.text[i];
+    }
+    fslaw_tfit_info info = {inputs, ninputs, o->to.where, o->to.nwhere, delta, fixed, wp, w.n};
     rc = write_json(o, law, p, &res, &info, &boot);
   }
   free(boot.samples);
@@ -416,7 +530,27 @@ static int fit_run(int argc, char **argv) {
 
 int cli_fit_table(int argc, char **argv) { return fit_run(argc, argv); }
 
+void cli_table_law_names(char *b, size_t cap) {
+  b[0] = 0;
+  for (size_t i = 0; i < fslaw_tlaw_count(); i++)
+    snprintf(b + strlen(b), cap - strlen(b), "%s%s", i ? ", " : "", fslaw_tlaw_name(fslaw_tlaw_get(i)));
+}
+
 /* ---- predict and eval ---- */
+
+void cli_table_fit_warnings(const char *cmd, const char *params) {
+  FILE *f = fopen(params, "rb"); /* read already, with errors: here only what it holds */
+  char *buf = NULL;
+  long len = f && !fseek(f, 0, SEEK_END) ? ftell(f) : -1;
+  if (len >= 0 && !fseek(f, 0, SEEK_SET) && (buf = malloc((size_t)len + 1)))
+    buf[fread(buf, 1, (size_t)len, f)] = 0;
+  if (f) fclose(f);
+  cJSON *o = buf ? cJSON_Parse(buf) : NULL, *it;
+  free(buf);
+  cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(o, "warnings"))
+    if (cJSON_IsString(it)) fprintf(stderr, "fslaw %s: warning: the fit warned: %s\n", cmd, it->valuestring);
+  cJSON_Delete(o);
+}
 
 void cli_read_table_range(const char *path, cli_table_range *r) {
   fslaw_error err;
@@ -424,9 +558,10 @@ void cli_read_table_range(const char *path, cli_table_range *r) {
 }
 
 /* One side of the range: the items beyond it and the farthest. */
-static void note_side(const char *cmd, const cli_table_range *r, const fslaw_tlaw *law, size_t k,
+static void note_side(const cli_table_range *r, const fslaw_tlaw *law, size_t k,
                       const char *what, const double *v, size_t stride, size_t n,
-                      const char *items, cli_item_label label, const void *ctx, int above) {
+                      const char *items, cli_item_label label, const void *ctx, int above,
+                      cli_note_fn fn, void *fctx) {
   size_t count = 0, far = 0;
   double worst = 1;
   for (size_t i = 0; i < n; i++) {
@@ -437,21 +572,33 @@ static void note_side(const char *cmd, const cli_table_range *r, const fslaw_tla
   }
   if (!count) return;
   const char *in = fslaw_tlaw_input_name(law, k);
-  char name[64];
+  char name[64], text[512];
   label(ctx, far, name);
-  fprintf(stderr, "fslaw %s: note: %zu %s%s ha%s %s %s the fitted range of %s (%.3g to %.3g), "
-                  "up to %.3gx %s (%s = %.3g at %s): there the law extrapolates in %s\n",
-          cmd, count, items, count > 1 ? "s" : "", count > 1 ? "ve" : "s", what,
-          above ? "above" : "below", in, r->lo[k], r->hi[k], worst,
-          above ? "its top" : "below its bottom", what, v[far * stride], name, in);
+  snprintf(text, sizeof text, "%zu %s%s ha%s %s %s the fitted range of %s (%.3g to %.3g), "
+                              "up to %.3gx %s (%s = %.3g at %s): there the law extrapolates in %s",
+           count, items, count > 1 ? "s" : "", count > 1 ? "ve" : "s", what,
+           above ? "above" : "below", in, r->lo[k], r->hi[k], worst,
+           above ? "its top" : "below its bottom", what, v[far * stride], name, in);
+  fn(fctx, text);
+}
+
+void cli_table_range_notes(const cli_table_range *r, const fslaw_tlaw *law, size_t k,
+                           const char *what, const double *v, size_t stride, size_t n,
+                           const char *items, cli_item_label label, const void *ctx,
+                           cli_note_fn fn, void *fctx) {
+  if (!r->found) return;
+  note_side(r, law, k, what, v, stride, n, items, label, ctx, 1, fn, fctx);
+  note_side(r, law, k, what, v, stride, n, items, label, ctx, 0, fn, fctx);
+}
+
+static void stderr_note(void *cmd, const char *text) {
+  fprintf(stderr, "fslaw %s: note: %s\n", (const char *)cmd, text);
 }
 
 void cli_note_table_range(const char *cmd, const cli_table_range *r, const fslaw_tlaw *law,
                           size_t k, const char *what, const double *v, size_t stride, size_t n,
                           const char *items, cli_item_label label, const void *ctx) {
-  if (!r->found) return;
-  note_side(cmd, r, law, k, what, v, stride, n, items, label, ctx, 1);
-  note_side(cmd, r, law, k, what, v, stride, n, items, label, ctx, 0);
+  cli_table_range_notes(r, law, k, what, v, stride, n, items, label, ctx, stderr_note, (void *)cmd);
 }
 
 static void line_label(const void *t, size_t i, char b[64]) {

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 
+#include "extrapolation.h"
 #include "fslaw/fslaw.h"
 
 /* 1 when the arguments name a table law (--law), a table (--table) or
@@ -46,6 +47,19 @@ typedef void (*cli_item_label)(const void *ctx, size_t i, char b[64]);
 void cli_note_table_range(const char *cmd, const cli_table_range *r, const fslaw_tlaw *law,
                           size_t k, const char *what, const double *v, size_t stride, size_t n,
                           const char *items, cli_item_label label, const void *ctx);
+
+/* Repeat on standard error the warnings the fit recorded in the params
+ * JSON at `params` (a parameter the rows do not determine, no spare points). */
+void cli_table_fit_warnings(const char *cmd, const char *params);
+
+/* The same notes passed as text (without "fslaw CMD: note: ") to fn. */
+void cli_table_range_notes(const cli_table_range *r, const fslaw_tlaw *law, size_t k,
+                           const char *what, const double *v, size_t stride, size_t n,
+                           const char *items, cli_item_label label, const void *ctx,
+                           cli_note_fn fn, void *fctx);
+
+/* The names of the table laws, comma-separated, into b[cap]. */
+void cli_table_law_names(char *b, size_t cap);
 
 /* One line per table law, for `fslaw fit --help`. */
 void cli_table_laws_help(FILE *f);

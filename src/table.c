@@ -142,24 +142,34 @@ fslaw_status fslaw_table_add(fslaw_table *t, const double *x, double loss, fslaw
 }
 
 fslaw_status fslaw_table_add_run(fslaw_table *t, const fslaw_run *run, double n,
-                                 double min_tokens, fslaw_error *err) {
+                                 double min_tokens, size_t *skipped, fslaw_error *err) {
+  if (skipped) *skipped = 0;
   if (t->ninputs != 2)
     return fslaw_fail(err, FSLAW_EINVAL, "training logs give (N, D) rows; the table has one input");
   if (!(n > 0) || !isfinite(n))
     return fslaw_fail(err, FSLAW_EINVAL, "run '%s': N must be positive and finite, got %g",
                       fslaw_run_name(run), n);
   const double *tok = fslaw_run_tokens(run), *loss = fslaw_run_loss(run);
+  const size_t *step = fslaw_run_loss_steps(run);
   if (!tok)
     return fslaw_fail(err, FSLAW_EINVAL, "run '%s' has no 'tokens' column (name it with --col tokens=COLUMN)",
                       fslaw_run_name(run));
-  size_t added = 0;
+  size_t added = 0, unseen = 0;
   for (size_t i = 0; i < fslaw_run_nloss(run); i++) {
-    if (!(tok[i] > min_tokens) || !isfinite(tok[i]) || !(loss[i] > 0) || !isfinite(loss[i])) continue;
+    if (!(loss[i] > 0) || !isfinite(loss[i])) /* as a table's loss: a broken log, not a row to drop */
+      return fslaw_fail(err, FSLAW_EINVAL, "run '%s': step %zu: the loss must be positive and finite, got %g",
+                        fslaw_run_name(run), step[i], loss[i]);
+    if (!(tok[i] > 0) || !isfinite(tok[i])) { /* no tokens (logged or seen yet): no D to fit */
+      unseen++;
+      continue;
+    }
+    if (!(tok[i] > min_tokens)) continue;
     double x[2] = {n, tok[i]};
     fslaw_status st = push(t, x, loss[i], 0, err);
     if (st) return st;
     added++;
   }
+  if (skipped) *skipped = unseen;
   if (!added)
     return fslaw_fail(err, FSLAW_EINVAL, "run '%s' has no checkpoint with positive tokens%s and loss",
                       fslaw_run_name(run), min_tokens > 0 ? " above the minimum" : "");

@@ -25,6 +25,7 @@ struct fslaw_tfit {
   int fixed[TLAW_MAXP];        /* parameter held fixed */
   double fixth[TLAW_MAXP];     /* its value in fit coordinates */
   size_t n;                    /* number of rows */
+  size_t distinct;             /* number of distinct inputs (N, D) or C among them */
   double *x;                   /* raw inputs, n * ninputs */
   double *lx;                  /* log inputs, n * 2 */
   double *lxc;                 /* log inputs by input: n of input 0, then n of input 1 */
@@ -126,6 +127,29 @@ static size_t nfree(const fslaw_tfit *f) {
   return k;
 }
 
+/* Rows with the same inputs measure one point of the law: a fit needs at
+ * least as many distinct points as free parameters, however often each
+ * is repeated (4 points listed twice fit 5 parameters exactly). */
+static fslaw_status distinct_inputs(fslaw_tfit *f, const fslaw_table *t, size_t *distinct) {
+  size_t dup = 0;
+  if (fslaw_table_duplicates(t, NULL, 0, &dup, NULL))
+    return fslaw_fail(&f->err, FSLAW_ENOMEM, "out of memory");
+  *distinct = fslaw_table_rows(t) - dup;
+  return FSLAW_OK;
+}
+
+static fslaw_status too_few(fslaw_tfit *f, size_t need, size_t distinct, size_t n) {
+  const char *what = f->law->ninputs == 2 ? "(N, D)" : "C";
+  if (distinct == n)
+    return fslaw_fail(&f->err, FSLAW_EINVAL,
+                      "law '%s' has %zu free parameters but the table has only %zu row%s",
+                      f->law->name, need, n, n == 1 ? "" : "s");
+  return fslaw_fail(&f->err, FSLAW_EINVAL,
+                    "law '%s' has %zu free parameters but the table has only %zu distinct %s "
+                    "point%s (%zu rows; rows repeating a point add no new one)",
+                    f->law->name, need, distinct, what, distinct == 1 ? "" : "s", n);
+}
+
 /* Two-input laws need both inputs to vary; one-input laws their input. */
 static fslaw_status check_spread(fslaw_tfit *f, const double *x, size_t n, size_t m) {
   for (size_t k = 0; k < m; k++) {
@@ -176,10 +200,9 @@ fslaw_status fslaw_tfit_set_table(fslaw_tfit *f, const fslaw_table *t) {
     return fslaw_fail(&f->err, FSLAW_EINVAL, "law '%s' needs a table of %s, got one with %zu input%s",
                       f->law->name, f->law->ninputs == 2 ? "N, D, loss" : "C, loss", m,
                       m == 1 ? "" : "s");
-  if (n < need || n < 1)
-    return fslaw_fail(&f->err, FSLAW_EINVAL,
-                      "law '%s' has %zu free parameters but the table has only %zu row%s",
-                      f->law->name, need, n, n == 1 ? "" : "s");
+  size_t distinct = 0;
+  if (distinct_inputs(f, t, &distinct)) return FSLAW_ENOMEM;
+  if (distinct < need || n < 1) return too_few(f, need, distinct, n);
   for (size_t i = 0; i < n; i++) {
     int bad = !(y[i] > 0) || !isfinite(y[i]);
     for (size_t k = 0; k < m; k++) bad |= !(x[i * m + k] > 0) || !isfinite(x[i * m + k]);
@@ -227,6 +250,7 @@ fslaw_status fslaw_tfit_set_table(fslaw_tfit *f, const fslaw_table *t) {
   }
   free(order);
   f->nends = 0;
+  f->distinct = distinct;
   set_rows(f);
   return FSLAW_OK;
 }
@@ -420,9 +444,7 @@ static void fill_result(const fslaw_tfit *f, const local_result *sr, size_t ns, 
 fslaw_status fslaw_tfit_run(fslaw_tfit *f, double *params, fslaw_tfit_result *res) {
   memset(res, 0, sizeof *res);
   if (!f->n) return fslaw_fail(&f->err, FSLAW_EINVAL, "no table to fit");
-  if (nfree(f) > f->n)
-    return fslaw_fail(&f->err, FSLAW_EINVAL, "law '%s' has %zu free parameters but the table has only %zu rows",
-                      f->law->name, nfree(f), f->n);
+  if (nfree(f) > f->distinct) return too_few(f, nfree(f), f->distinct, f->n); /* fixed since */
   local_ctx c = make_ctx(f, NULL);
   size_t ns = c.nf ? grid_size(f, &c) : 1;
   local_result *sr = calloc(ns, sizeof *sr);
@@ -445,6 +467,7 @@ fslaw_status fslaw_tfit_run(fslaw_tfit *f, double *params, fslaw_tfit_result *re
   full_theta(&c, sr[best].x, th);
   tlaw_from_theta(f->law, th, params);
   fill_result(f, sr, ns, best, res);
+  res->distinct = f->distinct;
   res->objective = objective(f, th, NULL, NULL);
   keep_ends(f, &c, sr, ns);
   free(sr);
@@ -453,6 +476,58 @@ fslaw_status fslaw_tfit_run(fslaw_tfit *f, double *params, fslaw_tfit_result *re
   if (!ok)
     return fslaw_fail(&f->err, FSLAW_ENOCONVERGE,
                       "no start reached a finite objective with finite parameters");
+  return FSLAW_OK;
+}
+
+/* ---- Parameters the rows do not determine ---- */
+
+/* Column j of the elasticities J[i][j] = d log L_i / d log|p_j| of the
+ * fitted predictions (d/d th for a positive parameter, p d/dp otherwise),
+ * rows in fit order; the free parameters' columns only. */
+static double *elasticities(const fslaw_tfit *f, const local_ctx *c, const double *th) {
+  enum { CHUNK = 256 };
+  size_t np = f->np, m = f->law->ninputs, n = f->n;
+  double *J = malloc(n * c->nf * sizeof *J), lp[CHUNK], gr[CHUNK * TLAW_MAXP];
+  for (size_t i0 = 0; J && i0 < n; i0 += CHUNK) {
+    size_t k = n - i0 < CHUNK ? n - i0 : CHUNK;
+    f->law->logpred(th, f->x + i0 * m, f->lx + 2 * i0, k, lp, gr);
+    for (size_t i = 0; i < k; i++)
+      for (size_t q = 0; q < c->nf; q++) {
+        size_t j = c->idx[q];
+        double g = gr[i * np + j];
+        J[q * n + i0 + i] = f->law->positive[j] ? g : th[j] * g;
+      }
+  }
+  return J;
+}
+
+/* A parameter collapsed onto a degenerate boundary moves no prediction:
+ * the share d log L/d log p of a positive parameter's term (E/L for
+ * chinchilla's E) vanishes as p -> 0 (or C0 -> infinity); an exponent's
+ * elasticity p d log L/dp = -alpha w log N vanishes about its mean as
+ * alpha -> 0 (its mean is a change of scale the law's coefficient absorbs,
+ * and log N depends on the unit of N). One rule for every law; a ridge
+ * along which parameters trade off (chinchilla's A and alpha) is no
+ * collapse and is left to the bootstrap. */
+fslaw_status fslaw_tfit_sensitivity(fslaw_tfit *f, const double *params, double *s) {
+  if (!f->n) return fslaw_fail(&f->err, FSLAW_EINVAL, "no table to fit");
+  fslaw_status st = fslaw_tlaw_check(f->law, params, &f->err);
+  if (st) return st;
+  double th[TLAW_MAXP];
+  tlaw_to_theta(f->law, params, th);
+  local_ctx c = make_ctx(f, NULL);
+  size_t n = f->n;
+  double *J = elasticities(f, &c, th);
+  if (!J) return fslaw_fail(&f->err, FSLAW_ENOMEM, "out of memory");
+  for (size_t i = 0; i < f->np; i++) s[i] = NAN;
+  for (size_t q = 0; q < c.nf; q++) {
+    const double *v = J + q * n;
+    double mean = 0, ss = 0;
+    if (!f->law->positive[c.idx[q]]) mean = fslaw_sum(v, n) / (double)n;
+    for (size_t i = 0; i < n; i++) ss += (v[i] - mean) * (v[i] - mean);
+    s[c.idx[q]] = sqrt(ss / (double)n);
+  }
+  free(J);
   return FSLAW_OK;
 }
 

@@ -48,6 +48,9 @@ static void add_info(cJSON *o, const fslaw_tlaw *law, const fslaw_tfit_info *inf
   cJSON *wh = cJSON_AddArrayToObject(o, "where");
   for (size_t i = 0; wh && i < info->nwhere; i++)
     cJSON_AddItemToArray(wh, cJSON_CreateString(info->where[i]));
+  cJSON *wa = cJSON_AddArrayToObject(o, "warnings");
+  for (size_t i = 0; wa && i < info->nwarnings; i++)
+    cJSON_AddItemToArray(wa, cJSON_CreateString(info->warnings[i]));
 }
 
 /* Standard errors and 95 % intervals of every parameter and derived

@@ -243,6 +243,26 @@ grep -qF '<tr><th>converged</th><td>yes</td></tr>' "$RT" && ok || bad "table fit
 "$FSLAW" allocate --params "$CP" --compute 1e15,1e16,1e17,1e18,1e19,1e20,1e21 >"$TMP/alloc.csv" \
   && ok || bad "allocate"
 "${CHECK[@]}" alloc "$RT" "$TMP/alloc.csv" >/dev/null 2>"$TMP/err" && ok || bad "allocation: $(cat "$TMP/err")"
+# ... with the tokens-per-parameter interval of fslaw allocate, and its notes on
+# budgets beyond the fitted rows, the same on stderr and on the page
+grep -qF '<th>D/N 2.5 %</th><th>D/N 97.5 %</th>' "$RT" && ok || bad "allocation table lacks the D/N interval"
+"$FSLAW" allocate --params "$CP" --compute 1e15,1e16,1e17,1e18,1e19,1e20,1e21 2>&1 >/dev/null | grep note | sed 's/^fslaw allocate/fslaw report/' >"$TMP/alloc_notes"
+"$FSLAW" report --params "$CP" --table "$TB" --out "$TMP/table_n.html" 2>&1 >/dev/null | grep note >"$TMP/rep_notes"
+[ -s "$TMP/alloc_notes" ] && cmp -s "$TMP/alloc_notes" "$TMP/rep_notes" && ok || bad "report notes differ from allocate's: $(cat "$TMP/rep_notes")"
+grep -qF 'Beyond the fitted rows' "$RT" && grep -qF "$(head -1 "$TMP/alloc_notes" | sed 's/^fslaw report: note: //; s/ (.*//')" "$RT" \
+  && ok || bad "allocation notes not on the page"
+# without --where, the rows the fit used (its recorded filters), with a note;
+# the warnings the fit recorded are on the page and on stderr
+"$FSLAW" fit --law chinchilla --grid 2 --where tag=keep --out "$TMP/chin_keep.json" "$TB" >/dev/null 2>&1
+sed 's/"warnings":[^]]*\]/"warnings": ["E = 1e-14 collapsed <onto> a boundary"]/' "$TMP/chin_keep.json" >"$TMP/chin_w.json"
+"$FSLAW" report --params "$TMP/chin_w.json" --table "$TB" --out "$TMP/table3.html" >/dev/null 2>"$TMP/err" && ok || bad "report, recorded filters: $(cat "$TMP/err")"
+[ "$(grep -c '<tr data-line=' "$TMP/table3.html")" -eq 13 ] && ok || bad "the fit's filters keep 13 rows: $(grep -c '<tr data-line=' "$TMP/table3.html")"
+grep -qF "fslaw report: note: scoring the rows the fit used: its row filters, recorded in $TMP/chin_w.json, keep 13 rows of $TB (--where tag=keep)" "$TMP/err" \
+  && ok || bad "recorded filters note: $(cat "$TMP/err")"
+grep -qF "fslaw report: warning: the fit warned: E = 1e-14 collapsed <onto> a boundary" "$TMP/err" && grep -qF 'Warnings of the fit' "$TMP/table3.html" \
+  && grep -qF 'E = 1e-14 collapsed &lt;onto&gt; a boundary' "$TMP/table3.html" && ok || bad "fit warnings on the page and stderr"
+"$FSLAW" report --params "$TMP/chin_w.json" --table "$TB" --where tag=x --out "$TMP/table4.html" >/dev/null 2>"$TMP/err"
+[ "$(grep -c "<tr data-line=" "$TMP/table4.html")" -eq 3 ] && ! grep -q "scoring the rows" "$TMP/err" && ok || bad "--where overrides the recorded filters"
 # four static charts (loss, predicted vs observed, errors, allocation), one
 # series per distinct N, bootstrap bands dashed
 [ "$(grep -c '<div class="variant on"' "$RT")" -eq 4 ] && ok || bad "table charts: $(grep -c '<div class="variant on"' "$RT")"

@@ -232,6 +232,20 @@ static void test_degenerate(void) {
   }
   CHECK(fslaw_tfit_set_table(f, t) == FSLAW_EINVAL);
   CHECK_HAS(fslaw_tfit_errmsg(f), "5 free parameters but the table has only 4 rows");
+  { /* 4 distinct points listed twice are still 4 points, not 8 (5 parameters fit them exactly) */
+    fslaw_table *t2 = fslaw_table_create(2);
+    for (int k = 0; k < 8; k++) {
+      double x2[2] = {k % 4 < 2 ? 1e8 : 1e9, k % 2 ? 2e9 : 1e9};
+      fslaw_table_add(t2, x2, 3.5 - 0.2 * (k % 4), NULL);
+    }
+    CHECK(fslaw_tfit_set_table(f, t2) == FSLAW_EINVAL);
+    CHECK_HAS(fslaw_tfit_errmsg(f), "5 free parameters but the table has only 4 distinct (N, D) points (8 rows");
+    CHECK(fslaw_tfit_fix(f, 2, 1.5) == FSLAW_OK); /* 4 free: enough */
+    CHECK(fslaw_tfit_set_table(f, t2) == FSLAW_OK);
+    fslaw_table_destroy(t2);
+    fslaw_tfit_destroy(f);
+    f = fslaw_tfit_create(law);
+  }
   x[1] *= 2;
   fslaw_table_add(t, x, 2.5, NULL);
   CHECK(fslaw_tfit_set_table(f, t) == FSLAW_EINVAL);
@@ -249,6 +263,36 @@ static void test_degenerate(void) {
   fslaw_table_destroy(c);
   fslaw_table_destroy(t);
   fslaw_tfit_destroy(f);
+}
+
+/* Sensitivity: a parameter collapsed onto a boundary (E -> 0 on a table
+ * drawn with no floor) moves no prediction; well-posed ones do. */
+static void test_sensitivity(void) {
+  const fslaw_tlaw *law = fslaw_tlaw_find("chinchilla");
+  const double truth[5] = {406.4, 410.7, 1.69, 0.34, 0.28}, nofloor[5] = {30, 500, 1e-300, 0.12, 0.3};
+  double p[5], s[5];
+  fslaw_tfit_result res;
+  fslaw_table *t = chin_table(truth, 5, 5, 0.005);
+  fslaw_tfit *f = fslaw_tfit_create(law);
+  fslaw_tfit_set_grid(f, 3);
+  CHECK(fslaw_tfit_sensitivity(f, truth, s) == FSLAW_EINVAL); /* no table */
+  CHECK(fslaw_tfit_set_table(f, t) == FSLAW_OK && fslaw_tfit_run(f, p, &res) == FSLAW_OK);
+  CHECK(res.distinct == 25);
+  CHECK(fslaw_tfit_sensitivity(f, p, s) == FSLAW_OK);
+  for (int i = 0; i < 5; i++) CHECK(s[i] > 1e-2);
+  fslaw_table_destroy(t);
+  t = chin_table(nofloor, 5, 5, 0.005);
+  CHECK(fslaw_tfit_set_table(f, t) == FSLAW_OK && fslaw_tfit_run(f, p, &res) == FSLAW_OK);
+  CHECK(fslaw_tfit_sensitivity(f, p, s) == FSLAW_OK);
+  CHECK(p[2] < 1e-6 && s[2] < FSLAW_TFIT_UNDETERMINED);
+  for (int i = 0; i < 5; i++) CHECK(i == 2 || s[i] > 1e-2);
+  /* an exponent near 0: its elasticity about the mean vanishes; fixed: NaN */
+  const double flat[5] = {406.4, 410.7, 1.69, 1e-7, 0.28};
+  CHECK(fslaw_tfit_sensitivity(f, flat, s) == FSLAW_OK && s[3] < FSLAW_TFIT_UNDETERMINED && s[0] > 1e-2);
+  fslaw_tfit_fix(f, 4, 0.3);
+  CHECK(fslaw_tfit_sensitivity(f, p, s) == FSLAW_OK && isnan(s[4]) && s[3] > 1e-2);
+  fslaw_tfit_destroy(f);
+  fslaw_table_destroy(t);
 }
 
 /* Bootstrap: reproducible for a seed, the same on 1 and 2 threads, and its
@@ -310,9 +354,9 @@ static void test_params_json(const char *scratch) {
   const double p[5] = {477.82587123456789, 2143.4173, 1.8172181, 0.3473105, 1.0 / 3};
   double samples[3 * 5] = {1, 2, 3, 0.1, 0.2, NAN, NAN, NAN, NAN, NAN, 0.1 / 3, 1e300, 3, 0.4, 0.5};
   fslaw_tboot b = {3, 99, 1, samples}, rb;
-  fslaw_tfit_result res = {0.001, 240, 4500, 7, 3, 100, 1, "converged", {7e7, 1e9 / 3}, {2.24e9, 1.2e11}};
+  fslaw_tfit_result res = {0.001, 240, 4500, 7, 3, 100, 1, "converged", {7e7, 1e9 / 3}, {2.24e9, 1.2e11}, 240};
   const char *in[] = {"t.csv"};
-  fslaw_tfit_info info = {in, 1, NULL, 0, 1e-3, 1UL << 4};
+  fslaw_tfit_info info = {in, 1, NULL, 0, 1e-3, 1UL << 4, NULL, 0};
   char *json = fslaw_tparams_to_json(law, p, &res, &info, &b);
   CHECK(json != NULL);
   CHECK_HAS(json, "\"law\":\t\"chinchilla\"");
@@ -357,11 +401,24 @@ static void test_from_log(void) {
   fslaw_error err;
   CHECK(fslaw_run_parse("r.csv", log, strlen(log), FSLAW_RUN_CSV, NULL, &run, &err) == FSLAW_OK);
   fslaw_table *t = fslaw_table_create(2);
-  CHECK(fslaw_table_add_run(t, run, 1.25e8, 1.5e8, &err) == FSLAW_OK);
+  size_t skipped = 9;
+  CHECK(fslaw_table_add_run(t, run, 1.25e8, 1.5e8, &skipped, &err) == FSLAW_OK);
   CHECK(fslaw_table_rows(t) == 2 && fslaw_table_x(t)[0] == 1.25e8 && fslaw_table_x(t)[1] == 2e8 &&
-        fslaw_table_loss(t)[1] == 3.2);
-  CHECK(fslaw_table_add_run(t, run, -1, 0, &err) == FSLAW_EINVAL);
+        fslaw_table_loss(t)[1] == 3.2 && skipped == 0);
+  CHECK(fslaw_table_add_run(t, run, -1, 0, NULL, &err) == FSLAW_EINVAL);
   CHECK_HAS(err.msg, "N must be positive");
+  fslaw_run_destroy(run);
+  /* the loss at step 0 (tokens 0) is skipped and counted; a non-positive loss is an error */
+  const char *log0 = "step,loss,tokens\n0,10.8,0\n100,4.0,1e8\n200,3.5,\n300,3.2,3e8\n";
+  CHECK(fslaw_run_parse("r0.csv", log0, strlen(log0), FSLAW_RUN_CSV, NULL, &run, &err) == FSLAW_OK);
+  CHECK(fslaw_table_add_run(t, run, 1e8, 0, &skipped, &err) == FSLAW_OK && skipped == 2 &&
+        fslaw_table_rows(t) == 4);
+  fslaw_run_destroy(run);
+  const char *logn = "step,loss,tokens\n100,4.0,1e8\n200,-0.5,2e8\n";
+  CHECK(fslaw_run_parse("rn.csv", logn, strlen(logn), FSLAW_RUN_CSV, NULL, &run, &err) == FSLAW_OK);
+  CHECK(fslaw_table_add_run(t, run, 1e8, 0, &skipped, &err) == FSLAW_EINVAL);
+  CHECK_HAS(err.msg, "run 'rn': step 200: the loss must be positive and finite, got -0.5");
+  CHECK(fslaw_table_rows(t) == 5); /* the rows before it were added: the caller discards t */
   fslaw_run_destroy(run);
   fslaw_table_destroy(t);
 }
@@ -410,6 +467,7 @@ int main(int argc, char **argv) {
   test_kaplan_recovery();
   test_twophase_recovery();
   test_degenerate();
+  test_sensitivity();
   test_bootstrap();
   test_allocate();
   test_params_json(scratch);

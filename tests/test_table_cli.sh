@@ -66,6 +66,41 @@ OMP_NUM_THREADS=2 "$FSLAW" fit --law chinchilla --grid 2 --where excluded=0 --bo
 cmp -s "$TMP/b1.json" "$TMP/b2.json" && ok || bad "bootstrap depends on threads"
 grep -q '"lo95"' "$TMP/b1.json" && grep -q '"samples"' "$TMP/b1.json" && grep -q "^bootstrap: 6 resamples (seed 5" "$TMP/bsum" && ok || bad "bootstrap output"
 
+# a table with no loss floor: E collapses onto 0, which fit warns of (naming E and
+# the allocation), records in the JSON and allocate repeats; its bootstrap then
+# restarts from the next-best optima too (from the optimum alone E's interval is empty)
+awk 'BEGIN { print "N,D,loss"
+  for (i = 0; i < 5; i++) for (j = 0; j < 5; j++) { n = 1e7 * 2 ^ i; d = 5e7 * 2 ^ j * (1 + 0.1 * i); k = i * 5 + j
+    printf "%.17g,%.17g,%.17g\n", n, d, (30 / n ^ 0.12 + 500 / d ^ 0.3) * (1 + 0.005 * sin(12.9898 * k + 78.233 * (k * k % 97))) } }' >"$TMP/e0.csv"
+"$FSLAW" fit --law chinchilla --grid 3 --bootstrap 30 --out "$TMP/e0.json" "$TMP/e0.csv" >/dev/null 2>"$TMP/err" && ok || bad "fit e0: $(cat "$TMP/err")"
+grep -q "^fslaw fit: warning: E = [0-9.e-]* collapsed onto a boundary of its range: .*the rows do not determine it.*compute-optimal allocation (fslaw allocate) rests on them" "$TMP/err" \
+  && [ "$(grep -c "warning: .* collapsed" "$TMP/err")" -eq 1 ] && ok || bad "E warning: $(cat "$TMP/err")"
+grep -qF "fslaw fit: note: E is not determined by the rows (warning below), so every resample starts also from the 4 next-best" "$TMP/err" && ok || bad "boot-starts note: $(cat "$TMP/err")"
+python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); w = j["warnings"]; b = j["bootstrap"]
+assert len(w) == 1 and w[0].startswith("E = ") and "do not determine" in w[0], w
+assert b["hi95"]["E"] > 1e3 * j["params"]["E"] + 1e-6, b["hi95"]' "$TMP/e0.json" && ok || bad "E warning in JSON, widened interval"
+"$FSLAW" fit --law chinchilla --grid 3 --bootstrap 30 --boot-starts 0 --out "$TMP/e0b.json" "$TMP/e0.csv" >/dev/null 2>"$TMP/err"
+grep -q "next-best" "$TMP/err" && bad "--boot-starts 0 given: no default" || ok
+python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); assert j["bootstrap"]["hi95"]["E"] < 2 * j["params"]["E"] + 1e-6' "$TMP/e0b.json" \
+  && ok || bad "from the optimum alone the interval of E stays empty (the case the default avoids)"
+"$FSLAW" allocate --params "$TMP/e0.json" --compute 1e19 >/dev/null 2>"$TMP/err"
+grep -q "^fslaw allocate: warning: the fit warned: E = .* do not determine it" "$TMP/err" && ok || bad "allocate repeats: $(cat "$TMP/err")"
+awk -F, 'NR == 1 || $4 == 0 { if (NR > 1) $3 = $3 * (1 + 0.005 * sin(NR * 12.9898)); print }' OFS=, "$TMP/chin.csv" >"$TMP/noisy.csv"
+"$FSLAW" fit --law chinchilla --grid 2 --out "$TMP/noisy.json" "$TMP/noisy.csv" >/dev/null 2>"$TMP/err"
+grep -q '"warnings":[[:space:]]*\[\]' "$TMP/noisy.json" && [ ! -s "$TMP/err" ] && ok || bad "no warnings on a well-posed fit: $(cat "$TMP/err")"
+# 4 distinct points listed twice do not fit 5 parameters; 6 points for 5 are an
+# exact fit: a warning that it (and its bootstrap) claims too much
+printf 'N,D,loss\n1e8,1e9,3.5\n1e8,2e9,3.3\n1e9,1e9,3.1\n1e9,2e9,2.9\n' >"$TMP/four.csv"
+tail -4 "$TMP/four.csv" >>"$TMP/four.csv"
+expect_fail "few distinct" "5 free parameters but the table has only 4 distinct (N, D) points (8 rows" "$FSLAW" fit --law chinchilla --grid 1 "$TMP/four.csv"
+{ cat "$TMP/four.csv" | head -5; printf '3e9,5e9,2.7\n3e9,1e10,2.6\n'; } >"$TMP/six.csv"
+"$FSLAW" fit --law chinchilla --grid 2 --bootstrap 20 --out "$TMP/six.json" "$TMP/six.csv" >/dev/null 2>"$TMP/err" && ok || bad "fit six: $(cat "$TMP/err")"
+grep -qF "fslaw fit: warning: 6 distinct (N, D) points for 5 free parameters leave only 1 spare" "$TMP/err" \
+  && grep -qF "claims a certainty the rows do not support; fit at least 10 distinct points" "$TMP/err" && ok || bad "no-spare warning: $(cat "$TMP/err")"
+grep -q '"warnings":.*6 distinct (N, D) points' <(tr -d '\n' <"$TMP/six.json") && ok || bad "no-spare warning in JSON"
+"$FSLAW" fit --law chinchilla --grid 2 --where excluded=0 "$TMP/chin.csv" 2>&1 >/dev/null | grep -qF "the law passes through every row" \
+  && ok || bad "noise-free table: exact-fit warning"
+
 # allocate: the closed form, a list of budgets, intervals from the bootstrap
 "$FSLAW" allocate --params "$TMP/chin.json" --compute 5.88e23,1e24 >"$TMP/alloc.csv" 2>/dev/null && ok || bad "allocate"
 [ "$(head -1 "$TMP/alloc.csv")" = "C,N_opt,D_opt,tokens_per_param" ] && [ "$(wc -l <"$TMP/alloc.csv")" -eq 3 ] && ok || bad "allocate csv: $(cat "$TMP/alloc.csv")"
@@ -96,7 +131,7 @@ grep -qF "note: 1 row has N above the fitted range of N (7e+07 to 2.24e+09), up 
   && bad "a note within the fitted range" || ok
 "$FSLAW" allocate --params "$TMP/chin.json" --compute 1e19,1e24 >/dev/null 2>"$TMP/err" \
   && grep -qF "note: 1 budget has N_opt above the fitted range of N (7e+07 to 2.24e+09), up to 18.4x its top (N_opt = 4.13e+10 at C = 1e+24)" "$TMP/err" \
-  && grep -qF "note: 1 budget has D_opt above the fitted range of D" "$TMP/err" && [ "$(wc -l <"$TMP/err")" -eq 2 ] \
+  && grep -qF "note: 1 budget has D_opt above the fitted range of D" "$TMP/err" && [ "$(grep -c note "$TMP/err")" -eq 2 ] \
   && ok || bad "allocate notes: $(cat "$TMP/err")"
 printf '{"law": "chinchilla", "params": {"A": 406.4, "B": 410.7, "E": 1.69, "alpha": 0.34, "beta": 0.28}}\n' >"$TMP/hand.json"
 "$FSLAW" allocate --params "$TMP/hand.json" --compute 1e24 2>&1 >/dev/null | grep -q "note" && bad "a note without a recorded range" || ok
@@ -113,6 +148,16 @@ printf 'step,loss,tokens\n100,3.9,1e9\n200,3.5,2e9\n300,3.3,3e9\n' >"$TMP/r1.csv
 printf 'step,loss,tokens\n100,3.6,1e9\n200,3.2,2e9\n300,3.0,3e9\n' >"$TMP/r2.csv"
 "$FSLAW" fit --law chinchilla --grid 1 --log 1e8:"$TMP/r1.csv" --log 4e8:"$TMP/r2.csv" --out "$TMP/logs.json" >"$TMP/lsum" 2>&1 && grep -q "6 rows" "$TMP/lsum" && ok || bad "fit from logs: $(cat "$TMP/lsum")"
 
+# a checkpoint's loss that is not positive is an error naming the file and step; one
+# without tokens (the loss at step 0) is left out with a note counting it
+printf 'step,loss,tokens\n0,10.9,0\n100,3.6,1e9\n200,3.2,2e9\n300,3.0,3e9\n' >"$TMP/r0.csv"
+"$FSLAW" fit --law chinchilla --grid 1 --log 1e8:"$TMP/r1.csv" --log 4e8:"$TMP/r0.csv" --out "$TMP/r0.json" >"$TMP/lsum" 2>"$TMP/err" && grep -q "6 rows" "$TMP/lsum" \
+  && grep -qF "fslaw fit: note: $TMP/r0.csv: 1 checkpoint without positive tokens (such as the loss at step 0, before training) is left out" "$TMP/err" \
+  && ok || bad "step-0 note: $(cat "$TMP/err")"
+printf 'step,loss,tokens\n100,3.6,1e9\n200,0,2e9\n300,3.0,3e9\n' >"$TMP/rz.csv"
+expect_fail "log zero loss" "option '--log': $TMP/rz.csv: run 'rz': step 200: the loss must be positive and finite, got 0" \
+  "$FSLAW" fit --law chinchilla --grid 1 --log 1e8:"$TMP/r1.csv" --log 4e8:"$TMP/rz.csv"
+
 # help lists the table laws
 "$FSLAW" fit --law chinchilla --help | grep -q "^  twophase" && ok || bad "help lists laws"
 
@@ -125,7 +170,21 @@ printf 'N,D,loss\n1e8,1e9,3\n1e8,2e9,2.9\n1e8,4e9,2.8\n1e8,8e9,2.7\n1e8,9e9,2.6\
 expect_fail "single N" "every row has the same N" "$FSLAW" fit --law chinchilla "$TMP/oneN.csv"
 head -4 "$TMP/oneN.csv" >"$TMP/few.csv"
 expect_fail "few rows" "5 free parameters but the table has only 3 rows" "$FSLAW" fit --law chinchilla "$TMP/few.csv"
-expect_fail "bad where" "expected COL=VALUE" "$FSLAW" fit --law chinchilla --where excluded "$TMP/chin.csv"
+expect_fail "bad where" "fslaw fit: error: option '--where': expected COL=VALUE or COL!=VALUE, got 'excluded'" "$FSLAW" fit --law chinchilla --where excluded "$TMP/chin.csv"
+expect_fail "bad where (eval)" "fslaw eval: error: option '--where': expected COL=VALUE or COL!=VALUE, got '!=1'" "$FSLAW" eval --params "$TMP/chin.json" --where '!=1' "$TMP/chin.csv"
+expect_fail "unknown law" "unknown law 'chinchila' (known: fsl, fslconv, fslk, fslq, fslkq, mpl, mtl; over tables: chinchilla, kaplan, twophase)" \
+  "$FSLAW" fit --law chinchila "$TMP/chin.csv"
+for v in 0 1 2 -1e-9 x; do
+  expect_fail "ftol $v" "option '--ftol': expected a number in (0, 1) (e.g. 1e-15), got '$v'" "$FSLAW" fit --law chinchilla --grid 1 --ftol "$v" "$TMP/chin.csv"
+done
+for v in 0 9 x; do
+  expect_fail "grid $v" "option '--grid': expected a whole number in 1..8 (values of each parameter's grid list; leave it out for the full grid), got '$v'" \
+    "$FSLAW" fit --law chinchilla --grid "$v" "$TMP/chin.csv"
+done
+# --out in a missing folder: refused before the fit and its bootstrap, nothing written
+expect_fail "out folder" "option '--out': folder '$TMP/nodir' does not exist" \
+  "$FSLAW" fit --law chinchilla --grid 2 --bootstrap 50 --out "$TMP/nodir/p.json" "$TMP/chin.csv"
+! grep -q "^law chinchilla" "$TMP/err" && ! grep -q "^law chinchilla" "$TMP/out" && [ ! -e "$TMP/nodir" ] && ok || bad "fitted before refusing --out"
 expect_fail "where column" "missing column 'foo' named in a filter" "$FSLAW" fit --law chinchilla --where foo=1 "$TMP/chin.csv"
 expect_fail "bad fix" "option '--fix': law 'chinchilla' has no parameter 'gamma'" "$FSLAW" fit --law chinchilla --fix gamma=1 "$TMP/chin.csv"
 expect_fail "fix negative" "fixed value of 'A' must be positive" "$FSLAW" fit --law chinchilla --fix A=-1 "$TMP/chin.csv"

@@ -55,10 +55,13 @@ fslaw_table *fslaw_table_create(size_t ninputs);
 fslaw_status fslaw_table_add(fslaw_table *t, const double *x, double loss, fslaw_error *err);
 /* Append every logged checkpoint of a training log as a row (N = n,
  * D = tokens) of a two-input table ([HH]: intermediate checkpoints count).
- * Rows without tokens or loss are skipped; tokens <= min_tokens too. Fails
- * when no row is left. */
+ * A logged loss that is not positive and finite is an error naming the run
+ * and step. Checkpoints without positive tokens (not logged, or the loss
+ * at step 0 before any token) are skipped and counted in *skipped (may be
+ * NULL); those with tokens <= min_tokens are skipped as asked. Fails when no
+ * row is left. */
 fslaw_status fslaw_table_add_run(fslaw_table *t, const fslaw_run *run, double n,
-                                 double min_tokens, fslaw_error *err);
+                                 double min_tokens, size_t *skipped, fslaw_error *err);
 /* Free a table; NULL is allowed. */
 void fslaw_table_destroy(fslaw_table *t);
 
@@ -138,6 +141,7 @@ typedef struct fslaw_tfit_result {
   char reason[96];      /* why the winning start stopped */
   double input_min[2];  /* smallest value of each input over the fitted rows (0: no input) */
   double input_max[2];  /* largest value of each input over the fitted rows (0: no input) */
+  size_t distinct;      /* distinct inputs ((N, D) or C) among the fitted rows */
 } fslaw_tfit_result;
 
 /* New fit of `law` (a registry entry); NULL when out of memory. */
@@ -157,7 +161,8 @@ fslaw_status fslaw_tfit_set_tolerance(fslaw_tfit *fit, double ftol_rel, double x
                                       size_t max_evals);
 /* Hold parameter i at `value` (admissible for the parameter). */
 fslaw_status fslaw_tfit_fix(fslaw_tfit *fit, size_t i, double value);
-/* The data: copied. Needs at least as many rows as free parameters, inputs
+/* The data: copied. Needs at least as many distinct inputs ((N, D) or C;
+ * repeated rows count once) as free parameters, inputs
  * matching the law, and (for two inputs) more than one distinct value of
  * each input. */
 fslaw_status fslaw_tfit_set_table(fslaw_tfit *fit, const fslaw_table *t);
@@ -170,6 +175,20 @@ double fslaw_tfit_objective(const fslaw_tfit *fit, const double *params);
 double fslaw_tfit_gradient(const fslaw_tfit *fit, const double *params, double *grad);
 /* Run the grid fit: params[nparams] receives the best parameters. */
 fslaw_status fslaw_tfit_run(fslaw_tfit *fit, double *params, fslaw_tfit_result *res);
+
+/* How much the fitted predictions depend on each free parameter: s[i] =
+ * the RMS over rows of the elasticity d log L-hat / d log|p_i| (for a
+ * parameter that may be negative, an exponent, about its mean over the
+ * rows); NaN for fixed parameters. A parameter collapsed onto a degenerate
+ * boundary (chinchilla's E -> 0, A or B -> 0, an exponent -> 0) has
+ * s[i] ~ 0: a tenfold change of it moves no fitted prediction, so its value
+ * is where the optimizer stopped, not a measurement. Needs a table. */
+fslaw_status fslaw_tfit_sensitivity(fslaw_tfit *fit, const double *params, double *s);
+/* Below this sensitivity a parameter counts as undetermined by the rows: a
+ * tenfold change moves the fitted log predictions by at most 2.3e-4 RMS
+ * beyond what the other parameters absorb, under the Huber delta (1e-3) and
+ * the scatter of measured losses. */
+#define FSLAW_TFIT_UNDETERMINED 1e-4
 
 /* Bootstrap: refit `resamples` tables of n rows drawn with replacement
  * (resample r uses a random stream seeded from (seed, r)), each from the
@@ -204,6 +223,8 @@ typedef struct fslaw_tfit_info {
   size_t nwhere;             /* number of filters */
   double delta;              /* Huber delta */
   unsigned long fixed;       /* bit i: parameter i was held fixed */
+  const char *const *warnings; /* caveats about the fit, kept for later readers */
+  size_t nwarnings;          /* number of them */
 } fslaw_tfit_info;
 
 /* Params JSON {"law": "chinchilla", "table_law": true, "params": {...},
