@@ -251,7 +251,9 @@ static int run(int argc, char **argv) {
     rc = cli_error("simulate", "out of memory");
   else if (fslaw_schedule_eval(s, lr, K, &err))
     rc = cli_error("simulate", "option '--schedule': %s", err.msg);
-  else if (!(rc = cli_out_pair_open("simulate", &out, a.out, a.plot, &sched_file, 1)))
+  const cli_target t[2] = {{"out", a.out, "step,t,excess"}, {"plot", a.plot, "<"}};
+  if (!rc) rc = cli_check_outputs("simulate", t, 2, &sched_file, 1);
+  if (!rc && !(rc = cli_out_pair_open("simulate", &out, a.out, a.plot, &sched_file, 1)))
     rc = simulate(&a, &m, &o, lr, K, &out);
   free(lr);
   fslaw_schedule_destroy(s);

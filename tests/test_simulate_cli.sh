@@ -129,7 +129,7 @@ grep -q 'one run has no standard error' "$S/err" && ok || bad "--runs 1 note: $(
 for cmd in simulate schedule; do
   if [ $cmd = simulate ]; then args=(simulate --features 10 --schedule "$SCHED");
   else args=(schedule "$SCHED"); fi
-  expect_fail "$cmd --plot unwritable" "cannot write '/nonexistent/x.svg'" \
+  expect_fail "$cmd --plot unwritable" "option '--plot': folder '/nonexistent' does not exist" \
     "$F" "${args[@]}" --out "$S/first.csv" --plot /nonexistent/x.svg
   [ ! -e "$S/first.csv" ] && ok || bad "$cmd: --out written although --plot fails"
   ls "$S" | grep -q 'first.csv.tmp' && bad "$cmd: temporary left" || ok
