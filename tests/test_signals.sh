@@ -51,7 +51,7 @@ finish_pid() {
 case_() {
   local name=$1 sigs=$2 want=$3 jobctl=$4 pid sig
   rm -f "$D"/*
-  echo old >"$D/o.svg" # an existing target stays as it was
+  echo "<svg>old</svg>" >"$D/o.svg" # an existing (earlier) plot stays as it was
   [ "$jobctl" = 1 ] && set -m
   "$F" "${LONG[@]}" 2>"$S/err.$name" &
   pid=$!
@@ -67,7 +67,7 @@ case_() {
   [ "$rc" = "$want" ] && ok || bad "$name: exit status $rc, want $want"
   [ "$(ntmp)" = 0 ] && ok || bad "$name: temporary files left: $(ls "$D" | tr '\n' ' ')"
   [ ! -e "$D/o.csv" ] && ok || bad "$name: o.csv created"
-  [ "$(cat "$D/o.svg")" = old ] && ok || bad "$name: the existing o.svg changed"
+  [ "$(cat "$D/o.svg")" = "<svg>old</svg>" ] && ok || bad "$name: the existing o.svg changed"
 }
 
 case_ sigint INT 130 1
