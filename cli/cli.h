@@ -106,8 +106,12 @@ typedef struct {
 } cli_target;
 /* Before long work: every output can be written (cli_check_target), is none
  * of the inputs, names no file another output names, and an existing file
- * there begins with its head (else it holds other data, say a log, that
- * the output would destroy). Non-zero with an error naming the option. */
+ * there begins with its head, or one of several separated by '|' (else it
+ * holds other data, say a log, that the output would destroy). Non-zero
+ * with an error naming the option. */
+/* The heads of the schedule CSVs fslaw writes (optimize, theory
+ * --optimal-schedule: step,lr; schedule: step,lr,t): one may replace another. */
+#define CLI_SCHEDULE_HEADS "step,lr\n|step,lr,t\n"
 int cli_check_outputs(const char *cmd, const cli_target *t, size_t n, const char *const *inputs,
                       size_t ninputs);
 

@@ -111,6 +111,8 @@ static int run(int argc, char **argv) {
   if (!params) return cli_error("allocate", "option '--params' is required");
   if (!compute) return cli_error("allocate", "option '--compute' is required");
   if (npos) return cli_error("allocate", "unexpected argument '%s'", pos[0]);
+  const cli_target target = {"out", out, "C,N_opt,D_opt,"};
+  if (cli_check_outputs("allocate", &target, 1, &params, 1)) return 1;
   double c[256], p[16];
   if (!(nc = parse_list(compute, c, 256))) return 1;
   const fslaw_tlaw *law;

@@ -238,6 +238,8 @@ static int run(int argc, char **argv) {
   size_t n = rs.npath;
   if (!rc && n < 2) rc = cli_error("cv", "expected at least two RUN files (one is left out in turn)");
   if (!rc && n > MAX_CV_RUNS) rc = cli_error("cv", "at most %d RUN files", MAX_CV_RUNS);
+  const cli_target target = {"out", o.out, "law,heldout,"}; /* before the folds' fits */
+  if (!rc) rc = cli_check_outputs("cv", &target, 1, rs.path, n);
   fslaw_run **runs = rc ? NULL : calloc(n, sizeof *runs);
   cv_fold *folds = rc ? NULL : calloc(o.nlaw * n, sizeof *folds);
   if (!rc && (!runs || !folds)) rc = cli_error("cv", "out of memory");

@@ -73,6 +73,11 @@ static int run(int argc, char **argv) {
   if (cli_match_schedules("eval", &ro, pos, npos)) return 1;
   if (after_s && cli_parse_count("eval", "after", after_s, &after)) return 1;
   if (bins_s && cli_parse_bins("eval", bins_s, &bins)) return 1;
+  const char *inputs[npos + 1]; /* never written over: the runs and the parameters */
+  for (size_t i = 0; i < npos; i++) inputs[i] = pos[i];
+  inputs[npos] = params;
+  const cli_target target = {"out", out, "run,n,r2,"};
+  if (cli_check_outputs("eval", &target, 1, inputs, npos + 1)) return 1;
   fslaw_error err;
   fslaw_law *law;
   double p[FSLAW_MAX_PARAMS];
@@ -92,7 +97,7 @@ static int run(int argc, char **argv) {
   }
   if (!ms) rc = cli_error("eval", "out of memory");
   cli_out o;
-  if (!rc && !(rc = cli_out_open("eval", &o, out, pos, npos))) {
+  if (!rc && !(rc = cli_out_open("eval", &o, out, inputs, npos + 1))) {
     fprintf(o.f, "run,n,r2,mae,rmse,prede,worste\n");
     for (size_t i = 0; i < npos; i++) row(o.f, pos[i], &ms[i]);
     fslaw_metrics mean;

@@ -141,6 +141,8 @@ static int run(int argc, char **argv) {
   if (rc) return rc;
   if (!npos) return cli_error("inspect", "expected at least one RUN file (see --help)");
   if (cli_match_schedules("inspect", &ro, pos, npos)) return 1;
+  const cli_target target = {"plot", plot_path, "<"};
+  if (cli_check_outputs("inspect", &target, 1, pos, npos)) return 1;
   fslaw_svg *svg = plot_path ? new_plot() : NULL;
   if (plot_path && !svg) return cli_error("inspect", "out of memory");
   int failed = 0;

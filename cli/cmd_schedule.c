@@ -100,7 +100,7 @@ static int run(int argc, char **argv) {
    * naming the schedule's file) fails before anything is written. */
   cli_out_pair outs;
   const char *sched_file = fslaw_schedule_path(s);
-  const cli_target t[2] = {{"out", out, "step,lr,t\n"}, {"plot", plot_path, "<"}};
+  const cli_target t[2] = {{"out", out, CLI_SCHEDULE_HEADS}, {"plot", plot_path, "<"}};
   rc = cli_check_outputs("schedule", t, 2, &sched_file, 1);
   if (!rc) rc = cli_out_pair_open("schedule", &outs, out, plot_path, &sched_file, 1);
   if (!rc) rc = emit(s, every, &outs);

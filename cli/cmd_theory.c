@@ -137,6 +137,14 @@ static int run_table(const fslaw_plk_model *m, const opts *o) {
   return cli_out_commit(CMD, &out);
 }
 
+/* Before any work: the outputs are writable and replace no input (the
+ * simulation to calibrate on, a schedule file) and no file of other data. */
+static int check_outputs(const opts *o, const char *head, const char *schedule_file) {
+  const cli_target outs[2] = {{"out", o->out, head}, {"plot", o->plot, "<"}};
+  const char *inputs[2] = {o->sim, schedule_file};
+  return cli_check_outputs(CMD, outs, 2, inputs, 2);
+}
+
 /* ---- optimal-schedule mode -------------------------------------------------- */
 
 static int run_optimal(const fslaw_plk_model *m, const opts *o) {
@@ -262,8 +270,8 @@ static int curve_outputs(const opts *o, const fslaw_schedule *s, curve *c, size_
   fslaw_fsl_fit fit;
   fslaw_run *simrun = NULL;
   sim_points sp = {0, NULL, NULL, NULL};
-  int rc = cli_check_target(CMD, "out", o->out) || cli_check_target(CMD, "plot", o->plot);
-  if (!rc && o->sim) {
+  int rc = 0;
+  if (o->sim) {
     rc = cli_fsl_calibrate(CMD, "calibrate", o->sim, c, &fit, &simrun, &sp);
     if (!rc) rc = cli_fsl_apply_fit(CMD, c, &fit);
     if (!rc) report_fit(o->sim, &fit);
@@ -290,7 +298,8 @@ static int run_curve(const fslaw_plk_model *m, const opts *o) {
     return cli_error(CMD, "option '--schedule': %s", err.msg);
   curve c = {fslaw_schedule_steps(s), o->sim ? 1 : every, 0, NULL, NULL, NULL, NULL, NULL, NULL};
   double *lr = malloc(c.K * sizeof *lr);
-  int rc = lr ? 0 : cli_error(CMD, "out of memory");
+  int rc = check_outputs(o, "step,t,fsl,", fslaw_schedule_path(s));
+  if (!rc && !lr) rc = cli_error(CMD, "out of memory");
   if (!rc) fslaw_schedule_eval(s, lr, c.K, NULL);
   if (!rc) rc = cli_fsl_curve_eval(CMD, m, &fo, lr, &c);
   if (!rc) rc = curve_outputs(o, s, &c, every);
@@ -351,6 +360,8 @@ static int run(int argc, char **argv) {
   if (rc) return rc;
   if (npos) return cli_error(CMD, "unexpected argument '%s' (see --help)", pos[0]);
   if (check_modes(&o)) return 1;
+  if (o.table && check_outputs(&o, "FSL Table 1", NULL)) return 1;
+  if (o.optimal && check_outputs(&o, CLI_SCHEDULE_HEADS, NULL)) return 1;
   fslaw_plk_model m;
   if (parse_model(&o, &m)) return 1;
   if (o.table) return run_table(&m, &o);

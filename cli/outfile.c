@@ -125,18 +125,22 @@ int cli_check_target(const char *cmd, const char *opt, const char *path) {
   return 0;
 }
 
-/* Whether the regular non-empty file at path begins other than with head:
- * a file this output would destroy (e.g. a training log named by mistake),
- * not an earlier output of the same kind. */
-static int begins_otherwise(const char *path, const char *head, char *first, size_t len) {
+/* Whether the regular non-empty file at path begins with none of the heads
+ * in `heads` (separated by '|'): a file this output would destroy (e.g. a
+ * training log named by mistake), not an earlier output of the same kind. */
+static int begins_otherwise(const char *path, const char *heads, char *first, size_t len) {
   struct stat st;
   if (stat(path, &st) || !S_ISREG(st.st_mode) || st.st_size == 0) return 0;
   FILE *f = fopen(path, "rb");
   size_t n = f ? fread(first, 1, len - 1, f) : 0;
   if (f) fclose(f);
   first[n] = 0;
-  size_t h = strlen(head);
-  int other = f && (n < h || memcmp(first, head, h) != 0);
+  int other = f != NULL;
+  for (const char *h = heads; other && *h;) {
+    size_t k = strcspn(h, "|");
+    other = n < k || memcmp(first, h, k) != 0;
+    h += k + (h[k] == '|');
+  }
   first[strcspn(first, "\r\n")] = 0; /* its first line, for the message */
   return other;
 }

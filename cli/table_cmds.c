@@ -693,6 +693,13 @@ static int table_cmd(const cli_command *cmd, int argc, char **argv) {
   fslaw_table *t = NULL;
   rc = load(cmd->name, params, table, &to, !is_eval, &law, p, &t);
   const char *inputs[2] = {table, params};
+  char head[256]; /* the header up to pred: an earlier output (a table lacks pred) */
+  snprintf(head, sizeof head, "%s", is_eval ? "line," : "");
+  for (size_t k = 0; !rc && k < fslaw_tlaw_ninputs(law); k++)
+    snprintf(head + strlen(head), sizeof head - strlen(head), "%s,", fslaw_tlaw_input_name(law, k));
+  snprintf(head + strlen(head), sizeof head - strlen(head), "loss,pred");
+  const cli_target target = {"out", out, head};
+  if (!rc) rc = cli_check_outputs(cmd->name, &target, 1, inputs, 2);
   cli_out o;
   if (!rc && !(rc = cli_out_open(cmd->name, &o, out, inputs, 2))) {
     header(o.f, law, is_eval ? "line" : "", is_eval ? ",are" : "");

@@ -96,7 +96,7 @@ rm -f "$TMP/pipe" && mkfifo "$TMP/pipe"
 cat "$TMP/pipe" >"$TMP/piped.csv" &
 "$FSLAW" eval --params "$TMP/mtl.json" --out "$TMP/pipe" "$D/wsdcon_3.csv"; wait
 [ -p "$TMP/pipe" ] && grep -q "^mean," "$TMP/piped.csv" && ok || bad "--out a pipe"
-"$FSLAW" eval --params "$TMP/mtl.json" "$D/wsdcon_3.csv" >"$TMP/real.csv" && ln -sf "$TMP/real.csv" "$TMP/link.csv" && echo old >"$TMP/real.csv"
+"$FSLAW" eval --params "$TMP/mtl.json" "$D/wsdcon_3.csv" >"$TMP/real.csv" && ln -sf "$TMP/real.csv" "$TMP/link.csv" && echo run,n,r2,old >"$TMP/real.csv"
 "$FSLAW" eval --params "$TMP/mtl.json" --out "$TMP/link.csv" "$D/wsdcon_3.csv" && [ -L "$TMP/link.csv" ] && grep -q "^mean," "$TMP/real.csv" \
   && ok || bad "--out through a link"
 
