@@ -410,7 +410,7 @@ static int run(int argc, char **argv) {
   if (rc == 2) return 0;
   if (rc) return rc;
   target t = {0}, cmp[MAX_COMPARE] = {{0}};
-  const cli_target outs[2] = {{"out", a.out, "step,lr\n"}, {"plot", a.plot, "<"}};
+  const cli_target outs[2] = {{"out", a.out, CLI_SCHEDULE_HEADS}, {"plot", a.plot, "<"}};
   const char *in[MAX_COMPARE + 1] = {a.params};
   for (size_t j = 0; j < a.ncompare; j++) in[j + 1] = a.compare[j];
   if (cli_check_outputs(CMD, outs, 2, in, a.ncompare + 1) || load_target(&a, &o, &t)) return 1;
