@@ -167,10 +167,48 @@ static void noise_advice(const cli_points *pts, size_t bins, double sigma, char 
              bins > 2 ? ", also in fewer bins" : "");
 }
 
+/* The decimals every loss of pts is written with, 0 to 4 (a log that rounds
+ * them, e.g. printed with %.2f); -1 when finer or fewer than
+ * CLI_NOISE_MIN_POINTS points (too few to tell rounding from chance). */
+static int loss_decimals(const cli_points *pts) {
+  if (pts->n < CLI_NOISE_MIN_POINTS) return -1;
+  double unit = 1;
+  for (int k = 0; k <= 4; k++, unit *= 10) {
+    size_t i = 0;
+    for (; i < pts->n; i++) {
+      double x = pts->loss[i] * unit;
+      if (fabs(x - nearbyint(x)) > 1e-9 * fmax(1, fabs(x))) break;
+    }
+    if (i == pts->n) return k;
+  }
+  return -1;
+}
+
+/* Rounded losses: their lag-1 differences are mostly 0, so the noise
+ * estimate sees none, yet rounding to r adds an error uniform in
+ * [-r/2, r/2], a PredE of r/4 / loss where the law is exact. Noted, for
+ * points scored one by one, as the batch noise is. */
+static int rounding_note(const cli_points *pts, size_t bins, double prede, const char *name,
+                         char *buf, size_t size) {
+  int k = loss_decimals(pts);
+  if (k < 0 || per_bin(pts->n, bins) > 1) return 0;
+  double r = pow(10, -k), part = 0;
+  for (size_t i = 0; i < pts->n; i++) part += r / 4 / pts->loss[i];
+  part /= (double)pts->n;
+  if (part < CLI_NOISE_FLOOR || part < CLI_NOISE_SHARE * prede) return 0;
+  char c[32], e[32];
+  snprintf(buf, size, "%s: its losses are logged with %d decimal%s; that rounding alone makes a "
+           "PredE of about %s (its PredE is %s): a finer score needs losses logged with more "
+           "digits", name, k, k == 1 ? "" : "s", pct(c, part), pct(e, prede));
+  return 1;
+}
+
 int cli_noise_note(const cli_points *pts, size_t bins, double prede, const char *name,
                    char *buf, size_t size) {
   double sigma = cli_points_noise(pts), k = per_bin(pts->n, bins);
-  if (!(sigma > 0) || !(prede >= 0) || !dominated(sigma, k, prede)) return 0;
+  if (!(prede >= 0)) return 0;
+  if (!(sigma > 0) || !dominated(sigma, k, prede))
+    return rounding_note(pts, bins, prede, name, buf, size);
   double part = noise_prede(sigma, k);
   char s[32], c[32], e[32];
   const char *its = k > 1 ? "their" : "its";

@@ -50,8 +50,10 @@ int cli_parse_bins(const char *cmd, const char *text, size_t *bins);
 double cli_points_noise(const cli_points *pts);
 
 /* When that scatter explains CLI_NOISE_SHARE or more of the PredE `prede`
- * (and at least CLI_NOISE_FLOOR) of pts scored in `bins` bins (0: one by one), writes a note on `name` into
- * buf (without "fslaw CMD: note: ") and returns 1; else 0. */
+ * (and at least CLI_NOISE_FLOOR) of pts scored in `bins` bins (0: one by one),
+ * or, scored one by one, the rounding of losses logged with few decimals
+ * does, writes a note on `name` into buf (without "fslaw CMD: note: ") and
+ * returns 1; else 0. */
 int cli_noise_note(const cli_points *pts, size_t bins, double prede, const char *name,
                    char *buf, size_t size);
 

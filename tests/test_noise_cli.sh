@@ -55,6 +55,20 @@ grep -q "note: $TMP/noisy.csv: the means of its 200 bins (5 points each) still s
 # the same truth without noise: no note (one by one, 1000 points)
 "$FSLAW" eval --params "$TMP/p.json" "$TMP/clean.csv" >/dev/null 2>"$TMP/err" && [ ! -s "$TMP/err" ] \
   && ok || bad "note without noise: $(cat "$TMP/err")"
+# the clean truth logged with 1 decimal (%.1f): the noise estimate sees none (most
+# differences are 0), but the rounding alone makes PredE ~ 0.025 / loss; with 4 decimals
+# it is far below any PredE worth scoring, and no note comes
+awk -F, 'NR > 1 && $3 != "" { $3 = sprintf("%.1f", $3) } 1' OFS=, "$TMP/clean.csv" >"$TMP/round1.csv"
+awk -F, 'NR > 1 && $3 != "" { $3 = sprintf("%.4f", $3) } 1' OFS=, "$TMP/clean.csv" >"$TMP/round4.csv"
+"$FSLAW" eval --params "$TMP/p.json" "$TMP/round1.csv" >"$TMP/e1.csv" 2>"$TMP/err" && ok || bad "eval rounded"
+grep -q "note: $TMP/round1.csv: its losses are logged with 1 decimal; that rounding alone makes a PredE of about [0-9.]* % (its PredE is [0-9.]* %)" "$TMP/err" \
+  && ok || bad "rounding note: $(cat "$TMP/err")"
+# the estimate is the PredE itself here (the law is the truth): within 20 %
+part=$(sed -n 's/.*alone makes a PredE of about \([0-9.]*\) %.*/\1/p' "$TMP/err")
+awk -F, -v p="${part:-0}" '$1 == "mean" { exit !(p / 100 > 0.8 * $6 && p / 100 < 1.2 * $6) }' "$TMP/e1.csv" \
+  && ok || bad "rounding part $part % vs PredE: $(tail -1 "$TMP/e1.csv")"
+"$FSLAW" eval --params "$TMP/p.json" "$TMP/round4.csv" >/dev/null 2>"$TMP/err" && [ ! -s "$TMP/err" ] \
+  && ok || bad "note on 4 decimals: $(cat "$TMP/err")"
 # 0.02 % noise (as data/mpl's validation losses): noise makes all of PredE, yet too little to matter
 log 7 0.0002 "$COS" "$TMP/quiet.csv" && "$FSLAW" eval --params "$TMP/p.json" "$TMP/quiet.csv" >/dev/null 2>"$TMP/err" \
   && [ ! -s "$TMP/err" ] && ok || bad "note on 0.02 % noise: $(cat "$TMP/err")"
