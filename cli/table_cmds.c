@@ -368,6 +368,7 @@ static int parse_boot(const fit_opts *o, size_t *r, uint64_t *seed, size_t *extr
 static int run_bootstrap(fslaw_tfit *fit, size_t r, uint64_t seed, size_t extra, const double *p,
                          size_t np, fslaw_tboot *b) {
   b->seed = seed;
+  b->extra_starts = extra;
   b->samples = malloc(r * np * sizeof *b->samples);
   if (!b->samples) return cli_error("fit", "out of memory");
   b->resamples = r;

@@ -63,6 +63,7 @@ static void add_boot(cJSON *o, const fslaw_tlaw *law, const fslaw_tboot *b) {
   cJSON_AddNumberToObject(bo, "resamples", (double)b->resamples);
   cJSON_AddRawToObject(bo, "seed", seed);
   cJSON_AddNumberToObject(bo, "failed", (double)b->failed);
+  cJSON_AddNumberToObject(bo, "extra_starts", (double)b->extra_starts);
   cJSON *se = cJSON_AddObjectToObject(bo, "se"), *lo = cJSON_AddObjectToObject(bo, "lo95"),
         *hi = cJSON_AddObjectToObject(bo, "hi95");
   size_t np = law->np, nq = np + law->nderived;
@@ -155,6 +156,8 @@ static fslaw_status read_boot(const char *name, const cJSON *bo, const fslaw_tla
   if (!boot->samples) return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   boot->resamples = n;
   boot->seed = cJSON_IsNumber(seed) ? (uint64_t)seed->valuedouble : 0;
+  const cJSON *extra = cJSON_GetObjectItemCaseSensitive(bo, "extra_starts"); /* older files: none */
+  boot->extra_starts = cJSON_IsNumber(extra) ? (size_t)extra->valuedouble : 0;
   size_t r = 0;
   const cJSON *row;
   cJSON_ArrayForEach(row, s) {

@@ -353,7 +353,7 @@ static void test_params_json(const char *scratch) {
   const fslaw_tlaw *law = fslaw_tlaw_find("chinchilla"), *back = NULL;
   const double p[5] = {477.82587123456789, 2143.4173, 1.8172181, 0.3473105, 1.0 / 3};
   double samples[3 * 5] = {1, 2, 3, 0.1, 0.2, NAN, NAN, NAN, NAN, NAN, 0.1 / 3, 1e300, 3, 0.4, 0.5};
-  fslaw_tboot b = {3, 99, 1, samples}, rb;
+  fslaw_tboot b = {3, 99, 1, 4, samples}, rb;
   fslaw_tfit_result res = {0.001, 240, 4500, 7, 3, 100, 1, "converged", {7e7, 1e9 / 3}, {2.24e9, 1.2e11}, 240};
   const char *in[] = {"t.csv"};
   fslaw_tfit_info info = {in, 1, NULL, 0, 1e-3, 1UL << 4, NULL, 0};
@@ -372,7 +372,7 @@ static void test_params_json(const char *scratch) {
   CHECK(fslaw_tparams_probe(path) == 1);
   CHECK(fslaw_tparams_read(path, &back, q, &rb, &err) == FSLAW_OK && back == law);
   CHECK(!memcmp(p, q, sizeof p)); /* exact round trip */
-  CHECK(rb.resamples == 3 && rb.failed == 1 && rb.samples && rb.samples[10] == 0.1 / 3 &&
+  CHECK(rb.resamples == 3 && rb.seed == 99 && rb.failed == 1 && rb.extra_starts == 4 && rb.samples && rb.samples[10] == 0.1 / 3 &&
         rb.samples[11] == 1e300 && isnan(rb.samples[7]));
   free(rb.samples);
   double lo[2], hi[2];

@@ -80,10 +80,12 @@ grep -q "^fslaw fit: warning: E = [0-9.e-]* collapsed onto a boundary of its ran
 grep -qF "fslaw fit: note: E is not determined by the rows (warning below), so every resample starts also from the 4 next-best" "$TMP/err" && ok || bad "boot-starts note: $(cat "$TMP/err")"
 python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); w = j["warnings"]; b = j["bootstrap"]
 assert len(w) == 1 and w[0].startswith("E = ") and "do not determine" in w[0], w
-assert b["hi95"]["E"] > 1e3 * j["params"]["E"] + 1e-6, b["hi95"]' "$TMP/e0.json" && ok || bad "E warning in JSON, widened interval"
+assert b["hi95"]["E"] > 1e3 * j["params"]["E"] + 1e-6, b["hi95"]
+assert b["extra_starts"] == 4, b["extra_starts"]' "$TMP/e0.json" && ok || bad "E warning in JSON, widened interval, restarts recorded"
 "$FSLAW" fit --law chinchilla --grid 3 --bootstrap 30 --boot-starts 0 --out "$TMP/e0b.json" "$TMP/e0.csv" >/dev/null 2>"$TMP/err"
 grep -q "next-best" "$TMP/err" && bad "--boot-starts 0 given: no default" || ok
-python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); assert j["bootstrap"]["hi95"]["E"] < 2 * j["params"]["E"] + 1e-6' "$TMP/e0b.json" \
+python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); assert j["bootstrap"]["hi95"]["E"] < 2 * j["params"]["E"] + 1e-6
+assert j["bootstrap"]["extra_starts"] == 0' "$TMP/e0b.json" \
   && ok || bad "from the optimum alone the interval of E stays empty (the case the default avoids)"
 "$FSLAW" allocate --params "$TMP/e0.json" --compute 1e19 >/dev/null 2>"$TMP/err"
 grep -q "^fslaw allocate: warning: the fit warned: E = .* do not determine it" "$TMP/err" && ok || bad "allocate repeats: $(cat "$TMP/err")"

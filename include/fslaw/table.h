@@ -212,6 +212,9 @@ typedef struct fslaw_tboot {
   size_t resamples;  /* number of resamples (0 = no bootstrap) */
   uint64_t seed;     /* the seed */
   size_t failed;     /* resamples whose fit failed */
+  size_t extra_starts; /* next-best grid optima each resample was also refitted
+                          from (fslaw_tfit_bootstrap's extra): with the seed,
+                          what reproduces the samples */
   double *samples;   /* resamples * nparams values, row-major; NaN = failed */
 } fslaw_tboot;
 
