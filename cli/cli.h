@@ -148,7 +148,7 @@ typedef struct {
   size_t ncol;              /* number of --col values */
   const char *schedule[CLI_MAX_SCHEDULES]; /* --schedule values as given: SPEC or RUN=SPEC */
   size_t nschedule;         /* how many */
-  const char *format;       /* --format csv|jsonl|tfevents, or NULL for auto */
+  const char *format;       /* --format csv|jsonl|tfevents|text, or NULL for auto */
   const char *loss_window;  /* --loss-window W|interval, or NULL (see cli_read_run) */
   /* Set by cli_match_schedules: the run --schedule value i names (NULL: a
    * plain SPEC, for every run) and its SPEC. */
@@ -166,7 +166,7 @@ typedef struct {
 
 /* Help line of those options for commands other than inspect. */
 #define CLI_RUN_OPTS_HELP                                                      \
-  "  --col NAME=COLUMN, --schedule [RUN=]SPEC, --format csv|jsonl|tfevents,\n"  \
+  "  --col NAME=COLUMN, --schedule [RUN=]SPEC, --format csv|jsonl|tfevents|text,\n" \
   "  --loss-window W   all as in fslaw inspect (--schedule RUN=SPEC: RUN's alone)\n"
 
 /* Tell apart the --schedule values of ro: RUN=SPEC, when RUN is one of the

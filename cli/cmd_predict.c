@@ -28,7 +28,7 @@ const cli_command cli_predict = {
     "  --out F         write the CSV to F\n"
     "  --plot F        draw observed and predicted losses to the SVG file F, with a\n"
     "                  dashed line where a run goes beyond the fitted runs' time\n"
-    "  --col NAME=COLUMN, --format csv|jsonl|tfevents, --loss-window W  as in fslaw inspect\n\n"
+    "  --col NAME=COLUMN, --format csv|jsonl|tfevents|text, --loss-window W  as in fslaw inspect\n\n"
     "A law over a table of runs (chinchilla, kaplan, twophase) predicts a table:\n"
     "fslaw predict --params P.json --table T.csv (fslaw predict --table --help).\n",
     run, NULL};

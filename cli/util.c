@@ -390,7 +390,8 @@ int cli_read_run(const char *cmd, const char *path, const cli_run_opts *ro, fsla
     if (!strcmp(ro->format, "csv")) fmt = FSLAW_RUN_CSV;
     else if (!strcmp(ro->format, "jsonl")) fmt = FSLAW_RUN_JSONL;
     else if (!strcmp(ro->format, "tfevents")) fmt = FSLAW_RUN_TFEVENTS;
-    else return cli_error(cmd, "option '--format': expected csv, jsonl or tfevents, got '%s'",
+    else if (!strcmp(ro->format, "text")) fmt = FSLAW_RUN_TEXT;
+    else return cli_error(cmd, "option '--format': expected csv, jsonl, tfevents or text, got '%s'",
                           ro->format);
   }
   size_t window;

@@ -15,6 +15,7 @@
 #include "csv.h"
 #include "fslaw/runlog.h"
 #include "internal.h"
+#include "textlog.h"
 #include "tfevents.h"
 
 /* Dense arrays beyond this many steps are refused rather than allocated. */
@@ -57,6 +58,11 @@ struct fslaw_run {
 static const char *const default_names[NCOLS] = {
     "step", "lr|learning_rate|train/learning_rate|learning-rate", "loss|train/loss|lm loss",
     "tokens"};
+/* A printed log (FSLAW_RUN_TEXT) names the step "iter" (nanoGPT) or
+ * "iteration" (Megatron-LM) and the rate "learning rate" (Megatron-LM). */
+static const char *const text_default_names[NCOLS] = {
+    "step|iter|iteration", "lr|learning_rate|learning rate|train/learning_rate|learning-rate",
+    "loss|train/loss|lm loss", "tokens"};
 static const char *const quantity[NCOLS] = {"step", "lr", "loss", "tokens"};
 enum { MAX_ALT = 8 }; /* alternatives per column */
 
@@ -637,6 +643,90 @@ static size_t bom(const char *data, size_t len) {
   return len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3) ? 3 : 0;
 }
 
+/* ---- Printed logs (FSLAW_RUN_TEXT) ---------------------------------------
+ * A line is a record when it names a step and a rate, loss or tokens
+ * (textlog.h); other lines (banners, evaluations such as nanoGPT's "step
+ * 250: train loss 3.2, val loss 3.3", warnings) are skipped. As in JSONL, the
+ * first record with one of a column's names decides which is read, and a
+ * later record with a preferred one is an error. */
+
+enum { TEXT_PAIRS = 64 }; /* numbers of a line looked at */
+
+/* Index in pairs of the first pair named alternative a of column k, or -1. */
+static int text_find(const rows *b, int k, int a, const text_pair *pairs, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    char key[64];
+    if (pairs[i].keylen >= sizeof key) continue;
+    memcpy(key, pairs[i].key, pairs[i].keylen);
+    key[pairs[i].keylen] = '\0';
+    if (same_ascii_ignoring_case(key, b->alt[k][a])) return (int)i;
+  }
+  return -1;
+}
+
+/* Column k of a record line: its alternative *a found first (-1: none) and
+ * the pair it names (*at). */
+static void text_match(const rows *b, int k, const text_pair *pairs, size_t n, int *a, int *at) {
+  *at = -1;
+  for (*a = 0; *a < b->nalt[k]; ++*a)
+    if ((*at = text_find(b, k, *a, pairs, n)) >= 0) return;
+  *a = -1;
+}
+
+/* The cell of column k, named by alternative a in pair p, of the record on
+ * line lineno (starting at byte start of data); picks the name on the first. */
+static fslaw_status text_cell(rows *b, int k, int a, const text_pair *p, const char *data,
+                              size_t start, size_t lineno, cell *c, fslaw_error *err) {
+  c->line = lineno;
+  c->col = csv_column(data, start, (size_t)(p->key - data));
+  if (b->pick[k] < 0) {
+    b->pick[k] = a;
+    b->colname[k] = b->alt[k][a];
+    b->pick_line[k] = lineno;
+  } else if (a < b->pick[k]) {
+    return fslaw_fail(err, FSLAW_EPARSE, "%s:%zu:%zu: '%s' after lines with '%s' (from line %zu); "
+                      "name the column with --col %s=NAME", b->name, lineno, c->col, b->alt[k][a],
+                      b->colname[k], b->pick_line[k], quantity[k]);
+  } else if (a > b->pick[k]) {
+    return FSLAW_OK; /* read under the name picked */
+  }
+  char num[64];
+  snprintf(num, sizeof num, "%.*s", (int)(p->numlen < 63 ? p->numlen : 63), p->num);
+  b->has_col[k] = 1;
+  return parse_cell(b, k, num, c, err);
+}
+
+static fslaw_status read_text(rows *b, const char *data, size_t len, fslaw_error *err) {
+  size_t pos = bom(data, len), lineno = 0;
+  text_pair pairs[TEXT_PAIRS];
+  while (pos < len) {
+    const char *line = data + pos;
+    const char *nl = memchr(line, '\n', len - pos);
+    size_t ll = nl ? (size_t)(nl - line) : len - pos, start = pos;
+    pos += ll + 1;
+    lineno++;
+    size_t n = textlog_pairs(line, ll, pairs, TEXT_PAIRS);
+    if (n > TEXT_PAIRS) n = TEXT_PAIRS;
+    int a[NCOLS], at[NCOLS], others = 0;
+    for (int k = 0; k < NCOLS; k++) {
+      text_match(b, k, pairs, n, &a[k], &at[k]);
+      others += k != COL_STEP && a[k] >= 0;
+    }
+    if (a[COL_STEP] < 0 || !others) continue;
+    cell c[NCOLS] = {{0}};
+    fslaw_status st = FSLAW_OK;
+    for (int k = 0; k < NCOLS && !st; k++)
+      if (a[k] >= 0) st = text_cell(b, k, a[k], &pairs[at[k]], data, start, lineno, &c[k], err);
+    if (!st) st = rows_add(b, c, err);
+    if (st) return st;
+  }
+  if (b->n) return FSLAW_OK;
+  char step[128], lr[256], loss[256];
+  return fslaw_fail(err, FSLAW_EPARSE, "%s: no line names a step (%s) and a rate (%s) or a "
+                    "loss (%s)", b->name, alts_text(b, COL_STEP, step, sizeof step),
+                    alts_text(b, COL_LR, lr, sizeof lr), alts_text(b, COL_LOSS, loss, sizeof loss));
+}
+
 /* Whether JSONL input is rather one JSON document (trainer_state.json, or an
  * array of records): its first line is not a complete JSON value, or is an
  * object with an array "log_history", or an array starting with an object. */
@@ -834,12 +924,42 @@ static int ends_with(const char *s, const char *suffix) {
   return n >= m && !strcmp(s + n - m, suffix);
 }
 
+/* Whether the line s[0..n) reads as a CSV header: two or more names
+ * separated by commas, none a number, and no ':', '=' or '|' (which name
+ * values in printed lines). */
+static int csv_header_like(const char *s, size_t n) {
+  size_t commas = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (strchr(":=|", s[i])) return 0;
+    commas += s[i] == ',';
+  }
+  text_pair p[2];
+  return commas > 0 && textlog_pairs(s, n, p, 2) == 0;
+}
+
+/* A .log, .txt or .out file: JSON when it starts as JSON does ('{', or '['
+ * then '{', '[' or ']': not "[2024-05-01 ..." or "[titan]"), CSV when its
+ * first line reads as a CSV header, else printed lines. */
+static fslaw_run_format detect_text(const char *data, size_t len, size_t i) {
+  if (i < len && data[i] == '{') return FSLAW_RUN_JSONL;
+  if (i < len && data[i] == '[') {
+    size_t j = i + 1;
+    while (j < len && isspace((unsigned char)data[j])) j++;
+    if (j == len || strchr("{[]", data[j])) return FSLAW_RUN_JSONL;
+  }
+  const char *nl = memchr(data + i, '\n', len - i);
+  return csv_header_like(data + i, nl ? (size_t)(nl - data) - i : len - i) ? FSLAW_RUN_CSV
+                                                                             : FSLAW_RUN_TEXT;
+}
+
 static fslaw_run_format detect(const char *name, const char *data, size_t len) {
   if (tfe_is_event_file(data, len)) return FSLAW_RUN_TFEVENTS;
   if (ends_with(name, ".jsonl") || ends_with(name, ".ndjson")) return FSLAW_RUN_JSONL;
   if (ends_with(name, ".csv")) return FSLAW_RUN_CSV;
   size_t i = bom(data, len);
   while (i < len && isspace((unsigned char)data[i])) i++;
+  if (ends_with(name, ".log") || ends_with(name, ".txt") || ends_with(name, ".out"))
+    return detect_text(data, len, i);
   return i < len && (data[i] == '{' || data[i] == '[') ? FSLAW_RUN_JSONL : FSLAW_RUN_CSV;
 }
 
@@ -996,6 +1116,7 @@ static fslaw_status read_rows(rows *b, fslaw_run_format format, const log_file *
   }
   const char *data = f[0].data;
   size_t len = f[0].len;
+  if (format == FSLAW_RUN_TEXT) return read_text(b, data, len, err);
   if (format != FSLAW_RUN_JSONL) return read_csv(b, data, len, err);
   if (is_document(data, len)) return read_doc(b, data, len, err);
   fslaw_status st = read_jsonl(b, data, len, err);
@@ -1045,9 +1166,11 @@ static fslaw_status parse_run(const char *name, const log_file *f, size_t nf, in
     given[COL_TOKENS] = cols->tokens;
   }
   fslaw_status st = FSLAW_OK;
+  if (format == FSLAW_RUN_AUTO) format = detect(f[0].name, f[0].data, f[0].len);
+  const char *const *defaults = format == FSLAW_RUN_TEXT ? text_default_names : default_names;
   for (int k = 0; k < NCOLS && !st; k++) {
     b.named[k] = given[k] != NULL;
-    st = set_alts(&b, k, given[k] ? given[k] : default_names[k], err);
+    st = set_alts(&b, k, given[k] ? given[k] : defaults[k], err);
   }
   if (!st) st = read_rows(&b, format, f, nf, err);
   for (int k = 0; k < NCOLS && !st; k++) /* JSON: a named key no record has */

@@ -77,7 +77,7 @@ grep -q "sparse.csv: steps=201" "$TMP/out" && ok || bad "good runs still summari
 printf '{"_step": 0, "train/loss": 3, "lr": 1}\n{"_step": 5, "train/loss": 2.5, "lr": 1}\n' >"$TMP/w.jsonl"
 "$FSLAW" inspect "$TMP/w.jsonl" --col step=_step --col loss=train/loss | grep -q "steps=6 losses=2" && ok || bad "--col mapping, jsonl"
 expect_fail "bad --col" "option '--col': unknown name 'los'" "$FSLAW" inspect "$TMP/w.jsonl" --col los=x
-expect_fail "bad --format" "option '--format': expected csv, jsonl or tfevents, got 'xml'" "$FSLAW" inspect "$TMP/w.jsonl" --format xml
+expect_fail "bad --format" "option '--format': expected csv, jsonl, tfevents or text, got 'xml'" "$FSLAW" inspect "$TMP/w.jsonl" --format xml
 printf 'step,loss\n0,3\n' >"$TMP/nolr.csv"
 expect_fail "no lr" "no 'lr' column" "$FSLAW" inspect "$TMP/nolr.csv"
 : >"$TMP/empty.csv"

@@ -309,4 +309,26 @@ MS='multistep:milestones=0.5/0.75,factor=0.1,steps=24000,peak=0.1'
 grep -q "the others are linearly interpolated, except 2 changes between flat stretches, taken as a step at the logged step;" \
   "$TMP/ms50.err" && ok || bad "the note does not say which gaps are steps: $(cat "$TMP/ms50.err")"
 
+# a printed log (nanoGPT's layout, plus the rate) of a bundled run reads as its CSV:
+# the same summary, and a law scores both alike; banners and eval lines are skipped
+SRC=$2
+awk -F, 'NR == 1 { print "Initializing a new model from scratch"; next }
+  $1 == 5000 { print "step 5000: train loss 3.1, val loss 3.2" }
+  { if ($3 != "") printf "iter %s: loss %s, lr %s, time 45.12ms, mfu 12.30%%\n", $1, $3, $2
+    else printf "iter %s: lr %s\n", $1, $2 }' "$SRC/data/mpl/25M/cosine_24000.csv" >"$TMP/train.log"
+"$FSLAW" inspect "$SRC/data/mpl/25M/cosine_24000.csv" | sed 's/^[^:]*: //' >"$TMP/ins_csv"
+"$FSLAW" inspect "$TMP/train.log" | sed 's/^[^:]*: //' >"$TMP/ins_log"
+[ -s "$TMP/ins_csv" ] && cmp -s "$TMP/ins_csv" "$TMP/ins_log" && ok || bad "printed log != CSV: $(cat "$TMP/ins_csv" "$TMP/ins_log")"
+cat >"$TMP/p.json" <<'EOF'
+{"law": "mpl", "params": {"L0": 2.52, "A": 0.657, "alpha": 0.418, "B": 11587, "C": 6.55, "beta": 0.3, "gamma": 0.386}}
+EOF
+a=$("$FSLAW" eval --params "$TMP/p.json" "$SRC/data/mpl/25M/cosine_24000.csv" | sed -n 2p | cut -d, -f2-)
+b=$("$FSLAW" eval --params "$TMP/p.json" "$TMP/train.log" | sed -n 2p | cut -d, -f2-)
+[ -n "$a" ] && [ "$a" = "$b" ] && ok || bad "eval of the printed log: '$b' vs '$a'"
+# --format text reads any name; a NaN loss is located
+cp "$TMP/train.log" "$TMP/train.dat"
+"$FSLAW" inspect --format text "$TMP/train.dat" | sed 's/^[^:]*: //' | cmp -s - "$TMP/ins_csv" && ok || bad "--format text"
+printf 'iter 0: loss 3.0, lr 1e-3\niter 1: loss nan, lr 1e-3\n' >"$TMP/nan.log"
+expect_fail "NaN in a printed log" "nan.log:2:9: column 'loss': NaN is not a valid value" "$FSLAW" inspect "$TMP/nan.log"
+
 finish test_logs_cli

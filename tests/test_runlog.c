@@ -1,4 +1,4 @@
-/* test_runlog.c: the CSV/JSONL/JSON-document training-log readers: good
+/* test_runlog.c: the CSV/JSONL/JSON-document/printed training-log readers: good
  * files, records sharing a step, Hugging Face trainer_state.json, the
  * learning_rate alias, every bad-input message, interpolation, schedules and
  * summaries. */
@@ -794,6 +794,81 @@ static void test_steps(void) {
   fslaw_run_destroy(r);
 }
 
+/* Printed logs: nanoGPT, Megatron-LM, torchtitan (colour codes) and
+ * key=value lines; banners and evaluation lines skipped; errors located. */
+static void test_text(void) {
+  const char *nano = "Overriding config with config/train_shakespeare_char.py:\n"
+                     "tokens per iteration will be 16,384\n"
+                     "number of parameters: 10.65M\n"
+                     "step 0: train loss 4.2874, val loss 4.2823\n"
+                     "iter 0: loss 4.2649, time 12345.67ms, mfu -100.00%\n"
+                     "iter 10: loss 3.2176, time 45.12ms, mfu 12.30%\n"
+                     "step 20: train loss 2.9, val loss 3.0\n"
+                     "saving checkpoint to out\n"
+                     "iter 20: loss 2.7812, time 2001.22ms, mfu 11.10%\n";
+  fslaw_run *r = parse("train.log", nano, NULL);
+  CHECK(r && fslaw_run_nloss(r) == 3 && fslaw_run_steps(r) == 21 && !fslaw_run_lr(r));
+  if (r) {
+    CHECK(fslaw_run_loss_steps(r)[1] == 10 && fslaw_run_loss(r)[1] == 3.2176 &&
+          fslaw_run_loss(r)[2] == 2.7812);
+    CHECK(!strcmp(fslaw_run_column(r, "step"), "iter") && !strcmp(fslaw_run_column(r, "loss"), "loss"));
+  }
+  fslaw_run_destroy(r);
+  const char *mega =
+      " [2024-05-01 10:00:00] iteration       10/    5000 | consumed samples:         5120 | "
+      "elapsed time per iteration (ms): 1234.5 | learning rate: 3.000000E-05 | global batch "
+      "size:   512 | lm loss: 1.034567E+01 | loss scale: 1.0 | grad norm: 12.345 |\n"
+      " validation loss at iteration 10 | lm loss value: 9.812345E+00 | lm loss PPL: 1.8E+04 |\n"
+      " [2024-05-01 10:00:12] iteration       20/    5000 | consumed samples:        10240 | "
+      "elapsed time per iteration (ms): 1200.1 | learning rate: 6.000000E-05 | global batch "
+      "size:   512 | lm loss: 9.876543E+00 | loss scale: 1.0 | grad norm: 8.765 |\n";
+  r = parse("megatron.out", mega, NULL);
+  CHECK(r && fslaw_run_nloss(r) == 2 && fslaw_run_steps(r) == 21 && fslaw_run_lr(r));
+  if (r) {
+    CHECK(fslaw_run_loss(r)[0] == 10.34567 && fslaw_run_loss(r)[1] == 9.876543);
+    CHECK(fslaw_run_lr(r)[10] == 3e-5 && fslaw_run_lr(r)[20] == 6e-5);
+    CHECK(!strcmp(fslaw_run_column(r, "lr"), "learning rate") &&
+          !strcmp(fslaw_run_column(r, "loss"), "lm loss"));
+  }
+  fslaw_run_destroy(r);
+  const char *titan = "\x1b[31mstep: \x1b[39m 1  \x1b[32mloss: 12.2345\x1b[39m  "
+                      "\x1b[33mmemory: 10.00GiB(10.52%)\x1b[39m  \x1b[34mtps: 1,234\x1b[39m\n"
+                      "[titan] 2025-01-01 12:00:00,123 - root - INFO - \x1b[31mstep:  2  "
+                      "\x1b[32mloss: 11.5000  \x1b[33mmemory: 10.00GiB(10.52%)\x1b[39m\n";
+  r = parse("titan.txt", titan, NULL);
+  CHECK(r && fslaw_run_nloss(r) == 2 && fslaw_run_loss(r)[0] == 12.2345 &&
+        fslaw_run_loss(r)[1] == 11.5 && fslaw_run_loss_steps(r)[1] == 2);
+  fslaw_run_destroy(r);
+  /* key=value, any case; an explicit format needs no file name */
+  const char *kv = "Step=0 LR=1e-4 Loss=5.0\nstep=4 lr=2e-4 loss=4.5 eval_loss=9\n";
+  fslaw_error err;
+  r = NULL;
+  CHECK(fslaw_run_parse("kv", kv, strlen(kv), FSLAW_RUN_TEXT, NULL, &r, &err) == FSLAW_OK);
+  CHECK(r && fslaw_run_steps(r) == 5 && fslaw_run_lr(r)[4] == 2e-4 && fslaw_run_loss(r)[1] == 4.5);
+  fslaw_run_destroy(r);
+  const fslaw_run_columns eval = {NULL, NULL, "eval_loss", NULL};
+  r = NULL;
+  CHECK(fslaw_run_parse("kv", kv, strlen(kv), FSLAW_RUN_TEXT, &eval, &r, &err) == FSLAW_OK);
+  CHECK(r && fslaw_run_nloss(r) == 1 && fslaw_run_loss(r)[0] == 9);
+  fslaw_run_destroy(r);
+  check_bad("bad.log", "iter 0: loss 3.0\niter 10: loss nan, time 1ms\n",
+            "bad.log:2:10: column 'loss': NaN is not a valid value");
+  check_bad("mix.log", "iter 0: loss 3.0\nstep 20: loss 1.5\n",
+            "mix.log:2:1: 'step' after lines with 'iter' (from line 1)");
+  check_bad("none.log", "hello\nloss 3\n", "none.log: no line names a step ('step', 'iter' or "
+            "'iteration') and a rate ('lr'");
+  /* .txt holding CSV or JSON is read as such; "[titan]" or "[2024-..." is text */
+  r = parse("t.txt", "step,lr,loss\n0,1e-3,3\n1,1e-3,2\n", NULL);
+  CHECK(r && fslaw_run_nloss(r) == 2 && !strcmp(fslaw_run_column(r, "step"), "step"));
+  fslaw_run_destroy(r);
+  r = parse("t.txt", "[{\"step\": 1, \"loss\": 2}]", NULL);
+  CHECK(r && fslaw_run_nloss(r) == 1);
+  fslaw_run_destroy(r);
+  r = parse("t.log", "[2024-05-01] step 3 loss 2.5\n", NULL);
+  CHECK(r && fslaw_run_nloss(r) == 1 && fslaw_run_loss_steps(r)[0] == 3);
+  fslaw_run_destroy(r);
+}
+
 int main(int argc, char **argv) {
   const char *root = argc > 1 ? argv[1] : ".";
   test_csv_good();
@@ -811,5 +886,6 @@ int main(int argc, char **argv) {
   test_summary(root);
   test_steps();
   test_resumed();
+  test_text();
   return check_done("test_runlog");
 }

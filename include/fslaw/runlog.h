@@ -58,22 +58,34 @@ typedef enum fslaw_run_format {
   FSLAW_RUN_AUTO = 0,  /* an event file when the data starts with a record
                           header whose checksum holds; else JSONL when the
                           name ends in .jsonl/.ndjson or the first non-blank
-                          byte is '{' or '[', CSV otherwise */
+                          byte is '{' or '[', CSV otherwise; but a name
+                          ending in .log, .txt or .out is text unless it
+                          starts as JSON ('{', or '[' then '{', '[' or ']')
+                          or its first line is a CSV header (names and
+                          commas) */
   FSLAW_RUN_CSV = 1,   /* RFC 4180 CSV with a header line */
   FSLAW_RUN_JSONL = 2, /* one JSON object per line, or one JSON document when
                           the first line is not a complete JSON value, or is
                           an object with an array "log_history" or an array
                           starting with an object */
-  FSLAW_RUN_TFEVENTS = 3 /* a TensorBoard event file (TFRecord of Event
-                            messages) */
+  FSLAW_RUN_TFEVENTS = 3, /* a TensorBoard event file (TFRecord of Event
+                             messages) */
+  FSLAW_RUN_TEXT = 4       /* a training script's printed lines: each number
+                              named by the words before it ("iter 100: loss
+                              3.2", "lm loss: 6.5E+00 |", "lr=3e-4"); a line
+                              naming a step and a rate, loss or tokens is a
+                              record, other lines are skipped. The step is
+                              also read from "iter" or "iteration", the rate
+                              from "learning rate" */
 } fslaw_run_format;
 
 /* Which input column holds each quantity; NULL means the default name. A
  * name may list alternatives separated by '|' (at most 8), e.g.
  * "train/loss|loss": each log reads the first of them it has, so logs of
  * different tools can be read with one set of names. A CSV header decides
- * by its names; JSONL by the first record with one of them (a later record
- * with a preferred one is an error); a JSON document by all its records.
+ * by its names; JSONL and text by the first record with one of them (a later
+ * record with a preferred one is an error); a JSON document by all its records.
+ * Names match text logs' without case.
  * A named column must exist (one of its alternatives). */
 typedef struct fslaw_run_columns {
   const char *step;   /* default "step"; an event file's steps are its events'

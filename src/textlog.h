@@ -1,0 +1,36 @@
+/* textlog.h: the "name value" pairs of one line of a training script's
+ * printed log (internal).
+ *
+ * Training scripts print progress lines, not tables: nanoGPT
+ * "iter 100: loss 3.2451, time 45.12ms", Megatron-LM "iteration 100/ 500000 |
+ * learning rate: 3.000000E-04 | lm loss: 6.543210E+00 |", torchtitan
+ * "step:  1  loss: 12.2345" in terminal colours, fairseq "loss=9.876, lr=0.0005".
+ * No library reads these (they are not a format), so this scanner does the
+ * one thing they share: every number is named by the words before it.
+ * Written here because a regular expression per tool would miss the next
+ * tool's layout, while this rule reads all of the above. */
+#ifndef FSLAW_TEXTLOG_H
+#define FSLAW_TEXTLOG_H
+
+#include <stddef.h>
+
+/* One number of a line and the name before it. */
+typedef struct {
+  const char *key; /* the name: the text since the previous number or
+                      separator (| , ; ( ) [ ] { } or " - "), without spaces,
+                      quotes, ':' and '=' at its ends; may be empty */
+  size_t keylen;   /* its length */
+  const char *num; /* the number as written: decimal or exponent notation, or
+                      nan / inf words (to be refused by the reader, not skipped) */
+  size_t numlen;   /* its length */
+  size_t col;      /* byte offset of the name (of the number when the name is
+                      empty) in the line */
+} text_pair;
+
+/* The pairs of line[0..len) in order, at most max into out; returns how many
+ * there are (may exceed max). Terminal colour codes (ESC [ ... letter) hold
+ * no numbers, and a number glued to a word before it ("v2", "loss1") is
+ * part of that word, not a value. */
+size_t textlog_pairs(const char *line, size_t len, text_pair *out, size_t max);
+
+#endif
