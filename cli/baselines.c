@@ -46,3 +46,26 @@ int cli_base_rates(int b, const fslaw_optimize_options *o, double *lr) {
   fslaw_schedule_destroy(s);
   return st != FSLAW_OK;
 }
+
+size_t cli_shape_held(const fslaw_optimize_options *o, const double *lr, double *top) {
+  double t = 0;
+  for (size_t k = 0; k < o->steps; k++) t = lr[k] > t ? lr[k] : t;
+  size_t held = o->warmup;
+  for (size_t k = o->warmup; k < o->steps; k++)
+    if (lr[k] >= 0.99 * t) held = k;
+  if (top) *top = t;
+  return held;
+}
+
+/* A free optimum is a CSV of every step; this says what it amounts to. */
+const char *cli_shape_describe(const fslaw_optimize_options *o, const double *lr, char *buf,
+                               size_t len) {
+  double top;
+  size_t held = cli_shape_held(o, lr, &top);
+  double end = lr[o->steps - 1];
+  snprintf(buf, len, "largest rate %.6g (%.3g x --peak) held to step %zu, then a decay over the "
+           "last %.3g %% of the steps to %.6g (%.3g x its largest) at step %zu", top, top / o->peak,
+           held, 100.0 * (double)(o->steps - 1 - held) / (double)o->steps, end,
+           top > 0 ? end / top : 0, o->steps - 1);
+  return buf;
+}

@@ -20,4 +20,15 @@ void cli_base_spec(int b, const fslaw_optimize_options *o, char *spec, size_t le
  * fit these steps and warmup); 1 in that case, 0 on success. */
 int cli_base_rates(int b, const fslaw_optimize_options *o, double *lr);
 
+/* The shape of a schedule lr of o->steps steps in the terms a schedule is
+ * chosen by: its largest rate into *top (NULL: not wanted), and the last
+ * step at or after o->warmup where it is within 1 % of that (o->warmup when
+ * none): where its decay starts. */
+size_t cli_shape_held(const fslaw_optimize_options *o, const double *lr, double *top);
+/* The sentence after "optimum shape: " that fslaw optimize prints and the
+ * --optimize page shows (largest rate, held to, decay share, end rate), into
+ * buf (320 bytes hold it); returns buf. */
+const char *cli_shape_describe(const fslaw_optimize_options *o, const double *lr, char *buf,
+                               size_t len);
+
 #endif

@@ -9,6 +9,7 @@
 
 #include "baselines.h"
 #include "cli.h"
+#include "compare.h"
 #include "fsl_curve.h"
 #include "extrapolation.h"
 #include "fslaw/optimize.h"
@@ -269,16 +270,8 @@ static void theory_notes(FILE *f, const target *t, const fslaw_optimize_options 
  * it is held (within 1 %), over what share of the steps it then decays,
  * and the end rate. */
 static void shape_line(FILE *f, const fslaw_optimize_options *o, const double *best) {
-  double top = 0;
-  for (size_t k = 0; k < o->steps; k++) top = best[k] > top ? best[k] : top;
-  size_t held = o->warmup; /* the last step at the largest rate, within 1 % */
-  for (size_t k = o->warmup; k < o->steps; k++)
-    if (best[k] >= 0.99 * top) held = k;
-  double end = best[o->steps - 1];
-  fprintf(f, "  optimum shape: largest rate %.6g (%.3g x --peak) held to step %zu, then a decay "
-          "over the last %.3g %% of the steps to %.6g (%.3g x its largest) at step %zu\n",
-          top, top / o->peak, held, 100.0 * (double)(o->steps - 1 - held) / (double)o->steps, end,
-          top > 0 ? end / top : 0, o->steps - 1);
+  char buf[320];
+  fprintf(f, "  optimum shape: %s\n", cli_shape_describe(o, best, buf, sizeof buf));
 }
 
 /* "amplification ...: NAME A, ..." of the rows with a number (none: no line). */
@@ -321,59 +314,18 @@ static void summary(FILE *f, const target *t, const fslaw_optimize_options *o,
 }
 
 /* --compare: every row's final loss under each other law, then each law's
- * gain of the optimum over its best baseline. A law judges the schedules
- * by its own form; when the laws fitted to the same runs disagree on the
- * gain, the runs do not decide it (on synthetic runs of a known law, the
- * free optimum of another law was truly worse than WSD where that law alone
- * promised a gain of 0.012). */
-static const char *base_name(const char *path) {
-  const char *slash = strrchr(path, '/');
-  return slash ? slash + 1 : path;
-}
-
+ * gain of the optimum over its best baseline (compare.c). */
 static void compare_laws(FILE *f, const opts *a, const target *cmp, const fslaw_optimize_options *o,
                          const double loss[NROW], double *const rates[NROW], const double *best,
                          double final_loss) {
-  double other[MAX_COMPARE][NBASE + 1];
-  for (size_t j = 0; j < a->ncompare; j++)
-    for (int b = 0; b <= NBASE; b++) {
-      other[j][b] = NAN;
-      if ((b == NBASE || !isnan(loss[b])) &&
-          target_loss(&cmp[j], b == NBASE ? best : rates[b], o->steps, &other[j][b]))
-        other[j][b] = NAN;
-    }
-  fprintf(f, "the same schedules under each law (--compare):\n  %-24s %14s", "", "searched law");
-  for (size_t j = 0; j < a->ncompare; j++) fprintf(f, " %14.14s", base_name(a->compare[j]));
-  fputc('\n', f);
-  for (int b = 0; b <= NBASE; b++) {
-    if (b < NBASE && isnan(loss[b])) continue;
-    fprintf(f, "  %-24s %14.6f", b == NBASE ? "optimum" : row_name(b), b == NBASE ? final_loss : loss[b]);
-    for (size_t j = 0; j < a->ncompare; j++) fprintf(f, " %14.6f", other[j][b]);
-    fputc('\n', f);
-  }
-  double gain[MAX_COMPARE + 1];
-  for (size_t j = 0; j <= a->ncompare; j++) {
-    const double *l = j ? other[j - 1] : loss;
-    double base = HUGE_VAL;
-    for (int b = 0; b < NBASE; b++)
-      if (!isnan(loss[b]) && l[b] < base) base = l[b];
-    gain[j] = base - (j ? l[NBASE] : final_loss);
-  }
-  fprintf(f, "  %-24s %14.6f", "gain over best baseline", gain[0]);
-  double lo = gain[0];
+  _Static_assert(MAX_COMPARE <= CLI_MAX_COMPARE, "compare.h holds every --compare");
+  cli_compare c = {.n = a->ncompare, .paths = a->compare};
   for (size_t j = 0; j < a->ncompare; j++) {
-    fprintf(f, " %14.6f", gain[j + 1]);
-    lo = isnan(gain[j + 1]) ? NAN : fmin(lo, gain[j + 1]);
+    c.law[j] = cmp[j].law;
+    c.p[j] = cmp[j].p;
   }
-  fputc('\n', f);
-  if (isnan(lo)) fprintf(f, "  a law could not score every schedule (n/a above)\n");
-  else if (lo <= 0)
-    fprintf(f, "  the laws disagree: under one of them the optimum is no better than the best "
-               "baseline; the gain rests on the searched law's form, not on your runs\n");
-  else if (lo < 0.5 * gain[0])
-    fprintf(f, "  every law predicts a gain, but the least is %.2g of the searched law's\n",
-            lo / gain[0]);
-  else fprintf(f, "  every law predicts at least half the searched law's gain\n");
+  cli_compare_score(&c, loss, (const double *const *)rates, best, o->steps, final_loss);
+  cli_compare_print(f, &c, loss, final_loss);
 }
 
 /* Read the law or the model; fills o->peak's theory default. */

@@ -61,7 +61,8 @@ const cli_command cli_report = {
     "side (with the bootstrap band), and every row with loss, pred and |loss-pred|/loss\n"
     "and their mean: the numbers of fslaw eval. --col and --where as in fslaw eval.\n\n"
     "       fslaw report --params P.json --optimize S.csv [--steps N] [--peak ETA]\n"
-    "                    [--warmup W] [--warmup-style standard|inclusive] [--out F.html]\n"
+    "                    [--warmup W] [--warmup-style standard|inclusive]\n"
+    "                    [--compare P2.json]... [--out F.html]\n"
     "A schedule file (CSV or JSONL with columns step,lr as fslaw optimize --out and\n"
     "fslaw schedule --out write it, read as --schedule file:path=S.csv reads it)\n"
     "beside the baselines of fslaw optimize (constant, cosine to 0.1 peak, cosine to\n"
@@ -69,7 +70,13 @@ const cli_command cli_report = {
     "law's predicted loss curves, and the predicted final losses (the numbers fslaw\n"
     "optimize prints). Steps default to the file's (its last step + 1), the peak to\n"
     "its largest rate, the warmup to the end of its initial ramp (read with\n"
-    "--warmup-style, default standard).\n",
+    "--warmup-style, default standard). The page states the optimum's shape as fslaw\n"
+    "optimize does, and zooms on the end from where the optimum leaves its largest\n"
+    "rate (at least the last 20 % of the steps). --compare P2.json (repeatable, up to\n"
+    "8) adds every schedule's final loss under another fitted law, each law's gain of\n"
+    "the optimum over its best baseline and the verdict, as fslaw optimize --compare.\n\n"
+    "An existing --out is replaced only when it is an HTML page (begins with\n"
+    "<!DOCTYPE or <html); it may not be an input.\n",
     run, report_theory_help};
 
 /* Points of the prediction line: this many equal steps, and as many
@@ -797,14 +804,34 @@ static int check_variant(const report_opts *o, size_t npos) {
                                "not '%s'", mode);
   if (o->nwhere && !o->table) return cli_error("report", "option '--where' needs --table");
   if (o->optimize && o->ro.ncol) return cli_error("report", "option '--col' does not apply to --optimize");
-  const char *opt[4] = {o->steps_s, o->peak_s, o->warmup_s, o->style_s};
-  static const char *const names[4] = {"steps", "peak", "warmup", "warmup-style"};
-  for (int i = 0; i < 4 && !o->optimize; i++)
+  const char *opt[5] = {o->steps_s, o->peak_s, o->warmup_s, o->style_s,
+                        o->ncompare ? o->compare[0] : NULL};
+  static const char *const names[5] = {"steps", "peak", "warmup", "warmup-style", "compare"};
+  for (int i = 0; i < 5 && !o->optimize; i++)
     if (opt[i]) return cli_error("report", "option '--%s' needs --optimize", names[i]);
   return 0;
 }
 
 /* ---- the command ---------------------------------------------------------- */
+
+/* Before any work: --out is none of the inputs (the params file, the
+ * RUNs, the table or schedule file, the compared laws) and replaces no file
+ * other than a page. */
+static int check_out(const report_opts *o, const char *const *pos, size_t npos) {
+  size_t n = 0, cap = npos + o->ntrain + o->ncompare + 3;
+  const char **in = malloc(cap * sizeof *in);
+  if (!in) return cli_error("report", "out of memory");
+  in[n++] = o->params;
+  in[n++] = o->table;
+  in[n++] = o->optimize;
+  for (size_t i = 0; i < npos; i++) in[n++] = pos[i];
+  for (size_t i = 0; i < o->ntrain; i++) in[n++] = o->train[i];
+  for (size_t i = 0; i < o->ncompare; i++) in[n++] = o->compare[i];
+  const cli_target t = {"out", o->out, report_html_head(o->out)};
+  int rc = cli_check_outputs("report", &t, 1, in, n);
+  free(in);
+  return rc;
+}
 
 /* The runs to show: the positional RUNs, then --train RUNs not among them. */
 static rep_run *collect_runs(const report_opts *o, const cJSON *meta, const char *const *pos,
@@ -873,6 +900,7 @@ static int run(int argc, char **argv) {
                           {"peak", OPT_STRING, &o.peak_s, 0, 0, 0, 0},
                           {"warmup", OPT_STRING, &o.warmup_s, 0, 0, 0, 0},
                           {"warmup-style", OPT_STRING, &o.style_s, 0, 0, 0, 0},
+                          {"compare", OPT_MULTI, 0, 0, o.compare, &o.ncompare, CLI_MAX_COMPARE},
                           {0}};
   const char *pos[argc > 0 ? argc : 1];
   size_t npos, n = 0;
@@ -880,7 +908,7 @@ static int run(int argc, char **argv) {
   if (rc == 2) return 0;
   if (rc) return rc;
   if (!o.params) return cli_error("report", "option '--params' is required");
-  if (check_variant(&o, npos)) return 1;
+  if (check_variant(&o, npos) || check_out(&o, pos, npos)) return 1;
   if (o.table) return report_table(&o);
   if (o.optimize) return report_optimize(&o);
   if (!npos && !o.ntrain) return cli_error("report", "expected at least one RUN file");

@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "cli.h"
+#include "compare.h"
 #include "report_html.h"
 
 /* Most RUN files (and --train RUNs) a page shows. */
@@ -22,6 +23,8 @@ typedef struct report_opts {
   const char *table;                          /* --table T.csv (table-law page) */
   const char *optimize;                       /* --optimize S.csv (schedule page) */
   const char *steps_s, *peak_s, *warmup_s, *style_s; /* --steps --peak --warmup --warmup-style */
+  const char *compare[CLI_MAX_COMPARE];       /* --compare P2.json of --optimize */
+  size_t ncompare;                            /* how many */
   const char *where[16];                      /* --where filters of --table */
   size_t nwhere;                              /* how many */
   const char *train[MAX_RUNS];                /* --train RUNs */

@@ -8,6 +8,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h> /* strncasecmp */
+#include <sys/stat.h>
 
 #include "report_html.h"
 #include "report_js.h"
@@ -60,6 +62,21 @@ void rep_text(FILE *f, const char *s) {
     default: fputc(*s, f);
     }
   }
+}
+
+/* The head an existing --out must begin with (cli_check_outputs): an HTML
+ * page, "<!DOCTYPE html>" as every page here begins, or "<html" (either in
+ * any case); NULL (any head) when it is one. */
+const char *report_html_head(const char *path) {
+  char b[10] = {0};
+  struct stat st; /* a regular file only: opening a pipe to read would wait for a writer */
+  FILE *f = path && !stat(path, &st) && S_ISREG(st.st_mode) ? fopen(path, "rb") : NULL;
+  if (f) {
+    size_t n = fread(b, 1, 9, f);
+    b[n] = '\0';
+    fclose(f);
+  }
+  return !strncasecmp(b, "<!DOCTYPE", 9) || !strncasecmp(b, "<html", 5) ? NULL : "<!DOCTYPE";
 }
 
 void rep_begin(rep_html *h, FILE *f, const char *title) {

@@ -59,6 +59,10 @@ typedef struct rep_chart {
 
 /* Write the document head (styles inlined), and an <h1> with `title`. */
 void rep_begin(rep_html *h, FILE *f, const char *title);
+/* What an existing file at path must begin with for a page's --out to
+ * replace it (a cli_target head): NULL when it is an HTML page (begins
+ * "<!DOCTYPE" as rep_begin writes, or "<html"), else "<!DOCTYPE". */
+const char *report_html_head(const char *path);
 /* Write the script and close the document. */
 void rep_end(rep_html *h);
 /* Write s as HTML text (markup characters escaped). */

@@ -1,6 +1,7 @@
 /* report_optimize.c: `fslaw report --optimize`: a schedule written by
  * fslaw optimize beside the baselines fslaw optimize prints (MATH.md §4):
- * the rates, the predicted loss curves and the predicted final losses. */
+ * the rates, the predicted loss curves, the optimum's shape, the predicted
+ * final losses, and with --compare those under other laws (compare.h). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,9 +13,13 @@
 /* Rows of the page: the optimum, then the baselines of fslaw optimize. */
 #define OPT_ROWS (CLI_NBASE + 1)
 
-/* The zoomed chart of the end: this share of the steps, at this many points
- * (the final losses differ by a few hundredths, a few pixels of the whole). */
+/* The zoomed chart of the end (the final losses differ by a few hundredths,
+ * a few pixels of the whole): the optimum's decay, from the step it leaves
+ * its largest rate less this share of the steps (an optimum at 100k+ steps
+ * decays over 35-48 % of them), and at least the last TAIL_SHARE; at this
+ * many points. */
 #define TAIL_SHARE 0.2
+#define TAIL_MARGIN 0.02
 #define TAIL_POINTS 300
 
 /* The name of the schedule in its notes: as fslaw optimize names it. */
@@ -31,16 +36,21 @@ typedef struct opt_page {
   double *x;                     /* steps 0..steps-1 */
   size_t ng;                     /* points of the loss curves */
   double *gx, *gy[OPT_ROWS];     /* their steps and predicted losses */
+  size_t held;                   /* the optimum's last step at its largest rate (cli_shape_held) */
   size_t nt;                     /* points of the tail */
   double *tx, *ty[OPT_ROWS];     /* their steps and predicted loss above the optimum's */
   double amp[OPT_ROWS];          /* amplification of each final loss (NaN: none) */
   report_notes notes;            /* fslaw optimize's notes on the schedule */
+  fslaw_law *claw[CLI_MAX_COMPARE];               /* --compare laws */
+  double cp[CLI_MAX_COMPARE][FSLAW_MAX_PARAMS];   /* their parameters */
+  cli_compare cmp;               /* every row under them, the gains */
 } opt_page;
 
 static const char *opt_name(int r) { return r ? cli_base_name(r - 1) : "optimum"; }
 
 static void opt_free(opt_page *t) {
   fslaw_law_destroy(t->law);
+  for (size_t j = 0; j < t->cmp.n; j++) fslaw_law_destroy(t->claw[j]);
   for (int r = 0; r < OPT_ROWS; r++) {
     free(t->lr[r]);
     free(t->gy[r]);
@@ -125,12 +135,20 @@ static int opt_predict(opt_page *t, int r, const size_t *g) {
   return 0;
 }
 
-/* The end of every schedule (the last TAIL_SHARE of the steps after warmup)
- * as its predicted loss above the optimum's at the same step: NaN where a
- * schedule cannot be evaluated. */
-static int opt_tail(opt_page *t) {
+/* The first step of the zoom: the optimum's decay with a margin, at least
+ * the last TAIL_SHARE, after warmup. */
+static size_t opt_tail_start(const opt_page *t) {
   size_t n = t->oo.steps, a = (size_t)((1 - TAIL_SHARE) * (double)n);
-  if (a <= t->oo.warmup) a = t->oo.warmup + 1;
+  size_t margin = (size_t)(TAIL_MARGIN * (double)n);
+  if (t->held < a + margin) a = t->held > margin ? t->held - margin : 0;
+  return a <= t->oo.warmup ? t->oo.warmup + 1 : a;
+}
+
+/* The end of every schedule (opt_tail_start on) as its predicted loss above
+ * the optimum's at the same step: NaN where a schedule cannot be evaluated. */
+static int opt_tail(opt_page *t) {
+  t->held = cli_shape_held(&t->oo, t->lr[0], NULL);
+  size_t n = t->oo.steps, a = opt_tail_start(t);
   size_t span = n - 1 - a, m = span + 1 < TAIL_POINTS ? span + 1 : TAIL_POINTS;
   size_t *g = malloc((m + 1) * sizeof *g);
   t->tx = malloc((m + 1) * sizeof *t->tx);
@@ -166,10 +184,36 @@ static int opt_notes(const report_opts *o, opt_page *t) {
   return t->notes.oom ? cli_error("report", "out of memory") : 0;
 }
 
+/* --compare: read the laws (before any work, as fslaw optimize). */
+static int opt_read_compare(const report_opts *o, opt_page *t) {
+  fslaw_error err;
+  t->cmp.paths = o->compare;
+  for (size_t j = 0; j < o->ncompare; j++, t->cmp.n++) {
+    if (fslaw_params_read(o->compare[j], &t->claw[j], t->cp[j], &err))
+      return cli_error("report", "option '--compare': %s", err.msg);
+    t->cmp.law[j] = t->claw[j];
+    t->cmp.p[j] = t->cp[j];
+  }
+  return 0;
+}
+
+/* --compare: every row under each law, as fslaw optimize --compare scores
+ * them (rows that do not fit these steps left out). */
+static void opt_score_compare(opt_page *t) {
+  double loss[CLI_NBASE];
+  const double *rates[CLI_NBASE];
+  for (int b = 0; b < CLI_NBASE; b++) {
+    loss[b] = t->final[b + 1];
+    rates[b] = t->lr[b + 1];
+  }
+  cli_compare_score(&t->cmp, loss, rates, t->lr[0], t->oo.steps, t->final[0]);
+}
+
 static int opt_load(const report_opts *o, opt_page *t) {
   fslaw_error err;
   size_t n = 0;
   if (fslaw_params_read(o->params, &t->law, t->p, &err)) return cli_error("report", "%s", err.msg);
+  if (opt_read_compare(o, t)) return 1;
   if (opt_read(o->optimize, &t->lr[0], &n) || opt_shape(o, t, n)) return 1;
   size_t *g = report_grid_steps(t->oo.warmup, n, &t->ng);
   int rc = !g ? cli_error("report", "out of memory") : 0;
@@ -186,7 +230,29 @@ static int opt_load(const report_opts *o, opt_page *t) {
   for (int r = 0; !rc && r < OPT_ROWS; r++) rc = opt_predict(t, r, g);
   free(g);
   if (!rc) rc = opt_tail(t);
+  if (!rc && t->cmp.n) opt_score_compare(t);
   return rc || opt_notes(o, t);
+}
+
+/* Title and caption of the zoom: which steps it covers, and why. */
+static void opt_tail_text(const opt_page *t, char *title, size_t tlen, char *caption, size_t clen) {
+  size_t n = t->oo.steps, a = t->nt ? (size_t)t->tx[0] : n - 1;
+  size_t a20 = (size_t)((1 - TAIL_SHARE) * (double)n), margin = (size_t)(TAIL_MARGIN * (double)n);
+  char why[200];
+  if (a == t->oo.warmup + 1)
+    snprintf(why, sizeof why, "every step after warmup, with the optimum's decay from step %zu",
+             t->held);
+  else if (t->held < a20 + margin) /* as opt_tail_start */
+    snprintf(why, sizeof why, "the optimum's decay from step %zu (its last step at its largest "
+             "rate, within 1 %%) and %.0f %% of the steps before it", t->held, 100 * TAIL_MARGIN);
+  else
+    snprintf(why, sizeof why, "the last %.0f %% of the steps, which hold the optimum's decay from "
+             "step %zu", 100 * TAIL_SHARE, t->held);
+  snprintf(title, tlen, "The last %.3g%% of the steps (from step %zu): predicted loss above the "
+           "optimum's", 100.0 * (double)(n - a) / (double)n, a);
+  snprintf(caption, clen, "Steps %zu to %zu, %s: each schedule's predicted loss minus the "
+           "optimum's at the same step (below 0: lower than the optimum there); at the right end, "
+           "the gaps of the table below. Colours as above.", a, n - 1, why);
 }
 
 static int opt_charts(rep_html *h, const opt_page *t, rep_series *s) {
@@ -211,13 +277,8 @@ static int opt_charts(rep_html *h, const opt_page *t, rep_series *s) {
   }
   fputs("<h2>Predicted losses</h2>\n", h->f);
   if (report_chart(h, &c, s, OPT_ROWS)) return 1;
-  char title[96], caption[320];
-  snprintf(title, sizeof title, "The last %.0f%% of the steps: predicted loss above the optimum's",
-           100 * TAIL_SHARE);
-  snprintf(caption, sizeof caption, "Steps %.0f to %zu: each schedule's predicted loss minus "
-           "the optimum's at the same step (below 0: lower than the optimum there); at the "
-           "right end, the gaps of the table below. Colours as above.",
-           t->nt ? t->tx[0] : 0.0, t->oo.steps - 1);
+  char title[128], caption[512];
+  opt_tail_text(t, title, sizeof title, caption, sizeof caption);
   c = (rep_chart){title, "step", "predicted loss - optimum's", caption, 0, 0, 0, 0, 1, 900, 380};
   for (int r = 0; r < OPT_ROWS; r++) {
     s[r].yname = "above the optimum";
@@ -279,18 +340,53 @@ static void opt_spec_cell(FILE *f, const opt_page *t, int r) {
   fputs("</code></td>", f);
 }
 
+/* --compare: a column head per compared law, its file name (the path in
+ * the tooltip). */
+static void opt_compare_heads(FILE *f, const opt_page *t) {
+  for (size_t j = 0; j < t->cmp.n; j++) {
+    fputs("<th title=\"final loss under the law of ", f);
+    rep_text(f, t->cmp.paths[j]);
+    fputs(" (--compare)\">under <code>", f);
+    rep_text(f, cli_compare_name(t->cmp.paths[j]));
+    fputs("</code></th>", f);
+  }
+}
+
+/* A loss under a compared law as fslaw optimize --compare prints it (6
+ * decimals), exactly in the tooltip. */
+static void opt_loss_cell(FILE *f, double v) {
+  char b[32];
+  if (isnan(v)) fputs("<td>n/a</td>", f);
+  else fprintf(f, "<td class=\"num\" title=\"%s\">%.6f</td>", cli_num(b, v), v);
+}
+
+/* --compare: each law's gain of the optimum over its best baseline, under
+ * the searched law in the final loss column. */
+static void opt_gain_row(FILE *f, const opt_page *t) {
+  fputs("<tr class=\"gain\" data-sched=\"gain over best baseline\"><td title=\"each law's best "
+        "baseline's final loss minus the optimum's (fslaw optimize --compare)\">gain over best "
+        "baseline</td>", f);
+  opt_loss_cell(f, t->cmp.gain[0]);
+  fputs("<td></td><td></td><td></td><td></td>", f);
+  for (size_t j = 0; j < t->cmp.n; j++) opt_loss_cell(f, t->cmp.gain[j + 1]);
+  fputs("</tr>\n", f);
+}
+
 /* Final losses: as fslaw optimize prints them, exactly (the shortest text
  * that reads back, as the theory page's "exact" column), and the gap to
  * the optimum to 6 digits with the exact value in the tooltip. */
 static void opt_table(FILE *f, const opt_page *t) {
   fprintf(f, "<p>Predicted loss at the last step (step %zu), as <code>fslaw optimize</code> "
-             "prints it (6 decimals), exactly, and above the optimum:</p>\n"
+             "prints it (6 decimals), exactly, and above the optimum%s:</p>\n"
              "<div class=\"wide\"><table class=\"finals\">\n<tr><th>schedule</th><th>final loss</th>"
              "<th>exact</th><th>above the optimum</th><th title=\"amplification of the final "
              "loss, as fslaw optimize prints it: how much more it moves than the fitted curves "
              "when the parameters move (docs/fit.md, What the runs determine); above 50 the "
-             "fitted runs barely determine it\">amplif.</th><th>spec</th></tr>\n",
-          t->oo.steps - 1);
+             "fitted runs barely determine it\">amplif.</th><th>spec</th>",
+          t->oo.steps - 1, t->cmp.n ? "; then under each law of --compare, with each law's gain "
+                                      "of the optimum over its best baseline" : "");
+  opt_compare_heads(f, t);
+  fputs("</tr>\n", f);
   for (int r = 0; r < OPT_ROWS; r++) {
     char b[32];
     fprintf(f, "<tr%s data-sched=\"", r ? "" : " class=\"mean\"");
@@ -311,9 +407,20 @@ static void opt_table(FILE *f, const opt_page *t) {
     else if (isinf(t->amp[r])) fputs("<td>not determined</td>", f);
     else fprintf(f, "<td class=\"num\">%.3g</td>", t->amp[r]); /* as fslaw optimize */
     opt_spec_cell(f, t, r);
+    for (size_t j = 0; j < t->cmp.n; j++)
+      if (r && isnan(t->final[r])) fputs("<td></td>", f); /* left out, as fslaw optimize */
+      else opt_loss_cell(f, t->cmp.loss[j][r ? r - 1 : CLI_NBASE]);
     fputs("</tr>\n", f);
   }
+  if (t->cmp.n) opt_gain_row(f, t);
   fputs("</table></div>\n", f);
+  if (t->cmp.n) {
+    char v[200];
+    fputs("<p>Under every law (<code>fslaw optimize --compare</code>): <span class=\"verdict\">", f);
+    rep_text(f, cli_compare_verdict(&t->cmp, v, sizeof v));
+    fputs("</span>. A gain that only the searched law predicts rests on its form, not on the "
+          "fitted runs (docs/optimize.md).</p>\n", f);
+  }
 }
 
 static void opt_intro(FILE *f, const report_opts *o, const opt_page *t) {
@@ -330,6 +437,11 @@ static void opt_intro(FILE *f, const report_opts *o, const opt_page *t) {
           t->given[1] ? "given" : "the file's largest rate", t->oo.warmup,
           t->oo.warmup_inclusive ? "inclusive" : "standard",
           t->given[2] ? "given" : "the end of the file's initial ramp");
+  char shape[320];
+  fputs("<p>The optimum's shape, as <code>fslaw optimize</code> prints it (x --peak: of the peak "
+        "above): <span class=\"shape\">", f);
+  rep_text(f, cli_shape_describe(&t->oo, t->lr[0], shape, sizeof shape));
+  fputs("</span>.</p>\n", f);
   if (!t->notes.n) return;
   fputs("<div class=\"notes\" id=\"notes\"><p><b>&#9888; Beyond the fitted runs.</b> Where "
         "the schedule goes beyond what the fitted runs covered, or its final loss is barely "
@@ -362,8 +474,9 @@ int report_optimize(const report_opts *o) {
   opt_page t = {0};
   int rc = opt_load(o, &t);
   cJSON *meta = rc ? NULL : report_read_meta(o->params);
-  const char *in[2] = {o->optimize, o->params};
-  if (!rc) rc = report_emit(o, in, 2, opt_page_write, &t, meta);
+  const char *in[2 + CLI_MAX_COMPARE] = {o->optimize, o->params};
+  for (size_t j = 0; j < o->ncompare; j++) in[2 + j] = o->compare[j];
+  if (!rc) rc = report_emit(o, in, 2 + o->ncompare, opt_page_write, &t, meta);
   cJSON_Delete(meta);
   opt_free(&t);
   return rc;

@@ -24,14 +24,14 @@ typedef struct th_opts {
   const char *schedule, *form, *nodes, *sim;             /* curve and simulation */
   const char *title, *out;                               /* page */
   int theory;                                            /* --theory itself */
-  const char *other[14];                                 /* must stay NULL */
+  const char *other[15];                                 /* must stay NULL */
 } th_opts;
 
 /* Names of th_opts.other, in order. */
-static const char *const other_names[14] = {"params",   "train",  "after", "col",  "format",
+static const char *const other_names[15] = {"params",   "train",  "after", "col",  "format",
                                             "table",    "where",  "optimize", "steps",
                                             "peak",     "warmup", "warmup-style", "every",
-                                            "bins"};
+                                            "bins",     "compare"};
 
 /* Everything the page shows. */
 typedef struct th_page {
@@ -441,6 +441,7 @@ int report_theory(int argc, char **argv) {
                           {"warmup-style", OPT_STRING, &x[11], 0, 0, 0, 0},
                           {"every", OPT_STRING, &x[12], 0, 0, 0, 0},
                           {"bins", OPT_STRING, &x[13], 0, 0, 0, 0},
+                          {"compare", OPT_STRING, &x[14], 0, 0, 0, 0},
                           {0}};
   const char *pos[argc > 0 ? argc : 1];
   size_t npos;
@@ -448,6 +449,9 @@ int report_theory(int argc, char **argv) {
   if (rc == 2) return 0;
   if (rc) return rc;
   if (check_opts(&o, npos, pos)) return 1;
+  const cli_target out = {"out", o.out, report_html_head(o.out)}; /* before any work */
+  const char *in[1] = {o.sim};
+  if (cli_check_outputs(CMD, &out, 1, in, 1)) return 1;
   th_page p;
   memset(&p, 0, sizeof p);
   rc = load_model(&o, &p);

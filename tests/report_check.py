@@ -53,9 +53,15 @@ tests/test_report.sh (Python standard library only).
   report_check.py last PAGE.html CHART_ID SERIES VALUE
       the last point of series SERIES in the hover data of chart CHART_ID is
       VALUE (to the 8 digits the hover data keep)
+  report_check.py first PAGE.html CHART_ID
+      print the first x of the hover data of chart CHART_ID (where it starts)
   report_check.py amps PAGE.html SUMMARY.txt
       (report --optimize) the amplification column shows, for every
       schedule, what the summary of `fslaw optimize` printed
+  report_check.py compare PAGE.html SUMMARY.txt
+      (report --optimize --compare) every schedule's final loss under each
+      compared law, each law's gain and the verdict equal the table `fslaw
+      optimize --compare` printed (the same schedule and laws)
 Exit status 0 when the check passes; otherwise a message on stderr.
 """
 import csv
@@ -274,6 +280,37 @@ def check_amps(page, summary):
     if len(pairs) != 6:
         fail(f"expected 6 amplifications, found {len(pairs)}")
     print(f"{len(pairs)} amplifications match fslaw optimize")
+
+
+def check_compare(page, summary):
+    rows = {a.get("data-sched"): cells for a, cells in tables(page).get("finals", [])}
+    with open(summary) as f:
+        lines = f.read().split("\n")
+    start = next((i for i, l in enumerate(lines) if l.startswith("the same schedules under each law")), None)
+    if start is None:
+        fail(f"no --compare table in {summary}")
+    n, verdict = 0, None
+    for line in lines[start + 2:]:
+        if not line.startswith("  "):
+            break
+        name, values = line[2:26].strip(), line[27:].split()
+        values = ["n/a" if v in ("nan", "-nan") else v for v in values]  # as the page shows NaN
+        if not values or not values[0][0].isdigit() and values[0][0] != "-":
+            verdict = line.strip()  # the sentence under the gains
+            break
+        got = rows.get(name)
+        if got is None or [got[1]] + got[6:] != values:
+            fail(f"{name}: page shows {got and [got[1]] + got[6:]}, fslaw optimize printed {values}")
+        n += 1
+    text = open(page, encoding="utf-8").read()
+    import html
+    import re
+    m = re.search(r'<span class="verdict">(.*?)</span>', text)
+    if verdict is None or not m or html.unescape(m.group(1)) != verdict:
+        fail(f"verdict: page says {m and html.unescape(m.group(1))!r}, fslaw optimize {verdict!r}")
+    if n < 3:
+        fail(f"expected the optimum, baselines and gains, found {n} rows")
+    print(f"{n} rows and the verdict match fslaw optimize --compare")
 
 
 def parse(path):
@@ -509,6 +546,14 @@ def main(argv):
         check_last(*argv[2:])
     elif len(argv) == 4 and argv[1] == "amps":
         check_amps(*argv[2:])
+    elif len(argv) == 4 and argv[1] == "first":
+        _, data = chart(argv[2], argv[3])
+        xs = [s["x"][0] for s in data["series"] if s["x"]]
+        if not xs:
+            fail(f"chart {argv[3]} has no points")
+        print(f"{min(xs):.0f}")
+    elif len(argv) == 4 and argv[1] == "compare":
+        check_compare(*argv[2:])
     elif len(argv) in (5, 6) and argv[1] == "theory":
         check_theory(*argv[2:])
     else:

@@ -324,9 +324,10 @@ grep -qF "2000 steps (the file's steps), peak 0.001 (the file's largest rate), w
   && ok || bad "inferred steps, peak, warmup"
 "${CHECK[@]}" finals "$RO" "$TMP/opt_sum.txt" >/dev/null 2>"$TMP/err" && ok || bad "final losses: $(cat "$TMP/err")"
 [ "$(grep -c '<div class="variant on"' "$RO")" -eq 3 ] && ok || bad "optimize charts: $(grep -c '<div class="variant on"' "$RO")"
-# the end zoomed: each schedule's predicted loss above the optimum's over the
-# last 20 % of the steps, ending at the gap of the table
-grep -qF "The last 20% of the steps: predicted loss above the optimum&apos;s" "$RO" && ok || bad "tail chart"
+# the end zoomed: each schedule's predicted loss above the optimum's over at
+# least the last 20 % of the steps, ending at the gap of the table
+grep -qE "The last [0-9.]+% of the steps \(from step [0-9]+\): predicted loss above the optimum&apos;s" "$RO" \
+  && ok || bad "tail chart"
 for sch in constant "cosine to 0"; do
   gap=$(sed -n '/<table class="finals">/,/<\/table>/p' "$RO" | grep "data-sched=\"$sch\"" | grep -oE 'data-v="[^"]*"' | head -1 | cut -d'"' -f2)
   "${CHECK[@]}" last "$RO" c2 "$sch" "$gap" >/dev/null 2>"$TMP/err" && ok || bad "tail of $sch: $(cat "$TMP/err")"
@@ -354,6 +355,71 @@ grep -qF 'warmup 50 inclusive' "$TMP/optimize2.html" && ok || bad "inclusive war
 "$FSLAW" report --params "$OPTP" --optimize "$TMP/opt.csv" --steps 2000 --peak 1e-3 --warmup 100 \
   --out "$TMP/optimize3.html" >/dev/null 2>&1 && "${CHECK[@]}" finals "$TMP/optimize3.html" "$TMP/opt_sum.txt" >/dev/null 2>&1 \
   && ok || bad "report --optimize with given shape"
+# the optimum's shape: the very sentence fslaw optimize prints (the ratio to
+# --peak: to the file's largest rate, the same when the optimum reaches it)
+shape() { grep -o 'optimum shape: .*' "$1" | sed 's/^optimum shape: //'; }
+pshape() { grep -o '<span class="shape">[^<]*' "$1" | sed 's/^<span class="shape">//'; }
+for pg in "$RO:$TMP/opt_sum.txt" "$TMP/opt72.html:$TMP/opt72.txt"; do
+  want=$(shape "${pg#*:}") got=$(pshape "${pg%%:*}")
+  [ -n "$want" ] && [ "$got" = "$want" ] && ok || bad "shape of $(basename "${pg%%:*}"): page '$got', optimize '$want'"
+done
+# a long decay (optimised schedules at 100k+ steps decay over 35-48 % of
+# them; here a WSD of that shape): the zoom starts at or before the last step
+# at the largest rate (within 1 %, reckoned here from the CSV), not at the last 20 %
+"$FSLAW" schedule 'wsd:peak=3e-4,decay=0.45,tail=power,p=1.5,final=3e-6,warmup=2000,steps=100000' \
+  --out "$TMP/w100.csv" >/dev/null && ok || bad "fslaw schedule 100000"
+"$FSLAW" report --params "$OPTP" --optimize "$TMP/w100.csv" --out "$TMP/w100.html" >/dev/null 2>"$TMP/err" \
+  && ok || bad "report --optimize 100000: $(cat "$TMP/err")"
+held=$(awk -F, 'NR > 1 { lr[$1] = $2 + 0; if ($2 + 0 > top) top = $2 + 0 }
+  END { for (k = 2000; k < 100000; k++) if (lr[k] >= 0.99 * top) h = k; print h }' "$TMP/w100.csv")
+zs=$("${CHECK[@]}" first "$TMP/w100.html" c2 2>"$TMP/err")
+[ -n "$held" ] && [ -n "$zs" ] && [ "$zs" -le "$held" ] && [ "$zs" -ge $((held - 2500)) ] \
+  && ok || bad "zoom starts at step '$zs', the optimum is held to step $held: $(cat "$TMP/err")"
+grep -qF "The last $(awk -v a="$zs" 'BEGIN { printf "%.3g", (100000 - a) / 1000 }')% of the steps (from step $zs)" "$TMP/w100.html" \
+  && grep -qF "held to step $held, then a decay" "$TMP/w100.html" && ok || bad "zoom title: $(grep -o 'The last [^<]*' "$TMP/w100.html" | head -1)"
+# --compare: every schedule's final loss under other laws, each law's gain
+# and the verdict, as fslaw optimize --compare printed them for this schedule
+OPTB=$TMP/opt_b.json
+printf '{"law": "mpl", "params": {"L0": 2.5, "A": 0.62, "alpha": 0.43, "B": 500, "C": 0.6, "beta": 0.45, "gamma": 0.55}}\n' >"$OPTB"
+"$FSLAW" optimize --params "$OPTP" --steps 6000 --peak 1e-3 --warmup 100 --compare "$OPTB" --compare "$P" \
+  --out "$TMP/opt6k.csv" >"$TMP/opt6k.txt" 2>"$TMP/err" && ok || bad "optimize --compare: $(cat "$TMP/err")"
+"$FSLAW" report --params "$OPTP" --optimize "$TMP/opt6k.csv" --compare "$OPTB" --compare "$P" \
+  --out "$TMP/opt6k.html" >/dev/null 2>"$TMP/err" && ok || bad "report --compare: $(cat "$TMP/err")"
+"${CHECK[@]}" compare "$TMP/opt6k.html" "$TMP/opt6k.txt" >/dev/null 2>"$TMP/err" && ok || bad "compare: $(cat "$TMP/err")"
+grep -qF '<th title="final loss under the law of '"$OPTB"' (--compare)">under <code>opt_b.json</code></th>' \
+  "$TMP/opt6k.html" && ok || bad "compare column head"
+expect_fail "compare without optimize" "option '--compare' needs --optimize" \
+  "$FSLAW" report --params "$P" --compare "$OPTB" "${TEST[0]}"
+printf '{"law": "mpl", "params": {' >"$TMP/badcmp.json"
+expect_fail "compare: bad JSON" "option '--compare': $TMP/badcmp.json:1:" \
+  "$FSLAW" report --params "$OPTP" --optimize "$TMP/opt.csv" --compare "$TMP/badcmp.json" --out "$TMP/never.html"
+expect_fail "compare: a table law" "option '--compare': $CP holds the parameters of 'chinchilla'" \
+  "$FSLAW" report --params "$OPTP" --optimize "$TMP/opt.csv" --compare "$CP" --out "$TMP/never.html"
+expect_fail "compare with theory" "option '--compare' does not apply to --theory" \
+  "$FSLAW" report --theory --schedule 'cosine:peak=0.1,steps=60' --compare "$OPTB"
+# --out: never an input, never a file other than a page, refused before any
+# work (the 100000-step page would take a while) and nothing written
+for in in "$OPTB" "$TMP/opt.csv" "$OPTP"; do
+  cp "$in" "$TMP/keep" && expect_fail "--out is the input $(basename "$in")" "option '--out': refusing to overwrite the input file" \
+    "$FSLAW" report --params "$OPTP" --optimize "$TMP/opt.csv" --compare "$OPTB" --out "$in"
+  cmp -s "$in" "$TMP/keep" && ok || bad "$(basename "$in") changed"
+done
+printf 'step,loss\n0,3.2\n' >"$TMP/alog.csv"
+for mode in "--optimize $TMP/w100.csv" "--table $TB" "${TEST[0]}"; do
+  prm=$OPTP; [ "${mode#--table}" != "$mode" ] && prm=$CP; [ "${mode#--}" = "$mode" ] && prm=$P
+  expect_fail "--out a log ($mode)" "option '--out': '$TMP/alog.csv' exists and holds other data (it begins 'step,loss')" \
+    "$FSLAW" report --params "$prm" $mode --out "$TMP/alog.csv"
+done
+expect_fail "theory --out a log" "option '--out': '$TMP/alog.csv' exists and holds other data" \
+  "$FSLAW" report --theory --schedule 'cosine:peak=0.1,steps=60' --out "$TMP/alog.csv"
+[ "$(cat "$TMP/alog.csv")" = "$(printf 'step,loss\n0,3.2')" ] && ok || bad "the log was changed"
+ls "$TMP"/alog.csv.tmp.* >/dev/null 2>&1 && bad "a temporary file was left" || ok
+# ... while a page, written here or by hand, is replaced
+printf '<html><body>old</body></html>\n' >"$TMP/hand.html"
+for pg in "$RO" "$TMP/hand.html"; do
+  "$FSLAW" report --params "$OPTP" --optimize "$TMP/opt.csv" --out "$pg" >/dev/null 2>"$TMP/err" \
+    && head -c 15 "$pg" | grep -qx '<!DOCTYPE html>' && ok || bad "replace $(basename "$pg"): $(cat "$TMP/err")"
+done
 expect_fail "steps mismatch" "option '--steps': $TMP/opt.csv has 2000 steps, not 5" \
   "$FSLAW" report --params "$OPTP" --optimize "$TMP/opt.csv" --steps 5 --out "$TMP/never.html"
 expect_fail "steps without optimize" "option '--steps' needs --optimize" "$FSLAW" report --params "$P" --steps 5 "${TEST[0]}"
@@ -512,7 +578,7 @@ PY
   # at 1400 px no table scrolls sideways (the runs table with long paths,
   # the fit table with its fitted runs, the finals with their specs): a
   # probe appended to a copy of each page lists the tables wider than their box
-  for pg in "$R" "$TMP/opt72.html"; do
+  for pg in "$R" "$TMP/opt72.html" "$TMP/opt6k.html"; do
     sed 's#</body>#<script>document.body.dataset.overflow = [...document.querySelectorAll(".wide")].filter(d => d.scrollWidth > d.clientWidth + 1).map(d => d.firstElementChild.className).join(" ") || "none";</script></body>#' \
       "$pg" >"$TMP/probe.html"
     browse "file://$TMP/probe.html" "$TMP/probe_dom.html" --window-size=1400,2000
@@ -521,7 +587,7 @@ PY
   done
 
   # the --table, --optimize and --theory pages: self-test passes, no console message
-  for pg in table:4 many:4 tp:3 optimize:3 theory:5 theory2:4; do
+  for pg in table:4 many:4 tp:3 optimize:3 opt6k:3 theory:5 theory2:4; do
     f=${pg%%:*} n=${pg##*:}
     browse "file://$TMP/$f.html#selftest" "$TMP/dom_$f.html" && ok || bad "chromium $f"
     [ "$(body "$TMP/dom_$f.html" data-selftest)" = ok ] && [ "$(body "$TMP/dom_$f.html" data-charts)" = "$n" ] \
