@@ -54,7 +54,7 @@ for ((r = 0; r < REPEAT; r++)); do
   ts+=("$(echo "$t1 - $t0" | bc)")
 done
 t_c=$(best "${ts[@]}")
-loss_c=$(awk '/^  optimum/ { print $2 }' "$OUT/fslaw.txt")
+loss_c=$(awk '/^  optimum +[0-9]/ { print $2 }' "$OUT/fslaw.txt") # not "optimum shape:"
 evals_c=$(grep -o '[0-9]* evaluations' "$OUT/fslaw.txt")
 
 # scipy: search time as the script measures it (imports and start excluded)

@@ -358,22 +358,22 @@ fslaw_status fslaw_law_final_loss(const fslaw_law *law, const double *params, co
     size_t last = n - 1;
     return fslaw_law_predict(law, params, lr, n, &last, 1, loss, err);
   }
-  double *T = malloc(n * sizeof *T), *g = grad ? grad : malloc(n * sizeof *g), *own;
+  /* grad = NULL: the law computes the loss alone, a fraction of the cost
+   * (shape families and the staircase stage of optimize.c need values only) */
+  double *T = malloc(n * sizeof *T), *own;
   lr = in_unit(law, lr, n, &own);
-  if (!T || !g || !lr) {
+  if (!T || !lr) {
     free(T);
     free(own);
-    if (!grad) free(g);
     return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   }
   fslaw_intrinsic_time(lr, n, T);
   law_input in = {lr, T, n, NULL, 0, fslaw_warmup_end(lr, n), NULL};
-  law->kind->final_grad(&law->opts, &in, params, loss, g);
-  if (law->opts.unit != 1) /* d/d lr of L(lr / unit) */
-    for (size_t k = 0; k < n; k++) g[k] /= law->opts.unit;
+  law->kind->final_grad(&law->opts, &in, params, loss, grad);
+  if (grad && law->opts.unit != 1) /* d/d lr of L(lr / unit) */
+    for (size_t k = 0; k < n; k++) grad[k] /= law->opts.unit;
   free(T);
   free(own);
-  if (!grad) free(g);
   if (!isfinite(*loss))
     return fslaw_fail(err, FSLAW_EDIVERGED, "the law's final loss is %g", *loss);
   if (*loss <= 0) return non_positive(err, *loss, n - 1);

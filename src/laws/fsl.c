@@ -244,23 +244,25 @@ static void grad_with(const law_input *in, const double *p, double q, double ref
                       double *grad) {
   size_t n = in->n, K = n - 1, first = in->warmup + 1;
   const double *lr = in->lr, *T = in->T;
-  double *aH = malloc(n * sizeof *aH);
+  double *aH = grad ? malloc(n * sizeof *aH) : NULL; /* grad = NULL: the loss alone */
   /* pass 1, backward: suffix sum of D_i s T_i^(-s-1) H_i and the loss */
   double sum = 0, suffix = 0;
   for (size_t i = n; i-- > 0;) {
     if (i < first) {
-      aH[i] = 0;
-      grad[i] = suffix;
+      if (grad) aH[i] = 0, grad[i] = suffix;
       continue;
     }
     double D = f_of(lr[i - 1], q, ref) - f_of(lr[i], q, ref), Ts = pow(T[i], -p[S]);
     double H = 1 - pow(1 + p[C4] * (T[K] - T[i]), -p[GAMMA]);
-    aH[i] = (p[C3] + Ts) * H;
-    sum += D * aH[i];
+    double aHi = (p[C3] + Ts) * H;
+    sum += D * aHi;
+    if (!grad) continue;
+    aH[i] = aHi;
     suffix += D * p[S] * Ts / T[i] * H;
     grad[i] = suffix;
   }
   *loss = p[L0] + p[C1] * pow(T[K], -p[S]) - p[C2] * sum;
+  if (!grad) return;
   double dT = -p[S] * p[C1] * pow(T[K], -p[S] - 1), prefix = 0;
   for (size_t k = 0; k < n; k++) {
     double g = -grad[k] + prefix, local = 0; /* grad[k] holds the suffix sum from k */

@@ -87,7 +87,7 @@ static void final_grad(const law_opts *o, const law_input *in, const double *p, 
   double sum = 0, prefix = 0;
   for (size_t k = 0; k < n; k++) {
     double b = p[B2] + T[K] - T[k], kb = pow(b, -p[A2]);
-    grad[k] = dT + p[C2] * (2 * lr[k] * kb - p[A2] * prefix);
+    if (grad) grad[k] = dT + p[C2] * (2 * lr[k] * kb - p[A2] * prefix);
     sum += kb * lr[k] * lr[k];
     prefix += kb / b * lr[k] * lr[k];
   }

@@ -146,36 +146,73 @@ static double dw_of(double lr, double q, double ref) {
   return lr > 0 ? (1 + q) * ref * pow(lr / ref, q) : 0;
 }
 
+/* w(lr) and w'(lr) of the last rate asked (the same bits as w_of, dw_of):
+ * schedules hold a rate over long stretches (knot stages, the stable
+ * phase), so most steps reuse them. */
+typedef struct {
+  double lr, w, dw; /* lr = -1: none yet */
+} w_memo;
+
+static void w_at(w_memo *m, double lr, double q, double ref, int with_dw) {
+  if (lr == m->lr) return;
+  m->lr = lr;
+  m->w = w_of(lr, q, ref);
+  if (with_dw) m->dw = dw_of(lr, q, ref);
+}
+
+/* The powers of every step with a rate, 0 for the others (T may be 0
+ * there): ts = T_m^-s, k = (1 + c4 (T_K - T_m))^-(1+gamma) and, when ts1 !=
+ * NULL, T_m^(-s-1): nearly all the cost of a final loss (libm's pow: 80 %
+ * of a long optimisation), each once per evaluation. */
+static void powers(const law_input *in, const double *p, double *ts, double *ts1, double *k) {
+  const double *lr = in->lr, *T = in->T, TK = T[in->n - 1], g1 = 1 + p[GAMMA];
+  for (size_t m = 0; m < in->n; m++) {
+    int on = lr[m] != 0;
+    k[m] = on ? pow(1 + p[C4] * (TK - T[m]), -g1) : 0;
+    ts[m] = on ? pow(T[m], -p[S]) : 0;
+    if (ts1) ts1[m] = on ? pow(T[m], -p[S] - 1) : 0;
+  }
+}
+
 /* d L(K) / d lr_m (exact): the signal term through T_K, the injection of
  * step m, the e(T_i) of the later injections (T_i grows with lr_m for i >= m)
  * and the kernel of the earlier ones (T_K - T_i grows with lr_m for i < m):
  *   -s c1 T_K^(-s-1) + c2 [w'(lr_m) f_m k_m - s sum_{i>=m} w(lr_i) T_i^(-s-1) k_i
  *                          + sum_{i<m} w(lr_i) f_i k'_i],
- * f_i = c3 + T_i^-s, k_i = (1 + c4 d_i)^-(1+gamma), k'_i = dk_i/dd_i. */
+ * f_i = c3 + T_i^-s, k_i = (1 + c4 d_i)^-(1+gamma), k'_i = dk_i/dd_i.
+ * grad = NULL: the loss alone (its sum is the second pass's). */
 static void grad_with(const law_input *in, const double *p, double q, double ref, double *loss,
                       double *grad) {
   size_t n = in->n, K = n - 1;
   const double *lr = in->lr, *T = in->T;
-  double g1 = 1 + p[GAMMA], dT = -p[S] * p[C1] * pow(T[K], -p[S] - 1);
-  double sum = 0, prefix = 0, suffix = 0;
-  for (size_t m = n; m-- > 0;) { /* suffix sums of the e(T_i) derivative first */
+  double *ts = malloc((grad ? 3 : 2) * n * sizeof *ts), *k = ts + n, *ts1 = grad ? k + n : NULL;
+  if (!ts) { /* law.c reports a final loss that is not a number */
+    *loss = NAN;
+    return;
+  }
+  powers(in, p, ts, ts1, k);
+  double g1 = 1 + p[GAMMA], sum = 0, prefix = 0, suffix = 0;
+  w_memo wm = {-1, 0, 0};
+  for (size_t m = n; grad && m-- > 0;) { /* suffix sums of the e(T_i) derivative first */
     grad[m] = 0;
-    if (lr[m] == 0) continue;    /* no injection (and T may be 0) */
-    double k = pow(1 + p[C4] * (T[K] - T[m]), -g1);
-    suffix -= p[S] * w_of(lr[m], q, ref) * pow(T[m], -p[S] - 1) * k;
+    if (lr[m] == 0) continue;    /* no injection */
+    w_at(&wm, lr[m], q, ref, 1);
+    suffix -= p[S] * wm.w * ts1[m] * k[m];
     grad[m] = suffix;
   }
+  double dT = -p[S] * p[C1] * pow(T[K], -p[S] - 1);
   for (size_t m = 0; m < n; m++) {
-    double f = 0, k = 0, w = w_of(lr[m], q, ref);
+    double f = 0;
+    w_at(&wm, lr[m], q, ref, grad != NULL);
     if (lr[m] != 0) {
-      double d = T[K] - T[m];
-      f = p[C3] + pow(T[m], -p[S]);
-      k = pow(1 + p[C4] * d, -g1);
-      sum += w * f * k;
+      f = p[C3] + ts[m];
+      sum += wm.w * f * k[m];
     }
-    grad[m] = dT + p[C2] * (grad[m] + dw_of(lr[m], q, ref) * f * k + prefix);
-    if (lr[m] != 0) prefix -= w * f * g1 * p[C4] * k / (1 + p[C4] * (T[K] - T[m]));
+    if (!grad) continue;
+    grad[m] = dT + p[C2] * (grad[m] + wm.dw * f * k[m] + prefix);
+    if (lr[m] != 0) prefix -= wm.w * f * g1 * p[C4] * k[m] / (1 + p[C4] * (T[K] - T[m]));
   }
+  free(ts);
   *loss = p[L0] + p[C1] * pow(T[K], -p[S]) + p[C2] * sum;
 }
 

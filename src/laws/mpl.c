@@ -103,36 +103,66 @@ static void predict(const void *state, const double *p, double *pred, double *ja
   }
 }
 
-/* d L(K) / d lr_k for every k, K the last step (derivation in the comments). */
+/* lr^-gamma of the last rate asked (the same bits as pow): schedules hold a
+ * rate over long stretches (knot stages, the stable phase). */
+typedef struct {
+  double lr, e; /* lr = -1: none yet */
+} pow_memo;
+
+static double lr_pow(pow_memo *m, double lr, double gamma) {
+  if (lr != m->lr) m->lr = lr, m->e = pow(lr, -gamma);
+  return m->e;
+}
+
+/* Given S[i] = sum_{j=i..K} lr_j: G[i] = G(x_i), x_i = lr_i^-gamma S_i, and
+ * when dG != NULL, G'(x_i) into dG[i] and lr_i^-gamma into S[i] (G may be S:
+ * in place): the powers, nearly all the cost of a final loss. */
+static void powers(const double *lr, size_t n, const double *p, double *S, double *G, double *dG) {
+  pow_memo pm = {-1, 0};
+  for (size_t i = 0; i < n; i++) {
+    double e = lr[i] > 0 ? lr_pow(&pm, lr[i], p[GAMMA]) : 0;
+    double x = lr[i] > 0 ? e * S[i] : HUGE_VAL, u = p[C] * x + 1;
+    G[i] = isfinite(x) ? 1 - pow(u, -p[BETA]) : 1;
+    if (!dG) continue;
+    /* dx_i/dlr_i = lr_i^-gamma - gamma x_i / lr_i; G'(x) = beta C u^(-beta-1) */
+    dG[i] = isfinite(x) ? p[BETA] * p[C] * pow(u, -p[BETA] - 1) : 0;
+    S[i] = e;
+  }
+}
+
+/* d L(K) / d lr_k for every k, K the last step (derivation in the comments);
+ * grad = NULL: the loss alone. */
 static void final_grad(const law_opts *o, const law_input *in, const double *p, double *loss,
                        double *grad) {
   size_t n = in->n, K = n - 1, first = o->code_convention ? 1 : in->warmup + 1;
   const double *lr = in->lr;
-  /* pass 1, from the end: S_i = sum_{j=i..K} lr_j, G(x_i) and G'(x_i) */
-  double *G = grad; /* G(x_i) kept in grad until pass 2 overwrites it in order */
-  double *dG = malloc(n * sizeof *dG);
-  double S = 0, ld = 0;
-  for (size_t i = n; i-- > 0;) {
-    S += lr[i];
-    double x = lr[i] > 0 ? pow(lr[i], -p[GAMMA]) * S : HUGE_VAL, u = p[C] * x + 1;
-    G[i] = isfinite(x) ? 1 - pow(u, -p[BETA]) : 1;
-    /* dx_i/dlr_i = lr_i^-gamma - gamma x_i / lr_i; G'(x) = beta C u^(-beta-1) */
-    double gp = isfinite(x) ? p[BETA] * p[C] * pow(u, -p[BETA] - 1) : 0;
-    dG[i] = isfinite(x) ? gp : 0;
-    if (i >= first) ld += (lr[i - 1] - lr[i]) * G[i];
+  /* pass 1, from the end: S_i = sum_{j=i..K} lr_j, G(x_i) and G'(x_i); G
+   * kept in grad until pass 2 overwrites it in order */
+  double *S = malloc((grad ? 2 : 1) * n * sizeof *S), *dG = grad ? S + n : NULL;
+  double *G = grad ? grad : S, sum = 0, ld = 0;
+  if (!S) { /* law.c reports a final loss that is not a number */
+    *loss = NAN;
+    return;
   }
+  for (size_t i = n; i-- > 0;) S[i] = sum += lr[i];
+  powers(lr, n, p, S, G, dG);
+  for (size_t i = n; i-- > first;) ld += (lr[i - 1] - lr[i]) * G[i];
   double T = in->T[K];
   *loss = p[L0] + p[A] * pow(T, -p[ALPHA]) - p[B] * ld;
-  double dT = -p[ALPHA] * p[A] * pow(T, -p[ALPHA] - 1);
+  if (!grad) {
+    free(S);
+    return;
+  }
+  double dT = -p[ALPHA] * p[A] * pow(T, -p[ALPHA] - 1), *e = S;
   /* pass 2, forward: dL/dlr_k = dT - B [ -G_k [k in D] + G_{k+1} [k+1 in D]
    *   + sum_{i in D, i <= k} D_i G'(x_i) lr_i^-gamma - gamma D_k G'(x_k) x_k / lr_k ] */
   double prefix = 0, Gk = G[0];
   for (size_t k = 0; k < n; k++) {
     double Gnext = k + 1 < n ? G[k + 1] : 0, g = 0;
     if (k >= first && lr[k] > 0) {
-      double Dk = lr[k - 1] - lr[k], e = pow(lr[k], -p[GAMMA]);
-      prefix += Dk * dG[k] * e;
-      double x = e * (in->T[K] - in->T[k] + lr[k]);
+      double Dk = lr[k - 1] - lr[k];
+      prefix += Dk * dG[k] * e[k];
+      double x = e[k] * (in->T[K] - in->T[k] + lr[k]);
       g += -Gk - p[GAMMA] * Dk * dG[k] * x / lr[k];
     } else if (k >= first) {
       g += -Gk;
@@ -142,7 +172,7 @@ static void final_grad(const law_opts *o, const law_input *in, const double *p, 
     grad[k] = dT - p[B] * g;
     Gk = Gnext;
   }
-  free(dG);
+  free(S);
 }
 
 const law_kind fslaw_law_mpl = {

@@ -81,10 +81,11 @@ static void final_grad(const law_opts *o, const law_input *in, const double *p, 
   double *c = grad, cj = 0;
   for (size_t j = n; j-- > 0;) {
     cj = 1 + lam * cj;
-    c[j] = cj;
+    if (c) c[j] = cj;
     if (j > w) S2 += (lr[j - 1] - lr[j]) * cj;
   }
   *loss = p[L0] + p[A] * pow(S1, -p[ALPHA]) - p[C] * S2;
+  if (!grad) return;
   double dS1 = -p[ALPHA] * p[A] * pow(S1, -p[ALPHA] - 1);
   for (size_t k = 0; k < n; k++) {
     double cnext = k + 1 < n ? c[k + 1] : 0, dS2 = 0;
