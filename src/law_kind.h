@@ -61,9 +61,11 @@ typedef struct law_kind {
   void (*predict)(const void *state, const double *p, double *pred, double *jac);
   /* Free the state. */
   void (*release)(void *state);
-  /* The loss at the last step of in->lr and its derivative with respect to
-   * every rate, grad[in->n] (exact, O(n)); NULL when not available. Used
-   * to optimise schedules. */
+  /* The loss at the last step of in->lr and, when grad != NULL, its
+   * derivative with respect to every rate, grad[in->n] (exact, O(n)); with
+   * grad == NULL the loss alone, cheaper (a shape family's search needs no
+   * gradient). The hook itself is NULL when not available. Used to optimise
+   * schedules. */
   void (*final_grad)(const law_opts *o, const law_input *in, const double *p, double *loss,
                      double *grad);
   /* Nonzero when prepare costs O(steps) whatever the points and keeps
