@@ -80,13 +80,16 @@ int cli_parse_count(const char *cmd, const char *name, const char *text, size_t 
 /* An output file written atomically: data go to a temporary file beside the
  * target (through a symbolic link, beside its file), renamed over it on
  * commit; abort removes it, and so does SIGINT, SIGTERM or SIGHUP before
- * the command dies of it. NULL/"-" is stdout. An existing device or pipe
- * (/dev/null) is written in place: a rename would replace it. */
+ * the command dies of it. NULL/"-" is stdout, written on commit from an
+ * anonymous temporary file, so that a command that fails half way prints
+ * no half table. An existing device or pipe (/dev/null) is written in place:
+ * a rename would replace it. */
 typedef struct {
   FILE *f;      /* stream to write to */
   char *path;   /* final path, NULL for stdout or a device */
   char *tmp;    /* temporary path, NULL for stdout or a device */
   int direct;   /* 1: f writes the device or pipe itself */
+  int stdout_;  /* 1: f is a temporary file copied to stdout on commit */
 } cli_out;
 
 /* Whether paths a and b name the same existing file. */

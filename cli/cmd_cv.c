@@ -188,12 +188,13 @@ static int write_csv(const cv_opts *o, const cli_run_set *rs, const cv_fold *fol
     if (!mean_fold(folds + l * n, 0, n, &mean)) empty = 1;
     row(out.f, o->law[l], "mean", &mean);
   }
+  for (size_t l = 0; l < o->nlaw; l++) /* on stderr too: the CSV may go to a file */
+    for (size_t i = 0; i < n; i++)
+      if (!folds[l * n + i].fitted)
+        fprintf(stderr, "fslaw cv: %s%s without %s: %s\n", empty ? "" : "note: ", o->law[l],
+                paths[i], folds[l * n + i].note);
   if (empty) {
     cli_out_abort(&out);
-    for (size_t l = 0; l < o->nlaw; l++)
-      for (size_t i = 0; i < n; i++)
-        if (!folds[l * n + i].fitted)
-          fprintf(stderr, "fslaw cv: %s without %s: %s\n", o->law[l], paths[i], folds[l * n + i].note);
     return cli_error("cv", "a law could not be fitted and scored in any fold (reasons above)");
   }
   return cli_out_commit("cv", &out);

@@ -175,7 +175,9 @@ int cli_out_open(const char *cmd, cli_out *o, const char *path, const char *cons
                  size_t ninputs) {
   memset(o, 0, sizeof *o);
   if (!path || !strcmp(path, "-")) {
-    o->f = stdout;
+    o->f = tmpfile();
+    if (!o->f) return cli_error(cmd, "cannot make a temporary file: %s", strerror(errno));
+    o->stdout_ = 1;
     return 0;
   }
   for (size_t i = 0; i < ninputs; i++)
@@ -227,6 +229,19 @@ int cli_out_open(const char *cmd, cli_out *o, const char *path, const char *cons
   return 0;
 }
 
+/* Commit of standard output: the temporary file's bytes to stdout. */
+static int copy_to_stdout(const char *cmd, cli_out *o) {
+  char buf[1 << 16];
+  int bad = ferror(o->f) != 0 || fflush(o->f) != 0 || fseek(o->f, 0, SEEK_SET) != 0;
+  for (size_t n; !bad && (n = fread(buf, 1, sizeof buf, o->f)) > 0;)
+    bad = fwrite(buf, 1, n, stdout) != n;
+  bad |= ferror(o->f) != 0;
+  fclose(o->f);
+  memset(o, 0, sizeof *o);
+  bad |= fflush(stdout) != 0 || ferror(stdout);
+  return bad ? cli_error(cmd, "error writing to standard output") : 0;
+}
+
 int cli_out_commit(const char *cmd, cli_out *o) {
   if (o->direct) {
     int bad = ferror(o->f) != 0;
@@ -234,10 +249,7 @@ int cli_out_commit(const char *cmd, cli_out *o) {
     memset(o, 0, sizeof *o);
     return bad ? cli_error(cmd, "error writing the output") : 0;
   }
-  if (!o->path) {
-    int bad = fflush(stdout) != 0 || ferror(stdout);
-    return bad ? cli_error(cmd, "error writing to standard output") : 0;
-  }
+  if (o->stdout_) return copy_to_stdout(cmd, o);
   int bad = ferror(o->f) != 0;
   bad |= fclose(o->f) != 0;
   o->f = NULL;
@@ -256,7 +268,7 @@ int cli_out_commit(const char *cmd, cli_out *o) {
 }
 
 void cli_out_abort(cli_out *o) {
-  if (o->f && o->f != stdout) fclose(o->f);
+  if (o->f) fclose(o->f);
   if (o->tmp) remove(o->tmp), unregister_tmp(o->tmp);
   free(o->tmp);
   free(o->path);

@@ -81,5 +81,12 @@ cmp -s "$TMP/t.csv" "$TMP/t2.csv" && ok || bad "the other table is intact"
 expect_fail "predict over eval output" "(it begins 'line,N,D,loss,pred" \
   "$FSLAW" predict --params "$TMP/chin.json" --table "$TMP/t.csv" --out "$TMP/te.csv"
 
+# standard output is all or nothing too: a run that fails after another was
+# predicted leaves no half table for the next command in a pipe
+printf 'step,lr,loss\n0,1e-3,3\n1,1e-3,oops\n' >"$TMP/bad.csv"
+"$FSLAW" predict --params "$P" "$A" "$TMP/bad.csv" >"$TMP/stdout" 2>"$TMP/err" && bad "predict of a bad run: exit 0" || ok
+[ ! -s "$TMP/stdout" ] && grep -q "bad.csv:3:" "$TMP/err" && ok || bad "half table on stdout: $(head -3 "$TMP/stdout") / $(cat "$TMP/err")"
+"$FSLAW" predict --params "$P" "$A" | tail -1 | grep -q '^cosine_24000,23999,' && ok || bad "predict to stdout"
+
 ls "$TMP" | grep -q '\.tmp\.' && bad "temporary file left" || ok
 finish test_outputs
