@@ -51,7 +51,7 @@ const cli_command cli_report = {
     "  --out F         write the page to F (default: standard output)\n"
     CLI_RUN_OPTS_HELP "\n"
     "       fslaw report --params P.json --table T.csv [--col NAME=COLUMN] [--where COL=VALUE]\n"
-    "                    [--title TEXT] [--out F.html]\n"
+    "                    [--log N:RUN]... [--min-tokens T] [--title TEXT] [--out F.html]\n"
     "A table law (params of fslaw fit --law chinchilla|kaplan|twophase) on a table: the\n"
     "losses with the law's prediction (one series per distinct N, or per bin of log N\n"
     "when there are more than 12), predicted against observed loss, relative errors,\n"
@@ -59,7 +59,9 @@ const cli_command cli_report = {
     "standard errors and 95% intervals when the fit had one, for chinchilla the\n"
     "compute-optimal N_opt and D_opt over a decade beyond the table's compute on each\n"
     "side (with the bootstrap band), and every row with loss, pred and |loss-pred|/loss\n"
-    "and their mean: the numbers of fslaw eval. --col and --where as in fslaw eval.\n\n"
+    "and their mean: the numbers of fslaw eval. --col and --where as in fslaw eval.\n"
+    "A fit made from training logs (fslaw fit --log N:RUN) takes the same --log\n"
+    "options (and --min-tokens) instead of, or beside, --table.\n\n"
     "       fslaw report --params P.json --optimize S.csv [--steps N] [--peak ETA]\n"
     "                    [--warmup W] [--warmup-style standard|inclusive]\n"
     "                    [--compare P2.json]... [--out F.html]\n"
@@ -794,14 +796,18 @@ int report_emit(const report_opts *o, const char *const *in, size_t nin, report_
 
 /* Options that belong to one kind of page only, named when misused. */
 static int check_variant(const report_opts *o, size_t npos) {
-  if (o->table && o->optimize)
-    return cli_error("report", "options '--table' and '--optimize' cannot be combined");
-  const char *mode = o->table ? "--table" : o->optimize ? "--optimize" : NULL;
+  if ((o->table || o->nlogs) && o->optimize)
+    return cli_error("report", "options '--%s' and '--optimize' cannot be combined",
+                     o->table ? "table" : "log");
+  if (o->min_tokens && !o->nlogs) return cli_error("report", "option '--min-tokens' needs --log");
+  const char *mode = o->table ? "--table" : o->nlogs ? "--log" : o->optimize ? "--optimize" : NULL;
   if (mode && (npos || o->ntrain))
     return cli_error("report", "option '%s' takes no RUN files", mode);
   if (mode && (o->after_s || o->bins_s || o->ro.nschedule || o->ro.format))
     return cli_error("report", "options '--after', '--bins', '--schedule' and '--format' are for RUN files, "
                                "not '%s'", mode);
+  if (o->nwhere && o->nlogs && !o->table)
+    return cli_error("report", "option '--where' filters a --table, not --log checkpoints");
   if (o->nwhere && !o->table) return cli_error("report", "option '--where' needs --table");
   if (o->optimize && o->ro.ncol) return cli_error("report", "option '--col' does not apply to --optimize");
   const char *opt[5] = {o->steps_s, o->peak_s, o->warmup_s, o->style_s,
@@ -815,10 +821,10 @@ static int check_variant(const report_opts *o, size_t npos) {
 /* ---- the command ---------------------------------------------------------- */
 
 /* Before any work: --out is none of the inputs (the params file, the
- * RUNs, the table or schedule file, the compared laws) and replaces no file
- * other than a page. */
+ * RUNs, the table, --log files or schedule file, the compared laws) and
+ * replaces no file other than a page. */
 static int check_out(const report_opts *o, const char *const *pos, size_t npos) {
-  size_t n = 0, cap = npos + o->ntrain + o->ncompare + 3;
+  size_t n = 0, cap = npos + o->ntrain + o->ncompare + o->nlogs + 3;
   const char **in = malloc(cap * sizeof *in);
   if (!in) return cli_error("report", "out of memory");
   in[n++] = o->params;
@@ -827,6 +833,10 @@ static int check_out(const report_opts *o, const char *const *pos, size_t npos) 
   for (size_t i = 0; i < npos; i++) in[n++] = pos[i];
   for (size_t i = 0; i < o->ntrain; i++) in[n++] = o->train[i];
   for (size_t i = 0; i < o->ncompare; i++) in[n++] = o->compare[i];
+  for (size_t i = 0; i < o->nlogs; i++) { /* N:PATH */
+    const char *colon = strchr(o->logs[i], ':');
+    in[n++] = colon ? colon + 1 : o->logs[i];
+  }
   const cli_target t = {"out", o->out, report_html_head(o->out)};
   int rc = cli_check_outputs("report", &t, 1, in, n);
   free(in);
@@ -895,6 +905,8 @@ static int run(int argc, char **argv) {
                           CLI_RUN_OPT_ENTRIES(o.ro),
                           {"table", OPT_STRING, &o.table, 0, 0, 0, 0},
                           {"where", OPT_MULTI, 0, 0, o.where, &o.nwhere, 16},
+                          {"log", OPT_MULTI, 0, 0, o.logs, &o.nlogs, 64},
+                          {"min-tokens", OPT_STRING, &o.min_tokens, 0, 0, 0, 0},
                           {"optimize", OPT_STRING, &o.optimize, 0, 0, 0, 0},
                           {"steps", OPT_STRING, &o.steps_s, 0, 0, 0, 0},
                           {"peak", OPT_STRING, &o.peak_s, 0, 0, 0, 0},
@@ -909,7 +921,7 @@ static int run(int argc, char **argv) {
   if (rc) return rc;
   if (!o.params) return cli_error("report", "option '--params' is required");
   if (check_variant(&o, npos) || check_out(&o, pos, npos)) return 1;
-  if (o.table) return report_table(&o);
+  if (o.table || o.nlogs) return report_table(&o);
   if (o.optimize) return report_optimize(&o);
   if (!npos && !o.ntrain) return cli_error("report", "expected at least one RUN file");
   if (o.after_s && cli_parse_count("report", "after", o.after_s, &o.after)) return 1;

@@ -27,6 +27,9 @@ typedef struct report_opts {
   size_t ncompare;                            /* how many */
   const char *where[16];                      /* --where filters of --table */
   size_t nwhere;                              /* how many */
+  const char *logs[64];                       /* --log N:RUN checkpoints (table page) */
+  size_t nlogs;                               /* how many */
+  const char *min_tokens;                     /* --min-tokens T of --log */
   const char *train[MAX_RUNS];                /* --train RUNs */
   size_t ntrain;                              /* how many */
   size_t after;                               /* --after as a number */

@@ -63,7 +63,7 @@ static int tab_spec(const report_opts *o, const tab_page *t, fslaw_table_spec *s
 /* The rows to score: with --where, those; without, the rows the fit used:
  * its filters as the params JSON records them (a fit on 240 of 245 rows is
  * scored on those 240), unless the table has no column they name. */
-static int tab_read(const report_opts *o, tab_page *t, const cJSON *meta) {
+static int tab_read_table(const report_opts *o, tab_page *t, const cJSON *meta) {
   fslaw_error err;
   fslaw_table_spec spec;
   const cJSON *w = cJSON_GetObjectItemCaseSensitive(meta, "where"), *it;
@@ -90,6 +90,27 @@ static int tab_read(const report_opts *o, tab_page *t, const cJSON *meta) {
   if (tab_spec(o, t, &spec)) return 1;
   if (fslaw_table_read(o->table, &spec, &t->t, &err)) return cli_error("report", "%s", err.msg);
   return 0;
+}
+
+/* What the rows come from, for the page: "T.csv", "2 --log runs" or both. */
+static const char *tab_source(const report_opts *o, char *b, size_t n) {
+  if (!o->nlogs) return o->table;
+  snprintf(b, n, "%s%s%zu --log run%s", o->table ? o->table : "", o->table ? " and " : "",
+           o->nlogs, o->nlogs > 1 ? "s" : "");
+  return b;
+}
+
+/* The rows: the table's (tab_read_table), then the checkpoints of every
+ * --log, read as fslaw fit --log reads them. */
+static int tab_read(const report_opts *o, tab_page *t, const cJSON *meta) {
+  if (o->table && tab_read_table(o, t, meta)) return 1;
+  if (!o->table && !(t->t = fslaw_table_create(2))) return cli_error("report", "out of memory");
+  cli_table_opts to = {{0}, o->ro.ncol, {0}, 0};
+  for (size_t i = 0; i < o->ro.ncol && i < 16; i++) to.col[i] = o->ro.col[i];
+  fslaw_table_spec spec;
+  fslaw_run_columns rc;
+  if (o->nlogs && cli_table_spec("report", t->law, &to, &spec, &rc)) return 1;
+  return cli_table_add_logs("report", t->law, t->t, o->logs, o->nlogs, &rc, o->min_tokens);
 }
 
 /* A row's place: its group, then its compute (for sorting). */
@@ -257,7 +278,8 @@ static int tab_load(const report_opts *o, tab_page *t, const cJSON *meta) {
   if (tab_read(o, t, meta)) return 1;
   t->n = fslaw_table_rows(t->t);
   t->m = fslaw_table_ninputs(t->t);
-  if (!t->n) return cli_error("report", "%s: no rows", o->table);
+  char src[4096];
+  if (!t->n) return cli_error("report", "%s: no rows", tab_source(o, src, sizeof src));
   t->pred = malloc(t->n * sizeof *t->pred);
   t->are = malloc(t->n * sizeof *t->are);
   if (!t->pred || !t->are) return cli_error("report", "out of memory");
@@ -394,7 +416,8 @@ static void tab_params(FILE *f, const tab_page *t, const char *path, const cJSON
     fputs("<p>The params JSON records no fit (parameters only).</p>\n", f);
 }
 
-/* The per-row table: the numbers of fslaw eval, digit for digit. */
+/* The per-row table: the numbers of fslaw eval, digit for digit; a
+ * checkpoint of a --log run (no line) shows "log". */
 static void tab_rows(FILE *f, const tab_page *t, const char *path) {
   const double *x = fslaw_table_x(t->t), *y = fslaw_table_loss(t->t);
   fputs("<h2>Rows</h2>\n<p>Every row of <code>", f);
@@ -409,8 +432,9 @@ static void tab_rows(FILE *f, const tab_page *t, const char *path) {
   }
   fputs("<th>loss</th><th>pred</th><th>are</th></tr>\n", f);
   for (size_t i = 0; i < t->n; i++) {
-    fprintf(f, "<tr data-line=\"%zu\"><td>%zu</td>", fslaw_table_line(t->t, i),
-            fslaw_table_line(t->t, i));
+    size_t line = fslaw_table_line(t->t, i);
+    if (line) fprintf(f, "<tr data-line=\"%zu\"><td>%zu</td>", line, line);
+    else fputs("<tr><td>log</td>", f);
     for (size_t k = 0; k < t->m; k++) report_num_cell(f, x[i * t->m + k]);
     report_num_cell(f, y[i]);
     report_num_cell(f, t->pred[i]);
@@ -544,8 +568,9 @@ static int tab_allocation(rep_html *h, const tab_page *t, rep_series *s) {
 }
 
 static void tab_intro(FILE *f, const report_opts *o, const tab_page *t) {
+  char src[4096];
   fprintf(f, "<p>The table law <code>%s</code> on %zu rows of <code>", fslaw_tlaw_name(t->law), t->n);
-  rep_text(f, o->table);
+  rep_text(f, tab_source(o, src, sizeof src));
   fputs("</code>", f);
   for (size_t i = 0; i < t->nwhere; i++) {
     fputs(i ? ", " : " (rows where ", f);
@@ -578,9 +603,10 @@ static void tab_warnings(FILE *f, const cJSON *meta) {
 
 static int tab_page_write(FILE *f, const report_opts *o, const void *page, const cJSON *meta) {
   const tab_page *t = page;
-  char title[512];
+  char title[512], src[4096];
   if (o->title) snprintf(title, sizeof title, "%s", o->title);
-  else snprintf(title, sizeof title, "fslaw report: %s on %s", fslaw_tlaw_name(t->law), o->table);
+  else snprintf(title, sizeof title, "fslaw report: %.64s on %.400s", fslaw_tlaw_name(t->law),
+                tab_source(o, src, sizeof src));
   rep_series *s = calloc(2 * TAB_MAX_GROUPS + 8, sizeof *s);
   if (!s) return cli_error("report", "out of memory");
   rep_html h;
@@ -598,7 +624,7 @@ static int tab_page_write(FILE *f, const report_opts *o, const void *page, const
   }
   if (!rc) {
     fputs("<div id=\"rows\"></div>\n", f);
-    tab_rows(f, t, o->table);
+    tab_rows(f, t, tab_source(o, src, sizeof src));
     rep_end(&h);
   }
   free(s);
@@ -611,8 +637,12 @@ int report_table(const report_opts *o) {
   cJSON *meta = report_read_meta(o->params); /* NULL when unreadable: tab_load says why */
   int rc = tab_load(o, &t, meta);
   if (!rc) cli_table_fit_warnings("report", o->params);
-  const char *in[2] = {o->table, o->params};
-  if (!rc) rc = report_emit(o, in, 2, tab_page_write, &t, meta);
+  const char *in[66] = {o->table, o->params};
+  for (size_t i = 0; i < o->nlogs && i < 64; i++) { /* N:PATH */
+    const char *colon = strchr(o->logs[i], ':');
+    in[2 + i] = colon ? colon + 1 : o->logs[i];
+  }
+  if (!rc) rc = report_emit(o, in, 2 + o->nlogs, tab_page_write, &t, meta);
   cJSON_Delete(meta);
   tab_free(&t);
   return rc;

@@ -184,23 +184,36 @@ typedef struct {
 } fit_opts;
 
 /* Append a training log given as N:PATH. */
-static int add_log(fslaw_table *t, const char *spec, const fslaw_run_columns *rc, double min_tok) {
+static int add_log(const char *cmd, fslaw_table *t, const char *spec, const fslaw_run_columns *rc,
+                   double min_tok) {
   char *end;
   double n = strtod(spec, &end);
   if (end == spec || *end != ':' || !end[1] || !(n > 0) || !isfinite(n))
-    return cli_error("fit", "option '--log': expected N:RUN with a positive parameter count N, got '%s'", spec);
+    return cli_error(cmd, "option '--log': expected N:RUN with a positive parameter count N, got '%s'", spec);
   fslaw_run *run;
   fslaw_error err;
-  if (fslaw_run_read(end + 1, FSLAW_RUN_AUTO, rc, &run, &err)) return cli_error("fit", "%s", err.msg);
-  cli_note_partial_line("fit", end + 1, run);
+  if (fslaw_run_read(end + 1, FSLAW_RUN_AUTO, rc, &run, &err)) return cli_error(cmd, "%s", err.msg);
+  cli_note_partial_line(cmd, end + 1, run);
   size_t skipped = 0;
   fslaw_status st = fslaw_table_add_run(t, run, n, min_tok, &skipped, &err);
   fslaw_run_destroy(run);
-  if (st) return cli_error("fit", "option '--log': %s: %s", end + 1, err.msg);
+  if (st) return cli_error(cmd, "option '--log': %s: %s", end + 1, err.msg);
   if (skipped)
-    fprintf(stderr, "fslaw fit: note: %s: %zu checkpoint%s without positive tokens (such as the "
-                    "loss at step 0, before training) %s left out: no D to fit\n",
+    fprintf(stderr, "fslaw %s: note: %s: %zu checkpoint%s without positive tokens (such as the "
+                    "loss at step 0, before training) %s left out: no D to fit\n", cmd,
             end + 1, skipped, skipped > 1 ? "s" : "", skipped > 1 ? "are" : "is");
+  return 0;
+}
+
+int cli_table_add_logs(const char *cmd, const fslaw_tlaw *law, fslaw_table *t,
+                       const char *const *logs, size_t n, const fslaw_run_columns *rc,
+                       const char *min_tokens) {
+  double min_tok = 0;
+  if (min_tokens && parse_positive(cmd, "min-tokens", min_tokens, &min_tok)) return 1;
+  if (n && fslaw_tlaw_ninputs(law) != 2)
+    return cli_error(cmd, "option '--log': law '%s' reads C, not N and tokens", fslaw_tlaw_name(law));
+  for (size_t i = 0; i < n; i++)
+    if (add_log(cmd, t, logs[i], rc, min_tok)) return 1;
   return 0;
 }
 
@@ -244,18 +257,13 @@ static int build_table(const fslaw_tlaw *law, const fit_opts *o, const char *con
   fslaw_table_spec spec;
   fslaw_run_columns rc;
   fslaw_error err;
-  double min_tok = 0;
   *t = NULL;
   if (cli_table_spec("fit", law, &o->to, &spec, &rc)) return 1;
-  if (o->min_tokens && (parse_positive("fit", "min-tokens", o->min_tokens, &min_tok))) return 1;
   if (npos > 1) return cli_error("fit", "expected one TABLE file, got %zu", npos);
   if (!npos && !o->nlogs) return cli_error("fit", "expected a TABLE file or --log N:RUN");
-  if (o->nlogs && fslaw_tlaw_ninputs(law) != 2)
-    return cli_error("fit", "option '--log': law '%s' reads C, not N and tokens", fslaw_tlaw_name(law));
   if (npos && fslaw_table_read(pos[0], &spec, t, &err)) return cli_error("fit", "%s", err.msg);
   if (!npos && !(*t = fslaw_table_create(2))) return cli_error("fit", "out of memory");
-  for (size_t i = 0; i < o->nlogs; i++)
-    if (add_log(*t, o->logs[i], &rc, min_tok)) return 1;
+  if (cli_table_add_logs("fit", law, *t, o->logs, o->nlogs, &rc, o->min_tokens)) return 1;
   return note_repeats(law, *t);
 }
 

@@ -29,6 +29,13 @@ typedef struct {
 int cli_table_spec(const char *cmd, const fslaw_tlaw *law, const cli_table_opts *to,
                    fslaw_table_spec *spec, fslaw_run_columns *rc);
 
+/* Append to t every logged checkpoint of each log "N:RUN" (fit --log) with
+ * more than min_tokens (NULL: 0) tokens, rc naming the log's columns; prints
+ * the error and returns 1 on a bad spec, log or law (one reading C). */
+int cli_table_add_logs(const char *cmd, const fslaw_tlaw *law, fslaw_table *t,
+                       const char *const *logs, size_t n, const fslaw_run_columns *rc,
+                       const char *min_tokens);
+
 /* The range of each input over the rows a table law was fitted to, as its
  * params JSON records it; found = 0 when it records none (older files). */
 typedef struct {

@@ -309,6 +309,36 @@ expect_fail "where without table" "option '--where' needs --table" "$FSLAW" repo
 expect_fail "bad table column" "option '--col': law 'chinchilla' reads no column called 'X'" \
   "$FSLAW" report --params "$CP" --table "$TB" --col X=N --out "$TMP/never.html"
 expect_fail "missing table" "nope.csv" "$FSLAW" report --params "$CP" --table "$TMP/nope.csv" --out "$TMP/never.html"
+# --log: a fit on training logs' checkpoints (fslaw fit --log) gets its page from the
+# same logs; every row equals fslaw eval on the table of those checkpoints (N, D, loss)
+for N in 1e8 4e8; do
+  awk -v N="$N" 'BEGIN { print "step,loss,tokens"
+    for (k = 1; k <= 6; k++) { D = 5e8 * k; printf "%d,%.10g,%g\n", 100 * k,
+      (1.69 + 406.4 * N ^ -0.34 + 410.7 * D ^ -0.28) * (1 + 0.003 * sin(3 * k + N / 1e8)), D } }' >"$TMP/log$N.csv"
+done
+"$FSLAW" fit --law chinchilla --grid 2 --log 1e8:"$TMP/log1e8.csv" --log 4e8:"$TMP/log4e8.csv" --out "$TMP/logfit.json" \
+  >/dev/null 2>"$TMP/err" && ok || bad "fit --log: $(cat "$TMP/err")"
+"$FSLAW" report --params "$TMP/logfit.json" --log 1e8:"$TMP/log1e8.csv" --log 4e8:"$TMP/log4e8.csv" --out "$TMP/logs.html" \
+  >/dev/null 2>"$TMP/err" && ok || bad "report --log: $(cat "$TMP/err")"
+{ echo N,D,loss; for N in 1e8 4e8; do awk -F, -v N="$N" 'NR > 1 { print N "," $3 "," $2 }' "$TMP/log$N.csv"; done; } >"$TMP/logtab.csv"
+"$FSLAW" eval --params "$TMP/logfit.json" --table "$TMP/logtab.csv" >"$TMP/logtab_eval.csv" 2>/dev/null && ok || bad "eval of the log table"
+/usr/bin/python3 - "$SRC/tests" "$TMP/logs.html" "$TMP/logtab_eval.csv" <<'EOF' && ok || bad "report --log rows differ from eval"
+import csv, sys
+sys.path.insert(0, sys.argv[1])
+import report_check
+rows = report_check.tables(sys.argv[2])["rows"]
+want = list(csv.reader(open(sys.argv[3])))[1:]
+assert len(rows) == len(want) == 13, (len(rows), len(want))
+for (attrs, cells), w in zip(rows[:-1], want[:-1]):  # a checkpoint has no line: "log"
+    assert cells[0] == "log" and cells[1:] == w[1:], (cells, w)
+assert rows[-1][1][1:] == want[-1][1:], (rows[-1], want[-1])  # the mean
+EOF
+grep -qF "on 12 rows of <code>2 --log runs</code>" "$TMP/logs.html" && ok || bad "report --log intro"
+expect_fail "report --log over a log" "option '--out': refusing to overwrite the input file" \
+  "$FSLAW" report --params "$TMP/logfit.json" --log 1e8:"$TMP/log1e8.csv" --out "$TMP/log1e8.csv"
+expect_fail "min-tokens without log" "option '--min-tokens' needs --log" "$FSLAW" report --params "$CP" --table "$TB" --min-tokens 5
+expect_fail "log with where" "option '--where' filters a --table, not --log checkpoints" \
+  "$FSLAW" report --params "$TMP/logfit.json" --log 1e8:"$TMP/log1e8.csv" --where a=1
 
 # ---- --optimize: an optimised schedule beside the baselines --------------------
 OPTP=$TMP/opt_mpl.json
