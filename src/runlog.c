@@ -58,11 +58,13 @@ struct fslaw_run {
 static const char *const default_names[NCOLS] = {
     "step", "lr|learning_rate|train/learning_rate|learning-rate", "loss|train/loss|lm loss",
     "tokens"};
-/* A printed log (FSLAW_RUN_TEXT) names the step "iter" (nanoGPT) or
- * "iteration" (Megatron-LM) and the rate "learning rate" (Megatron-LM). */
+/* A printed log (FSLAW_RUN_TEXT) names the step "iter" (nanoGPT),
+ * "iteration" (Megatron-LM) or "completed step" (MaxText), the rate
+ * "learning rate" (Megatron-LM) and the loss "lm_loss" (GPT-NeoX). */
 static const char *const text_default_names[NCOLS] = {
-    "step|iter|iteration", "lr|learning_rate|learning rate|train/learning_rate|learning-rate",
-    "loss|train/loss|lm loss", "tokens"};
+    "step|iter|iteration|completed step",
+    "lr|learning_rate|learning rate|train/learning_rate|learning-rate",
+    "loss|train/loss|lm loss|lm_loss", "tokens"};
 static const char *const quantity[NCOLS] = {"step", "lr", "loss", "tokens"};
 enum { MAX_ALT = 8 }; /* alternatives per column */
 
@@ -645,12 +647,26 @@ static size_t bom(const char *data, size_t len) {
 
 /* ---- Printed logs (FSLAW_RUN_TEXT) ---------------------------------------
  * A line is a record when it names a step and a rate, loss or tokens
- * (textlog.h); other lines (banners, evaluations such as nanoGPT's "step
- * 250: train loss 3.2, val loss 3.3", warnings) are skipped. As in JSONL, the
- * first record with one of a column's names decides which is read, and a
- * later record with a preferred one is an error. */
+ * (textlog.h); other lines (banners, warnings, nanoGPT's "step 250: train
+ * loss 3.2, val loss 3.3") are skipped, and so are evaluation lines: an eval
+ * word before the step's name ("[eval] step 100 | loss 3.4", fairseq's
+ * "valid on 'valid' subset | loss 7.9 | num_updates 200") marks a loss that
+ * is not the training loss at that step. '\r' ends a line too (progress
+ * bars redraw with it). As in JSONL, the first record with one of a
+ * column's names decides which is read, and a later record with a preferred
+ * one is an error.
+ *
+ * What a printed log cannot say, it must not be guessed: a step printed
+ * again at once with other values (every rank printing, or a summary line)
+ * and steps that go back often (several runs, or a counter restarting each
+ * epoch, in one file) are errors; going back now and then is a run resumed
+ * from a checkpoint, as in the other formats. */
 
 enum { TEXT_PAIRS = 64 }; /* numbers of a line looked at */
+/* Back-steps beyond which a printed log is not one resumed run: more than
+ * this many, and more than this share of its records. */
+#define TEXT_MAX_BACKS 3
+#define TEXT_MAX_BACK_SHARE 0.01
 
 /* Index in pairs of the first pair named alternative a of column k, or -1. */
 static int text_find(const rows *b, int k, int a, const text_pair *pairs, size_t n) {
@@ -673,8 +689,60 @@ static void text_match(const rows *b, int k, const text_pair *pairs, size_t n, i
   *a = -1;
 }
 
+/* Whether line[0..end) holds an evaluation word (a whole word, any case). */
+static int text_eval_before(const char *line, size_t end) {
+  static const char *const words[] = {"eval", "evaluation", "evaluating", "val", "valid",
+                                      "validation", "validate", "validating", "test", "testing"};
+  for (size_t i = 0; i < end;) {
+    if (!isalpha((unsigned char)line[i])) {
+      i++;
+      continue;
+    }
+    size_t j = i;
+    while (j < end && (isalnum((unsigned char)line[j]) || line[j] == '_')) j++;
+    char w[16];
+    if (j - i < sizeof w) {
+      for (size_t k = 0; k < j - i; k++) w[k] = (char)tolower((unsigned char)line[i + k]);
+      w[j - i] = '\0';
+      for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+        if (!strcmp(w, words[k])) return 1;
+    }
+    i = j;
+  }
+  return 0;
+}
+
+/* The number of pair p as column k reads it into num[64]: a count (step,
+ * tokens) drops its digit groups and scales a k, M, B/G or T suffix; a rate
+ * or loss with either is an error (a decimal comma? a unit?). */
+static fslaw_status text_number(const rows *b, int k, const text_pair *p, const cell *c,
+                                char num[64], double *scale, fslaw_error *err) {
+  int count = k == COL_STEP || k == COL_TOKENS;
+  size_t n = 0;
+  *scale = 1;
+  for (size_t i = 0; i < p->numlen && n < 63; i++)
+    if (p->num[i] != ',') num[n++] = p->num[i];
+  num[n] = '\0';
+  char msg[160];
+  const char *units = "kKMBGT";
+  static const double scales[] = {1e3, 1e3, 1e6, 1e9, 1e9, 1e12};
+  const char *u = p->suffix ? strchr(units, p->suffix) : NULL;
+  if (count && u && p->suffixlen == 1) *scale = scales[u - units];
+  else if (p->suffix) {
+    snprintf(msg, sizeof msg, "expected a number, got '%.*s%c...' (a unit after the number?)",
+             (int)p->numlen, p->num, p->suffix);
+    return cell_error(b, c, k, msg, err);
+  } else if (p->grouped && !count) {
+    snprintf(msg, sizeof msg, "expected a number, got '%.*s' (digit groups, or a decimal comma?)",
+             (int)p->numlen, p->num);
+    return cell_error(b, c, k, msg, err);
+  }
+  return FSLAW_OK;
+}
+
 /* The cell of column k, named by alternative a in pair p, of the record on
- * line lineno (starting at byte start of data); picks the name on the first. */
+ * line lineno (which starts at byte start of data); picks the name on the
+ * first record. */
 static fslaw_status text_cell(rows *b, int k, int a, const text_pair *p, const char *data,
                               size_t start, size_t lineno, cell *c, fslaw_error *err) {
   c->line = lineno;
@@ -683,48 +751,108 @@ static fslaw_status text_cell(rows *b, int k, int a, const text_pair *p, const c
     b->pick[k] = a;
     b->colname[k] = b->alt[k][a];
     b->pick_line[k] = lineno;
-  } else if (a < b->pick[k]) {
-    return fslaw_fail(err, FSLAW_EPARSE, "%s:%zu:%zu: '%s' after lines with '%s' (from line %zu); "
-                      "name the column with --col %s=NAME", b->name, lineno, c->col, b->alt[k][a],
-                      b->colname[k], b->pick_line[k], quantity[k]);
+  } else if (a < b->pick[k] || (a > b->pick[k] && k == COL_STEP)) {
+    return fslaw_fail(err, FSLAW_EPARSE, "%s:%zu:%zu: the %s is named '%s' here, '%s' on the lines "
+                      "before (from line %zu); name the one to read with --col %s=NAME", b->name,
+                      lineno, c->col, quantity[k], b->alt[k][a], b->colname[k], b->pick_line[k],
+                      quantity[k]);
   } else if (a > b->pick[k]) {
     return FSLAW_OK; /* read under the name picked */
   }
   char num[64];
-  snprintf(num, sizeof num, "%.*s", (int)(p->numlen < 63 ? p->numlen : 63), p->num);
+  double scale;
+  fslaw_status st = text_number(b, k, p, c, num, &scale, err);
+  if (st) return st;
   b->has_col[k] = 1;
-  return parse_cell(b, k, num, c, err);
+  st = parse_cell(b, k, num, c, err);
+  c->value *= scale;
+  return st;
+}
+
+/* Where a printed log is read: counts for the checks and messages. */
+typedef struct {
+  size_t line;      /* line of the last record */
+  size_t backs;     /* records at a step before the previous record's */
+  size_t back_line; /* line of the first of them */
+  size_t evals;     /* evaluation lines skipped */
+} text_state;
+
+/* A record at the step of the previous one with other values, or steps that
+ * go back too often: not one run's log (see above). */
+static fslaw_status text_check(rows *b, const cell c[NCOLS], text_state *ts, fslaw_error *err) {
+  if (!b->n) return FSLAW_OK;
+  double s = c[COL_STEP].value;
+  char at[1024];
+  if (s <= b->step[0] && s < b->last_step)
+    return fslaw_fail(err, FSLAW_EPARSE, "%s: the steps go back to %.0f, to or before the first "
+                      "step logged (%.0f): a counter that restarts each epoch, or a new run "
+                      "appended to the file? give fslaw one run's lines",
+                      where(b, c[COL_STEP].line, c[COL_STEP].col, at, sizeof at), s, b->step[0]);
+  if (s < b->last_step && !ts->backs++) ts->back_line = c[COL_STEP].line;
+  if (s != b->last_step) return FSLAW_OK;
+  size_t i = b->n - 1;
+  const double *prev[NCOLS] = {NULL, &b->lr[i], &b->loss[i], &b->tok[i]};
+  for (int k = 1; k < NCOLS; k++)
+    if (c[k].present && !isnan(*prev[k]) && *prev[k] != c[k].value) {
+      return fslaw_fail(err, FSLAW_EPARSE, "%s: step %.0f again, with %s %.9g where line %zu "
+                        "has %.9g: several ranks or runs printing alike, or a summary line? give "
+                        "fslaw the lines of one run (e.g. grep those of rank 0)",
+                        where(b, c[k].line, c[k].col, at, sizeof at), s, quantity[k], c[k].value,
+                        ts->line, *prev[k]);
+    }
+  return FSLAW_OK;
+}
+
+/* One line (segment) of a printed log: a record, an evaluation, or nothing. */
+static fslaw_status text_line(rows *b, const char *data, const char *line, size_t ll,
+                              size_t start, size_t lineno, text_state *ts, fslaw_error *err) {
+  text_pair pairs[TEXT_PAIRS];
+  size_t n = textlog_pairs(line, ll, pairs, TEXT_PAIRS);
+  if (n > TEXT_PAIRS) n = TEXT_PAIRS;
+  int a[NCOLS], at[NCOLS], others = 0;
+  for (int k = 0; k < NCOLS; k++) {
+    text_match(b, k, pairs, n, &a[k], &at[k]);
+    others += k != COL_STEP && a[k] >= 0;
+  }
+  if (a[COL_STEP] < 0 || !others) return FSLAW_OK;
+  if (text_eval_before(line, (size_t)(pairs[at[COL_STEP]].key - line))) {
+    ts->evals++;
+    return FSLAW_OK;
+  }
+  cell c[NCOLS] = {{0}};
+  fslaw_status st = FSLAW_OK;
+  for (int k = 0; k < NCOLS && !st; k++)
+    if (a[k] >= 0) st = text_cell(b, k, a[k], &pairs[at[k]], data, start, lineno, &c[k], err);
+  if (!st && c[COL_STEP].present) st = text_check(b, c, ts, err);
+  if (!st) st = rows_add(b, c, err);
+  ts->line = lineno;
+  return st;
 }
 
 static fslaw_status read_text(rows *b, const char *data, size_t len, fslaw_error *err) {
-  size_t pos = bom(data, len), lineno = 0;
-  text_pair pairs[TEXT_PAIRS];
+  size_t pos = bom(data, len), lineno = 1, start = pos; /* start: the line's first byte */
+  text_state ts = {0};
   while (pos < len) {
-    const char *line = data + pos;
-    const char *nl = memchr(line, '\n', len - pos);
-    size_t ll = nl ? (size_t)(nl - line) : len - pos, start = pos;
-    pos += ll + 1;
-    lineno++;
-    size_t n = textlog_pairs(line, ll, pairs, TEXT_PAIRS);
-    if (n > TEXT_PAIRS) n = TEXT_PAIRS;
-    int a[NCOLS], at[NCOLS], others = 0;
-    for (int k = 0; k < NCOLS; k++) {
-      text_match(b, k, pairs, n, &a[k], &at[k]);
-      others += k != COL_STEP && a[k] >= 0;
-    }
-    if (a[COL_STEP] < 0 || !others) continue;
-    cell c[NCOLS] = {{0}};
-    fslaw_status st = FSLAW_OK;
-    for (int k = 0; k < NCOLS && !st; k++)
-      if (a[k] >= 0) st = text_cell(b, k, a[k], &pairs[at[k]], data, start, lineno, &c[k], err);
-    if (!st) st = rows_add(b, c, err);
+    size_t ll = 0;
+    while (pos + ll < len && data[pos + ll] != '\n' && data[pos + ll] != '\r') ll++;
+    fslaw_status st = text_line(b, data, data + pos, ll, start, lineno, &ts, err);
     if (st) return st;
+    pos += ll + 1;
+    if (pos <= len && data[pos - 1] == '\n') lineno++, start = pos;
   }
+  if (ts.backs > TEXT_MAX_BACKS && (double)ts.backs > TEXT_MAX_BACK_SHARE * (double)(b->n + b->replaced))
+    return fslaw_fail(err, FSLAW_EPARSE, "%s: the steps go back %zu times (first on line %zu): "
+                      "several runs or ranks in one file, or a counter that restarts each epoch? "
+                      "fslaw reads one run per file (a run resumed from checkpoints goes back "
+                      "now and then, not this often)", b->name, ts.backs, ts.back_line);
   if (b->n) return FSLAW_OK;
-  char step[128], lr[256], loss[256];
+  char step[128], lr[256], loss[256], evals[96] = "";
+  if (ts.evals)
+    snprintf(evals, sizeof evals, " (%zu evaluation line%s skipped)", ts.evals, ts.evals > 1 ? "s" : "");
   return fslaw_fail(err, FSLAW_EPARSE, "%s: no line names a step (%s) and a rate (%s) or a "
-                    "loss (%s)", b->name, alts_text(b, COL_STEP, step, sizeof step),
-                    alts_text(b, COL_LR, lr, sizeof lr), alts_text(b, COL_LOSS, loss, sizeof loss));
+                    "loss (%s)%s", b->name, alts_text(b, COL_STEP, step, sizeof step),
+                    alts_text(b, COL_LR, lr, sizeof lr), alts_text(b, COL_LOSS, loss, sizeof loss),
+                    evals);
 }
 
 /* Whether JSONL input is rather one JSON document (trainer_state.json, or an
@@ -937,19 +1065,50 @@ static int csv_header_like(const char *s, size_t n) {
   return commas > 0 && textlog_pairs(s, n, p, 2) == 0;
 }
 
-/* A .log, .txt or .out file: JSON when it starts as JSON does ('{', or '['
- * then '{', '[' or ']': not "[2024-05-01 ..." or "[titan]"), CSV when its
- * first line reads as a CSV header, else printed lines. */
-static fslaw_run_format detect_text(const char *data, size_t len, size_t i) {
-  if (i < len && data[i] == '{') return FSLAW_RUN_JSONL;
-  if (i < len && data[i] == '[') {
-    size_t j = i + 1;
-    while (j < len && isspace((unsigned char)data[j])) j++;
-    if (j == len || strchr("{[]", data[j])) return FSLAW_RUN_JSONL;
+/* Line k (from 0) of data[i..len) that is not blank: *line and its length;
+ * 0 when there is none. */
+static size_t text_nth_line(const char *data, size_t len, size_t i, int k, const char **line) {
+  for (int seen = 0; i < len;) {
+    const char *nl = memchr(data + i, '\n', len - i);
+    size_t ll = nl ? (size_t)(nl - (data + i)) : len - i, j = 0;
+    while (j < ll && isspace((unsigned char)data[i + j])) j++;
+    if (j < ll && seen++ == k) {
+      *line = data + i;
+      return ll;
+    }
+    i += ll + 1;
   }
-  const char *nl = memchr(data + i, '\n', len - i);
-  return csv_header_like(data + i, nl ? (size_t)(nl - data) - i : len - i) ? FSLAW_RUN_CSV
-                                                                             : FSLAW_RUN_TEXT;
+  return 0;
+}
+
+/* Commas in s[0..n). */
+static size_t commas(const char *s, size_t n) {
+  size_t c = 0;
+  for (size_t i = 0; i < n; i++) c += s[i] == ',';
+  return c;
+}
+
+/* A .log, .txt or .out file: JSON when its first line is a JSON object or
+ * opens one ('{' or '[' alone, or '[' then '{', '[' or ']'; not "[2024-05-01
+ * ..." or "[titan]", nor a Python dict printed with quotes 'like this'),
+ * whose next line is one too (not a config printed before progress lines),
+ * CSV when its first line reads as a CSV header and the next has as many
+ * commas, else printed lines. */
+static fslaw_run_format detect_text(const char *data, size_t len, size_t i) {
+  const char *l0 = NULL, *l1 = NULL;
+  size_t n0 = text_nth_line(data, len, i, 0, &l0), n1 = text_nth_line(data, len, i, 1, &l1);
+  while (n0 && isspace((unsigned char)l0[n0 - 1])) n0--;
+  if (n0 && (l0[0] == '{' || l0[0] == '[')) {
+    size_t j = 1, end;
+    while (j < n0 && isspace((unsigned char)l0[j])) j++;
+    if (j == n0 || (l0[0] == '[' && strchr("{[]", l0[j]))) return FSLAW_RUN_JSONL;
+    cJSON *v = l0[0] == '{' ? json_parse(l0, n0, &end) : NULL;
+    int object = cJSON_IsObject(v) && end == n0 && (!n1 || l1[strspn(l1, " \t")] == '{');
+    cJSON_Delete(v);
+    if (object) return FSLAW_RUN_JSONL;
+  }
+  return n0 && csv_header_like(l0, n0) && n1 && commas(l1, n1) == commas(l0, n0) ? FSLAW_RUN_CSV
+                                                                                 : FSLAW_RUN_TEXT;
 }
 
 static fslaw_run_format detect(const char *name, const char *data, size_t len) {

@@ -18,16 +18,25 @@ static int word_at(const char *s, size_t i, size_t len, const char *w) {
   return i + n == len || !is_word(s[i + n]);
 }
 
-/* Length of the number starting at s[i] (0: none): [+-] then digits with an
- * optional fraction and exponent, or nan, inf, infinity. */
-static size_t number_at(const char *s, size_t i, size_t len) {
+/* Whether s[j] starts a digit group: ',' then exactly three digits. */
+static int group_at(const char *s, size_t j, size_t len) {
+  return j + 3 < len && s[j] == ',' && is_digit(s[j + 1]) && is_digit(s[j + 2]) &&
+         is_digit(s[j + 3]) && (j + 4 == len || !is_digit(s[j + 4]));
+}
+
+/* Length of the number starting at s[i] (0: none): [+-] then digits, with
+ * comma groups after 1 to 3 leading digits (*grouped = 1), an optional
+ * fraction and exponent; or nan, inf, infinity. */
+static size_t number_at(const char *s, size_t i, size_t len, int *grouped) {
   size_t j = i;
+  *grouped = 0;
   if (j < len && (s[j] == '+' || s[j] == '-')) j++;
   static const char *const words[] = {"infinity", "inf", "nan"};
   for (int w = 0; w < 3; w++)
     if (word_at(s, j, len, words[w])) return j - i + strlen(words[w]);
   size_t digits = 0;
   while (j < len && is_digit(s[j])) j++, digits++;
+  while (digits >= 1 && digits <= 3 && group_at(s, j, len)) j += 4, *grouped = 1;
   if (j < len && s[j] == '.') {
     j++;
     while (j < len && is_digit(s[j])) j++, digits++;
@@ -72,8 +81,10 @@ static int escape_ends(const char *s, size_t a, size_t b, size_t *at) {
 }
 
 /* The name in s[a..b): after the last separator outside colour codes, its
- * ends trimmed of spaces, quotes, ':', '=' and colour codes. */
+ * ends trimmed of spaces, quotes, ':', '=' and colour codes; when nothing
+ * follows an opening bracket, the name before it ("Step [", "lr=["). */
 static void name_of(const char *s, size_t a, size_t b, text_pair *p) {
+  size_t from = a;
   for (size_t k = a; k < b;) {
     size_t esc = escape_at(s, k, b);
     if (esc) {
@@ -85,10 +96,20 @@ static void name_of(const char *s, size_t a, size_t b, text_pair *p) {
       a = k + 1;
     k++;
   }
+  size_t cut = a; /* just after the last separator */
   for (size_t esc; a < b && (trimmed(s[a]) || (esc = escape_at(s, a, b)) > 0);)
     a += trimmed(s[a]) ? 1 : esc;
   for (size_t at; b > a && (trimmed(s[b - 1]) || escape_ends(s, a, b, &at));)
     b = trimmed(s[b - 1]) ? b - 1 : at;
+  if (a == b && cut > from && strchr("[(", s[cut - 1])) {
+    name_of(s, from, cut - 1, p);
+    static const char *const wraps[] = {" tensor", " array"}; /* "loss tensor(3.21, ...)" */
+    for (int w = 0; w < 2; w++) {
+      size_t n = strlen(wraps[w]);
+      if (p->keylen > n && !memcmp(p->key + p->keylen - n, wraps[w], n)) p->keylen -= n;
+    }
+    return;
+  }
   p->key = s + a;
   p->keylen = b - a;
   p->col = a;
@@ -102,8 +123,8 @@ size_t textlog_pairs(const char *line, size_t len, text_pair *out, size_t max) {
       i += esc;
       continue;
     }
-    int glued = i > 0 && (is_word(line[i - 1]) || line[i - 1] == '.');
-    size_t num = glued ? 0 : number_at(line, i, len);
+    int glued = i > 0 && (is_word(line[i - 1]) || line[i - 1] == '.'), grouped;
+    size_t num = glued ? 0 : number_at(line, i, len, &grouped);
     if (!num) {
       i++;
       continue;
@@ -114,6 +135,12 @@ size_t textlog_pairs(const char *line, size_t len, text_pair *out, size_t max) {
       if (!p->keylen) p->col = i;
       p->num = line + i;
       p->numlen = num;
+      p->grouped = grouped;
+      char after = i + num < len ? line[i + num] : 0;
+      p->suffix = is_word(after) && !is_digit(after) && after != '_' ? after : 0;
+      p->suffixlen = 0;
+      while (p->suffix && i + num + p->suffixlen < len && is_word(line[i + num + p->suffixlen]))
+        p->suffixlen++;
     }
     n++;
     i += num;

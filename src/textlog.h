@@ -20,9 +20,14 @@ typedef struct {
                       separator (| , ; ( ) [ ] { } or " - "), without spaces,
                       quotes, ':' and '=' at its ends; may be empty */
   size_t keylen;   /* its length */
-  const char *num; /* the number as written: decimal or exponent notation, or
-                      nan / inf words (to be refused by the reader, not skipped) */
+  const char *num; /* the number as written: decimal or exponent notation,
+                      with digit groups ("1,000": see grouped), or nan / inf
+                      words (to be refused by the reader, not skipped) */
   size_t numlen;   /* its length */
+  int grouped;     /* 1: written with comma digit groups ("1,228,800"): a
+                      count, or a decimal comma ("3,210") */
+  char suffix;     /* a letter right after the number ("1.2M", "45ms"), else 0 */
+  size_t suffixlen; /* the length of the word it starts (1 for "1.2M", 2 for "45ms") */
   size_t col;      /* byte offset of the name (of the number when the name is
                       empty) in the line */
 } text_pair;
@@ -30,7 +35,9 @@ typedef struct {
 /* The pairs of line[0..len) in order, at most max into out; returns how many
  * there are (may exceed max). Terminal colour codes (ESC [ ... letter) hold
  * no numbers, and a number glued to a word before it ("v2", "loss1") is
- * part of that word, not a value. */
+ * part of that word, not a value. A bracket right after a name keeps the
+ * name: "Step [100/1000]" and "lr=[0.0001, 0.0001]" name their first number,
+ * and so does "loss tensor(3.21, ...)" (a printed PyTorch or NumPy value). */
 size_t textlog_pairs(const char *line, size_t len, text_pair *out, size_t max);
 
 #endif

@@ -794,6 +794,56 @@ static void test_steps(void) {
   fslaw_run_destroy(r);
 }
 
+/* Printed logs as a review of real tools' output found them: evaluation
+ * lines, progress bars redrawn with '\r', digit groups and unit suffixes,
+ * a bracket after a name, every rank printing, several runs in one file. */
+static void test_text_review(void) {
+  fslaw_run *r = parse("e.log", "step 100 | loss 3.20 | lr 1e-4\n[eval] step 100 | loss 3.40\n"
+                                "VAL | step 200 | loss 3.30\nValidation - step 200 - loss 3.3\n"
+                                "step 200 | loss 3.10 | lr 1e-4 | val: n/a\n", NULL);
+  CHECK(r && fslaw_run_nloss(r) == 2 && fslaw_run_loss(r)[0] == 3.2 && fslaw_run_loss(r)[1] == 3.1 &&
+        fslaw_run_replaced(r) == 0);
+  fslaw_run_destroy(r);
+  r = parse("bar.log", "iter 1: loss 3.0, lr 1e-3\riter 2: loss 2.9, lr 1e-3\riter 3: loss 2.8, "
+                       "lr 1e-3\r\niter 4: loss 2.7, lr 1e-3\r\n", NULL);
+  CHECK(r && fslaw_run_nloss(r) == 4 && fslaw_run_loss(r)[2] == 2.8);
+  fslaw_run_destroy(r);
+  check_bad("bar.log", "iter 1: loss 3.0\riter 2: loss nan\niter 3: loss 1\n",
+            "bar.log:1:26: column 'loss': NaN");
+  r = parse("g.log", "step 1,000 | loss 3.2 | lr 1e-4 | tokens 1,228,800 | tps 1,234\n"
+                     "step 2,000 | loss 3.1 | lr 1e-4 | tokens 2.5M\n", NULL);
+  CHECK(r && fslaw_run_steps(r) == 2001 && fslaw_run_loss_steps(r)[0] == 1000 &&
+        fslaw_run_tokens(r) && fslaw_run_tokens(r)[0] == 1228800 && fslaw_run_tokens(r)[1] == 2.5e6);
+  fslaw_run_destroy(r);
+  check_bad("dc.log", "step 1 | loss 3,210\n", "dc.log:1:10: column 'loss': expected a number, got "
+            "'3,210' (digit groups, or a decimal comma?)");
+  check_bad("u.log", "step 1 | loss 3 | tokens 5ms\n", "u.log:1:19: column 'tokens': expected a "
+            "number, got '5m...' (a unit after the number?)");
+  r = parse("b.log", "Epoch [1/10], Step [100/1000], Loss: 2.3000, lr=[0.0001, 0.0002]\n", NULL);
+  CHECK(r && fslaw_run_loss_steps(r)[0] == 100 && fslaw_run_loss(r)[0] == 2.3 &&
+        fslaw_run_lr(r) && fslaw_run_lr(r)[100] == 1e-4);
+  fslaw_run_destroy(r);
+  check_bad("ranks.log", "step 10 loss 3.0 lr 1e-3\nstep 10 loss 3.1 lr 1e-3\n",
+            "ranks.log:2:9: step 10 again, with loss 3.1 where line 1 has 3: several ranks");
+  check_bad("two.log", "step 1 loss 5\nstep 1 loss 6\n", "step 1 again");
+  check_bad("runs.log", "[a] step 100 loss 5\n[b] step 150 loss 6\n[a] step 200 loss 4\n"
+                        "[b] step 160 loss 5\n[a] step 300 loss 3\n[b] step 170 loss 4\n"
+                        "[a] step 400 loss 2\n[b] step 180 loss 3\n[a] step 500 loss 1\n"
+                        "[b] step 190 loss 2\n",
+            "runs.log: the steps go back 4 times (first on line 4): several runs or ranks");
+  check_bad("epochs.log", "epoch 1 iter 100 loss 3.4\nepoch 1 iter 200 loss 3.3\n"
+                          "epoch 2 iter 100 loss 2.9\n", "epochs.log:3:9: the steps go back to 100, to "
+            "or before the first step logged (100): a counter that restarts each epoch");
+  r = parse("tensor.log", "step 10 loss tensor(3.2100, device='cuda:0', grad_fn=<NllLossBackward0>)\n", NULL);
+  CHECK(r && fslaw_run_nloss(r) == 1 && fslaw_run_loss(r)[0] == 3.21);
+  fslaw_run_destroy(r);
+  /* a run resumed once goes back once: the later records win, as in the other formats */
+  r = parse("res.log", "step 10 loss 5\nstep 20 loss 4\nstep 30 loss 3.5\nstep 20 loss 4.1\n"
+                       "step 30 loss 3.4\nstep 40 loss 3\n", NULL);
+  CHECK(r && fslaw_run_nloss(r) == 4 && fslaw_run_loss(r)[2] == 3.4 && fslaw_run_replaced(r) == 2);
+  fslaw_run_destroy(r);
+}
+
 /* Printed logs: nanoGPT, Megatron-LM, torchtitan (colour codes) and
  * key=value lines; banners and evaluation lines skipped; errors located. */
 static void test_text(void) {
@@ -854,9 +904,13 @@ static void test_text(void) {
   check_bad("bad.log", "iter 0: loss 3.0\niter 10: loss nan, time 1ms\n",
             "bad.log:2:10: column 'loss': NaN is not a valid value");
   check_bad("mix.log", "iter 0: loss 3.0\nstep 20: loss 1.5\n",
-            "mix.log:2:1: 'step' after lines with 'iter' (from line 1)");
-  check_bad("none.log", "hello\nloss 3\n", "none.log: no line names a step ('step', 'iter' or "
-            "'iteration') and a rate ('lr'");
+            "mix.log:2:1: the step is named 'step' here, 'iter' on the lines before (from line 1)");
+  check_bad("mix2.log", "step 0: loss 3.0\niter 20: loss 1.5\n",
+            "mix2.log:2:1: the step is named 'iter' here, 'step' on the lines before (from line 1)");
+  check_bad("none.log", "hello\nloss 3\n[eval] step 3 loss 2\n", "none.log: no line names a step "
+            "('step', 'iter', 'iteration' or 'completed step') and a rate ('lr'");
+  check_bad("none.log", "hello\nloss 3\n[eval] step 3 loss 2\n", "(1 evaluation line skipped)");
+  test_text_review();
   /* .txt holding CSV or JSON is read as such; "[titan]" or "[2024-..." is text */
   r = parse("t.txt", "step,lr,loss\n0,1e-3,3\n1,1e-3,2\n", NULL);
   CHECK(r && fslaw_run_nloss(r) == 2 && !strcmp(fslaw_run_column(r, "step"), "step"));
@@ -867,6 +921,16 @@ static void test_text(void) {
   r = parse("t.log", "[2024-05-01] step 3 loss 2.5\n", NULL);
   CHECK(r && fslaw_run_nloss(r) == 1 && fslaw_run_loss_steps(r)[0] == 3);
   fslaw_run_destroy(r);
+  /* ... and so is a printed dict, a JSON config line or a comma banner before them */
+  const char *starts[] = {"{'data': {'batch_size': 4}, 'lr': 3e-4}\n", "{\"config\": 1} trailing\n",
+                          "Loading data, please wait\n"};
+  for (int i = 0; i < 3; i++) {
+    char text[256];
+    snprintf(text, sizeof text, "%siter 1 | loss 3.5\niter 2 | loss 3.25\n", starts[i]);
+    r = parse("litgpt.txt", text, NULL);
+    CHECK(r && fslaw_run_nloss(r) == 2 && fslaw_run_loss(r)[1] == 3.25);
+    fslaw_run_destroy(r);
+  }
 }
 
 int main(int argc, char **argv) {
