@@ -226,8 +226,8 @@ int cli_fit_law(const char *cmd, const char *spec, fslaw_run *const *runs, size_
   double peak = 0;
   for (size_t i = 0; i < n; i++)
     for (size_t k = 0; k < fslaw_run_steps(runs[i]); k++) peak = fmax(peak, fslaw_run_lr(runs[i])[k]);
-  fslaw_error err;
-  if (fslaw_law_create_for_peak(spec, peak, law, &err))
+  fslaw_error err; /* no positive rate: the fit itself says what is wrong */
+  if (peak > 0 ? fslaw_law_create_for_peak(spec, peak, law, &err) : fslaw_law_create(spec, law, &err))
     return cli_error(cmd, "option '--law': %s", err.msg);
   double u = fslaw_law_unit(*law);
   if (note && u != 1)

@@ -112,7 +112,7 @@ fslaw_status fslaw_fit_share(fslaw_fit *f, size_t i) {
   return FSLAW_OK;
 }
 
-const char *fslaw_fit_errmsg(const fslaw_fit *f) { return f->err.msg; }
+const char *fslaw_fit_errmsg(const fslaw_fit *f) { return f ? f->err.msg : "no fit (NULL)"; }
 
 fslaw_status fslaw_fit_set_loss(fslaw_fit *f, fslaw_loss loss, double delta) {
   if (loss != FSLAW_LOSS_HUBER && loss != FSLAW_LOSS_SQUARED)
@@ -663,7 +663,14 @@ static void widen_range(fslaw_fit_range *r, const fslaw_fit_range *w) {
   if (w->max_rate > r->max_rate) r->max_rate = w->max_rate;
 }
 
+static fslaw_status run_fit(fslaw_fit *f, double *params, fslaw_fit_result *res);
+
 fslaw_status fslaw_fit_run(fslaw_fit *f, double *params, fslaw_fit_result *res) {
+  fslaw_fit_result unused;
+  return run_fit(f, params, res ? res : &unused);
+}
+
+static fslaw_status run_fit(fslaw_fit *f, double *params, fslaw_fit_result *res) {
   memset(res, 0, sizeof *res);
   if (!f->nruns) return fslaw_fail(&f->err, FSLAW_EINVAL, "no runs to fit");
   fslaw_status st = check_identifiable(f);

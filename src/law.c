@@ -140,8 +140,11 @@ static int spec_sets(const char *spec, const char *key) {
 
 fslaw_status fslaw_law_create_for_peak(const char *spec, double peak, fslaw_law **out,
                                        fslaw_error *err) {
+  *out = NULL;
+  if (!(peak > 0) || !isfinite(peak))
+    return fslaw_fail(err, FSLAW_EINVAL, "the peak rate must be positive and finite, got %g", peak);
   fslaw_status st = fslaw_law_create(spec, out, err);
-  if (st || !(peak > 0) || !isfinite(peak) || spec_sets(spec, "unit")) return st;
+  if (st || spec_sets(spec, "unit")) return st;
   char u[32];
   snprintf(u, sizeof u, "%.6g", peak / FSLAW_LAW_DESIGN_PEAK);
   if (fslaw_strtod(u, NULL) == 1) return FSLAW_OK;

@@ -478,6 +478,8 @@ static fslaw_status optimize_free(problem *pb, fslaw_optimize_result *res, fslaw
 fslaw_status fslaw_optimize_custom(fslaw_final_loss_fn fn, void *ctx,
                                    const fslaw_optimize_options *o, double *lr,
                                    fslaw_optimize_result *res, fslaw_error *err) {
+  fslaw_optimize_result unused;
+  if (!res) res = &unused;
   memset(res, 0, sizeof *res);
   if (!(o->peak > 0) || !isfinite(o->peak))
     return fslaw_fail(err, FSLAW_EINVAL, "peak must be positive and finite, got %g", o->peak);

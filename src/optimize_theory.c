@@ -210,7 +210,7 @@ fslaw_status fslaw_theory_final_loss(const fslaw_plk_model *m, const fslaw_fsl_o
 fslaw_status fslaw_optimize_theory(const fslaw_plk_model *m, const fslaw_fsl_options *fo,
                                    const fslaw_optimize_options *opt, double *lr,
                                    fslaw_optimize_result *res, fslaw_error *err) {
-  memset(res, 0, sizeof *res);
+  if (res) memset(res, 0, sizeof *res);
   if (!(opt->peak > 0) || !isfinite(opt->peak))
     return fslaw_fail(err, FSLAW_EINVAL, "peak must be positive and finite, got %g", opt->peak);
   if (opt->steps < 1) return fslaw_fail(err, FSLAW_EINVAL, "need at least one step");

@@ -1315,6 +1315,8 @@ static fslaw_status parse_run(const char *name, const log_file *f, size_t nf, in
                               fslaw_run_format format, const fslaw_run_columns *cols,
                               fslaw_run **out, fslaw_error *err) {
   *out = NULL;
+  if ((unsigned)format > FSLAW_RUN_TEXT)
+    return fslaw_fail(err, FSLAW_EINVAL, "%s: unknown log format %d", name, (int)format);
   rows b = {0};
   b.name = name;
   const char *given[NCOLS] = {0};

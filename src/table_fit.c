@@ -84,7 +84,7 @@ static void set_rows(fslaw_tfit *f) {
   }
 }
 
-const char *fslaw_tfit_errmsg(const fslaw_tfit *f) { return f->err.msg; }
+const char *fslaw_tfit_errmsg(const fslaw_tfit *f) { return f ? f->err.msg : "no fit (NULL)"; }
 
 fslaw_status fslaw_tfit_set_huber(fslaw_tfit *f, double delta) {
   if (!(delta > 0) || !isfinite(delta))
@@ -441,7 +441,14 @@ static void fill_result(const fslaw_tfit *f, const local_result *sr, size_t ns, 
   }
 }
 
+static fslaw_status tfit_run(fslaw_tfit *f, double *params, fslaw_tfit_result *res);
+
 fslaw_status fslaw_tfit_run(fslaw_tfit *f, double *params, fslaw_tfit_result *res) {
+  fslaw_tfit_result unused;
+  return tfit_run(f, params, res ? res : &unused);
+}
+
+static fslaw_status tfit_run(fslaw_tfit *f, double *params, fslaw_tfit_result *res) {
   memset(res, 0, sizeof *res);
   if (!f->n) return fslaw_fail(&f->err, FSLAW_EINVAL, "no table to fit");
   if (nfree(f) > f->distinct) return too_few(f, nfree(f), f->distinct, f->n); /* fixed since */

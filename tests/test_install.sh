@@ -36,4 +36,16 @@ cc "$TMP/app.c" $(pkg-config --cflags --static --libs fslaw | sed 's/-lfslaw/-l:
   && ok || bad "build against the static library"
 [ "$("$TMP/app_static")" = "$want" ] && ok || bad "static program runs"
 "$TMP/prefix/bin/fslaw" --version >/dev/null && ok || bad "installed tool runs"
+# examples/fit_predict.c (the library's main path) built against the installed
+# library gives the numbers of fslaw fit + fslaw eval, to the last digit
+SRC=$2 D=$2/data/mpl/25M
+cc -std=c11 -Wall -Wextra -Werror "$SRC/examples/fit_predict.c" $(pkg-config --cflags --libs fslaw) -lm -o "$TMP/fit_predict" \
+  && ok || bad "build examples/fit_predict.c"
+LD_LIBRARY_PATH=$TMP/prefix/lib "$TMP/fit_predict" mtl "$D/cosine_72000.csv" "$D/cosine_24000.csv" "$D/constant_24000.csv" \
+  >"$TMP/ex.txt" 2>"$TMP/err" && ok || bad "fit_predict runs: $(cat "$TMP/err")"
+"$FSLAW" fit --law mtl --out "$TMP/mtl.json" "$D/cosine_24000.csv" "$D/constant_24000.csv" >/dev/null 2>&1 \
+  && "$FSLAW" eval --params "$TMP/mtl.json" "$D/cosine_72000.csv" 2>/dev/null | sed -n 2p >"$TMP/eval.csv" && ok || bad "fit + eval"
+awk -F, 'NR == FNR { r2 = $3; prede = $6; n = $2; next }
+         $1 == "heldout" { exit !($3 == n && $5 == r2 && $7 == prede && r2 != "") }' "$TMP/eval.csv" FS=' ' "$TMP/ex.txt" \
+  && ok || bad "fit_predict != fit + eval: $(cat "$TMP/ex.txt" "$TMP/eval.csv")"
 finish test_install

@@ -558,11 +558,17 @@ static void test_unit(void) {
     fslaw_law_destroy(b);
   }
   check_for_peak("mpl", 0.09, "mpl:unit=300");
+  const double bad[] = {0, -1, NAN, INFINITY}; /* no unit to take from such a peak */
+  for (int i = 0; i < 4; i++) {
+    fslaw_law *law = (fslaw_law *)1;
+    fslaw_error err = {""};
+    CHECK(fslaw_law_create_for_peak("mpl", bad[i], &law, &err) == FSLAW_EINVAL && law == NULL);
+    CHECK_HAS(err.msg, "the peak rate must be positive and finite");
+  }
   check_for_peak("fslq:ref=0.001", 3e-5, "fslq:ref=0.001,unit=0.1");
   check_for_peak("mpl:", 1e-3, "mpl:unit=3.33333");
   check_for_peak("mpl", 3e-4, "mpl");           /* the design peak: no unit */
   check_for_peak("mpl:unit=1", 0.09, "mpl:unit=1"); /* a unit given is kept */
-  check_for_peak("mtl", 0, "mtl");              /* no rate: nothing to scale */
 }
 
 /* A law whose drop terms outgrow L0 predicts no loss: an error, not a number. */

@@ -85,6 +85,8 @@ static void test_free(const char *scratch) {
   fslaw_optimize_result res;
   fslaw_error err;
   CHECK(fslaw_optimize(law, params[0], &o, lr, &res, &err) == FSLAW_OK);
+  CHECK(fslaw_optimize(law, params[0], &o, tmp, NULL, &err) == FSLAW_OK && /* res optional */
+        !memcmp(lr, tmp, n * sizeof *lr));
   int valid = 1;
   for (size_t k = 0; k < n; k++) valid &= isfinite(lr[k]) && lr[k] >= 0 && lr[k] <= peak;
   for (size_t k = w + 1; k < n; k++) valid &= lr[k] <= lr[k - 1];

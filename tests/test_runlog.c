@@ -889,6 +889,11 @@ static void test_text(void) {
   CHECK(r && fslaw_run_nloss(r) == 2 && fslaw_run_loss(r)[0] == 12.2345 &&
         fslaw_run_loss(r)[1] == 11.5 && fslaw_run_loss_steps(r)[1] == 2);
   fslaw_run_destroy(r);
+  /* a format outside the enum is refused, not read as CSV */
+  r = (fslaw_run *)1;
+  fslaw_error err42;
+  CHECK(fslaw_run_parse("x", "step,loss\n1,2\n", 12, (fslaw_run_format)42, NULL, &r, &err42) ==
+            FSLAW_EINVAL && r == NULL);
   /* key=value, any case; an explicit format needs no file name */
   const char *kv = "Step=0 LR=1e-4 Loss=5.0\nstep=4 lr=2e-4 loss=4.5 eval_loss=9\n";
   fslaw_error err;

@@ -90,6 +90,9 @@ static void test_chinchilla_recovery(void) {
   CHECK(fslaw_tfit_set_table(f, t) == FSLAW_OK);
   CHECK(fslaw_tfit_run(f, p, &res) == FSLAW_OK);
   CHECK(res.starts == 32 && res.points == 42 && res.converged);
+  double again[5]; /* the result is optional */
+  CHECK(fslaw_tfit_run(f, again, NULL) == FSLAW_OK && !memcmp(p, again, sizeof p));
+  CHECK(!strcmp(fslaw_tfit_errmsg(NULL), "no fit (NULL)"));
   /* the range of the inputs, which predictions beyond note */
   CHECK(res.input_min[0] == 7e7 && res.input_max[0] == 7e7 * pow(2.0, 5));
   CHECK(res.input_min[1] == 1e9 && res.input_max[1] == 1e9 * pow(2.5, 6) * (1 + 0.1 * 5));

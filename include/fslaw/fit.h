@@ -68,7 +68,8 @@ typedef struct fslaw_fit_result {
 /* New fit of `law` (which must outlive the fit); NULL when out of memory. */
 fslaw_fit *fslaw_fit_create(const fslaw_law *law);
 void fslaw_fit_destroy(fslaw_fit *fit);
-/* The message of the last failing call. */
+/* The message of the last failing call; a later call that succeeds keeps
+ * it (read it after a failure only). "" before any failure. */
 const char *fslaw_fit_errmsg(const fslaw_fit *fit);
 
 /* Objective: loss type and Huber delta (> 0). */
@@ -149,7 +150,11 @@ double fslaw_fit_group_objective(const fslaw_fit *fit, size_t g, const double *p
 fslaw_status fslaw_fit_curvature(fslaw_fit *fit, size_t g, const double *params,
                                  unsigned long skip, double *M, double *scale);
 
-/* Run the fit: params[ngroups x nparams] receives the best parameters. */
+/* Run the fit: params[ngroups x nparams] receives the best parameters and
+ * *res (may be NULL) how the fit went. Fails (FSLAW_EINVAL) when no run's
+ * rate changes after its warmup and the law needs a decay to determine
+ * its parameters (e.g. a run still at its peak rate): fit such runs with
+ * the decay parameters fixed (fslaw_fit_fix), or wait for a decay. */
 fslaw_status fslaw_fit_run(fslaw_fit *fit, double *params, fslaw_fit_result *res);
 
 #ifdef __cplusplus

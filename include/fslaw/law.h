@@ -41,7 +41,8 @@ void fslaw_law_destroy(fslaw_law *law);
  * when the spec sets no unit, unit = peak / FSLAW_LAW_DESIGN_PEAK (to 6
  * significant digits; not added when that is 1) is added to the spec, so
  * that a fit does not depend on the unit the runs' rates are written in
- * (SGD at 0.1 as much as AdamW at 3e-4). Its spec then records the unit. */
+ * (SGD at 0.1 as much as AdamW at 3e-4). Its spec then records the unit.
+ * A peak that is not positive and finite is FSLAW_EINVAL. */
 fslaw_status fslaw_law_create_for_peak(const char *spec, double peak, fslaw_law **out,
                                        fslaw_error *err);
 /* The unit the law reads rates in (its option unit, 1 by default). */

@@ -61,7 +61,8 @@ typedef struct fslaw_optimize_result {
 fslaw_status fslaw_law_final_loss(const fslaw_law *law, const double *params, const double *lr,
                                   size_t n, double *loss, double *grad, fslaw_error *err);
 
-/* Optimise: lr[0..steps-1] receives the schedule. */
+/* Optimise: lr[0..steps-1] receives the schedule, *res (may be NULL) what
+ * came out. */
 fslaw_status fslaw_optimize(const fslaw_law *law, const double *params,
                             const fslaw_optimize_options *opt, double *lr,
                             fslaw_optimize_result *res, fslaw_error *err);

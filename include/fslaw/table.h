@@ -147,7 +147,8 @@ typedef struct fslaw_tfit_result {
 /* New fit of `law` (a registry entry); NULL when out of memory. */
 fslaw_tfit *fslaw_tfit_create(const fslaw_tlaw *law);
 void fslaw_tfit_destroy(fslaw_tfit *fit);
-/* The message of the last failing call. */
+/* The message of the last failing call; a later call that succeeds keeps
+ * it (read it after a failure only). "" before any failure. */
 const char *fslaw_tfit_errmsg(const fslaw_tfit *fit);
 
 /* Huber delta on log residuals (> 0; default 1e-3). */
@@ -173,7 +174,8 @@ double fslaw_tfit_objective(const fslaw_tfit *fit, const double *params);
  * parameters (fixed ones included) into grad[nparams]; NaN (grad not
  * written) where params are not admissible or the objective is not finite. */
 double fslaw_tfit_gradient(const fslaw_tfit *fit, const double *params, double *grad);
-/* Run the grid fit: params[nparams] receives the best parameters. */
+/* Run the grid fit: params[nparams] receives the best parameters and *res
+ * (may be NULL) how the fit went. */
 fslaw_status fslaw_tfit_run(fslaw_tfit *fit, double *params, fslaw_tfit_result *res);
 
 /* How much the fitted predictions depend on each free parameter: s[i] =
