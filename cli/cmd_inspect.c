@@ -90,6 +90,21 @@ static void print_summary(const char *path, const fslaw_run_summary *s, const ch
   putchar('\n');
 }
 
+/* Which input names were read when they are not the quantities' own (a
+ * printed log's "iter" and "lm loss", a W&B export's "RUN - train/loss"):
+ * what to check first when a log reads other than expected. */
+static void note_columns(const char *path, const fslaw_run *r) {
+  static const char *const what[] = {"step", "lr", "loss", "tokens"};
+  char b[512] = "";
+  for (int k = 0; k < 4; k++) {
+    const char *c = fslaw_run_column(r, what[k]);
+    if (!c || !strcmp(c, what[k])) continue;
+    size_t used = strlen(b);
+    snprintf(b + used, sizeof b - used, "%s%s from '%.100s'", *b ? ", " : "", what[k], c);
+  }
+  if (*b) fprintf(stderr, "fslaw inspect: note: %s: read %s\n", path, b);
+}
+
 /* Add one run's rate, intrinsic time and loss to the three panels. */
 static fslaw_status plot_run(fslaw_svg *svg, const fslaw_run *r, fslaw_error *err) {
   size_t n = fslaw_run_steps(r), nl = fslaw_run_nloss(r);
@@ -162,6 +177,7 @@ static int run(int argc, char **argv) {
     fslaw_error err;
     if (fslaw_run_summarize(r, &s, &err)) failed = cli_error("inspect", "%s", err.msg);
     else print_summary(pos[i], &s, cli_run_schedule(&ro, pos[i], NULL));
+    note_columns(pos[i], r);
     if (svg && plot_run(svg, r, &err)) failed = cli_error("inspect", "%s", err.msg);
     fslaw_run_destroy(r);
   }

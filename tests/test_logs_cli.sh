@@ -317,7 +317,10 @@ awk -F, 'NR == 1 { print "Initializing a new model from scratch"; next }
   { if ($3 != "") printf "iter %s: loss %s, lr %s, time 45.12ms, mfu 12.30%%\n", $1, $3, $2
     else printf "iter %s: lr %s\n", $1, $2 }' "$SRC/data/mpl/25M/cosine_24000.csv" >"$TMP/train.log"
 "$FSLAW" inspect "$SRC/data/mpl/25M/cosine_24000.csv" | sed 's/^[^:]*: //' >"$TMP/ins_csv"
-"$FSLAW" inspect "$TMP/train.log" | sed 's/^[^:]*: //' >"$TMP/ins_log"
+"$FSLAW" inspect "$TMP/train.log" 2>"$TMP/err" | sed 's/^[^:]*: //' >"$TMP/ins_log"
+# inspect says which names it read when they are not the quantities' own
+grep -qx "fslaw inspect: note: $TMP/train.log: read step from 'iter'" "$TMP/err" && ok || bad "read-names note: $(cat "$TMP/err")"
+"$FSLAW" inspect "$SRC/data/mpl/25M/cosine_24000.csv" 2>&1 >/dev/null | grep -q "read " && bad "read-names note on a plain CSV" || ok
 [ -s "$TMP/ins_csv" ] && cmp -s "$TMP/ins_csv" "$TMP/ins_log" && ok || bad "printed log != CSV: $(cat "$TMP/ins_csv" "$TMP/ins_log")"
 cat >"$TMP/p.json" <<'EOF'
 {"law": "mpl", "params": {"L0": 2.52, "A": 0.657, "alpha": 0.418, "B": 11587, "C": 6.55, "beta": 0.3, "gamma": 0.386}}
