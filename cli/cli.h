@@ -82,7 +82,7 @@ int cli_parse_count(const char *cmd, const char *name, const char *text, size_t 
  * commit; abort removes it, and so does SIGINT, SIGTERM or SIGHUP before
  * the command dies of it. NULL/"-" is stdout, written on commit from an
  * anonymous temporary file, so that a command that fails half way prints
- * no half table. An existing device or pipe (/dev/null) is written in place:
+ * no half table (stdout itself, as it comes, when no such file can be made). An existing device or pipe (/dev/null) is written in place:
  * a rename would replace it. */
 typedef struct {
   FILE *f;      /* stream to write to */

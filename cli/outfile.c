@@ -175,9 +175,9 @@ int cli_out_open(const char *cmd, cli_out *o, const char *path, const char *cons
                  size_t ninputs) {
   memset(o, 0, sizeof *o);
   if (!path || !strcmp(path, "-")) {
-    o->f = tmpfile();
-    if (!o->f) return cli_error(cmd, "cannot make a temporary file: %s", strerror(errno));
-    o->stdout_ = 1;
+    o->f = tmpfile(); /* no temporary file (a full /tmp): stdout itself, as it comes */
+    o->stdout_ = o->f != NULL;
+    if (!o->f) o->f = stdout;
     return 0;
   }
   for (size_t i = 0; i < ninputs; i++)
@@ -250,6 +250,11 @@ int cli_out_commit(const char *cmd, cli_out *o) {
     return bad ? cli_error(cmd, "error writing the output") : 0;
   }
   if (o->stdout_) return copy_to_stdout(cmd, o);
+  if (o->f == stdout) {
+    memset(o, 0, sizeof *o);
+    int bad = fflush(stdout) != 0 || ferror(stdout);
+    return bad ? cli_error(cmd, "error writing to standard output") : 0;
+  }
   int bad = ferror(o->f) != 0;
   bad |= fclose(o->f) != 0;
   o->f = NULL;
@@ -268,7 +273,7 @@ int cli_out_commit(const char *cmd, cli_out *o) {
 }
 
 void cli_out_abort(cli_out *o) {
-  if (o->f) fclose(o->f);
+  if (o->f && o->f != stdout) fclose(o->f);
   if (o->tmp) remove(o->tmp), unregister_tmp(o->tmp);
   free(o->tmp);
   free(o->path);
