@@ -297,6 +297,17 @@ static fslaw_status non_positive(fslaw_error *err, double loss, size_t step) {
                     "runs it was fitted to?)", loss, step);
 }
 
+/* Parameters a caller set by hand (a params file edited, a library user's
+ * array) may hold NaN or inf; named here, they would otherwise surface as a
+ * prediction of nan blamed on the law. */
+static fslaw_status check_params(const fslaw_law *law, const double *params, fslaw_error *err) {
+  for (size_t i = 0; i < law->kind->np; i++)
+    if (!isfinite(params[i]))
+      return fslaw_fail(err, FSLAW_EINVAL, "law '%s': parameter '%s' is %g; every parameter "
+                        "must be a finite number", law->kind->name, law->kind->params[i].name, params[i]);
+  return FSLAW_OK;
+}
+
 /* Predict in->at in chunks of `chunk` points, sharing in->cache. */
 static fslaw_status predict_chunks(const fslaw_law *law, const double *params, law_input in,
                                    size_t chunk, double *pred, fslaw_error *err) {
@@ -327,6 +338,7 @@ fslaw_status fslaw_law_predict(const fslaw_law *law, const double *params, const
   enum { CHUNK = 64 };
   fslaw_status st = fslaw_check_steps(at, nat, nsteps, err);
   if (!st && nat) st = check_rates(lr, nsteps, err);
+  if (!st && nat) st = check_params(law, params, err);
   if (st || !nat) return st;
   double *T = malloc((nsteps ? nsteps : 1) * sizeof *T), *own;
   law_cache *cache = law_cache_create();
@@ -353,6 +365,8 @@ fslaw_status fslaw_law_predict(const fslaw_law *law, const double *params, const
 fslaw_status fslaw_law_final_loss(const fslaw_law *law, const double *params, const double *lr,
                                   size_t n, double *loss, double *grad, fslaw_error *err) {
   if (n < 2) return fslaw_fail(err, FSLAW_EINVAL, "a schedule of %zu steps has no final loss", n);
+  fslaw_status st = check_params(law, params, err);
+  if (st) return st;
   if (!law->kind->final_grad) {
     if (grad)
       return fslaw_fail(err, FSLAW_EINVAL,

@@ -333,6 +333,19 @@ static void test_specs(void) {
   double nanlr[3] = {0, NAN, 1};
   CHECK(fslaw_law_eval_create(law, nanlr, 3, NULL, 0, &ev, &err) == FSLAW_EINVAL);
   CHECK_HAS(err.msg, "learning rate of step 1 is nan");
+  /* a parameter set by hand to NaN or inf is named, not reported as a
+   * diverged prediction */
+  double par[16], pred, loss;
+  for (size_t i = 0; i < fslaw_law_nparams(law); i++) par[i] = fslaw_law_param_start(law, i);
+  size_t last = N - 1;
+  CHECK(fslaw_law_predict(law, par, lr, N, &last, 1, &pred, &err) == FSLAW_OK);
+  par[1] = NAN;
+  CHECK(fslaw_law_predict(law, par, lr, N, &last, 1, &pred, &err) == FSLAW_EINVAL);
+  CHECK_HAS(err.msg, "parameter '");
+  CHECK_HAS(err.msg, "' is nan");
+  par[1] = INFINITY;
+  CHECK(fslaw_law_final_loss(law, par, lr, N, &loss, NULL, &err) == FSLAW_EINVAL);
+  CHECK_HAS(err.msg, "' is inf");
   fslaw_law_destroy(law);
 }
 

@@ -127,7 +127,8 @@ fslaw_status fslaw_fit_add_run(fslaw_fit *fit, const char *name, const double *l
 
 /* The objective and (if grad != NULL) its gradient in the law's parameters,
  * params and grad of ngroups x nparams (each group's own vector: sharing is
- * what the fit enforces, not what this sums). */
+ * what the fit enforces, not what this sums). With no runs added it is 0
+ * (an empty sum); fslaw_fit_run refuses that case. */
 double fslaw_fit_objective(const fslaw_fit *fit, const double *params, double *grad);
 /* The part of the objective from group g's runs, at group g's parameters. */
 double fslaw_fit_group_objective(const fslaw_fit *fit, size_t g, const double *params);

@@ -89,7 +89,10 @@ size_t fslaw_law_eval_warmup(const fslaw_law_eval *ev);
 void fslaw_law_eval_predict(const fslaw_law_eval *ev, const double *params, double *pred,
                             double *jac);
 
-/* Convenience: prepare, predict at at[0..nat-1] into pred, free. */
+/* Convenience: prepare, predict at at[0..nat-1] into pred, free.
+ * A parameter that is NaN or infinite is FSLAW_EINVAL (named in the message);
+ * a prediction that is not finite, or not positive (a law far from the runs
+ * it was fitted to), is FSLAW_EDIVERGED. */
 fslaw_status fslaw_law_predict(const fslaw_law *law, const double *params, const double *lr,
                                size_t nsteps, const size_t *at, size_t nat, double *pred,
                                fslaw_error *err);
