@@ -125,6 +125,10 @@ int cli_out_open(const char *cmd, cli_out *o, const char *path, const char *cons
 int cli_out_commit(const char *cmd, cli_out *o);
 /* Close and remove the temporary file. */
 void cli_out_abort(cli_out *o);
+/* After the command: when rc is 0, copy the standard output it committed
+ * (after its files, see outfile.c), else drop it; returns rc, or non-zero
+ * on a write error naming cmd. */
+int cli_stdout_finish(const char *cmd, int rc);
 
 /* A data output (--out; NULL or "-" is standard output) and an optional
  * SVG (--plot), opened together before the work so that a bad path fails

@@ -62,5 +62,5 @@ int main(int argc, char **argv) {
     usage(stderr);
     return 2;
   }
-  return c->run(argc - 1, argv + 1);
+  return cli_stdout_finish(c->name, c->run(argc - 1, argv + 1));
 }

@@ -229,15 +229,52 @@ int cli_out_open(const char *cmd, cli_out *o, const char *path, const char *cons
   return 0;
 }
 
-/* Commit of standard output: the temporary file's bytes to stdout. */
-static int copy_to_stdout(const char *cmd, cli_out *o) {
+/* Standard output committed by the command, copied when it has succeeded
+ * (cli_stdout_finish): after every file is in place, so that a reader that
+ * stops early (`| head`, whose SIGPIPE ends us) costs no file, and a later
+ * failure prints nothing. Global for the same reason as the handler's list:
+ * the commit and the finish are in different calls of one process. */
+#define MAX_PENDING 8
+static FILE *pending[MAX_PENDING];
+static size_t npending;
+
+/* Copy the temporary file f to stdout and close it; non-zero on an error. */
+static int copy_to_stdout(FILE *f) {
   char buf[1 << 16];
-  int bad = ferror(o->f) != 0 || fflush(o->f) != 0 || fseek(o->f, 0, SEEK_SET) != 0;
-  for (size_t n; !bad && (n = fread(buf, 1, sizeof buf, o->f)) > 0;)
+  int bad = ferror(f) != 0 || fflush(f) != 0 || fseek(f, 0, SEEK_SET) != 0;
+  for (size_t n; !bad && (n = fread(buf, 1, sizeof buf, f)) > 0;)
     bad = fwrite(buf, 1, n, stdout) != n;
-  bad |= ferror(o->f) != 0;
-  fclose(o->f);
+  bad |= ferror(f) != 0;
+  fclose(f);
+  return bad;
+}
+
+/* Commit of standard output: kept for cli_stdout_finish (copied now when
+ * more are pending than it keeps). */
+static int commit_stdout(const char *cmd, cli_out *o) {
+  FILE *f = o->f;
   memset(o, 0, sizeof *o);
+  if (ferror(f)) {
+    fclose(f);
+    return cli_error(cmd, "error writing to standard output");
+  }
+  if (npending < MAX_PENDING) {
+    pending[npending++] = f;
+    return 0;
+  }
+  int bad = copy_to_stdout(f);
+  bad |= fflush(stdout) != 0 || ferror(stdout);
+  return bad ? cli_error(cmd, "error writing to standard output") : 0;
+}
+
+int cli_stdout_finish(const char *cmd, int rc) {
+  int bad = 0;
+  for (size_t i = 0; i < npending; i++) {
+    if (!rc && !bad) bad = copy_to_stdout(pending[i]);
+    else fclose(pending[i]);
+  }
+  npending = 0;
+  if (rc) return rc;
   bad |= fflush(stdout) != 0 || ferror(stdout);
   return bad ? cli_error(cmd, "error writing to standard output") : 0;
 }
@@ -249,7 +286,7 @@ int cli_out_commit(const char *cmd, cli_out *o) {
     memset(o, 0, sizeof *o);
     return bad ? cli_error(cmd, "error writing the output") : 0;
   }
-  if (o->stdout_) return copy_to_stdout(cmd, o);
+  if (o->stdout_) return commit_stdout(cmd, o);
   if (o->f == stdout) {
     memset(o, 0, sizeof *o);
     int bad = fflush(stdout) != 0 || ferror(stdout);

@@ -87,6 +87,11 @@ printf 'step,lr,loss\n0,1e-3,3\n1,1e-3,oops\n' >"$TMP/bad.csv"
 "$FSLAW" predict --params "$P" "$A" "$TMP/bad.csv" >"$TMP/stdout" 2>"$TMP/err" && bad "predict of a bad run: exit 0" || ok
 [ ! -s "$TMP/stdout" ] && grep -q "bad.csv:3:" "$TMP/err" && ok || bad "half table on stdout: $(head -3 "$TMP/stdout") / $(cat "$TMP/err")"
 "$FSLAW" predict --params "$P" "$A" | tail -1 | grep -q '^cosine_24000,23999,' && ok || bad "predict to stdout"
+# a reader that stops early (SIGPIPE) costs no file: the files are in place
+# before standard output is written
+rm -f "$TMP/piped.svg"
+"$FSLAW" predict --params "$P" "$A" --every 1 --plot "$TMP/piped.svg" 2>/dev/null | head -1 >/dev/null
+head -c 5 "$TMP/piped.svg" 2>/dev/null | grep -q '^<' && ok || bad "predict | head lost its --plot"
 
 ls "$TMP" | grep -q '\.tmp\.' && bad "temporary file left" || ok
 finish test_outputs
