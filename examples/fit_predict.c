@@ -2,7 +2,7 @@
  * it: read training logs, fit a loss-curve law, predict a run it has not
  * seen, score the prediction (MATH.md §5.5).
  *
- *   cc fit_predict.c $(pkg-config --cflags --libs fslaw) -o fit_predict
+ *   cc fit_predict.c $(pkg-config --cflags --libs fslaw) -lm -o fit_predict
  *   ./fit_predict fslkq HELDOUT.csv TRAIN1.csv TRAIN2.csv ...
  *
  * Prints the fitted parameters and the held-out metrics: the numbers of

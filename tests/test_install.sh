@@ -48,4 +48,15 @@ LD_LIBRARY_PATH=$TMP/prefix/lib "$TMP/fit_predict" mtl "$D/cosine_72000.csv" "$D
 awk -F, 'NR == FNR { r2 = $3; prede = $6; n = $2; next }
          $1 == "heldout" { exit !($3 == n && $5 == r2 && $7 == prede && r2 != "") }' "$TMP/eval.csv" FS=' ' "$TMP/ex.txt" \
   && ok || bad "fit_predict != fit + eval: $(cat "$TMP/ex.txt" "$TMP/eval.csv")"
+# the README's library lines, as written there: HOME is a scratch folder
+# holding the install, the cwd one that has the examples and data folders
+H=$TMP/home W=$TMP/readme
+mkdir -p "$H" "$W" && ln -s "$SRC/examples" "$W/examples" && ln -s "$SRC/data" "$W/data"
+cmake --install "$BUILD" --prefix "$H/.local" >/dev/null && ok || bad "install into HOME/.local"
+sed -n '/^## Library/,/^## /p' "$SRC/README.md" | sed -n '/^```sh/,/^```/p' | grep -v '^```' \
+  | grep -v '^make install' >"$TMP/readme.sh"
+[ "$(wc -l <"$TMP/readme.sh")" -ge 3 ] && ok || bad "README library lines: $(cat "$TMP/readme.sh")"
+(cd "$W" && env -u PKG_CONFIG_PATH -u LD_LIBRARY_PATH HOME="$H" bash -e "$TMP/readme.sh") >"$TMP/readme.out" 2>&1 \
+  && ok || bad "README library lines fail: $(tail -3 "$TMP/readme.out")"
+cmp -s "$TMP/readme.out" "$TMP/ex.txt" && ok || bad "README's fit_predict output differs from the install test's"
 finish test_install
