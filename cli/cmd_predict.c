@@ -213,7 +213,8 @@ static int run(int argc, char **argv) {
   int opened = !rc && !(rc = cli_out_open("predict", &out, o.out, inputs, nin));
   if (opened) fprintf(out.f, "run,step,lr,loss,pred\n");
   if (!rc && !npos) {
-    const char *name = fslaw_schedule_name(sch[0]);
+    const char *path = fslaw_schedule_path(sch[0]); /* a file: schedule is known by its file */
+    const char *name = path ? path : fslaw_schedule_name(sch[0]);
     const double *lr = fslaw_run_lr(sched_run);
     size_t n = fslaw_run_steps(sched_run);
     rc = predict_one(law, p, sched_run, name, every, out.f, &pl);

@@ -193,6 +193,8 @@ expect_fail "predict --out = --plot" "options '--out' and '--plot' name the same
 "$FSLAW" predict --params "$TMP/again.json" --schedule "file:path=$TMP/sched.csv" --out "$TMP/p.csv" 2>/dev/null &&
   "$FSLAW" predict --params "$TMP/again.json" --schedule "file:path=$TMP/sched.csv" --out "$TMP/p.csv" 2>/dev/null \
   && ok || bad "a former prediction is not replaced"
+# a file: schedule's rows are named by its file, not 'file'
+sed -n 2p "$TMP/p.csv" | grep -q "^$TMP/sched.csv," && ok || bad "file schedule's run name: $(sed -n 2p "$TMP/p.csv")"
 expect_fail "kernel law on a constant run" "law 'fslkq': no run's learning rate changes after warmup" \
   "$FSLAW" fit --law fslkq "$D/constant_24000.csv"
 # ... unless the parameters of that answer are held, as the mpl message advises
