@@ -22,9 +22,6 @@
 #define TAIL_MARGIN 0.02
 #define TAIL_POINTS 300
 
-/* The name of the schedule in its notes: as fslaw optimize names it. */
-#define OPT_NOTE_NAME "the optimum"
-
 /* Everything the --optimize page shows. */
 typedef struct opt_page {
   fslaw_law *law;                /* the law the schedule was optimised for */
@@ -44,9 +41,32 @@ typedef struct opt_page {
   fslaw_law *claw[CLI_MAX_COMPARE];               /* --compare laws */
   double cp[CLI_MAX_COMPARE][FSLAW_MAX_PARAMS];   /* their parameters */
   cli_compare cmp;               /* every row under them, the gains */
+  char name[128];                /* the schedule's row: "optimum", or its file's name */
+  char the[136];                 /* it in a sentence: "the optimum", or the file's name */
 } opt_page;
 
-static const char *opt_name(int r) { return r ? cli_base_name(r - 1) : "optimum"; }
+static const char *opt_name(const opt_page *t, int r) {
+  return r ? cli_base_name(r - 1) : t->name;
+}
+
+/* How the page calls the schedule: "the optimum" when its file is what
+ * fslaw optimize (or theory --optimal-schedule) writes, a CSV whose header
+ * is step,lr; any other schedule (fslaw schedule's step,lr,t, a file of
+ * one's own) by its file's name, since nothing says it is an optimum. */
+static void opt_naming(const char *path, opt_page *t) {
+  char head[16] = "";
+  FILE *f = fopen(path, "r");
+  if (f && !fgets(head, sizeof head, f)) *head = '\0';
+  if (f) fclose(f);
+  if (!strcmp(head, "step,lr\n") || !strcmp(head, "step,lr\r\n")) {
+    snprintf(t->name, sizeof t->name, "optimum");
+    snprintf(t->the, sizeof t->the, "the optimum");
+    return;
+  }
+  const char *base = strrchr(path, '/');
+  snprintf(t->name, sizeof t->name, "%s", base ? base + 1 : path);
+  snprintf(t->the, sizeof t->the, "%s", t->name);
+}
 
 static void opt_free(opt_page *t) {
   fslaw_law_destroy(t->law);
@@ -129,7 +149,7 @@ static int opt_predict(opt_page *t, int r, const size_t *g) {
       !isfinite(t->final[r]) ||
       (t->ng && fslaw_law_predict(t->law, t->p, t->lr[r], n, g, t->ng, t->gy[r], &err))) {
     t->final[r] = NAN;
-    if (!r) return cli_error("report", "the law cannot evaluate the optimised schedule: %s", err.msg);
+    if (!r) return cli_error("report", "the law cannot evaluate %s: %s", t->the, err.msg);
     for (size_t i = 0; i < t->ng; i++) t->gy[r][i] = NAN;
   }
   return 0;
@@ -178,9 +198,9 @@ static int opt_notes(const report_opts *o, opt_page *t) {
   cli_read_fit_range(o->params, t->law, &range);
   for (int r = 0; r < OPT_ROWS; r++)
     t->amp[r] = isnan(t->final[r]) ? NAN : cli_final_amplification(&range, t->law, t->p, t->lr[r], n);
-  cli_extrapolation_notes(&range, OPT_NOTE_NAME, t->lr[0], n, cli_first_predicted(t->lr[0], n),
+  cli_extrapolation_notes(&range, t->the, t->lr[0], n, cli_first_predicted(t->lr[0], n),
                           report_note, &t->notes);
-  cli_determination_notes(&range, t->law, t->amp[0], OPT_NOTE_NAME, report_note, &t->notes);
+  cli_determination_notes(&range, t->law, t->amp[0], t->the, report_note, &t->notes);
   return t->notes.oom ? cli_error("report", "out of memory") : 0;
 }
 
@@ -214,6 +234,7 @@ static int opt_load(const report_opts *o, opt_page *t) {
   size_t n = 0;
   if (fslaw_params_read(o->params, &t->law, t->p, &err)) return cli_error("report", "%s", err.msg);
   if (opt_read_compare(o, t)) return 1;
+  opt_naming(o->optimize, t);
   if (opt_read(o->optimize, &t->lr[0], &n) || opt_shape(o, t, n)) return 1;
   size_t *g = report_grid_steps(t->oo.warmup, n, &t->ng);
   int rc = !g ? cli_error("report", "out of memory") : 0;
@@ -238,30 +259,34 @@ static int opt_load(const report_opts *o, opt_page *t) {
 static void opt_tail_text(const opt_page *t, char *title, size_t tlen, char *caption, size_t clen) {
   size_t n = t->oo.steps, a = t->nt ? (size_t)t->tx[0] : n - 1;
   size_t a20 = (size_t)((1 - TAIL_SHARE) * (double)n), margin = (size_t)(TAIL_MARGIN * (double)n);
-  char why[200];
+  char why[400];
   if (a == t->oo.warmup + 1)
-    snprintf(why, sizeof why, "every step after warmup, with the optimum's decay from step %zu",
+    snprintf(why, sizeof why, "every step after warmup, with %s's decay from step %zu", t->the,
              t->held);
   else if (t->held < a20 + margin) /* as opt_tail_start */
-    snprintf(why, sizeof why, "the optimum's decay from step %zu (its last step at its largest "
-             "rate, within 1 %%) and %.0f %% of the steps before it", t->held, 100 * TAIL_MARGIN);
+    snprintf(why, sizeof why, "%s's decay from step %zu (its last step at its largest "
+             "rate, within 1 %%) and %.0f %% of the steps before it", t->the, t->held,
+             100 * TAIL_MARGIN);
   else
-    snprintf(why, sizeof why, "the last %.0f %% of the steps, which hold the optimum's decay from "
-             "step %zu", 100 * TAIL_SHARE, t->held);
-  snprintf(title, tlen, "The last %.3g%% of the steps (from step %zu): predicted loss above the "
-           "optimum's", 100.0 * (double)(n - a) / (double)n, a);
-  snprintf(caption, clen, "Steps %zu to %zu, %s: each schedule's predicted loss minus the "
-           "optimum's at the same step (below 0: lower than the optimum there); at the right end, "
-           "the gaps of the table below. Colours as above.", a, n - 1, why);
+    snprintf(why, sizeof why, "the last %.0f %% of the steps, which hold %s's decay from "
+             "step %zu", 100 * TAIL_SHARE, t->the, t->held);
+  snprintf(title, tlen, "The last %.3g%% of the steps (from step %zu): predicted loss above "
+           "%s's", 100.0 * (double)(n - a) / (double)n, a, t->the);
+  snprintf(caption, clen, "Steps %zu to %zu, %s: each schedule's predicted loss minus "
+           "%s's at the same step (below 0: lower than %s there); at the right end, "
+           "the gaps of the table below. Colours as above.", a, n - 1, why, t->the, t->the);
 }
 
 static int opt_charts(rep_html *h, const opt_page *t, rep_series *s) {
-  rep_chart c = {"Learning-rate schedules", "step", "learning rate",
-                 "Solid: the optimised schedule; dashed: the baselines of fslaw optimize at the "
-                 "same steps, peak and warmup.",
+  char solid[256], above[160], ylabel[160];
+  snprintf(solid, sizeof solid, "Solid: %s; dashed: the baselines of fslaw optimize at the "
+           "same steps, peak and warmup.", t->the);
+  snprintf(above, sizeof above, "above %s", t->the);
+  snprintf(ylabel, sizeof ylabel, "predicted loss - %s's", t->name);
+  rep_chart c = {"Learning-rate schedules", "step", "learning rate", solid,
                  0, 0, 1, 1, 0, 900, 380};
   for (int r = 0; r < OPT_ROWS; r++)
-    s[r] = (rep_series){opt_name(r), opt_name(r), "lr", t->x, t->lr[r], t->oo.steps,
+    s[r] = (rep_series){opt_name(t, r), opt_name(t, r), "lr", t->x, t->lr[r], t->oo.steps,
                         r ? FSLAW_SVG_DASHED : FSLAW_SVG_LINE, {{0}}};
   fputs("<h2>Schedules</h2>\n", h->f);
   if (report_chart(h, &c, s, OPT_ROWS)) return 1;
@@ -277,11 +302,11 @@ static int opt_charts(rep_html *h, const opt_page *t, rep_series *s) {
   }
   fputs("<h2>Predicted losses</h2>\n", h->f);
   if (report_chart(h, &c, s, OPT_ROWS)) return 1;
-  char title[128], caption[512];
+  char title[256], caption[1024];
   opt_tail_text(t, title, sizeof title, caption, sizeof caption);
-  c = (rep_chart){title, "step", "predicted loss - optimum's", caption, 0, 0, 0, 0, 1, 900, 380};
+  c = (rep_chart){title, "step", ylabel, caption, 0, 0, 0, 0, 1, 900, 380};
   for (int r = 0; r < OPT_ROWS; r++) {
-    s[r].yname = "above the optimum";
+    s[r].yname = above;
     s[r].x = t->tx;
     s[r].y = t->ty[r];
     s[r].n = t->nt;
@@ -360,12 +385,13 @@ static void opt_loss_cell(FILE *f, double v) {
   else fprintf(f, "<td class=\"num\" title=\"%s\">%.6f</td>", cli_num(b, v), v);
 }
 
-/* --compare: each law's gain of the optimum over its best baseline, under
+/* --compare: each law's gain of the schedule over its best baseline, under
  * the searched law in the final loss column. */
 static void opt_gain_row(FILE *f, const opt_page *t) {
   fputs("<tr class=\"gain\" data-sched=\"gain over best baseline\"><td title=\"each law's best "
-        "baseline's final loss minus the optimum's (fslaw optimize --compare)\">gain over best "
-        "baseline</td>", f);
+        "baseline's final loss minus ", f);
+  rep_text(f, t->the);
+  fputs("'s (fslaw optimize --compare)\">gain over best baseline</td>", f);
   opt_loss_cell(f, t->cmp.gain[0]);
   fputs("<td></td><td></td><td></td><td></td>", f);
   for (size_t j = 0; j < t->cmp.n; j++) opt_loss_cell(f, t->cmp.gain[j + 1]);
@@ -377,22 +403,25 @@ static void opt_gain_row(FILE *f, const opt_page *t) {
  * the optimum to 6 digits with the exact value in the tooltip. */
 static void opt_table(FILE *f, const opt_page *t) {
   fprintf(f, "<p>Predicted loss at the last step (step %zu), as <code>fslaw optimize</code> "
-             "prints it (6 decimals), exactly, and above the optimum%s:</p>\n"
-             "<div class=\"wide\"><table class=\"finals\">\n<tr><th>schedule</th><th>final loss</th>"
-             "<th>exact</th><th>above the optimum</th><th title=\"amplification of the final "
-             "loss, as fslaw optimize prints it: how much more it moves than the fitted curves "
-             "when the parameters move (docs/fit.md, What the runs determine); above 50 the "
-             "fitted runs barely determine it\">amplif.</th><th>spec</th>",
-          t->oo.steps - 1, t->cmp.n ? "; then under each law of --compare, with each law's gain "
-                                      "of the optimum over its best baseline" : "");
+             "prints it (6 decimals), exactly, and above ", t->oo.steps - 1);
+  rep_text(f, t->the);
+  fprintf(f, "%s:</p>\n<div class=\"wide\"><table class=\"finals\">\n<tr><th>schedule</th>"
+             "<th>final loss</th><th>exact</th><th>above ",
+          t->cmp.n ? "; then under each law of --compare, with each law's gain over its best "
+                     "baseline" : "");
+  rep_text(f, t->the);
+  fputs("</th><th title=\"amplification of the final "
+        "loss, as fslaw optimize prints it: how much more it moves than the fitted curves "
+        "when the parameters move (docs/fit.md, What the runs determine); above 50 the "
+        "fitted runs barely determine it\">amplif.</th><th>spec</th>", f);
   opt_compare_heads(f, t);
   fputs("</tr>\n", f);
   for (int r = 0; r < OPT_ROWS; r++) {
     char b[32];
     fprintf(f, "<tr%s data-sched=\"", r ? "" : " class=\"mean\"");
-    rep_text(f, opt_name(r));
+    rep_text(f, opt_name(t, r));
     fputs("\"><td>", f);
-    rep_text(f, opt_name(r));
+    rep_text(f, opt_name(t, r));
     if (!r && t->notes.n)
       fprintf(f, " <a class=\"flag\" href=\"#notes\">&#9888; %zu note%s</a>", t->notes.n,
               t->notes.n == 1 ? "" : "s");
@@ -438,8 +467,10 @@ static void opt_intro(FILE *f, const report_opts *o, const opt_page *t) {
           t->oo.warmup_inclusive ? "inclusive" : "standard",
           t->given[2] ? "given" : "the end of the file's initial ramp");
   char shape[320];
-  fputs("<p>The optimum's shape, as <code>fslaw optimize</code> prints it (x --peak: of the peak "
-        "above): <span class=\"shape\">", f);
+  fputs("<p>The shape of ", f);
+  rep_text(f, t->the);
+  fputs(", as <code>fslaw optimize</code> prints it (x --peak: of the peak above): "
+        "<span class=\"shape\">", f);
   rep_text(f, cli_shape_describe(&t->oo, t->lr[0], shape, sizeof shape));
   fputs("</span>.</p>\n", f);
   if (!t->notes.n) return;
@@ -455,7 +486,10 @@ static int opt_page_write(FILE *f, const report_opts *o, const void *page, const
   const opt_page *t = page;
   char title[512];
   if (o->title) snprintf(title, sizeof title, "%s", o->title);
-  else snprintf(title, sizeof title, "fslaw report: optimised schedule under %s", fslaw_law_spec(t->law));
+  else if (!strcmp(t->name, "optimum"))
+    snprintf(title, sizeof title, "fslaw report: optimised schedule under %s", fslaw_law_spec(t->law));
+  else
+    snprintf(title, sizeof title, "fslaw report: schedule %s under %s", t->name, fslaw_law_spec(t->law));
   rep_series s[OPT_ROWS];
   rep_html h;
   rep_begin(&h, f, title);
