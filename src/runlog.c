@@ -60,11 +60,17 @@ static const char *const default_names[NCOLS] = {
     "tokens"};
 /* A printed log (FSLAW_RUN_TEXT) names the step "iter" (nanoGPT),
  * "iteration" (Megatron-LM) or "completed step" (MaxText), the rate
- * "learning rate" (Megatron-LM) and the loss "lm_loss" (GPT-NeoX). */
+ * "learning rate" (Megatron-LM) and the loss "lm_loss" (GPT-NeoX),
+ * "train/CrossEntropyLoss" (OLMo), "train/CE loss" (OLMo-core) or "Train
+ * loss/train/total" (composer's console, which prefixes "Train "). Composer
+ * names its step "batch", which is not a default: other scripts print the
+ * batch within an epoch under that name, and so does composer when the
+ * run's length is in epochs. */
 static const char *const text_default_names[NCOLS] = {
     "step|iter|iteration|completed step",
     "lr|learning_rate|learning rate|train/learning_rate|learning-rate",
-    "loss|train/loss|lm loss|lm_loss", "tokens"};
+    "loss|train/loss|lm loss|lm_loss|train/CrossEntropyLoss|train/CE loss|Train loss/train/total",
+    "tokens"};
 static const char *const quantity[NCOLS] = {"step", "lr", "loss", "tokens"};
 enum { MAX_ALT = 8 }; /* alternatives per column */
 
@@ -651,10 +657,21 @@ static size_t bom(const char *data, size_t len) {
  * loss 3.2, val loss 3.3") are skipped, and so are evaluation lines: an eval
  * word before the step's name ("[eval] step 100 | loss 3.4", fairseq's
  * "valid on 'valid' subset | loss 7.9 | num_updates 200") marks a loss that
- * is not the training loss at that step. '\r' ends a line too (progress
- * bars redraw with it). As in JSONL, the first record with one of a
- * column's names decides which is read, and a later record with a preferred
- * one is an error.
+ * is not the training loss at that step. So does an eval word that qualifies
+ * a value's own name, after the value before it ("step 200 | val: loss 3.3 |
+ * train: loss 3.1" reads 3.1); a name holding the word ("val loss",
+ * "val_loss", "eval/loss") is simply another name. '\r' ends a line too
+ * (progress bars redraw with it). As in JSONL, the first record with one of
+ * a column's names decides which is read, and a later record with a
+ * preferred one is an error.
+ *
+ * A record may span lines, as a logger prints one message over several: a
+ * line that names a step and nothing else read (OLMo's "[step=100/739328]",
+ * composer's "[batch=100/1000]:") takes the values of the lines after it
+ * that are indented more and name no step (its metrics, one a line:
+ * "    train/CrossEntropyLoss=3.210"). The first other line (blank, or not
+ * indented more) ends it: the evaluation blocks of both tools start with
+ * such a line, so their values never join a training record.
  *
  * What a printed log cannot say, it must not be guessed: a step printed
  * again at once with other values (every rank printing, or a summary line)
@@ -663,31 +680,44 @@ static size_t bom(const char *data, size_t len) {
  * from a checkpoint, as in the other formats. */
 
 enum { TEXT_PAIRS = 64 }; /* numbers of a line looked at */
+enum { TEXT_ITEMS = 64 }; /* named numbers of a record kept */
 /* Back-steps beyond which a printed log is not one resumed run: more than
  * this many, and more than this share of its records. */
 #define TEXT_MAX_BACKS 3
 #define TEXT_MAX_BACK_SHARE 0.01
 
-/* Index in pairs of the first pair named alternative a of column k, or -1. */
-static int text_find(const rows *b, int k, int a, const text_pair *pairs, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    char key[64];
-    if (pairs[i].keylen >= sizeof key) continue;
-    memcpy(key, pairs[i].key, pairs[i].keylen);
-    key[pairs[i].keylen] = '\0';
-    if (same_ascii_ignoring_case(key, b->alt[k][a])) return (int)i;
-  }
-  return -1;
-}
+/* A number of a record named by one of the columns' names, and its line. */
+typedef struct {
+  text_pair p;
+  const char *line;     /* its line (the segment between line ends) */
+  size_t lineno, start; /* the line's number and its first byte in the data */
+  int eval;             /* an eval word qualifies its name (see above) */
+} text_item;
 
-/* Column k of a record line: its alternative *a found first (-1: none) and
- * the pair it names (*at). */
-static void text_match(const rows *b, int k, const text_pair *pairs, size_t n, int *a, int *at) {
-  *at = -1;
-  for (*a = 0; *a < b->nalt[k]; ++*a)
-    if ((*at = text_find(b, k, *a, pairs, n)) >= 0) return;
-  *a = -1;
-}
+/* The named numbers of a record: of one line, or of a step's line and the
+ * lines that continue it. */
+typedef struct {
+  text_item it[TEXT_ITEMS];
+  size_t n;
+} text_rec;
+
+/* Where a printed log is read: counts for the checks and messages. */
+typedef struct {
+  size_t line[NCOLS]; /* line of each column's value in the last record */
+  size_t backs;       /* records at a step before the previous record's */
+  size_t back_line;   /* line of the first of them */
+  size_t evals;       /* evaluation lines skipped */
+  text_rec block;     /* the open record of several lines: a step's line and
+                         the lines that continue it */
+  int open;           /* a record is open */
+  int block_eval;     /* ... and is an evaluation (an eval word before its step) */
+  size_t indent;      /* ... indentation of its step's line */
+  size_t orphan;      /* first line with a rate, loss or tokens but no step,
+                         outside a record (0: none), for the message when no
+                         record is read */
+  size_t orphan_start, orphan_indent; /* its first byte in the data, its indentation */
+  int orphan_col;     /* the column it names */
+} text_state;
 
 /* Whether line[0..end) holds an evaluation word (a whole word, any case). */
 static int text_eval_before(const char *line, size_t end) {
@@ -710,6 +740,74 @@ static int text_eval_before(const char *line, size_t end) {
     i = j;
   }
   return 0;
+}
+
+/* Whether pair p is named name (any case). */
+static int text_is(const text_pair *p, const char *name) {
+  char key[64];
+  if (p->keylen >= sizeof key) return 0;
+  memcpy(key, p->key, p->keylen);
+  key[p->keylen] = '\0';
+  return same_ascii_ignoring_case(key, name);
+}
+
+/* Whether pair p is named by one of the columns' names. */
+static int text_named(const rows *b, const text_pair *p) {
+  for (int k = 0; k < NCOLS; k++)
+    for (int a = 0; a < b->nalt[k]; a++)
+      if (text_is(p, b->alt[k][a])) return 1;
+  return 0;
+}
+
+/* Append to r the named numbers of line[0..ll), line lineno, which starts
+ * at byte start of the data. */
+static void text_collect(const rows *b, const char *line, size_t ll, size_t lineno, size_t start,
+                         text_rec *r) {
+  text_pair pairs[TEXT_PAIRS];
+  size_t n = textlog_pairs(line, ll, pairs, TEXT_PAIRS);
+  for (size_t i = 0; i < n && i < TEXT_PAIRS && r->n < TEXT_ITEMS; i++) {
+    if (!text_named(b, &pairs[i])) continue;
+    text_item *t = &r->it[r->n++];
+    t->p = pairs[i];
+    t->line = line;
+    t->lineno = lineno;
+    t->start = start;
+    t->eval = text_eval_before(pairs[i].lead, pairs[i].leadlen);
+  }
+}
+
+/* Append r's numbers to those of the record `to`. */
+static void text_append(text_rec *to, const text_rec *r) {
+  for (size_t i = 0; i < r->n && to->n < TEXT_ITEMS; i++) to->it[to->n++] = r->it[i];
+}
+
+/* Whether an eval word qualifies one of r's numbers. */
+static int text_qualified(const text_rec *r) {
+  for (size_t i = 0; i < r->n; i++)
+    if (r->it[i].eval) return 1;
+  return 0;
+}
+
+/* Index in r of the first number named alternative a of column k, or -1;
+ * one an eval word qualifies is not a rate, loss or tokens. */
+static int text_find(const rows *b, int k, int a, const text_rec *r) {
+  for (size_t i = 0; i < r->n; i++)
+    if ((k == COL_STEP || !r->it[i].eval) && text_is(&r->it[i].p, b->alt[k][a])) return (int)i;
+  return -1;
+}
+
+/* Columns of record r: each one's alternative found first (a[k], -1: none)
+ * and the index of its number (at[k]); returns how many of rate, loss and
+ * tokens it has. */
+static int text_cols(const rows *b, const text_rec *r, int a[NCOLS], int at[NCOLS]) {
+  int others = 0;
+  for (int k = 0; k < NCOLS; k++) {
+    at[k] = -1;
+    for (a[k] = 0; a[k] < b->nalt[k] && (at[k] = text_find(b, k, a[k], r)) < 0; a[k]++) {}
+    if (at[k] < 0) a[k] = -1;
+    others += k != COL_STEP && a[k] >= 0;
+  }
+  return others;
 }
 
 /* The number of pair p as column k reads it into num[64]: a count (step,
@@ -740,42 +838,33 @@ static fslaw_status text_number(const rows *b, int k, const text_pair *p, const 
   return FSLAW_OK;
 }
 
-/* The cell of column k, named by alternative a in pair p, of the record on
- * line lineno (which starts at byte start of data); picks the name on the
- * first record. */
-static fslaw_status text_cell(rows *b, int k, int a, const text_pair *p, const char *data,
-                              size_t start, size_t lineno, cell *c, fslaw_error *err) {
-  c->line = lineno;
-  c->col = csv_column(data, start, (size_t)(p->key - data));
+/* The cell of column k, named by alternative a in item t; picks the name
+ * on the first record. */
+static fslaw_status text_cell(rows *b, int k, int a, const text_item *t, const char *data,
+                              cell *c, fslaw_error *err) {
+  c->line = t->lineno;
+  c->col = csv_column(data, t->start, (size_t)(t->p.key - data));
   if (b->pick[k] < 0) {
     b->pick[k] = a;
     b->colname[k] = b->alt[k][a];
-    b->pick_line[k] = lineno;
+    b->pick_line[k] = t->lineno;
   } else if (a < b->pick[k] || (a > b->pick[k] && k == COL_STEP)) {
     return fslaw_fail(err, FSLAW_EPARSE, "%s:%zu:%zu: the %s is named '%s' here, '%s' on the lines "
                       "before (from line %zu); name the one to read with --col %s=NAME", b->name,
-                      lineno, c->col, quantity[k], b->alt[k][a], b->colname[k], b->pick_line[k],
+                      t->lineno, c->col, quantity[k], b->alt[k][a], b->colname[k], b->pick_line[k],
                       quantity[k]);
   } else if (a > b->pick[k]) {
     return FSLAW_OK; /* read under the name picked */
   }
   char num[64];
   double scale;
-  fslaw_status st = text_number(b, k, p, c, num, &scale, err);
+  fslaw_status st = text_number(b, k, &t->p, c, num, &scale, err);
   if (st) return st;
   b->has_col[k] = 1;
   st = parse_cell(b, k, num, c, err);
   c->value *= scale;
   return st;
 }
-
-/* Where a printed log is read: counts for the checks and messages. */
-typedef struct {
-  size_t line;      /* line of the last record */
-  size_t backs;     /* records at a step before the previous record's */
-  size_t back_line; /* line of the first of them */
-  size_t evals;     /* evaluation lines skipped */
-} text_state;
 
 /* A record at the step of the previous one with other values, or steps that
  * go back too often: not one run's log (see above). */
@@ -798,35 +887,166 @@ static fslaw_status text_check(rows *b, const cell c[NCOLS], text_state *ts, fsl
                         "has %.9g: several ranks or runs printing alike, or a summary line? give "
                         "fslaw the lines of one run (e.g. grep those of rank 0)",
                         where(b, c[k].line, c[k].col, at, sizeof at), s, quantity[k], c[k].value,
-                        ts->line, *prev[k]);
+                        ts->line[k], *prev[k]);
     }
   return FSLAW_OK;
 }
 
-/* One line (segment) of a printed log: a record, an evaluation, or nothing. */
-static fslaw_status text_line(rows *b, const char *data, const char *line, size_t ll,
-                              size_t start, size_t lineno, text_state *ts, fslaw_error *err) {
-  text_pair pairs[TEXT_PAIRS];
-  size_t n = textlog_pairs(line, ll, pairs, TEXT_PAIRS);
-  if (n > TEXT_PAIRS) n = TEXT_PAIRS;
-  int a[NCOLS], at[NCOLS], others = 0;
-  for (int k = 0; k < NCOLS; k++) {
-    text_match(b, k, pairs, n, &a[k], &at[k]);
-    others += k != COL_STEP && a[k] >= 0;
-  }
-  if (a[COL_STEP] < 0 || !others) return FSLAW_OK;
-  if (text_eval_before(line, (size_t)(pairs[at[COL_STEP]].key - line))) {
-    ts->evals++;
-    return FSLAW_OK;
-  }
+/* Read record r, whose columns text_cols found (a, at), into b. */
+static fslaw_status text_read(rows *b, const char *data, const text_rec *r, const int a[NCOLS],
+                              const int at[NCOLS], text_state *ts, fslaw_error *err) {
   cell c[NCOLS] = {{0}};
   fslaw_status st = FSLAW_OK;
   for (int k = 0; k < NCOLS && !st; k++)
-    if (a[k] >= 0) st = text_cell(b, k, a[k], &pairs[at[k]], data, start, lineno, &c[k], err);
+    if (a[k] >= 0) st = text_cell(b, k, a[k], &r->it[at[k]], data, &c[k], err);
   if (!st && c[COL_STEP].present) st = text_check(b, c, ts, err);
   if (!st) st = rows_add(b, c, err);
-  ts->line = lineno;
+  for (int k = 0; k < NCOLS; k++)
+    if (c[k].present) ts->line[k] = c[k].line;
   return st;
+}
+
+/* End the open record, if any: read it when it has a rate, loss or tokens,
+ * or count it when it is an evaluation. */
+static fslaw_status text_close(rows *b, const char *data, text_state *ts, fslaw_error *err) {
+  if (!ts->open) return FSLAW_OK;
+  ts->open = 0;
+  int a[NCOLS], at[NCOLS], others = text_cols(b, &ts->block, a, at);
+  if (others && !ts->block_eval) return text_read(b, data, &ts->block, a, at, ts, err);
+  ts->evals += others || text_qualified(&ts->block);
+  return FSLAW_OK;
+}
+
+/* Leading spaces and tabs of line[0..ll). */
+static size_t text_indent(const char *line, size_t ll) {
+  size_t i = 0;
+  while (i < ll && (line[i] == ' ' || line[i] == '\t')) i++;
+  return i;
+}
+
+/* Note line lineno (starting at byte start), which has a rate, loss or
+ * tokens (columns a) but no step, when it is the first such line. */
+static void text_orphan(text_state *ts, const int a[NCOLS], size_t lineno, size_t start,
+                        size_t indent) {
+  if (ts->orphan) return;
+  ts->orphan = lineno;
+  ts->orphan_start = start;
+  ts->orphan_indent = indent;
+  for (ts->orphan_col = COL_LR; a[ts->orphan_col] < 0; ts->orphan_col++) {}
+}
+
+/* One line (segment) of a printed log: a record, part of one (see above),
+ * an evaluation, or nothing. */
+static fslaw_status text_line(rows *b, const char *data, const char *line, size_t ll,
+                              size_t start, size_t lineno, text_state *ts, fslaw_error *err) {
+  text_rec r;
+  r.n = 0;
+  text_collect(b, line, ll, lineno, start, &r);
+  int a[NCOLS], at[NCOLS], others = text_cols(b, &r, a, at);
+  size_t indent = text_indent(line, ll);
+  if (ts->open && a[COL_STEP] < 0 && indent < ll && indent > ts->indent) {
+    text_append(&ts->block, &r);
+    return FSLAW_OK;
+  }
+  fslaw_status st = text_close(b, data, ts, err);
+  if (st || a[COL_STEP] < 0) {
+    if (!st && others) text_orphan(ts, a, lineno, start, indent);
+    return st;
+  }
+  const text_item *s = &r.it[at[COL_STEP]];
+  int eval = text_eval_before(s->line, (size_t)(s->p.key - s->line));
+  if (!others && !text_qualified(&r)) { /* a step alone: its values may follow */
+    ts->block.n = 0;
+    text_append(&ts->block, &r);
+    ts->open = 1;
+    ts->block_eval = eval;
+    ts->indent = indent;
+    return FSLAW_OK;
+  }
+  if (eval || !others) {
+    ts->evals++;
+    return FSLAW_OK;
+  }
+  return text_read(b, data, &r, a, at, ts, err);
+}
+
+/* The nearest line before the one starting at byte pos of data that is
+ * less indented than `indent` and not blank: its start, its length in *ll
+ * (0: none) and its number in *lineno (that of the line at pos, counted
+ * back). */
+static size_t text_parent(const char *data, size_t pos, size_t indent, size_t *ll,
+                          size_t *lineno) {
+  *ll = 0;
+  while (indent && pos > 0 && data[pos - 1] == '\n') {
+    size_t end = pos - 1, s = end;
+    while (s > 0 && data[s - 1] != '\n') s--;
+    --*lineno;
+    size_t in = text_indent(data + s, end - s);
+    while (end > s && data[end - 1] == '\r') end--;
+    if (in < end - s && in < indent) {
+      *ll = end - s;
+      return s;
+    }
+    pos = s;
+  }
+  return 0;
+}
+
+/* The names with a letter of the numbers of line[0..ll), quoted, joined by
+ * " or " into buf; returns how many, the first in *first (its length in
+ * *firstlen). */
+static int text_names(const char *line, size_t ll, char *buf, size_t n, const char **first,
+                      size_t *firstlen) {
+  text_pair p[8];
+  size_t np = textlog_pairs(line, ll, p, 8);
+  int named = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < np && i < 8; i++) {
+    size_t j = 0;
+    while (j < p[i].keylen && !isalpha((unsigned char)p[i].key[j])) j++;
+    if (j == p[i].keylen || p[i].keylen > 40) continue;
+    if (!named) *first = p[i].key, *firstlen = p[i].keylen;
+    size_t used = strlen(buf);
+    snprintf(buf + used, n - used, "%s'%.*s'", named++ ? " or " : "", (int)p[i].keylen, p[i].key);
+  }
+  return named;
+}
+
+/* For the message when no record is read: the first line with a value but
+ * no step and, when it is indented, the names on the line it continues (a
+ * record of several lines whose step is printed under another name, such
+ * as composer's "[batch=100/1000]:"). */
+static void text_orphan_hint(const text_state *ts, const char *data, char *buf, size_t n) {
+  static const char *const what[NCOLS] = {"step", "rate", "loss", "token count"};
+  char names[256];
+  const char *first = NULL;
+  size_t firstlen = 0, ll, lineno = ts->orphan;
+  size_t at = text_parent(data, ts->orphan_start, ts->orphan_indent, &ll, &lineno);
+  int k = ll ? text_names(data + at, ll, names, sizeof names, &first, &firstlen) : 0;
+  int used = snprintf(buf, n, "; line %zu has a %s but no step", ts->orphan, what[ts->orphan_col]);
+  if (used < 0 || (size_t)used >= n) return;
+  const char *q = k == 1 && memchr(first, ' ', firstlen) ? "'" : "";
+  if (k == 1)
+    snprintf(buf + used, n - (size_t)used, " and continues line %zu, which names %s: if that is "
+             "the step, give --col %sstep=%.*s%s", lineno, names, q, (int)firstlen, first, q);
+  else if (k > 1)
+    snprintf(buf + used, n - (size_t)used, " and continues line %zu, which names %s: if one is "
+             "the step, give it with --col step=NAME", lineno, names);
+  else
+    snprintf(buf + used, n - (size_t)used, ": name the step with --col step=NAME");
+}
+
+/* The message when no record is read. */
+static fslaw_status text_none(const rows *b, const text_state *ts, const char *data,
+                              fslaw_error *err) {
+  char step[128], lr[256], loss[512], evals[96] = "", hint[512] = "";
+  if (ts->evals)
+    snprintf(evals, sizeof evals, " (%zu evaluation line%s skipped)", ts->evals, ts->evals > 1 ? "s" : "");
+  if (ts->orphan) text_orphan_hint(ts, data, hint, sizeof hint);
+  return fslaw_fail(err, FSLAW_EPARSE, "%s: no line names a step (%s) and a rate (%s) or a "
+                    "loss (%s)%s%s", b->name, alts_text(b, COL_STEP, step, sizeof step),
+                    alts_text(b, COL_LR, lr, sizeof lr), alts_text(b, COL_LOSS, loss, sizeof loss),
+                    evals, hint);
 }
 
 static fslaw_status read_text(rows *b, const char *data, size_t len, fslaw_error *err) {
@@ -835,24 +1055,21 @@ static fslaw_status read_text(rows *b, const char *data, size_t len, fslaw_error
   while (pos < len) {
     size_t ll = 0;
     while (pos + ll < len && data[pos + ll] != '\n' && data[pos + ll] != '\r') ll++;
-    fslaw_status st = text_line(b, data, data + pos, ll, start, lineno, &ts, err);
+    /* the empty segment between "\r\n" is no blank line */
+    int crlf = !ll && pos > 0 && data[pos - 1] == '\r' && pos < len && data[pos] == '\n';
+    fslaw_status st = crlf ? FSLAW_OK : text_line(b, data, data + pos, ll, start, lineno, &ts, err);
     if (st) return st;
     pos += ll + 1;
     if (pos <= len && data[pos - 1] == '\n') lineno++, start = pos;
   }
+  fslaw_status st = text_close(b, data, &ts, err);
+  if (st) return st;
   if (ts.backs > TEXT_MAX_BACKS && (double)ts.backs > TEXT_MAX_BACK_SHARE * (double)(b->n + b->replaced))
     return fslaw_fail(err, FSLAW_EPARSE, "%s: the steps go back %zu times (first on line %zu): "
                       "several runs or ranks in one file, or a counter that restarts each epoch? "
                       "fslaw reads one run per file (a run resumed from checkpoints goes back "
                       "now and then, not this often)", b->name, ts.backs, ts.back_line);
-  if (b->n) return FSLAW_OK;
-  char step[128], lr[256], loss[256], evals[96] = "";
-  if (ts.evals)
-    snprintf(evals, sizeof evals, " (%zu evaluation line%s skipped)", ts.evals, ts.evals > 1 ? "s" : "");
-  return fslaw_fail(err, FSLAW_EPARSE, "%s: no line names a step (%s) and a rate (%s) or a "
-                    "loss (%s)%s", b->name, alts_text(b, COL_STEP, step, sizeof step),
-                    alts_text(b, COL_LR, lr, sizeof lr), alts_text(b, COL_LOSS, loss, sizeof loss),
-                    evals);
+  return b->n ? FSLAW_OK : text_none(b, &ts, data, err);
 }
 
 /* Whether JSONL input is rather one JSON document (trainer_state.json, or an

@@ -80,9 +80,26 @@ static int escape_ends(const char *s, size_t a, size_t b, size_t *at) {
   return 1;
 }
 
-/* The name in s[a..b): after the last separator outside colour codes, its
- * ends trimmed of spaces, quotes, ':', '=' and colour codes; when nothing
- * follows an opening bracket, the name before it ("Step [", "lr=["). */
+/* s[a..b) without the spaces, quotes, ':', '=' and colour codes at its
+ * start (*a moves). */
+static void trim_front(const char *s, size_t *a, size_t b) {
+  for (size_t esc; *a < b && (trimmed(s[*a]) || (esc = escape_at(s, *a, b)) > 0);)
+    *a += trimmed(s[*a]) ? 1 : esc;
+}
+
+/* Where the name in s[a..b) starts after a label: past the last ": " ("val:
+ * loss", "INFO: step"); a when there is none. A colon then a space ends a
+ * label, not a name: the words of a name are joined by spaces alone. */
+static size_t past_label(const char *s, size_t a, size_t b) {
+  for (size_t k = b; k > a + 1; k--)
+    if (s[k - 2] == ':' && (s[k - 1] == ' ' || s[k - 1] == '\t')) return k;
+  return a;
+}
+
+/* The name in s[a..b): after the last separator outside colour codes and
+ * the last label, its ends trimmed of spaces, quotes, ':', '=' and colour
+ * codes; when nothing follows an opening bracket, the name before it ("Step
+ * [", "lr=["). */
 static void name_of(const char *s, size_t a, size_t b, text_pair *p) {
   size_t from = a;
   for (size_t k = a; k < b;) {
@@ -97,8 +114,7 @@ static void name_of(const char *s, size_t a, size_t b, text_pair *p) {
     k++;
   }
   size_t cut = a; /* just after the last separator */
-  for (size_t esc; a < b && (trimmed(s[a]) || (esc = escape_at(s, a, b)) > 0);)
-    a += trimmed(s[a]) ? 1 : esc;
+  trim_front(s, &a, b);
   for (size_t at; b > a && (trimmed(s[b - 1]) || escape_ends(s, a, b, &at));)
     b = trimmed(s[b - 1]) ? b - 1 : at;
   if (a == b && cut > from && strchr("[(", s[cut - 1])) {
@@ -110,6 +126,8 @@ static void name_of(const char *s, size_t a, size_t b, text_pair *p) {
     }
     return;
   }
+  a = past_label(s, a, b);
+  trim_front(s, &a, b);
   p->key = s + a;
   p->keylen = b - a;
   p->col = a;
@@ -133,6 +151,8 @@ size_t textlog_pairs(const char *line, size_t len, text_pair *out, size_t max) {
       text_pair *p = &out[n];
       name_of(line, from, i, p);
       if (!p->keylen) p->col = i;
+      p->lead = line + from;
+      p->leadlen = (p->keylen ? p->col : i) - from;
       p->num = line + i;
       p->numlen = num;
       p->grouped = grouped;

@@ -17,9 +17,14 @@
 /* One number of a line and the name before it. */
 typedef struct {
   const char *key; /* the name: the text since the previous number or
-                      separator (| , ; ( ) [ ] { } or " - "), without spaces,
+                      separator (| , ; ( ) [ ] { } or " - ") or label (words
+                      ending in ": ", as in "val: loss 3.3"), without spaces,
                       quotes, ':' and '=' at its ends; may be empty */
   size_t keylen;   /* its length */
+  const char *lead; /* the text between the previous number (or the line's
+                       start) and the name: separators and labels that may
+                       qualify it (" | val | ", " val: ", " [eval] ") */
+  size_t leadlen;  /* its length */
   const char *num; /* the number as written: decimal or exponent notation,
                       with digit groups ("1,000": see grouped), or nan / inf
                       words (to be refused by the reader, not skipped) */

@@ -334,4 +334,42 @@ cp "$TMP/train.log" "$TMP/train.dat"
 printf 'iter 0: loss 3.0, lr 1e-3\niter 1: loss nan, lr 1e-3\n' >"$TMP/nan.log"
 expect_fail "NaN in a printed log" "nan.log:2:9: column 'loss': NaN is not a valid value" "$FSLAW" inspect "$TMP/nan.log"
 
+# the same run as OLMo prints it (a "[step=N/M]" line, then one metric a line,
+# indented; evaluation blocks) and as composer's console does ("[batch=N/M]:",
+# "\t Train NAME: VALUE"; "[Eval batch=...]" blocks): read as its CSV, scored
+# alike. Both tools print the rate rounded, or not at all: here it is printed
+# in full and named with --col. Composer's step needs --col step=batch, which
+# the error without it says.
+awk -F, 'NR == 1 { print "2024-02-01 12:00:00.000\tnode-0:0\tolmo.train:1140\tINFO\tPre-train system metrics"
+    print "    System/Peak GPU Memory (MB)=12,345"; next }
+  { printf "2024-02-01 12:00:00.000\tnode-0:0\tolmo.train:1218\tINFO\t[step=%s/24000]\n", $1
+    if ($3 != "") printf "    train/CrossEntropyLoss=%s\n    train/Perplexity=27.1\n", $3
+    printf "    optim/learning_rate_group0=%s\n    throughput/total_tokens=1,048,576\n", $2 }
+  $1 == 5000 { print "2024-02-01 12:00:00.000\tnode-0:0\tolmo.train:1030\tINFO\t[eval_step=10/10]"
+    print "2024-02-01 12:00:00.000\tnode-0:0\tolmo.train:1036\tINFO\tc4_en-validation"
+    print "    eval/c4_en-validation/CrossEntropyLoss=3.9" }' "$SRC/data/mpl/25M/cosine_24000.csv" >"$TMP/olmo.log"
+awk -F, 'NR == 1 { print "Config:\nnum_gpus_per_node: 8"; next }
+  { printf "[batch=%s/24000]:\n\t Train time/batch: %d\n", $1, ($1 > 0 ? $1 - 1 : 0)
+    if ($3 != "") printf "\t Train loss/train/total: %s\n", $3
+    printf "\t Train lr-DecoupledAdamW/group0: %s\n", $2 }
+  $1 == 5000 { print "[Eval batch=1/10] Eval on eval data\n[Eval batch=10/10] Eval on eval data:"
+    print "\t Eval metrics/eval/LanguageCrossEntropy: 3.9000" }' "$SRC/data/mpl/25M/cosine_24000.csv" >"$TMP/composer.log"
+OLMO=(--col lr=optim/learning_rate_group0) COMPOSER=(--col step=batch --col 'lr=Train lr-DecoupledAdamW/group0')
+"$FSLAW" inspect "${OLMO[@]}" "$TMP/olmo.log" 2>/dev/null | sed 's/^[^:]*: //' | cmp -s - "$TMP/ins_csv" \
+  && ok || bad "OLMo's printed log != CSV: $("$FSLAW" inspect "${OLMO[@]}" "$TMP/olmo.log" 2>&1)"
+"$FSLAW" inspect "${COMPOSER[@]}" "$TMP/composer.log" 2>/dev/null | sed 's/^[^:]*: //' | cmp -s - "$TMP/ins_csv" \
+  && ok || bad "composer's printed log != CSV: $("$FSLAW" inspect "${COMPOSER[@]}" "$TMP/composer.log" 2>&1)"
+b=$("$FSLAW" eval --params "$TMP/p.json" "${OLMO[@]}" "$TMP/olmo.log" | sed -n 2p | cut -d, -f2-)
+[ "$a" = "$b" ] && ok || bad "eval of OLMo's printed log: '$b' vs '$a'"
+b=$("$FSLAW" eval --params "$TMP/p.json" "${COMPOSER[@]}" "$TMP/composer.log" | sed -n 2p | cut -d, -f2-)
+[ "$a" = "$b" ] && ok || bad "eval of composer's printed log: '$b' vs '$a'"
+expect_fail "composer without --col step=batch" "composer.log: no line names a step ('step', 'iter', \
+'iteration' or 'completed step')" "$FSLAW" inspect --col 'lr=Train lr-DecoupledAdamW/group0' "$TMP/composer.log"
+grep -qF "; line 5 has a rate but no step and continues line 3, which names 'batch': if that is the step, give --col step=batch" \
+  "$TMP/err" && ok || bad "no --col hint: $(cat "$TMP/err")"
+n=$(grep -n -m1 CrossEntropyLoss "$TMP/olmo.log" | cut -d: -f1)
+sed "${n}s/=.*/=nan/" "$TMP/olmo.log" >"$TMP/olmo_nan.log"
+expect_fail "NaN in a record of several lines" "olmo_nan.log:$n:5: column 'train/CrossEntropyLoss': NaN" \
+  "$FSLAW" inspect "${OLMO[@]}" "$TMP/olmo_nan.log"
+
 finish test_logs_cli

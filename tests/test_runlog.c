@@ -938,6 +938,113 @@ static void test_text(void) {
   }
 }
 
+/* Printed records of several lines: OLMo's "[step=N/M]" and composer's
+ * "[batch=N/M]:" followed by one metric a line, indented; their evaluation
+ * blocks are not read; where such a record ends; errors located on the
+ * value's own line. */
+static void test_text_blocks(void) {
+  const char *olmo =
+      "2024-02-01 12:00:00.001\tnode-12:0\tolmo.train:1140\tINFO\tPre-train system metrics\n"
+      "    System/Peak GPU Memory (MB)=12,345\n"
+      "2024-02-01 12:00:10.001\tnode-12:0\tolmo.train:1218\tINFO\t[step=1/739328]\n"
+      "    train/CrossEntropyLoss=11.02\n"
+      "    train/Perplexity=61,000\n"
+      "    throughput/total_tokens=4,194,304\n"
+      "2024-02-01 12:00:20.001\tnode-12:0\tolmo.train:1218\tINFO\t[step=2/739328]\n"
+      "    train/CrossEntropyLoss=10.51\n"
+      "2024-02-01 12:00:20.401\tnode-12:0\tolmo.train:1030\tINFO\t[eval_step=2/2]\n"
+      "2024-02-01 12:00:20.501\tnode-12:0\tolmo.train:1036\tINFO\tv3-small-c4_en-validation\n"
+      "    eval/v3-small-c4_en-validation/CrossEntropyLoss=10.60\n"
+      "2024-02-01 12:00:30.001\tnode-12:0\tolmo.train:1218\tINFO\t[step=3/739328]\n"
+      "    train/CrossEntropyLoss=9.876\n";
+  fslaw_run *r = parse("olmo.log", olmo, NULL);
+  CHECK(r && fslaw_run_nloss(r) == 3 && fslaw_run_steps(r) == 4 && !fslaw_run_lr(r));
+  if (r) {
+    CHECK(fslaw_run_loss_steps(r)[0] == 1 && fslaw_run_loss_steps(r)[2] == 3);
+    CHECK(fslaw_run_loss(r)[0] == 11.02 && fslaw_run_loss(r)[1] == 10.51 && fslaw_run_loss(r)[2] == 9.876);
+    CHECK(!strcmp(fslaw_run_column(r, "loss"), "train/CrossEntropyLoss"));
+  }
+  fslaw_run_destroy(r);
+  /* OLMo-core: more names on the step's line; a step's line alone (no metrics) is nothing */
+  r = parse("core.log", "[step=1/100,epoch=0]\n    train/CE loss=11.02\n    train/PPL=61,000\n"
+                        "[step=2/100,epoch=0]\n[step=3/100,epoch=0,eta=1h2m3s]\n    train/CE loss=10.5\n", NULL);
+  CHECK(r && fslaw_run_nloss(r) == 2 && fslaw_run_loss_steps(r)[1] == 3 && fslaw_run_loss(r)[1] == 10.5);
+  fslaw_run_destroy(r);
+  const char *composer = "Config:\nnum_gpus_per_node: 8\n[batch=1/1000]:\n\t Train time/batch: 0\n"
+                         "\t Train loss/train/total: 11.0234\n\t Train lr-DecoupledAdamW/group0: 0.0001\n"
+                         "[batch=2/1000]:\n\t Train time/batch: 1\n\t Train loss/train/total: 10.5000\n"
+                         "\t Train lr-DecoupledAdamW/group0: 0.0002\n"
+                         "[Eval batch=1/10] Eval on eval data\n[Eval batch=10/10] Eval on eval data:\n"
+                         "\t Eval metrics/eval/LanguageCrossEntropy: 10.6000\n"
+                         "[batch=3/1000]:\n\t Train time/batch: 2\n\t Train loss/train/total: 9.8760\n";
+  /* composer's step is its "batch", which --col names (see text_default_names) */
+  check_bad("composer.log", composer, "composer.log: no line names a step");
+  check_bad("composer.log", composer, "; line 5 has a loss but no step and continues line 3, which "
+            "names 'batch': if that is the step, give --col step=batch");
+  const fslaw_run_columns batch = {"batch", "Train lr-DecoupledAdamW/group0", NULL, NULL};
+  r = parse("composer.log", composer, &batch);
+  CHECK(r && fslaw_run_nloss(r) == 3 && fslaw_run_loss(r)[0] == 11.0234 && fslaw_run_loss(r)[2] == 9.876);
+  CHECK(r && fslaw_run_lr(r) && fslaw_run_lr(r)[1] == 1e-4 && fslaw_run_lr(r)[2] == 2e-4);
+  fslaw_run_destroy(r);
+  check_bad("ep.log", "[epoch=1][batch=1/10]:\n\t Train loss/train/total: 3.2\n", "continues line 1, "
+            "which names 'epoch' or 'batch': if one is the step, give it with --col step=NAME");
+  check_bad("flat.log", "hello\nloss 3\n", "; line 2 has a loss but no step: name the step with --col step=NAME");
+  /* errors name the value's own line and column */
+  check_bad("nan.log", "[step=1/10]\n    train/CrossEntropyLoss=3.2\n[step=2/10]\n"
+            "    train/CrossEntropyLoss=nan\n", "nan.log:4:5: column 'train/CrossEntropyLoss': NaN");
+  check_bad("again.log", "[step=1/10]\n    loss 3\n[step=1/10]\n  x\n    loss 4\n",
+            "again.log:5:5: step 1 again, with loss 4 where line 2 has 3");
+  /* the record ends at a line not indented more than its step's, or a blank one */
+  const char *ends[] = {"[step=1/10]\nbanner\n    loss 3\n", "[step=1/10]\n\n    loss 3\n",
+                        "  step 1\n  loss 3\n", "step 1\n    step 2\n    loss 3\n"};
+  for (int i = 0; i < 4; i++) check_bad("end.log", ends[i], "end.log: no line names a step");
+  r = parse("crlf.log", "[step=1/10]\r\n    loss 3.5\r\n  lr 1e-4\r\n", NULL);
+  CHECK(r && fslaw_run_nloss(r) == 1 && fslaw_run_loss(r)[0] == 3.5 && fslaw_run_lr(r)[1] == 1e-4);
+  fslaw_run_destroy(r);
+  /* the names of a record's lines are matched together: 'loss' is preferred wherever it is */
+  r = parse("pref.log", "[step=1/10]\n    train/loss=3.5\n    loss=3.0\n", NULL);
+  CHECK(r && fslaw_run_loss(r)[0] == 3.0 && !strcmp(fslaw_run_column(r, "loss"), "loss"));
+  fslaw_run_destroy(r);
+  /* an evaluation's step (an eval word before it) takes its lines along, and is counted */
+  r = parse("ev.log", "[eval] step 5\n    loss 9\nstep 5 loss 3\n", NULL);
+  CHECK(r && fslaw_run_nloss(r) == 1 && fslaw_run_loss(r)[0] == 3);
+  fslaw_run_destroy(r);
+  check_bad("ev.log", "[eval] step 5\n    loss 9\n", "(1 evaluation line skipped)");
+}
+
+/* A value whose own name an evaluation word qualifies (after the value
+ * before it: "val: loss", "| val | loss", "[eval] loss") is not the
+ * training one; a name holding the word ("val loss", "val_loss") is another
+ * name. A label before ": " is not part of the name. */
+static void test_text_qualified(void) {
+  fslaw_run *r = parse("q.log", "step 100 val: loss 3.3 train: loss 3.1\n"
+                                "step 200 | val | loss 3.2 | train | loss 3.0\n"
+                                "step 300 [eval] loss 3.1 [train] loss 2.9\n"
+                                "step 400, val loss=3.0, loss=2.8\n", NULL);
+  CHECK(r && fslaw_run_nloss(r) == 4);
+  if (r) {
+    CHECK(fslaw_run_loss(r)[0] == 3.1 && fslaw_run_loss(r)[1] == 3.0 && fslaw_run_loss(r)[2] == 2.9 &&
+          fslaw_run_loss(r)[3] == 2.8);
+    CHECK(!strcmp(fslaw_run_column(r, "loss"), "loss"));
+  }
+  fslaw_run_destroy(r);
+  /* a line whose only loss is qualified is an evaluation: no conflict with the training line */
+  r = parse("q.log", "step 100 | val | loss 3.3\nstep 100 | loss 3.1\nstep 200 | loss 3.0\n", NULL);
+  CHECK(r && fslaw_run_nloss(r) == 2 && fslaw_run_loss(r)[0] == 3.1 && fslaw_run_replaced(r) == 0);
+  fslaw_run_destroy(r);
+  check_bad("q.log", "step 1 | val | loss 3.3\n", "(1 evaluation line skipped)");
+  check_bad("q.log", "step 1 val: loss 3.3 train: loss nan\n", "q.log:1:29: column 'loss': NaN");
+  /* nanoGPT's "train loss" is a name of its own, read when named */
+  const fslaw_run_columns train = {NULL, NULL, "train loss", NULL};
+  r = parse("nano.log", "step 250: train loss 3.1, val loss 3.3\nstep 500: train loss 2.9, val loss 3.0\n", &train);
+  CHECK(r && fslaw_run_nloss(r) == 2 && fslaw_run_loss(r)[0] == 3.1 && fslaw_run_loss(r)[1] == 2.9);
+  fslaw_run_destroy(r);
+  /* a logger's label before the step's name */
+  r = parse("info.log", "INFO: step 10 loss 3.5\nINFO: step 20 loss 3.25\n", NULL);
+  CHECK(r && fslaw_run_nloss(r) == 2 && fslaw_run_loss(r)[1] == 3.25);
+  fslaw_run_destroy(r);
+}
+
 int main(int argc, char **argv) {
   const char *root = argc > 1 ? argv[1] : ".";
   test_csv_good();
@@ -956,5 +1063,7 @@ int main(int argc, char **argv) {
   test_steps();
   test_resumed();
   test_text();
+  test_text_blocks();
+  test_text_qualified();
   return check_done("test_runlog");
 }
