@@ -188,9 +188,12 @@ static int center_losses(const char *cmd, const char *path, size_t window, int g
                     "have run; windows are cut at step 1\n", cmd, path, ls[0], window);
   if (!given && fslaw_run_loss_is_mean(run)) {
     window = 0;
-    fprintf(stderr, "fslaw %s: note: %s: the Trainer logs '%s' as the mean since its "
-                    "previous log; each is placed at the middle of its interval "
-                    "(--loss-window 1: at its step)\n", cmd, path, fslaw_run_column(run, "loss"));
+    const char *col = fslaw_run_column(run, "loss");
+    int printed = !strcmp(col, "lm loss") || !strcmp(col, "lm_loss");
+    fprintf(stderr, "fslaw %s: note: %s: %s logs '%s' as the mean since its previous log; "
+                    "each is placed at the middle of its interval (--loss-window 1: at its "
+                    "step)\n", cmd, path, printed ? "Megatron-LM (GPT-NeoX alike)" : "the Trainer",
+            col);
   }
   fslaw_error err;
   size_t dropped;

@@ -1566,9 +1566,15 @@ static fslaw_status parse_run(const char *name, const log_file *f, size_t nf, in
     if (b.has_col[k] && !(run->column[k] = fslaw_strdup(b.colname[k])))
       st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   /* The Trainer logs "loss" as the mean over the steps since its last log
-   * (transformers Trainer._maybe_log_save_evaluate); "eval_loss" is not. */
+   * (transformers Trainer._maybe_log_save_evaluate); "eval_loss" is not.
+   * Megatron-LM's printed "lm loss" and GPT-NeoX's "lm_loss" are such means
+   * too (training_log divides the losses summed over --log-interval); their
+   * TensorBoard scalars are the step's own. */
   if (!st) run->loss_is_mean = b.hf_mean || (b.array && !strcmp(b.array, "log_history") &&
-                                              !strcmp(b.colname[COL_LOSS], "loss"));
+                                              !strcmp(b.colname[COL_LOSS], "loss")) ||
+                               (format == FSLAW_RUN_TEXT && b.has_col[COL_LOSS] &&
+                                (!strcmp(b.colname[COL_LOSS], "lm loss") ||
+                                 !strcmp(b.colname[COL_LOSS], "lm_loss")));
   if (!st && b.cut && !(run->partial_file = fslaw_strdup(f[b.cut_file].name)))
     st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   if (!st) {

@@ -328,6 +328,21 @@ EOF
 a=$("$FSLAW" eval --params "$TMP/p.json" "$SRC/data/mpl/25M/cosine_24000.csv" | sed -n 2p | cut -d, -f2-)
 b=$("$FSLAW" eval --params "$TMP/p.json" "$TMP/train.log" | sed -n 2p | cut -d, -f2-)
 [ -n "$a" ] && [ "$a" = "$b" ] && ok || bad "eval of the printed log: '$b' vs '$a'"
+# Megatron-LM prints 'lm loss' as the mean over its --log-interval: placed at
+# the middle of its interval by default (as --loss-window interval places the
+# same numbers in a CSV), with a note; --loss-window 1 keeps each at its step
+awk -F, 'NR == 1 { print "step,lr,loss" >csv; next }
+  $3 != "" { printf " iteration %8d/   24000 | learning rate: %s | lm loss: %s |\n", $1, $2, $3
+             printf "%s,%s,%s\n", $1, $2, $3 >csv }' csv="$TMP/mega.csv" \
+  "$SRC/data/mpl/25M/cosine_24000.csv" >"$TMP/mega.log"
+score() { "$FSLAW" eval --params "$TMP/p.json" "$@" 2>/dev/null | sed -n 2p | cut -d, -f2-; }
+"$FSLAW" inspect "$TMP/mega.log" 2>&1 >/dev/null \
+  | grep -q "mega.log: Megatron-LM (GPT-NeoX alike) logs 'lm loss' as the mean since its previous log" \
+  && ok || bad "Megatron note: $("$FSLAW" inspect "$TMP/mega.log" 2>&1 >/dev/null)"
+centred=$(score --loss-window interval "$TMP/mega.csv") point=$(score "$TMP/mega.csv")
+[ -n "$centred" ] && [ "$centred" != "$point" ] && [ "$(score "$TMP/mega.log")" = "$centred" ] \
+  && ok || bad "Megatron log not centred: '$(score "$TMP/mega.log")' vs '$centred' (at the steps: '$point')"
+[ "$(score --loss-window 1 "$TMP/mega.log")" = "$point" ] && ok || bad "--loss-window 1 on a Megatron log"
 # --format text reads any name; a NaN loss is located
 cp "$TMP/train.log" "$TMP/train.dat"
 "$FSLAW" inspect --format text "$TMP/train.dat" | sed 's/^[^:]*: //' | cmp -s - "$TMP/ins_csv" && ok || bad "--format text"

@@ -879,6 +879,9 @@ static void test_text(void) {
     CHECK(fslaw_run_lr(r)[10] == 3e-5 && fslaw_run_lr(r)[20] == 6e-5);
     CHECK(!strcmp(fslaw_run_column(r, "lr"), "learning rate") &&
           !strcmp(fslaw_run_column(r, "loss"), "lm loss"));
+    /* Megatron-LM prints the mean over its --log-interval (its event files
+     * hold the step's own loss: test_tfevents.c) */
+    CHECK(fslaw_run_loss_is_mean(r));
   }
   fslaw_run_destroy(r);
   const char *titan = "\x1b[31mstep: \x1b[39m 1  \x1b[32mloss: 12.2345\x1b[39m  "
@@ -888,6 +891,7 @@ static void test_text(void) {
   r = parse("titan.txt", titan, NULL);
   CHECK(r && fslaw_run_nloss(r) == 2 && fslaw_run_loss(r)[0] == 12.2345 &&
         fslaw_run_loss(r)[1] == 11.5 && fslaw_run_loss_steps(r)[1] == 2);
+  CHECK(r && !fslaw_run_loss_is_mean(r)); /* torchtitan prints the step's loss */
   fslaw_run_destroy(r);
   /* a format outside the enum is refused, not read as CSV */
   r = (fslaw_run *)1;

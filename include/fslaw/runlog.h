@@ -150,7 +150,9 @@ fslaw_status fslaw_run_set_schedule(fslaw_run *run, const fslaw_schedule *s,
 fslaw_status fslaw_run_center_losses(fslaw_run *run, size_t window, size_t *dropped,
                                      fslaw_error *err);
 /* 1 when the log itself says its losses are such means: the "loss" of a
- * Hugging Face trainer_state.json (not its "eval_loss"). fslaw_run_read
+ * Hugging Face trainer_state.json (not its "eval_loss") or of its event
+ * files' "train/loss", and the "lm loss" / "lm_loss" of a printed
+ * Megatron-LM / GPT-NeoX log. fslaw_run_read
  * leaves them where they were logged; the commands then call
  * fslaw_run_center_losses(run, 0, ...) by default, and so should a program
  * that wants their numbers. */
