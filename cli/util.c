@@ -350,15 +350,30 @@ static void note_late_start(const char *cmd, const char *path, const fslaw_run *
           ramp ? "a ramp from 0" : "the first logged rate held: no warmup, no earlier decay", path);
 }
 
+/* " (the header has: ...)" when path begins with a CSV header (a W&B
+ * export names its rate column 'RUN - train/lr': the names to pick from
+ * for --col); else "". */
+static void csv_header_hint(const char *path, char *out, size_t len) {
+  char line[400] = "";
+  FILE *f = fopen(path, "r");
+  if (f && !fgets(line, sizeof line, f)) *line = '\0';
+  if (f) fclose(f);
+  line[strcspn(line, "\r\n")] = '\0';
+  int csv = strchr(line, ',') && !strchr("{[", *line);
+  snprintf(out, len, csv ? " (the header has: %.300s)" : "%.0s", line);
+}
+
 /* A run without --schedule must log its rates; say how the gaps are filled. */
 static int check_rates(const char *cmd, const char *path, const fslaw_run *run) {
   if (!fslaw_run_lr(run)) {
     const char *col = fslaw_run_column(run, "lr");
+    char header[340];
+    csv_header_hint(path, header, sizeof header);
     return col ? cli_error(cmd, "%s: its '%s' column has no rates (give --schedule SPEC, or "
                                 "--schedule %s=SPEC for this run alone)", path, col, path)
-               : cli_error(cmd, "%s: no 'lr' column (name it with --col lr=COLUMN or give "
-                                "--schedule SPEC, or --schedule %s=SPEC for this run alone)",
-                           path, path);
+               : cli_error(cmd, "%s: no 'lr' column%s; name it with --col lr=COLUMN or give "
+                                "--schedule SPEC, or --schedule %s=SPEC for this run alone",
+                           path, header, path);
   }
   size_t filled = fslaw_run_lr_filled(run), n = fslaw_run_steps(run);
   if (!filled) return 0;

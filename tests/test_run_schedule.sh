@@ -42,7 +42,7 @@ near_truth() {
   >sum0 2>err && cmp -s <(sed -n '/"params"/,/objective/p' per.json) <(sed -n '/"params"/,/objective/p' nolr.json) \
   && ok || bad "per-run fit without lr columns: $(cat sum0 err)"
 # without a schedule such a log is refused, and told how to give one run its own
-expect_fail "no lr, no schedule" "a0.csv: no 'lr' column (name it with --col lr=COLUMN or give --schedule SPEC, or --schedule a0.csv=SPEC for this run alone)" \
+expect_fail "no lr, no schedule" "a0.csv: no 'lr' column (the header has: step,loss); name it with --col lr=COLUMN or give --schedule SPEC, or --schedule a0.csv=SPEC for this run alone" \
   "$FSLAW" fit --law mtl a0.csv b0.csv --schedule "b0.csv=$SB"
 # one schedule for both: the rates logged in b.csv are not the cosine's
 expect_fail "one spec for both" "b.csv: over steps 1500 to 2999 the rates of --schedule sum to 0.0005965, the logged ones to 0.00147 (at the steps that log one): it is not this run's schedule (--schedule applies to every run given; give a run its own with --schedule RUN=SPEC" \
