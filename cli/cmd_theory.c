@@ -62,7 +62,7 @@ const cli_command cli_theory = {
     "  --optimal-schedule\n"
     "  --steps N       horizon\n"
     "  --peak-max ETA  rate cap eta_max (default half the model's stability bound,\n"
-    "                  MATH.md §1.1a, which fslaw simulate prints)\n"
+    "                  MATH.md §1.1a; a note gives its value)\n"
     "  easy (s >= 1 - 1/beta): eta_max N^-nu (1 - k/N)^(2 beta - 1), nu of §4;\n"
     "  hard: eta_max, then eta_max ((N - k)/L)^(2 beta - 1) over the last\n"
     "  L = N^(1 - f) steps, f = (1 - 1/beta - s)/(2 - 1/beta) (UNVERIFIED in MATH.md).\n",
@@ -170,6 +170,9 @@ static int run_optimal(const fslaw_plk_model *m, const opts *o) {
     rc = cli_out_commit(CMD, &out);
   }
   if (!rc) cli_note_unstable(CMD, m, lr, n, "the optimal schedule");
+  if (!rc && !o->peak_max)
+    fprintf(stderr, "fslaw theory: note: eta_max %.6g: half the model's stability bound "
+            "(MATH.md §1.1a; --peak-max sets it)\n", eta_max);
   if (!rc && t.easy)
     fprintf(stderr, "fslaw theory: note: easy regime: power decay, eta_peak = eta_max N^-nu = "
             "%.6g (nu = %.6g)\n", lr[0], t.nu);
