@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test_simlab_cli.sh: the loss-curve laws against a truth that is none of
+# simlab.sh: the loss-curve laws against a truth that is none of
 # them. The truth is the exact expected risk of one-pass SGD on the power-law
 # kernel model (fslaw simulate, MATH.md §1.1); training logs are three
 # 10000-step runs of it (cosine, constant, two-stage: the shapes of the
@@ -8,7 +8,7 @@
 # the schedule optimize picks with it must truly beat the best baseline
 # (WSD with a 20 % tail here) when the simulator runs it. bench/simlab.py
 # runs every law on three models.
-# Usage: test_simlab_cli.sh FSLAW SOURCE_DIR SCRATCH_DIR
+# Usage: simlab.sh FSLAW SOURCE_DIR SCRATCH_DIR
 set -u
 FSLAW=$1 TMP=$3/simlab
 rm -rf "$TMP" && mkdir -p "$TMP"
@@ -47,4 +47,4 @@ opt=$(truth_final "file:path=$TMP/opt.csv") wsd=$(truth_final "wsd:$C,steps=3000
 cos=$(truth_final "cosine:$C,steps=30000")
 awk -v o="$opt" -v w="$wsd" -v c="$cos" 'BEGIN { exit !(w < c && o < w - 2e-4) }' \
   && ok || bad "the optimum under the truth: $opt, WSD $wsd, cosine $cos"
-finish test_simlab_cli
+finish simlab
