@@ -1,4 +1,5 @@
 /* cmd_predict.c: `fslaw predict --params P.json RUN...|--schedule SPEC`. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,17 +13,22 @@ const cli_command cli_predict = {
     "predict", "predict loss curves of runs or schedules with a fitted law",
     "usage: fslaw predict --params P.json RUN... [--schedule [RUN=]SPEC]... [--every N]\n"
     "                     [--out F.csv] [--plot F.svg]\n"
-    "       fslaw predict --params P.json --schedule SPEC [--every N] [--out F.csv]\n"
-    "                     [--plot F.svg]\n\n"
+    "       fslaw predict --params P.json --schedule [NAME=]SPEC... [--every N]\n"
+    "                     [--out F.csv] [--plot F.svg]\n\n"
     "Print CSV run,step,lr,loss,pred: the fitted law's prediction at every logged\n"
     "step after warmup and every N-th step (loss empty where not logged); the plot\n"
     "shows each run's prediction as a line and its logged losses as dots.\n"
-    "With --schedule and no RUN, predict the schedule SPEC itself (a run never made).\n\n"
+    "With --schedule and no RUN, predict the schedule SPEC itself (a run never made);\n"
+    "several --schedule SPECs are predicted side by side, and their final losses\n"
+    "compared on stderr.\n\n"
     "options:\n"
     "  --params F      parameters JSON written by fslaw fit (required)\n"
     "  --schedule SPEC the schedule to predict; with RUNs, their exact rates\n"
     "  --schedule RUN=SPEC  with RUNs: the exact rates of RUN alone (repeatable, one\n"
     "                  per run; as in fslaw inspect)\n"
+    "  --schedule NAME=SPEC  without RUNs: a schedule to predict, called NAME in the\n"
+    "                  CSV and plot (repeatable; default name: the schedule's kind,\n"
+    "                  or its file, or SPEC itself when two would share a name)\n"
     "  --every N       also predict the steps that are multiples of N, and the last\n"
     "                  (default: about 1000 points a run)\n"
     "  --out F         write the CSV to F\n"
@@ -97,8 +103,10 @@ static fslaw_status mark_beyond(predict_plot *pl, const char *name, const double
   return st;
 }
 
+/* Write run r's predictions as CSV rows named `name` (and its plot); *final
+ * (when not NULL) is the prediction at its last step. */
 static int predict_one(const fslaw_law *law, const double *p, const fslaw_run *r, const char *name,
-                       size_t every, FILE *f, predict_plot *pl) {
+                       size_t every, FILE *f, predict_plot *pl, double *final) {
   fslaw_svg *svg = pl->svg;
   const double *lr = fslaw_run_lr(r);
   size_t n = fslaw_run_steps(r), warm = fslaw_warmup_end(lr, n), nat = 0;
@@ -121,6 +129,7 @@ static int predict_one(const fslaw_law *law, const double *p, const fslaw_run *r
     fprintf(f, ",%s\n", cli_num(a, pred[i]));
     x[i] = (double)at[i];
   }
+  if (!rc && final) *final = pred[nat - 1];
   if (!rc && svg) {
     double *lx = malloc((nl + 1) * sizeof *lx);
     for (size_t i = 0; lx && i < nl; i++) lx[i] = (double)ls[i];
@@ -148,23 +157,109 @@ static int write_plot(const char *path, const fslaw_svg *svg, const char *const 
   return cli_out_commit("predict", &o);
 }
 
+/* Without RUNs, --schedule is [NAME=]SPEC: text before '=' without ':' is a
+ * NAME, as RUN=SPEC is told from SPEC; a NAME that is a file is refused, as
+ * RUN=SPEC with the RUN forgotten. name[i] is NULL where none is given. */
+static int split_names(cli_run_opts *ro, char **name) {
+  for (size_t i = 0; i < ro->nschedule; i++) name[i] = NULL;
+  for (size_t i = 0; i < ro->nschedule; i++) {
+    const char *v = ro->schedule[i], *eq = strchr(v, '=');
+    int named = eq && !memchr(v, ':', (size_t)(eq - v));
+    ro->sched_run[i] = NULL;
+    ro->sched_spec[i] = named ? eq + 1 : v;
+    if (named && eq == v) return cli_error("predict", "option '--schedule': '%s' has an empty NAME", v);
+    if (named && !(name[i] = malloc((size_t)(eq - v) + 1))) return cli_error("predict", "out of memory");
+    if (named) memcpy(name[i], v, (size_t)(eq - v)), name[i][eq - v] = '\0';
+    FILE *f = named ? fopen(name[i], "rb") : NULL; /* RUN=SPEC with the RUN forgotten */
+    if (f) fclose(f);
+    if (f) return cli_error("predict", "option '--schedule': '%s' in '%s' is a file, not a name: "
+                            "give it as a RUN too to predict it with those rates, or name the "
+                            "schedule otherwise", name[i], v);
+  }
+  ro->matched = 1;
+  return 0;
+}
+
+static char *dup_text(const char *t) {
+  char *d = malloc(strlen(t) + 1);
+  return d ? strcpy(d, t) : NULL;
+}
+
+/* The schedules not named are called by their file or kind, or by SPEC when
+ * that would be another's name too; two schedules may not share a name. */
+static int default_names(const cli_run_opts *ro, fslaw_schedule *const *s, char **name) {
+  size_t n = ro->nschedule;
+  const char *base[CLI_MAX_SCHEDULES];
+  for (size_t i = 0; i < n; i++) {
+    const char *path = fslaw_schedule_path(s[i]);
+    base[i] = name[i] ? name[i] : path ? path : fslaw_schedule_name(s[i]);
+  }
+  for (size_t i = 0; i < n; i++) {
+    int clash = 0;
+    for (size_t j = 0; !name[i] && j < n; j++) clash |= j != i && !strcmp(base[i], base[j]);
+    if (!name[i] && !(name[i] = dup_text(clash ? ro->sched_spec[i] : base[i])))
+      return cli_error("predict", "out of memory");
+  }
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < i; j++)
+      if (!strcmp(name[i], name[j]))
+        return cli_error("predict", "option '--schedule': two schedules are called '%s'; "
+                                    "name each with --schedule NAME=SPEC", name[i]);
+  return 0;
+}
+
 /* Every --schedule SPEC made once before any output, so that a bad one fails
  * first; the files of file: schedules are inputs that --out and --plot may
- * not write over. With no RUN, *alone is the run of the one SPEC: an empty
- * log of its length. s[0..nschedule) are set (NULL after a failure). */
-static int make_schedules(const cli_run_opts *ro, size_t npos, fslaw_schedule **s,
-                          fslaw_run **alone) {
+ * not write over. s[0..nschedule) are set (NULL after a failure). */
+static int make_schedules(const cli_run_opts *ro, char *const *name, fslaw_schedule **s) {
   fslaw_error err;
   for (size_t i = 0; i < ro->nschedule; i++) s[i] = NULL;
   for (size_t i = 0; i < ro->nschedule; i++) {
-    const char *spec = ro->sched_spec[i], *run = ro->sched_run[i];
-    if (fslaw_schedule_create(spec, &s[i], &err) ||
-        (!npos && (fslaw_run_parse(spec, "step\n0\n", 7, FSLAW_RUN_CSV, NULL, alone, &err) ||
-                   fslaw_run_set_schedule(*alone, s[i], &err))))
-      return run ? cli_error("predict", "option '--schedule': %s: %s", run, err.msg)
+    const char *who = ro->sched_run[i] ? ro->sched_run[i] : name[i];
+    if (fslaw_schedule_create(ro->sched_spec[i], &s[i], &err))
+      return who ? cli_error("predict", "option '--schedule': %s: %s", who, err.msg)
                  : cli_error("predict", "option '--schedule': %s", err.msg);
   }
   return 0;
+}
+
+/* Predict the schedule s, a run never made: an empty log of its length. */
+static int predict_schedule(const fslaw_law *law, const double *p, const fslaw_schedule *s,
+                            const char *name, size_t every, FILE *f, predict_plot *pl,
+                            double *final) {
+  fslaw_run *r = NULL;
+  fslaw_error err;
+  if (fslaw_run_parse(name, "step\n0\n", 7, FSLAW_RUN_CSV, NULL, &r, &err) ||
+      fslaw_run_set_schedule(r, s, &err)) {
+    fslaw_run_destroy(r);
+    return cli_error("predict", "option '--schedule': %s: %s", name, err.msg);
+  }
+  const double *lr = fslaw_run_lr(r);
+  size_t n = fslaw_run_steps(r);
+  int rc = predict_one(law, p, r, name, every, f, pl, final);
+  if (!rc) cli_note_extrapolation("predict", pl->range, name, lr, n);
+  if (!rc) cli_note_determination("predict", pl->range, law, p, name, lr, n);
+  fslaw_run_destroy(r);
+  return rc;
+}
+
+/* With several schedules and no RUN: their final losses, lowest first. */
+static void compare_finals(char *const *name, const double *final, size_t n) {
+  size_t order[CLI_MAX_SCHEDULES], w = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t k = i;
+    for (; k > 0 && final[order[k - 1]] > final[i]; k--) order[k] = order[k - 1];
+    order[k] = i;
+    if (strlen(name[i]) > w) w = strlen(name[i]);
+  }
+  fprintf(stderr, "fslaw predict: final loss of each schedule, lowest first:\n");
+  for (size_t k = 0; k < n; k++) {
+    size_t i = order[k];
+    fprintf(stderr, "  %-*s  %.6g", (int)w, name[i], final[i]);
+    if (k) fprintf(stderr, "  %+.3g (%+.2f %%)", final[i] - final[order[0]],
+                   100 * (final[i] - final[order[0]]) / final[order[0]]);
+    fprintf(stderr, "\n");
+  }
 }
 
 static int run(int argc, char **argv) {
@@ -184,23 +279,24 @@ static int run(int argc, char **argv) {
   if (rc) return rc;
   if (!o.params) return cli_error("predict", "option '--params' is required");
   if (!npos && !o.ro.nschedule) return cli_error("predict", "expected RUN files or --schedule SPEC");
-  if (cli_match_schedules("predict", &o.ro, pos, npos)) return 1;
-  if (o.every && cli_parse_count("predict", "every", o.every, &every)) return 1;
+  char *names[CLI_MAX_SCHEDULES] = {0}; /* without RUNs: each schedule's name */
+  rc = npos ? cli_match_schedules("predict", &o.ro, pos, npos) : split_names(&o.ro, names);
+  if (!rc && o.every) rc = cli_parse_count("predict", "every", o.every, &every);
+  if (!rc) rc = cli_check_target("predict", "out", o.out) || cli_check_target("predict", "plot", o.plot);
   fslaw_error err;
-  fslaw_law *law;
+  fslaw_law *law = NULL;
   double p[FSLAW_MAX_PARAMS];
-  if (cli_check_target("predict", "out", o.out) || cli_check_target("predict", "plot", o.plot))
-    return 1;
-  if (fslaw_params_read(o.params, &law, p, &err)) return cli_error("predict", "%s", err.msg);
+  if (!rc && fslaw_params_read(o.params, &law, p, &err)) rc = cli_error("predict", "%s", err.msg);
   cli_fit_range range;
-  cli_read_fit_range(o.params, law, &range);
-  fslaw_svg *svg = o.plot ? fslaw_svg_create(1, 800, 480) : NULL;
+  if (!rc) cli_read_fit_range(o.params, law, &range);
+  fslaw_svg *svg = !rc && o.plot ? fslaw_svg_create(1, 800, 480) : NULL;
   if (svg) fslaw_svg_panel(svg, 0, fslaw_law_spec(law), "step", "loss", 1, 1, NULL);
-  predict_plot pl = {svg, &range, npos ? npos : 1, malloc((npos + 1) * sizeof(size_t)), 0};
-  if (!pl.marked) rc = cli_error("predict", "out of memory");
-  fslaw_run *sched_run = NULL; /* a schedule alone */
+  size_t nlines = npos ? npos : o.ro.nschedule;
+  predict_plot pl = {svg, &range, nlines, malloc((nlines + 1) * sizeof(size_t)), 0};
+  if (!rc && !pl.marked) rc = cli_error("predict", "out of memory");
   fslaw_schedule *sch[CLI_MAX_SCHEDULES] = {0};
-  if (!rc) rc = make_schedules(&o.ro, npos, sch, &sched_run);
+  if (!rc) rc = make_schedules(&o.ro, names, sch);
+  if (!rc && !npos) rc = default_names(&o.ro, sch, names);
   size_t nin = npos + 1 + o.ro.nschedule;
   const char *inputs[nin]; /* never written over: the runs, params, schedule files */
   for (size_t i = 0; i < npos; i++) inputs[i] = pos[i];
@@ -212,22 +308,16 @@ static int run(int argc, char **argv) {
   cli_out out;
   int opened = !rc && !(rc = cli_out_open("predict", &out, o.out, inputs, nin));
   if (opened) fprintf(out.f, "run,step,lr,loss,pred\n");
-  if (!rc && !npos) {
-    const char *path = fslaw_schedule_path(sch[0]); /* a file: schedule is known by its file */
-    const char *name = path ? path : fslaw_schedule_name(sch[0]);
-    const double *lr = fslaw_run_lr(sched_run);
-    size_t n = fslaw_run_steps(sched_run);
-    rc = predict_one(law, p, sched_run, name, every, out.f, &pl);
-    if (!rc) cli_note_extrapolation("predict", &range, name, lr, n);
-    if (!rc) cli_note_determination("predict", &range, law, p, name, lr, n);
-  }
-  fslaw_run_destroy(sched_run);
+  double final[CLI_MAX_SCHEDULES];
+  for (size_t i = 0; !rc && !npos && i < o.ro.nschedule; i++)
+    rc = predict_schedule(law, p, sch[i], names[i], every, out.f, &pl, &final[i]);
+  if (!rc && !npos && o.ro.nschedule > 1) compare_finals(names, final, o.ro.nschedule);
   for (size_t i = 0; !rc && i < npos; i++) {
     fslaw_run *r = NULL;
     rc = cli_read_run("predict", pos[i], &o.ro, &r);
     char *label = rc ? NULL : cli_run_label(pos, npos, i);
     if (!rc && !label) rc = cli_error("predict", "out of memory");
-    if (!rc) rc = predict_one(law, p, r, label, every, out.f, &pl);
+    if (!rc) rc = predict_one(law, p, r, label, every, out.f, &pl, NULL);
     free(label);
     if (!rc) cli_note_extrapolation("predict", &range, pos[i], fslaw_run_lr(r), fslaw_run_steps(r));
     if (!rc) cli_note_determination("predict", &range, law, p, pos[i], fslaw_run_lr(r), fslaw_run_steps(r));
@@ -236,7 +326,7 @@ static int run(int argc, char **argv) {
   if (opened && !rc) rc = cli_out_commit("predict", &out);
   else if (opened) cli_out_abort(&out);
   if (!rc && svg) rc = write_plot(o.plot, svg, inputs, nin);
-  for (size_t i = 0; i < o.ro.nschedule; i++) fslaw_schedule_destroy(sch[i]);
+  for (size_t i = 0; i < o.ro.nschedule; i++) fslaw_schedule_destroy(sch[i]), free(names[i]);
   fslaw_svg_destroy(svg);
   free(pl.marked);
   fslaw_law_destroy(law);

@@ -3,7 +3,8 @@
 # the fitted runs in intrinsic time: a dashed line at the first step whose
 # sum of rates exceeds the params' fitted_range.max_time, at the pixel x of
 # that step, and none for a run within the fitted range or params without a
-# range. Usage: test_predict_plot.sh FSLAW SOURCE_DIR SCRATCH_DIR
+# range. Several --schedule SPECs without runs are predicted side by side.
+# Usage: test_predict_plot.sh FSLAW SOURCE_DIR SCRATCH_DIR
 set -u
 FSLAW=$1 SRC=$2 TMP=$3/predict_plot
 rm -rf "$TMP" && mkdir -p "$TMP"
@@ -75,5 +76,43 @@ python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); del j["fitted_ra
 "$FSLAW" predict --params "$TMP/norange.json" "$D/cosine_72000.csv" --plot "$TMP/nr.svg" \
   >/dev/null 2>"$TMP/err" && ok || bad "predict without range: $(tail -1 "$TMP/err")"
 grep -q 'class="marker"' "$TMP/nr.svg" && bad "no range: marked" || ok
+
+# Several schedules without runs: each one's rows are those of predicting it
+# alone, under its NAME (or kind, or SPEC when kinds clash); stderr ranks the
+# final losses; two schedules of one name are refused and nothing is written.
+W='wsd:steps=6000,peak=3e-4,final=3e-5,warmup=500'
+C='cosine:steps=6000,peak=3e-4,final=3e-5,warmup=500'
+"$FSLAW" predict --params "$TMP/mpl.json" --schedule "late=$W,decay=0.1" --schedule "$C" \
+  --schedule "$W,decay=0.5" --schedule "$W,decay=0.3" --every 1000 --out "$TMP/multi.csv" --plot "$TMP/multi.svg" \
+  2>"$TMP/multi.err" && ok || bad "several schedules: $(tail -1 "$TMP/multi.err")"
+for spec in "$W,decay=0.1" "$C" "$W,decay=0.5" "$W,decay=0.3"; do
+  "$FSLAW" predict --params "$TMP/mpl.json" --schedule "$spec" --every 1000 \
+    2>/dev/null | tail -n +2 | cut -d, -f2- >>"$TMP/alone.csv"
+done
+python3 - "$TMP/multi.csv" "$TMP/alone.csv" "$TMP/multi.err" "$TMP/multi.svg" <<'PY' && ok || bad "several schedules: rows, names or ranking"
+import csv, re, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+names = []
+for r in rows:
+    if r["run"] not in names: names.append(r["run"])
+w = "wsd:steps=6000,peak=3e-4,final=3e-5,warmup=500,decay="
+assert names == ["late", "cosine", w + "0.5", w + "0.3"], names
+alone = [l.rstrip("\n") for l in open(sys.argv[2])]
+mine = [",".join([r["step"], r["lr"], r["loss"], r["pred"]]) for r in rows]
+assert mine == alone, "rows differ from predicting each schedule alone"
+final = {n: float([r for r in rows if r["run"] == n][-1]["pred"]) for n in names}
+err = open(sys.argv[3]).read()
+ranked = re.findall(r"^  (\S+)\s+([\d.]+)", err.split("lowest first:\n")[1], re.M)
+assert [n for n, _ in ranked] == sorted(names, key=final.get), ranked
+for n, v in ranked: assert abs(float(v) - final[n]) < 1e-5 * final[n], (n, v, final[n])
+svg = open(sys.argv[4]).read()
+for n in names: assert ">%s</text>" % n in svg, n
+PY
+expect_fail "two names" "two schedules are called 'a'" "$FSLAW" predict --params "$TMP/mpl.json" \
+  --schedule "a=$C" --schedule "a=$W,decay=0.2" --out "$TMP/dup.csv"
+[ -e "$TMP/dup.csv" ] && bad "two names: wrote the CSV" || ok
+expect_fail "one spec twice" "two schedules are called" "$FSLAW" predict --params "$TMP/mpl.json" \
+  --schedule "$C" --schedule "$C"
+expect_fail "empty name" "empty NAME" "$FSLAW" predict --params "$TMP/mpl.json" --schedule "=$C"
 
 finish test_predict_plot

@@ -102,7 +102,7 @@ grep -q "note: b.csv: lr logged on 13 of 3000 steps" err && ! grep -q "a.csv" er
   | awk -F, 'NR > 1 && $4 != "" { d = $4 - $5; if (d * d > 1e-10) far = 1 } END { exit !far }' \
   && ok || bad "interpolated rates do not give the exact curve (else the test above proves nothing)"
 "$FSLAW" predict --params true.json --schedule "$SB" --every 1000 | grep -q '^wsd,2999,' && ok || bad "predict a schedule"
-expect_fail "predict RUN= without RUNs" "'a.csv' in 'a.csv=$SA' names no run given (RUN=SPEC takes a RUN exactly as given; no RUN is given)" \
+expect_fail "predict RUN= without RUNs" "'a.csv' in 'a.csv=$SA' is a file, not a name: give it as a RUN too" \
   "$FSLAW" predict --params true.json --schedule "a.csv=$SA"
 # a per-run file schedule is an input: never written over
 expect_fail "predict --out over a run's schedule" "refusing to overwrite the input file 'sa.csv'" \
