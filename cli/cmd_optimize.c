@@ -22,7 +22,8 @@ const cli_command cli_optimize = {
     "optimize", "find the learning-rate schedule with the lowest predicted final loss",
     "usage: fslaw optimize --params P.json --steps N --peak ETA [--warmup W]\n"
     "                      [--warmup-style standard|inclusive] [--family F]\n"
-    "                      [--out S.csv] [--plot F.svg] [--compare P2.json]...\n"
+    "                      [--min-lr RATE|fitted] [--out S.csv] [--plot F.svg]\n"
+    "                      [--compare P2.json]...\n"
     "       fslaw optimize --theory --steps N [MODEL] [--form power|modes] [--peak ETA]\n"
     "                      [--family F] [--out S.csv] [--plot F.svg]\n\n"
     "Search the schedule of N steps (warmup included, rates at most ETA) whose final\n"
@@ -30,16 +31,21 @@ const cli_command cli_optimize = {
     "steps and peak: constant, cosine to 0.1 peak, cosine to 0, WSD with a 20 % linear\n"
     "tail, 8-1-1 (steps at 80 % and 90 %), and the optimum.\n\n"
     "families (--family, default free):\n"
-    "  free    any non-increasing schedule after warmup in [0, ETA], optimised through\n"
+    "  free    any non-increasing schedule after warmup in [RATE, ETA] (RATE of\n"
+    "          --min-lr, default 0), optimised through\n"
     "          the law's gradient on 32, 256, ... knots up to every step, then its\n"
     "          abrupt drops moved (BOBYQA on a staircase through them) while that helps\n"
     "  wsd     decay fraction, tail (linear, cosine, sqrt, exp, power) and end rate\n"
-    "  cosine  end rate       linear  end rate       power  exponent and peak\n\n"
+    "  cosine  end rate       linear  end rate       power  exponent and peak\n"
+    "  (the end rates at least RATE)\n\n"
     "options:\n"
     "  --params F      parameters JSON written by fslaw fit (required without --theory)\n"
     "  --steps N       total steps (required)\n"
     "  --peak ETA      largest learning rate (required without --theory)\n"
     "  --warmup W      linear warmup steps (default 0); --warmup-style as in schedules\n"
+    "  --min-lr RATE   no rate after warmup below RATE (default 0); 'fitted': the\n"
+    "                  lowest rate the fitted runs reached (the params' fitted_range),\n"
+    "                  so that the optimum's rates stay within what the fit has seen\n"
     "  --out S.csv     write the schedule as CSV step,lr (load it with\n"
     "                  --schedule file:path=S.csv); without --out the CSV goes to\n"
     "                  standard output and the summary to standard error\n"
@@ -81,7 +87,7 @@ static const char *row_name(int b) { return b < NBASE ? cli_base_name(b) : "clos
 /* Every option of the command. */
 typedef struct {
   const char *params, *steps, *peak, *warmup, *style, *family, *out, *plot; /* both modes */
-  const char *max_evals;                                                    /* both modes */
+  const char *max_evals, *min_lr;                                           /* both modes */
   const char *compare[MAX_COMPARE]; /* law mode: --compare P.json, other fitted laws */
   size_t ncompare;                  /* their number */
   const char *beta, *s, *features, *dim, *sigma, *batch, *form;            /* theory mode */
@@ -145,6 +151,7 @@ static int parse_options(int argc, char **argv, opts *a, fslaw_optimize_options 
                            {"out", OPT_STRING, &a->out, 0, 0, 0, 0},
                            {"plot", OPT_STRING, &a->plot, 0, 0, 0, 0},
                            {"max-evals", OPT_STRING, &a->max_evals, 0, 0, 0, 0},
+                           {"min-lr", OPT_STRING, &a->min_lr, 0, 0, 0, 0},
                            {"compare", OPT_MULTI, 0, 0, a->compare, &a->ncompare, MAX_COMPARE},
                            {"theory", OPT_FLAG, NULL, &a->theory, 0, 0, 0},
                            {"beta", OPT_STRING, &a->beta, 0, 0, 0, 0},
@@ -185,6 +192,26 @@ static int parse_options(int argc, char **argv, opts *a, fslaw_optimize_options 
     return cli_error(CMD, "option '--family': expected free, wsd, cosine, linear or power, got '%s'", a->family);
   o->family = (fslaw_family)f;
   if (a->max_evals && cli_parse_count(CMD, "max-evals", a->max_evals, &o->max_evals)) return 1;
+  if (a->min_lr && strcmp(a->min_lr, "fitted") &&
+      cli_parse_number(CMD, "min-lr", a->min_lr, 0, &o->min_lr))
+    return 1;
+  if (a->min_lr && !strcmp(a->min_lr, "fitted") && a->theory)
+    return cli_error(CMD, "option '--min-lr': 'fitted' needs a fitted law, not --theory");
+  return 0;
+}
+
+/* --min-lr fitted: the lowest rate of the fitted runs; then any floor
+ * checked against the peak (ETA is known only now in theory mode). */
+static int set_min_lr(const opts *a, const cli_fit_range *range, fslaw_optimize_options *o) {
+  if (a->min_lr && !strcmp(a->min_lr, "fitted")) {
+    if (!range->found)
+      return cli_error(CMD, "option '--min-lr': %s records no fitted range (fitted with an older "
+                            "fslaw?); give the rate", a->params);
+    o->min_lr = range->range.min_rate;
+  }
+  if (o->min_lr < 0 || !(o->min_lr < o->peak))
+    return cli_error(CMD, "option '--min-lr': expected a rate in [0, peak %g), got %g", o->peak,
+                     o->min_lr);
   return 0;
 }
 
@@ -374,6 +401,9 @@ static int run(int argc, char **argv) {
   int got = best != NULL;
   for (int b = 0; b < NROW; b++) got &= (rates[b] = malloc(o.steps * sizeof *rates[b])) != NULL;
   if (!rc && !got) rc = cli_error(CMD, "out of memory");
+  cli_fit_range range = {0};
+  if (!rc && t.law) cli_read_fit_range(a.params, t.law, &range);
+  if (!rc) rc = set_min_lr(&a, &range, &o);
   fslaw_optimize_result res;
   fslaw_status st = FSLAW_OK;
   int shown = 0;
@@ -387,8 +417,6 @@ static int run(int argc, char **argv) {
   if (shown) fputc('\n', stderr);
   if (!rc && st) rc = cli_error(CMD, "%s", err.msg);
   if (!rc) baselines(&t, &o, loss, rates);
-  cli_fit_range range = {0};
-  if (!rc && t.law) cli_read_fit_range(a.params, t.law, &range);
   for (int b = 0; b <= NROW; b++) { /* how firmly the fit determines each final loss */
     const double *lr = b == NROW ? best : rates[b];
     amp[b] = NAN;
@@ -405,6 +433,9 @@ static int run(int argc, char **argv) {
               o.max_evals ? o.max_evals : 400);
     if (t.law) {
       cli_note_extrapolation(CMD, &range, "the optimum", best, o.steps);
+      if (range.found && !a.min_lr && best[o.steps - 1] < range.range.min_rate)
+        fprintf(stderr, "fslaw optimize: note: --min-lr fitted keeps every rate at or above "
+                        "the lowest fitted one\n");
       cli_note_determination(CMD, &range, t.law, t.p, "the optimum", best, o.steps);
     } else {
       cli_note_unstable(CMD, &t.model, best, o.steps, "the optimum");

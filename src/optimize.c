@@ -81,23 +81,28 @@ static void family_spec(const family_ctx *c, const double *u, char *spec, size_t
   char common[160];
   snprintf(common, sizeof common, "warmup=%zu,warmup_style=%s,steps=%zu", o->warmup,
            o->warmup_inclusive ? "inclusive" : "standard", o->steps);
-  double P = o->peak;
-  char b1[32], b2[32];
+  /* end rates span [min_lr, peak]: min_lr + u (peak - min_lr), which is u peak
+   * to the last bit when min_lr = 0 */
+  double P = o->peak, m0 = o->min_lr, span = P - m0;
+  char b1[32], b2[32], b3[32];
   switch (o->family) {
   case FSLAW_FAMILY_COSINE:
   case FSLAW_FAMILY_LINEAR:
     snprintf(spec, len, "%s:peak=%s,final=%s,%s", fslaw_family_name(o->family), fslaw_num(P, b1),
-             fslaw_num(u[0] * P, b2), common);
+             fslaw_num(m0 + u[0] * span, b2), common);
     break;
-  case FSLAW_FAMILY_POWER: /* p log-uniform in [0.25, 16], peak in [0.02, 1] x max */
-    snprintf(spec, len, "power:peak=%s,p=%s,%s", fslaw_num(P * (0.02 + 0.98 * u[1]), b1),
-             fslaw_num(0.25 * pow(64, u[0]), b2), common);
+  case FSLAW_FAMILY_POWER: { /* p log-uniform in [0.25, 16], peak in [0.02, 1] x max */
+    int n = snprintf(spec, len, "power:peak=%s,p=%s,%s", fslaw_num(m0 + span * (0.02 + 0.98 * u[1]), b1),
+                     fslaw_num(0.25 * pow(64, u[0]), b2), common);
+    if (m0 > 0 && n > 0 && (size_t)n < len)
+      snprintf(spec + n, len - (size_t)n, ",final=%s", fslaw_num(m0, b3));
     break;
+  }
   default: { /* wsd: decay fraction of the post-warmup steps, end rate, power p */
     size_t post = o->steps - o->warmup;
     size_t start = o->steps - (size_t)llround((0.005 + 0.995 * u[0]) * (double)post);
     if (start >= o->steps) start = o->steps - 1;
-    double fin = wsd_tails[c->tail][0] == 'e' ? P * pow(1e-3, 1 - u[1]) : u[1] * P;
+    double fin = m0 + (wsd_tails[c->tail][0] == 'e' ? span * pow(1e-3, 1 - u[1]) : u[1] * span);
     int n = snprintf(spec, len, "wsd:peak=%s,decay_start=%zu,tail=%s,final=%s,%s",
                      fslaw_num(P, b1), start, wsd_tails[c->tail], fslaw_num(fin, b2), common);
     if (!strcmp(wsd_tails[c->tail], "power") && n > 0 && (size_t)n < len)
@@ -191,8 +196,9 @@ static fslaw_status optimize_family(problem *pb, fslaw_optimize_result *res, fsl
 /* Knots of the post-warmup part; each knot's rate holds until the next knot
  * (piecewise constant, so coarse stages can place abrupt drops, which laws
  * such as mpl reward; linear pieces trapped the search in smooth decays).
- * Knot m has rate peak * prod_{l<=m} (1 - v_l): every v in [0, 1] gives a
- * valid non-increasing schedule in [0, peak], so plain bounds suffice. */
+ * Knot m has rate min + (peak - min) prod_{l<=m} (1 - v_l), min = min_lr:
+ * every v in [0, 1] gives a valid non-increasing schedule in [min, peak],
+ * so plain bounds suffice. */
 typedef struct {
   problem *pb;      /* the problem */
   size_t nk;        /* number of knots */
@@ -202,8 +208,8 @@ typedef struct {
 } knots;
 
 static void knots_to_lr(const knots *K, const double *v) {
-  double P = K->pb->o->peak, r = P;
-  for (size_t m = 0; m < K->nk; m++) K->eta[m] = r *= 1 - v[m];
+  double m0 = K->pb->o->min_lr, r = K->pb->o->peak - m0;
+  for (size_t m = 0; m < K->nk; m++) K->eta[m] = m0 + (r *= 1 - v[m]);
   double *lr = K->pb->lr;
   for (size_t m = 0; m < K->nk; m++) {
     size_t end = m + 1 < K->nk ? K->pos[m + 1] : K->pb->o->steps;
@@ -227,10 +233,10 @@ static double free_obj(unsigned n, const double *v, double *g, void *data) {
     K->gk[m] = 0;
     for (size_t k = K->pos[m]; k < end; k++) K->gk[m] += gr[k];
   }
-  /* d eta_m / d v_l = -eta_m / (1 - v_l) for m >= l: a suffix sum */
-  double suffix = 0;
+  /* d eta_m / d v_l = -(eta_m - min) / (1 - v_l) for m >= l: a suffix sum */
+  double suffix = 0, m0 = K->pb->o->min_lr;
   for (size_t l = K->nk; l-- > 0;) {
-    suffix += K->gk[l] * K->eta[l];
+    suffix += K->gk[l] * (K->eta[l] - m0);
     g[l] = -suffix / (1 - v[l]);
   }
   return loss;
@@ -260,9 +266,9 @@ static void knots_free(knots *K) {
 
 /* v of knots K reproducing the current schedule pb->lr at the knots. */
 static void lr_to_v(const knots *K, double *v) {
-  double prev = K->pb->o->peak;
+  double m0 = K->pb->o->min_lr, prev = K->pb->o->peak - m0;
   for (size_t m = 0; m < K->nk; m++) {
-    double e = K->pb->lr[K->pos[m]];
+    double e = K->pb->lr[K->pos[m]] - m0;
     v[m] = prev > 0 ? 1 - e / prev : 0;
     v[m] = v[m] < 0 ? 0 : v[m] > 1 - 1e-12 ? 1 - 1e-12 : v[m];
     prev = e;
@@ -315,42 +321,46 @@ static fslaw_status knot_stage(problem *pb, size_t n, size_t budget, int *exhaus
 
 #define MAX_CLIFFS 16
 
-/* Step k (> first) is a cliff when it drops the rate by at least 10 % and
- * by at least 4 times as much as either neighbouring step (isolated, not a
- * steep stretch of a smooth decay). */
-static int is_cliff(const double *lr, size_t k, size_t first, size_t n) {
+/* Step k (> first) is a cliff when it drops the rate by at least 10 % (of
+ * its height above the floor m0) and by at least 4 times as much as either
+ * neighbouring step (isolated, not a steep stretch of a smooth decay). */
+static int is_cliff(const double *lr, size_t k, size_t first, size_t n, double m0) {
   double d = lr[k - 1] - lr[k];
-  if (!(d >= 0.1 * lr[k - 1]) || !(d > 0)) return 0;
+  if (!(d >= 0.1 * (lr[k - 1] - m0)) || !(d > 0)) return 0;
   double before = k - 1 > first ? lr[k - 2] - lr[k - 1] : 0;
   double after = k + 1 < n ? lr[k] - lr[k + 1] : 0;
   return d >= 4 * before && d >= 4 * after;
 }
 
-/* The largest cliffs after first, in step order, into pos; returns their number. */
-static size_t find_cliffs(const double *lr, size_t first, size_t n, size_t *pos) {
+/* The largest cliffs after first, in step order, into pos; returns their
+ * number. Rates are compared by their height above the floor m0. */
+static size_t find_cliffs(const double *lr, size_t first, size_t n, double m0, size_t *pos) {
   size_t nc = 0;
+#define REL(k) (((lr)[k] - m0) / ((lr)[(k) - 1] - m0))
   for (size_t k = first + 1; k < n; k++) {
-    if (!is_cliff(lr, k, first, n)) continue;
+    if (!is_cliff(lr, k, first, n, m0)) continue;
     if (nc < MAX_CLIFFS) {
       pos[nc++] = k;
       continue;
     }
     size_t weakest = 0; /* full: replace the smallest relative drop if k's is larger */
     for (size_t c = 1; c < nc; c++)
-      if (lr[pos[c]] / lr[pos[c] - 1] > lr[pos[weakest]] / lr[pos[weakest] - 1]) weakest = c;
-    if (lr[k] / lr[k - 1] < lr[pos[weakest]] / lr[pos[weakest] - 1]) {
+      if (REL(pos[c]) > REL(pos[weakest])) weakest = c;
+    if (REL(k) < REL(pos[weakest])) {
       memmove(pos + weakest, pos + weakest + 1, (nc - weakest - 1) * sizeof *pos);
       pos[nc - 1] = k;
     }
   }
+#undef REL
   return nc;
 }
 
 /* A staircase through the cliffs: level l_0 from the warmup's end, l_c from
  * cliff step x_c on, warmup = x_0 <= x_1 <= ... <= x_K <= steps (x_K =
  * steps: the cliff has gone). Parameters in [0, 1], so bounds alone keep
- * every candidate valid: K + 1 log-decrements (l_c = l_{c-1} exp(-LOG_DROP
- * p_c), l_{-1} = peak: evenly scaled down to tiny rates) then K
+ * every candidate valid: K + 1 log-decrements of the height above the
+ * floor min_lr (h_c = h_{c-1} exp(-LOG_DROP p_c), h_{-1} = peak - min_lr,
+ * l_c = min_lr + h_c: evenly scaled down to the floor) then K
  * stick-breaking fractions (x_c = x_{c-1} + (steps - x_{c-1}) p_{K+c},
  * rounded to a step). */
 #define LOG_DROP 40.0
@@ -365,8 +375,8 @@ typedef struct {
 static void stairs_to_lr(stairs *S, const double *p) {
   const fslaw_optimize_options *o = S->pb->o;
   size_t K = S->nc, n = o->steps;
-  double r = o->peak, end = (double)n;
-  for (size_t c = 0; c <= K; c++) S->lev[c] = r *= exp(-LOG_DROP * p[c]);
+  double m0 = o->min_lr, r = o->peak - m0, end = (double)n;
+  for (size_t c = 0; c <= K; c++) S->lev[c] = m0 + (r *= exp(-LOG_DROP * p[c]));
   S->x[0] = (double)o->warmup;
   for (size_t c = 1; c <= K; c++)
     S->x[c] = fmin(end, round(S->x[c - 1] + (end - S->x[c - 1]) * p[K + c]));
@@ -395,9 +405,9 @@ static fslaw_status stairs_stage(problem *pb, const size_t *pos, size_t K, size_
   size_t np = 2 * K + 1;
   double p[2 * MAX_CLIFFS + 1], lb[2 * MAX_CLIFFS + 1] = {0}, ub[2 * MAX_CLIFFS + 1];
   const fslaw_optimize_options *o = pb->o;
-  double prev = o->peak, x = (double)o->warmup, end = (double)o->steps;
+  double m0 = o->min_lr, prev = o->peak - m0, x = (double)o->warmup, end = (double)o->steps;
   for (size_t c = 0; c <= K; c++) {
-    double e = pb->lr[c ? pos[c - 1] : o->warmup];
+    double e = pb->lr[c ? pos[c - 1] : o->warmup] - m0;
     p[c] = e > 0 && prev > 0 ? fmin(fmax(log(prev / e) / LOG_DROP, 0), 1) : 1;
     prev = e;
     if (c) {
@@ -428,9 +438,10 @@ static fslaw_status stairs_stage(problem *pb, const size_t *pos, size_t K, size_
 static fslaw_status optimize_free(problem *pb, fslaw_optimize_result *res, fslaw_error *err) {
   const fslaw_optimize_options *o = pb->o;
   size_t post = o->steps - o->warmup, budget = o->max_evals ? o->max_evals : 400;
-  /* start from a cosine to 10 % of the peak */
+  /* start from a cosine to 10 % of the way from the floor to the peak */
+  double m0 = o->min_lr, span = o->peak - m0;
   for (size_t k = o->warmup; k < o->steps; k++)
-    pb->lr[k] = o->peak * (0.1 + 0.45 * (1 + cos(FSLAW_PI * (double)(k - o->warmup) / (double)post)));
+    pb->lr[k] = m0 + span * (0.1 + 0.45 * (1 + cos(FSLAW_PI * (double)(k - o->warmup) / (double)post)));
   int exhausted = 0;
   fslaw_status st = FSLAW_OK;
   for (size_t nk = 32; !st; nk *= 8) {
@@ -445,7 +456,7 @@ static fslaw_status optimize_free(problem *pb, fslaw_optimize_result *res, fslaw
   double best = final_loss(pb, 0), *keep = malloc(post * sizeof *keep);
   if (!keep) return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   size_t rounds = 0, pos[MAX_CLIFFS], nc, cliffs = 0;
-  while (!st && rounds < 4 && (nc = find_cliffs(pb->lr, o->warmup, o->steps, pos)) > 0) {
+  while (!st && rounds < 4 && (nc = find_cliffs(pb->lr, o->warmup, o->steps, m0, pos)) > 0) {
     cliffs = 1;
     memcpy(keep, pb->lr + o->warmup, post * sizeof *keep);
     int ex = 0;
@@ -483,6 +494,9 @@ fslaw_status fslaw_optimize_custom(fslaw_final_loss_fn fn, void *ctx,
   memset(res, 0, sizeof *res);
   if (!(o->peak > 0) || !isfinite(o->peak))
     return fslaw_fail(err, FSLAW_EINVAL, "peak must be positive and finite, got %g", o->peak);
+  if (!(o->min_lr >= 0) || !(o->min_lr < o->peak))
+    return fslaw_fail(err, FSLAW_EINVAL, "min_lr must be in [0, peak) (peak %g), got %g", o->peak,
+                      o->min_lr);
   if (o->steps < 2 || o->warmup + 2 > o->steps)
     return fslaw_fail(err, FSLAW_EINVAL, "need at least 2 steps after warmup (steps %zu, warmup %zu)",
                       o->steps, o->warmup);

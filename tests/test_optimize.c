@@ -80,7 +80,7 @@ static void test_free(const char *scratch) {
   const double peak = 1e-3;
   fslaw_law *law;
   fslaw_law_create("mpl", &law, NULL);
-  fslaw_optimize_options o = {n, peak, w, 1, FSLAW_FAMILY_FREE, 0, NULL, NULL};
+  fslaw_optimize_options o = {n, peak, w, 1, FSLAW_FAMILY_FREE, 0, NULL, NULL, 0};
   double *lr = malloc(n * sizeof *lr), *tmp = malloc(n * sizeof *tmp);
   fslaw_optimize_result res;
   fslaw_error err;
@@ -153,6 +153,67 @@ static void test_free(const char *scratch) {
   fslaw_law_destroy(law);
 }
 
+/* Every rate after warmup w of lr[0..n-1] in [lo, hi], non-increasing. */
+static int within(const double *lr, size_t n, size_t w, double lo, double hi) {
+  int ok = 1;
+  for (size_t k = w; k < n; k++) ok &= isfinite(lr[k]) && lr[k] >= lo && lr[k] <= hi;
+  for (size_t k = w + 1; k < n; k++) ok &= lr[k] <= lr[k - 1];
+  return ok;
+}
+
+/* A floor (min_lr): every family keeps to it; the free optimum is no better
+ * than the unconstrained one, and no worse than the best feasible
+ * staircase and baselines; a bad floor is refused. */
+static void test_min_lr(void) {
+  const size_t n = 3000, w = 200;
+  const double peak = 1e-3, floor_ = 1e-4;
+  fslaw_law *law;
+  fslaw_law_create("mpl", &law, NULL);
+  fslaw_optimize_options o = {n, peak, w, 1, FSLAW_FAMILY_FREE, 0, NULL, NULL, 0};
+  double *lr = malloc(n * sizeof *lr), *tmp = malloc(n * sizeof *tmp);
+  fslaw_optimize_result res, free0;
+  fslaw_error err;
+  CHECK(fslaw_optimize(law, params[0], &o, tmp, &free0, &err) == FSLAW_OK);
+  CHECK(tmp[n - 1] < floor_); /* else the floor would not bind */
+  o.min_lr = floor_;
+  CHECK(fslaw_optimize(law, params[0], &o, lr, &res, &err) == FSLAW_OK);
+  CHECK(within(lr, n, w, floor_, peak));
+  CHECK(lr[n - 1] < floor_ * (1 + 1e-6)); /* it binds */
+  CHECK(res.final_loss >= free0.final_loss);
+  double stair = HUGE_VAL; /* one-drop staircases down to levels >= the floor */
+  for (size_t i = 1; i < 56; i++)
+    for (int j = 1; j <= 10; j++) {
+      memcpy(tmp, lr, w * sizeof *tmp);
+      size_t at = w + (n - w) * i / 56;
+      for (size_t k = w; k < n; k++) tmp[k] = k < at ? peak : peak * pow(10, -j / 10.0);
+      double v;
+      fslaw_law_final_loss(law, params[0], tmp, n, &v, NULL, NULL);
+      stair = fmin(stair, v);
+    }
+  printf("floor 1e-4: free optimum %.10f (without %.10f), best feasible staircase %.10f\n",
+         res.final_loss, free0.final_loss, stair);
+  CHECK(res.final_loss <= stair);
+  CHECK(res.final_loss < spec_loss(law, params[0], "cosine:peak=1e-3,final=1e-4,warmup=200,"
+                                   "warmup_style=inclusive,steps=3000", tmp, n));
+  for (int f = FSLAW_FAMILY_WSD; f <= FSLAW_FAMILY_POWER; f++) {
+    fslaw_optimize_result r;
+    o.family = (fslaw_family)f;
+    CHECK(fslaw_optimize(law, params[0], &o, tmp, &r, &err) == FSLAW_OK);
+    CHECK(within(tmp, n, w, floor_, peak));
+    CHECK(res.final_loss <= r.final_loss + 1e-9);
+    CHECK_REL(spec_loss(law, params[0], r.spec, lr, n), r.final_loss, 1e-14);
+  }
+  const double bad[] = {-1e-4, peak, 2 * peak, NAN};
+  for (size_t i = 0; i < 4; i++) {
+    o.min_lr = bad[i];
+    CHECK(fslaw_optimize(law, params[0], &o, lr, &res, &err) == FSLAW_EINVAL);
+    CHECK_HAS(err.msg, "min_lr must be in [0, peak)");
+  }
+  free(lr);
+  free(tmp);
+  fslaw_law_destroy(law);
+}
+
 int main(int argc, char **argv) {
   const char *scratch = argc > 2 ? argv[2] : "/tmp";
   char cmd[1100];
@@ -160,5 +221,6 @@ int main(int argc, char **argv) {
   if (system(cmd)) return 1;
   test_gradients();
   test_free(scratch);
+  test_min_lr();
   return check_done("test_optimize");
 }

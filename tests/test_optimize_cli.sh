@@ -111,4 +111,34 @@ row constant | grep -qF '<code title="constant:peak=0.0003,warmup=100,' && ok ||
 exact() { row "$1" | grep -oE '[0-9]\.[0-9]{8,}' | head -1; }
 [ -n "$(exact base.csv)" ] && [ "$(exact base.csv)" = "$(exact "cosine to 0.1 peak")" ] \
   && ok || bad "the spec's final loss $(exact base.csv) is not the baseline's $(exact "cosine to 0.1 peak")"
+# --min-lr: a floor under every rate after warmup; 'fitted' is the params'
+# lowest fitted rate, and without it an optimum below that rate says so
+cat >"$TMP/ranged.json" <<'J'
+{"law": "mpl", "params": {"L0": 2.5, "A": 0.6, "alpha": 0.45, "B": 600, "C": 0.5, "beta": 0.4, "gamma": 0.6},
+ "fitted_range": {"max_step": 2000, "max_time": 2.0, "min_time": 0.05, "min_rate": 2e-4, "max_rate": 1e-3}}
+J
+"$FSLAW" optimize --params "$TMP/ranged.json" --steps 2000 --peak 1e-3 --warmup 100 --out "$TMP/nofloor.csv" \
+  >/dev/null 2>"$TMP/err" && grep -q "note: --min-lr fitted keeps every rate at or above the lowest fitted one" "$TMP/err" \
+  && ok || bad "no floor: the note on --min-lr: $(cat "$TMP/err")"
+for f in "fitted 2e-4" "1.5e-4 1.5e-4"; do
+  set -- $f
+  for fam in free wsd power; do
+    "$FSLAW" optimize --params "$TMP/ranged.json" --steps 2000 --peak 1e-3 --warmup 100 --family $fam --min-lr $1 \
+      --out "$TMP/floor.csv" >"$TMP/sum" 2>"$TMP/err" || bad "--min-lr $1 --family $fam: $(tail -1 "$TMP/err")"
+    awk -F, -v lo=$2 'NR > 101 { if ($2 < lo || (NR > 102 && $2 > prev)) bad = 1; prev = $2; last = $2 }
+      END { exit bad || !(last < 1.05 * lo) }' "$TMP/floor.csv" \
+      && ok || bad "--min-lr $1 --family $fam: a rate below $2, a rise, or the floor not reached: $(tail -1 "$TMP/floor.csv")"
+  done
+  grep -q "note: --min-lr" "$TMP/err" && bad "--min-lr $1: the note again" || ok
+done
+expect_fail "--min-lr at the peak" "option '--min-lr': expected a rate in [0, peak 0.001), got 0.001" \
+  "$FSLAW" optimize --params "$TMP/ranged.json" --steps 500 --peak 1e-3 --min-lr 1e-3 --out "$TMP/never.csv"
+[ -e "$TMP/never.csv" ] && bad "--min-lr at the peak: wrote the schedule" || ok
+expect_fail "--min-lr text" "option '--min-lr'" \
+  "$FSLAW" optimize --params "$TMP/ranged.json" --steps 500 --peak 1e-3 --min-lr low
+expect_fail "--min-lr fitted without a range" "option '--min-lr': $TMP/mpl.json records no fitted range" \
+  "$FSLAW" optimize --params "$TMP/mpl.json" --steps 500 --peak 1e-3 --min-lr fitted
+expect_fail "--min-lr fitted in theory mode" "option '--min-lr': 'fitted' needs a fitted law" \
+  "$FSLAW" optimize --theory --steps 500 --min-lr fitted
+
 finish test_optimize_cli

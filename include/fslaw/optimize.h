@@ -3,7 +3,7 @@
  * and a largest rate.
  *
  * Families: `free` (any non-increasing schedule after warmup with rates in
- * [0, peak], optimised through the law's gradient with respect to every
+ * [min_lr, peak], optimised through the law's gradient with respect to every
  * rate, on a coarse grid of knots first and then finer ones, then its
  * abrupt drops moved by BOBYQA on a staircase through them), or a shape
  * whose own parameters are tuned (wsd: decay fraction, tail and end rate;
@@ -43,6 +43,10 @@ typedef struct fslaw_optimize_options {
    * progress display (NULL: none); data is passed through. */
   void (*progress)(void *data, size_t evaluations);
   void *progress_data;
+  /* Lowest rate after warmup, in [0, peak) (0: none): the free family's rates
+   * and the shapes' end rates keep to it (last, so that initialisers written
+   * before it leave it 0). */
+  double min_lr;
 } fslaw_optimize_options;
 
 /* What came out. */
