@@ -2,7 +2,7 @@
  * internal.h (errors, strings, files, numbers, sums). */
 #define _POSIX_C_SOURCE 200809L /* newlocale, uselocale */
 #include "fslaw/common.h"
-#include "version.h"
+#include "fslaw/version.h"
 
 const char *fslaw_status_string(fslaw_status status) {
   switch (status) {

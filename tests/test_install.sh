@@ -13,16 +13,21 @@ if [ ! -e "$BUILD/libfslaw.so" ]; then # sanitizer builds make no shared library
   exit
 fi
 cmake --install "$BUILD" --prefix "$TMP/prefix" >/dev/null && ok || bad "cmake --install"
-for f in include/fslaw/fslaw.h lib/libfslaw.a lib/libfslaw.so lib/pkgconfig/fslaw.pc bin/fslaw; do
+for f in include/fslaw/fslaw.h include/fslaw/version.h lib/libfslaw.a lib/libfslaw.so lib/pkgconfig/fslaw.pc bin/fslaw; do
   [ -e "$TMP/prefix/$f" ] && ok || bad "installed $f"
 done
 cat >"$TMP/app.c" <<'C'
 #include <stdio.h>
+#include <string.h>
 #include <fslaw/fslaw.h>
 int main(void) {
   fslaw_schedule *s;
   fslaw_error e;
   if (fslaw_schedule_create("linear:peak=2,steps=10", &s, &e)) return 1;
+  char v[32]; /* the headers' version: the library's, in both spellings */
+  snprintf(v, sizeof v, "%d.%d.%d", FSLAW_VERSION_NUMBER / 10000, FSLAW_VERSION_NUMBER / 100 % 100,
+           FSLAW_VERSION_NUMBER % 100);
+  if (strcmp(fslaw_version(), FSLAW_VERSION_STRING) || strcmp(v, FSLAW_VERSION_STRING)) return 2;
   printf("%s %g\n", fslaw_version(), fslaw_schedule_rate(s, 5));
   fslaw_schedule_destroy(s);
   return 0;

@@ -33,7 +33,8 @@ typedef struct fslaw_error {
 /* Static text for a status ("ok", "invalid argument", ...). */
 const char *fslaw_status_string(fslaw_status status);
 
-/* Version of the library as "MAJOR.MINOR.PATCH". */
+/* Version of the library as "MAJOR.MINOR.PATCH"; the headers' is
+ * FSLAW_VERSION_STRING (fslaw/version.h). */
 const char *fslaw_version(void);
 
 #ifdef __cplusplus

@@ -16,5 +16,6 @@
 #include "fslaw/simulate.h"
 #include "fslaw/svg.h"
 #include "fslaw/table.h"
+#include "fslaw/version.h"
 
 #endif
