@@ -4,7 +4,8 @@
  * (as fslaw eval does, same metrics, MATH.md §5.5). The honest held-out error
  * of a law when no extra held-out runs exist. With groups (--group, --share)
  * every fold is a grouped fit, and the run left out is scored with its own
- * group's parameters. */
+ * group's parameters; with nothing shared, a fit of its group alone
+ * (cli_fit_separately). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,9 @@ const cli_command cli_cv = {
     "of a law could be scored. Progress goes to standard error when it is a terminal.\n"
     "With groups, each fold fits all groups at once (the shared parameters from\n"
     "all of them, as fslaw fit --group), scores the run left out with its group's\n"
-    "parameters, and a row 'mean:NAME' per group precedes the 'mean' of all folds.\n\n"
+    "parameters, and a row 'mean:NAME' per group precedes the 'mean' of all folds.\n"
+    "With nothing shared, a fold fits the group of the run left out alone: every\n"
+    "fold is that of fslaw cv of the group's runs.\n\n"
     "options:\n"
     "  --law SPEC          a law as in fslaw fit (repeatable, up to 8)\n"
     "  --after STEP        score only points after STEP, as fslaw eval --after\n"
@@ -149,22 +152,47 @@ static size_t mean_fold(const cv_fold *folds, size_t a, size_t b, cv_fold *mean)
   return k;
 }
 
+/* The folds of runs a <= i < b of law l into folds[l * n + i], with its law
+ * made for their peak: of all runs, or of one group fitted alone
+ * (cli_fit_separately: view is then that group as runs without groups, so
+ * each fold is the fold of a plain cv of the group). */
+static int law_folds(const cv_opts *o, const cli_run_set *rs, fslaw_run *const *runs, size_t l,
+                     size_t a, size_t b, size_t after, cv_fold *folds) {
+  size_t n = rs->npath;
+  cli_run_set view = *rs;
+  if (cli_fit_separately(&o->fo)) {
+    view.ngroups = 0;
+    view.path = rs->path + a;
+    view.npath = b - a;
+  }
+  size_t off = view.path - rs->path;
+  fslaw_law *law;
+  if (cli_fit_law("cv", o->law[l], runs + off, view.npath, l == 0, &law)) return 1;
+  int rc = 0;
+  for (size_t i = a; !rc && i < b; i++) {
+    if (isatty(2)) fprintf(stderr, "\rfslaw cv: %s: fold %zu of %zu ", o->law[l], i + 1, n);
+    if (view.npath == 1) { /* the fold of a group with one run */
+      folds[l * n + i].fitted = 0;
+      snprintf(folds[l * n + i].note, sizeof folds[l * n + i].note,
+               "group '%s' has no other run to fit", rs->name[cli_run_set_group_of(rs, i)]);
+      continue;
+    }
+    rc = fold(o, law, &view, runs + off, i - off, after, &folds[l * n + i]);
+  }
+  fslaw_law_destroy(law);
+  return rc;
+}
+
 /* Every fold of every law into folds[law * n + run]. */
 static int run_folds(const cv_opts *o, const cli_run_set *rs, fslaw_run *const *runs,
                      size_t after, cv_fold *folds) {
-  size_t n = rs->npath;
-  int tty = isatty(2);
+  size_t n = rs->npath, ng = cli_fit_separately(&o->fo) ? rs->ngroups : 1;
   for (size_t l = 0; l < o->nlaw; l++) {
-    fslaw_law *law;
-    if (cli_fit_law("cv", o->law[l], runs, n, l == 0, &law)) return 1;
-    int rc = 0;
-    for (size_t i = 0; !rc && i < n; i++) {
-      if (tty) fprintf(stderr, "\rfslaw cv: %s: fold %zu of %zu ", o->law[l], i + 1, n);
-      rc = fold(o, law, rs, runs, i, after, &folds[l * n + i]);
+    for (size_t g = 0; g < ng; g++) {
+      size_t a = ng > 1 ? rs->first[g] : 0, b = ng > 1 ? rs->first[g + 1] : n;
+      if (law_folds(o, rs, runs, l, a, b, after, folds)) return 1;
     }
-    if (tty) fputc('\n', stderr);
-    fslaw_law_destroy(law);
-    if (rc) return rc;
+    if (isatty(2)) fputc('\n', stderr);
   }
   return 0;
 }

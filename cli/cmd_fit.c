@@ -76,29 +76,150 @@ static int read_runs(const cli_run_set *rs, const cli_run_opts *ro, fslaw_run **
   return rc;
 }
 
-static int add_runs(fslaw_fit *fit, const cli_run_set *rs, fslaw_run *const *runs, size_t from) {
-  for (size_t g = 0; g < (rs->ngroups ? rs->ngroups : 1); g++) {
-    if (rs->ngroups && fslaw_fit_set_group(fit, rs->name[g]))
-      return cli_error("fit", "option '--group': %s", fslaw_fit_errmsg(fit));
-    size_t end = rs->ngroups ? rs->first[g + 1] : rs->npath;
-    for (size_t i = rs->first[g]; i < end; i++)
-      if (cli_fit_add_run("fit", fit, rs->path[i], runs[i], from)) return 1;
+/* The fits behind the parameters: one of every group at once (or of the
+ * runs without groups), or one plain fit per group (cli_fit_separately).
+ * Group g's parameters are at p + g np either way. */
+typedef struct {
+  int separate;                     /* 1: fit[g] is group g's alone */
+  size_t n;                         /* number of fits made */
+  fslaw_law *law[MAX_GROUPS];       /* each fit's law (its unit from its runs' peak) */
+  fslaw_fit *fit[MAX_GROUPS];       /* the fits */
+  fslaw_fit_result res[MAX_GROUPS]; /* their results */
+  fslaw_fit_result all;             /* the whole: res[0], or the separate fits' combined */
+} fit_set;
+
+static void fit_set_free(fit_set *s) {
+  for (size_t k = 0; k < s->n; k++) {
+    fslaw_fit_destroy(s->fit[k]);
+    fslaw_law_destroy(s->law[k]);
+  }
+}
+
+/* The fit holding group g, g's index in it, and that fit's parameters. */
+static fslaw_fit *fit_of(const fit_set *s, size_t g, size_t *idx) {
+  *idx = s->separate ? 0 : g;
+  return s->fit[s->separate ? g : 0];
+}
+static const double *params_of(const fit_set *s, const double *p, size_t g, size_t np) {
+  return s->separate ? p + g * np : p;
+}
+
+/* Add runs a <= i < b to fit, in group `group` (NULL: none). */
+static int add_runs(fslaw_fit *fit, const char *group, const cli_run_set *rs,
+                    fslaw_run *const *runs, size_t a, size_t b, size_t from) {
+  if (group && fslaw_fit_set_group(fit, group))
+    return cli_error("fit", "option '--group': %s", fslaw_fit_errmsg(fit));
+  for (size_t i = a; i < b; i++)
+    if (cli_fit_add_run("fit", fit, rs->path[i], runs[i], from)) return 1;
+  return 0;
+}
+
+/* The next fit, of the law made for runs a <= i < b, configured (quietly
+ * after the first: the options' warnings are given once). */
+static int make_fit(const fit_opts *o, fslaw_run *const *runs, size_t a, size_t b, fit_set *s,
+                    cli_fit_setup *fs) {
+  size_t k = s->n;
+  if (cli_fit_law("fit", o->law, runs + a, b - a, 1, &s->law[k])) return 1;
+  s->n++;
+  if (!(s->fit[k] = fslaw_fit_create(s->law[k]))) return cli_error("fit", "out of memory");
+  fs->quiet = k > 0;
+  return cli_fit_configure("fit", s->fit[k], s->law[k], &o->fo, fs);
+}
+
+/* Every fit of the runs, with their runs added. */
+static int make_fits(const fit_opts *o, const cli_run_set *rs, fslaw_run *const *runs, fit_set *s,
+                     cli_fit_setup *fs) {
+  size_t ng = rs->ngroups ? rs->ngroups : 1;
+  s->separate = cli_fit_separately(&o->fo);
+  if (!s->separate && make_fit(o, runs, 0, rs->npath, s, fs)) return 1;
+  for (size_t g = 0; g < ng; g++) {
+    size_t a = rs->ngroups ? rs->first[g] : 0, b = rs->ngroups ? rs->first[g + 1] : rs->npath;
+    if (s->separate && make_fit(o, runs, a, b, s, fs)) return 1;
+    if (add_runs(s->fit[s->n - 1], s->separate ? NULL : rs->name[g], rs, runs, a, b, fs->from))
+      return 1;
   }
   return 0;
 }
 
-static void summary(FILE *f, const fslaw_law *law, const double *p, const fslaw_fit_result *res,
-                    const cli_run_set *rs, unsigned long shared, fslaw_loss loss, double delta) {
+/* "fslaw fit: [GROUP: ]start k of n" on a terminal's stderr while a fit runs. */
+static void show_progress(void *data, size_t done, size_t total) {
+  const char *group = data;
+  fprintf(stderr, "\rfslaw fit: %s%sstart %zu of %zu%s", group ? group : "", group ? ": " : "",
+          done, total, done == total ? "\n" : " ");
+}
+
+/* Run every fit into p; s->all is the whole result. */
+static int run_fits(fit_set *s, const cli_run_set *rs, double *p, size_t np) {
+  for (size_t k = 0; k < s->n; k++) {
+    const char *group = s->separate ? rs->name[k] : NULL;
+    if (isatty(2)) fslaw_fit_set_progress(s->fit[k], show_progress, (void *)group);
+    if (fslaw_fit_run(s->fit[k], p + k * np, &s->res[k]))
+      return group ? cli_error("fit", "group '%s': %s", group, fslaw_fit_errmsg(s->fit[k]))
+                   : cli_error("fit", "%s", fslaw_fit_errmsg(s->fit[k]));
+  }
+  s->all = s->res[0];
+  if (!s->separate) return 0;
+  memset(s->all.group_on_bound, 0, sizeof s->all.group_on_bound);
+  s->all.objective = 0;
+  s->all.points = s->all.logged = 0;
+  s->all.on_bound = 0;
+  for (size_t g = 0; g < s->n; g++) { /* the groups' parts, as a joint fit reports them */
+    const fslaw_fit_result *r = &s->res[g];
+    s->all.objective += r->objective;
+    s->all.points += r->points;
+    s->all.logged += r->logged;
+    s->all.on_bound |= r->on_bound;
+    s->all.group_on_bound[g] = r->on_bound;
+    s->all.group_points[g] = r->points;
+    s->all.group_range[g] = r->range;
+    s->all.converged &= r->converged;
+  }
+  return 0;
+}
+
+/* The law line's spec: the law's, or each group's when their units differ. */
+static void law_specs(FILE *f, const fit_set *s, const cli_run_set *rs) {
+  int differ = 0;
+  for (size_t k = 1; k < s->n; k++)
+    differ |= strcmp(fslaw_law_spec(s->law[k]), fslaw_law_spec(s->law[0])) != 0;
+  if (!differ) {
+    fprintf(f, "law %s: ", fslaw_law_spec(s->law[0]));
+    return;
+  }
+  fprintf(f, "law %s (", fslaw_law_name(s->law[0]));
+  for (size_t k = 0; k < s->n; k++)
+    fprintf(f, "%s%s %s", k ? ", " : "", rs->name[k], fslaw_law_spec(s->law[k]));
+  fprintf(f, "): ");
+}
+
+/* The starts line(s): of the fit, or of each group's. */
+static void starts_lines(FILE *f, const fit_set *s, const cli_run_set *rs) {
+  const fslaw_fit_result *res = &s->all;
+  if (!s->separate || rs->ngroups < 2) {
+    fprintf(f, "best of %zu starts: start %zu, %s after %zu evaluations\n", res->starts,
+            res->best_start, res->reason, res->iterations);
+    return;
+  }
+  fprintf(f, "best of %zu starts per group (nothing shared: each group fitted alone):\n",
+          res->starts);
+  for (size_t g = 0; g < s->n; g++)
+    fprintf(f, "  %s: start %zu, %s after %zu evaluations\n", rs->name[g], s->res[g].best_start,
+            s->res[g].reason, s->res[g].iterations);
+}
+
+static void summary(FILE *f, const fit_set *s, const double *p, const cli_run_set *rs,
+                    unsigned long shared, fslaw_loss loss, double delta) {
+  const fslaw_law *law = s->law[0];
+  const fslaw_fit_result *res = &s->all;
   size_t np = fslaw_law_nparams(law), ng = rs->ngroups ? rs->ngroups : 1, width = 14;
-  fprintf(f, "law %s: ", fslaw_law_spec(law));
+  law_specs(f, s, rs);
   if (rs->ngroups) fprintf(f, "%zu group%s, ", rs->ngroups, rs->ngroups > 1 ? "s" : "");
   fprintf(f, "%zu run%s, %zu points after warmup", rs->npath, rs->npath == 1 ? "" : "s", res->points);
   if (res->logged > res->points) fprintf(f, " (of %zu logged; --max-points)", res->logged);
   fputc('\n', f);
   if (loss == FSLAW_LOSS_HUBER) fprintf(f, "objective %.10g (summed Huber, delta %g)\n", res->objective, delta);
   else fprintf(f, "objective %.10g (summed squared log residuals)\n", res->objective);
-  fprintf(f, "best of %zu starts: start %zu, %s after %zu evaluations\n", res->starts,
-          res->best_start, res->reason, res->iterations);
+  starts_lines(f, s, rs);
   if (rs->ngroups) {
     for (size_t g = 0; g < ng; g++)
       if (strlen(rs->name[g]) > width) width = strlen(rs->name[g]);
@@ -122,25 +243,38 @@ static void summary(FILE *f, const fslaw_law *law, const double *p, const fslaw_
 
 /* The params JSON of group g (or of the only parameter vector): its own
  * on-bound parameters and points. */
-static char *group_json(const fslaw_law *law, fslaw_fit *fit, const double *p,
-                        const fslaw_fit_result *res, const cli_run_set *rs, size_t g,
-                        unsigned long shared, const cli_fit_setup *fs) {
-  size_t np = fslaw_law_nparams(law);
+static char *group_json(const fit_opts *o, const fit_set *s, const double *p,
+                        const cli_run_set *rs, size_t g, unsigned long shared,
+                        const cli_fit_setup *fs) {
+  const fslaw_fit_result *res = &s->all;
+  size_t idx, np = fslaw_law_nparams(s->law[0]);
+  fslaw_fit *fit = fit_of(s, g, &idx);
+  const fslaw_law *law = s->law[s->separate ? g : 0];
+  const double *fp = params_of(s, p, g, np);
   size_t a = rs->ngroups ? rs->first[g] : 0, b = rs->ngroups ? rs->first[g + 1] : rs->npath;
   fslaw_fit_info info = {rs->path + a, b - a, fs->from, fs->loss, fs->delta, fs->max_points,
                          NULL, rs->name, rs->ngroups, shared, 0, 0, NULL, 0};
-  fslaw_fit_result r = *res;
+  const char **sched = malloc((b - a + 1) * sizeof *sched); /* each run's --schedule, recorded */
+  if (!sched) return NULL;
+  for (size_t i = a; i < b; i++) sched[i - a] = cli_run_schedule(&o->ro, rs->path[i], NULL);
+  /* a group fitted alone: its own starts, evaluations and reason; the
+   * objective and points stay the whole's, as in a joint fit */
+  fslaw_fit_result r = s->separate ? s->res[g] : *res;
+  r.objective = res->objective;
+  r.points = res->points;
   double M[FSLAW_MAX_PARAMS * FSLAW_MAX_PARAMS];
-  if (!fslaw_fit_curvature(fit, g, p, res->group_on_bound[g], M, &info.residual_scale))
+  if (!fslaw_fit_curvature(fit, idx, fp, res->group_on_bound[g], M, &info.residual_scale))
     info.curvature = M;
   if (rs->ngroups) {
     info.group = rs->name[g];
-    info.group_objective = fslaw_fit_group_objective(fit, g, p + g * np);
+    info.group_objective = fslaw_fit_group_objective(fit, idx, fp + idx * np);
     info.group_points = res->group_points[g];
     r.on_bound = res->group_on_bound[g];
     r.range = res->group_range[g];
   }
-  return fslaw_params_to_json(law, p + g * np, &r, &info);
+  char *json = fslaw_params_to_json_scheduled(law, p + g * np, &r, &info, sched);
+  free(sched);
+  return json;
 }
 
 /* Where group g's JSON goes: --out, DIR/NAME.json, or NULL (stdout). */
@@ -155,9 +289,8 @@ static const char *out_path(const fit_opts *o, const cli_run_set *rs, size_t g, 
 /* Write the JSON: --out (one vector), DIR/NAME.json per group (--out-dir),
  * or standard output (an array for groups). The files are written beside
  * their targets and renamed into place only when all are written. */
-static int write_outputs(const fit_opts *o, const fslaw_law *law, fslaw_fit *fit, const double *p,
-                         const fslaw_fit_result *res, const cli_run_set *rs, unsigned long shared,
-                         const cli_fit_setup *fs) {
+static int write_outputs(const fit_opts *o, const fit_set *s, const double *p,
+                         const cli_run_set *rs, unsigned long shared, const cli_fit_setup *fs) {
   size_t ng = rs->ngroups ? rs->ngroups : 1, opened = 0;
   cli_out out[MAX_GROUPS];
   char buf[4096];
@@ -167,7 +300,7 @@ static int write_outputs(const fit_opts *o, const fslaw_law *law, fslaw_fit *fit
     return cli_error("fit", "option '--out-dir': cannot make folder '%s': %s", o->out_dir, strerror(errno));
   if (array) fputs("[\n", out[0].f);
   for (size_t g = 0; g < ng && !rc; g++) {
-    char *json = group_json(law, fit, p, res, rs, g, shared, fs);
+    char *json = group_json(o, s, p, rs, g, shared, fs);
     if (!json) rc = cli_error("fit", "out of memory");
     else if (!to_stdout) rc = cli_out_open("fit", &out[opened], out_path(o, rs, g, buf), rs->path, rs->npath);
     if (!rc) fprintf(out[to_stdout ? 0 : opened++].f, "%s%s\n", json, array && g + 1 < ng ? "," : "");
@@ -240,12 +373,14 @@ static void bound_warning(const fslaw_law *law, size_t i, const fslaw_fit_result
  * sizes; one parameter alone that barely matters (fslconv's B1 at 400M,
  * 2.3 %) is not a trade-off, and predict notes any prediction that hinges
  * on it. */
-static void determination_warning(fslaw_fit *fit, const fslaw_law *law, const double *p,
-                                  const fslaw_fit_result *res, const cli_run_set *rs, size_t g) {
-  size_t np = fslaw_law_nparams(law), parts = 0;
+static void determination_warning(const fit_set *s, const double *p, const cli_run_set *rs,
+                                  size_t g) {
+  const fslaw_law *law = s->law[0];
+  size_t idx, np = fslaw_law_nparams(law), parts = 0;
+  fslaw_fit *fit = fit_of(s, g, &idx);
   double M[FSLAW_MAX_PARAMS * FSLAW_MAX_PARAMS], dir[FSLAW_MAX_PARAMS], scale, weak, big = 0;
   fslaw_error err;
-  if (fslaw_fit_curvature(fit, g, p, res->group_on_bound[g], M, &scale) ||
+  if (fslaw_fit_curvature(fit, idx, params_of(s, p, g, np), s->all.group_on_bound[g], M, &scale) ||
       fslaw_sensitivity_weakest(np, M, dir, &weak, &err))
     return;
   for (size_t i = 0; i < np; i++) big = fmax(big, fabs(dir[i]));
@@ -266,12 +401,6 @@ static void determination_warning(fslaw_fit *fit, const fslaw_law *law, const do
                   "value you have reason for with --fix\n");
 }
 
-/* "start k of n" on a terminal's stderr while a fit runs. */
-static void show_progress(void *data, size_t done, size_t total) {
-  (void)data;
-  fprintf(stderr, "\rfslaw fit: start %zu of %zu%s", done, total, done == total ? "\n" : " ");
-}
-
 static int run(int argc, char **argv) {
   /* table laws (chinchilla, kaplan, twophase) live in table_cmds.c */
   if (cli_is_table_invocation(argc, argv)) return cli_fit_table(argc, argv);
@@ -289,7 +418,7 @@ static int run(int argc, char **argv) {
   if (rc) return rc;
   if (!o.law) return cli_error("fit", "option '--law' is required (see fslaw fit --help)");
   fslaw_error err;
-  fslaw_law *law = NULL; /* made for the runs' peak once they are read (cli_fit_law) */
+  fslaw_law *law = NULL; /* only to check --law: the fits' are made for their runs' peak */
   if (fslaw_law_create(o.law, &law, &err)) {
     char tl[128]; /* fit takes the table laws too: name them with the curve laws */
     size_t n = strlen(err.msg);
@@ -299,7 +428,6 @@ static int run(int argc, char **argv) {
     return cli_error("fit", "option '--law': %s", err.msg);
   }
   fslaw_law_destroy(law);
-  law = NULL;
   cli_run_set rs;
   if (cli_run_set_make("fit", &o.fo, pos, npos, &rs) || check_outputs(&o, &rs) ||
       cli_match_schedules("fit", &o.ro, rs.path, rs.npath)) {
@@ -308,43 +436,40 @@ static int run(int argc, char **argv) {
   }
   fslaw_run **runs = calloc(rs.npath ? rs.npath : 1, sizeof *runs);
   rc = runs ? read_runs(&rs, &o.ro, runs) : cli_error("fit", "out of memory");
-  if (!rc) rc = cli_fit_law("fit", o.law, runs, rs.npath, 1, &law);
-  fslaw_fit *fit = rc ? NULL : fslaw_fit_create(law);
+  fit_set set = {0};
   cli_fit_setup fs = {0};
-  size_t np = law ? fslaw_law_nparams(law) : 0, ng = rs.ngroups ? rs.ngroups : 1;
-  double *p = rc ? NULL : malloc(ng * np * sizeof *p);
-  fslaw_fit_result res;
-  if (!rc) rc = !fit || !p ? cli_error("fit", "out of memory") : cli_fit_configure("fit", fit, law, &o.fo, &fs);
-  if (!rc) rc = add_runs(fit, &rs, runs, fs.from);
+  if (!rc) rc = make_fits(&o, &rs, runs, &set, &fs);
   for (size_t i = 0; runs && i < rs.npath; i++) fslaw_run_destroy(runs[i]);
   free(runs);
-  if (!rc && isatty(2)) fslaw_fit_set_progress(fit, show_progress, NULL);
-  if (!rc && fslaw_fit_run(fit, p, &res)) rc = cli_error("fit", "%s", fslaw_fit_errmsg(fit));
+  size_t np = set.n ? fslaw_law_nparams(set.law[0]) : 0, ng = rs.ngroups ? rs.ngroups : 1;
+  double *p = rc ? NULL : malloc(ng * np * sizeof *p);
+  if (!rc && !p) rc = cli_error("fit", "out of memory");
+  if (!rc) rc = run_fits(&set, &rs, p, np);
   if (!rc) {
+    const fslaw_fit_result *res = &set.all;
     char buf[4096];
     FILE *sf = out_path(&o, &rs, 0, buf) ? stdout : stderr; /* stdout may carry the JSON */
-    summary(sf, law, p, &res, &rs, fs.shared, fs.loss, fs.delta);
+    summary(sf, &set, p, &rs, fs.shared, fs.loss, fs.delta);
     for (size_t i = 0; i < np; i++)
-      if (res.on_bound & (1UL << i)) bound_warning(law, i, &res, &rs);
-    for (size_t g = 0; g < ng; g++) determination_warning(fit, law, p, &res, &rs, g);
+      if (res->on_bound & (1UL << i)) bound_warning(set.law[0], i, res, &rs);
+    for (size_t g = 0; g < ng; g++) determination_warning(&set, p, &rs, g);
     size_t coords = 0; /* free values fitted: per group, shared ones once */
     for (size_t i = 0; i < np; i++)
-      if (!(res.fixed & (1UL << i)))
+      if (!(res->fixed & (1UL << i)))
         coords += (fs.shared & (1UL << i)) || !rs.ngroups ? 1 : rs.ngroups;
-    if (res.points < 2 * coords)
+    if (res->points < 2 * coords)
       fprintf(stderr, "fslaw fit: warning: only %zu fitted points for %zu free parameters: the "
                       "law can pass through them and still be wrong elsewhere; log more points, "
-                      "add runs or hold parameters with --fix\n", res.points, coords);
-    if (res.logged > res.points)
+                      "add runs or hold parameters with --fix\n", res->points, coords);
+    if (res->logged > res->points)
       fprintf(stderr, "fslaw fit: note: runs logged more densely than --max-points %zu are "
                       "fitted as means of bins of logged points (%zu points from %zu logged); "
                       "--max-points 0 fits every point\n",
-              fs.max_points, res.points, res.logged);
-    rc = write_outputs(&o, law, fit, p, &res, &rs, fs.shared, &fs);
+              fs.max_points, res->points, res->logged);
+    rc = write_outputs(&o, &set, p, &rs, fs.shared, &fs);
   }
   free(p);
-  fslaw_fit_destroy(fit);
-  fslaw_law_destroy(law);
+  fit_set_free(&set);
   cli_run_set_free(&rs);
   return rc;
 }

@@ -91,6 +91,7 @@ typedef struct rep_run {
   char *label;           /* its name in tables and charts (cli_run_label) */
   fslaw_run *run;        /* the log */
   int train;             /* 1 = fitted on, 0 = held out */
+  const char *recorded;  /* the --schedule the fit read it with (NULL: its logged rates) */
   size_t warm;           /* warmup end */
   cli_points pts;        /* scored points with predictions (as fslaw eval) */
   fslaw_metrics m;       /* their metrics */
@@ -150,7 +151,8 @@ static int same_run(const char *fitted, const char *path, const char *params, in
   return same;
 }
 
-static int listed_in_fit(const cJSON *meta, const char *path, const char *params) {
+/* The fitted run `path` is (its name in the params file), or NULL. */
+static const char *listed_in_fit(const cJSON *meta, const char *path, const char *params) {
   const cJSON *it, *runs = cJSON_GetObjectItemCaseSensitive(meta, "runs");
   cJSON_ArrayForEach(it, runs) {
     int guessed = 0;
@@ -158,9 +160,37 @@ static int listed_in_fit(const cJSON *meta, const char *path, const char *params
     if (guessed)
       fprintf(stderr, "fslaw report: note: %s is taken for the fitted run %s by its name (that "
                       "file is not found from here)\n", path, it->valuestring);
-    return 1;
+    return it->valuestring;
   }
-  return 0;
+  return NULL;
+}
+
+/* The schedule SPEC the fit recorded for its run `fitted` (NULL: none;
+ * older files record none, and their runs' logged rates were fitted). */
+static const char *recorded_schedule(const cJSON *meta, const char *fitted) {
+  const cJSON *s = cJSON_GetObjectItemCaseSensitive(meta, "schedules");
+  const cJSON *spec = fitted ? cJSON_GetObjectItemCaseSensitive(s, fitted) : NULL;
+  return cJSON_IsString(spec) && *spec->valuestring ? spec->valuestring : NULL;
+}
+
+/* Read r as the fit read it: with the --schedule given for it, or else
+ * the one the fit recorded (so that a fit with --schedule reports the same
+ * numbers without it), or else its logged rates. */
+static int read_as_fitted(const report_opts *o, rep_run *r) {
+  if (!r->recorded || cli_run_schedule(&o->ro, r->path, NULL))
+    return cli_read_run("report", r->path, &o->ro, &r->run);
+  cli_run_opts *ro = malloc(sizeof *ro); /* as if given --schedule PATH=SPEC */
+  if (!ro) return cli_error("report", "out of memory");
+  *ro = o->ro;
+  ro->nschedule = 1;
+  ro->schedule[0] = ro->sched_spec[0] = r->recorded;
+  ro->sched_run[0] = r->path;
+  ro->matched = 1;
+  fprintf(stderr, "fslaw report: note: %s is read with the schedule its fit recorded, %s "
+                  "(--schedule %s=SPEC gives another)\n", r->path, r->recorded, r->path);
+  int rc = cli_read_run("report", r->path, ro, &r->run);
+  free(ro);
+  return rc;
 }
 
 /* The params JSON as a cJSON tree, for what the fit recorded beside the
@@ -297,7 +327,7 @@ typedef struct fit_info {
 /* Read run r and compute everything the page shows about it; its notes go
  * on stderr as fslaw eval prints them, from its first scored point. */
 static int load_run(const report_opts *o, const fit_info *fi, rep_run *r) {
-  if (cli_read_run("report", r->path, &o->ro, &r->run)) return 1;
+  if (read_as_fitted(o, r)) return 1;
   const double *lr = fslaw_run_lr(r->run);
   size_t n = fslaw_run_steps(r->run);
   r->warm = fslaw_warmup_end(lr, n);
@@ -854,8 +884,10 @@ static rep_run *collect_runs(const report_opts *o, const cJSON *meta, const char
     for (size_t j = 0; j < k; j++) dup |= !strcmp(runs[j].path, path);
     for (size_t j = 0; j < o->ntrain; j++) train |= !strcmp(o->train[j], path);
     if (dup) continue;
+    const char *fitted = meta ? listed_in_fit(meta, path, o->params) : NULL;
     runs[k].path = path;
-    runs[k++].train = train || (meta && listed_in_fit(meta, path, o->params));
+    runs[k].recorded = recorded_schedule(meta, fitted);
+    runs[k++].train = train || fitted;
   }
   const char **paths = runs ? malloc((k + 1) * sizeof *paths) : NULL;
   for (size_t i = 0; paths && i < k; i++) paths[i] = runs[i].path;

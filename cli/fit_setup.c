@@ -69,6 +69,20 @@ static int apply_shares(const char *cmd, const cli_fit_opts *o, fslaw_fit *fit,
   return 0;
 }
 
+int cli_fit_separately(const cli_fit_opts *o) {
+  if (!o->ngroup) return 0;
+  for (size_t k = 0; k < o->nshare; k++)
+    for (const char *name = o->share[k]; *name;) {
+      size_t len = strcspn(name, ",");
+      int held = 0; /* a --fix value holds it: one value in every group anyway */
+      for (size_t j = 0; j < o->nfix && !held; j++)
+        held = !strncmp(o->fix[j], name, len) && o->fix[j][len] == '=';
+      if (!held && len) return 0;
+      name += len + (name[len] == ',');
+    }
+  return 1;
+}
+
 int cli_fit_configure(const char *cmd, fslaw_fit *fit, const fslaw_law *law,
                       const cli_fit_opts *o, cli_fit_setup *s) {
   size_t *from = &s->from, *max_points = &s->max_points;
@@ -113,7 +127,7 @@ int cli_fit_configure(const char *cmd, fslaw_fit *fit, const fslaw_law *law,
     if (parse_assign(cmd, law, "fix", o->fix[k], &i, &v, NULL)) return 1;
     if (fslaw_fit_fix(fit, i, v)) return cli_error(cmd, "option '--fix': %s", fslaw_fit_errmsg(fit));
     double lo = fslaw_law_param_lower(law, i), hi = fslaw_law_param_upper(law, i);
-    if (v < lo || v > hi) /* allowed (a bound is a prior, not a law), but likely a slip */
+    if (!s->quiet && (v < lo || v > hi)) /* allowed (a bound is a prior, not a law), but likely a slip */
       fprintf(stderr, "fslaw %s: warning: --fix %s holds %s outside its default range [%g, %g]\n",
               cmd, o->fix[k], fslaw_law_param_name(law, i), lo, hi);
   }

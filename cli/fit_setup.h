@@ -51,7 +51,9 @@ typedef struct cli_fit_opts {
   "  --group NAME=RUN[,RUN...]  the runs of group NAME (repeatable; instead of\n"      \
   "                      RUN arguments). Each group gets its own parameters ...\n"     \
   "  --share P[,P...]    ... except these, which take one value in every group\n"     \
-  "                      (e.g. exponents shared across model sizes, MATH.md §5.5)\n"
+  "                      (e.g. exponents shared across model sizes, MATH.md §5.5);\n"    \
+  "                      without it each group is fitted alone, as fslaw fit of its\n"   \
+  "                      runs would fit them\n"
 
 /* What the options resolved to. */
 typedef struct cli_fit_setup {
@@ -60,6 +62,7 @@ typedef struct cli_fit_setup {
   fslaw_loss loss;   /* objective */
   double delta;      /* Huber delta */
   unsigned long shared; /* bit i: parameter i shared by the groups (--share) */
+  int quiet;         /* set by the caller: no warnings (given for an earlier fit) */
 } cli_fit_setup;
 
 /* The runs of a fit: every path, and where each group's begin. */
@@ -79,6 +82,17 @@ int cli_run_set_make(const char *cmd, const cli_fit_opts *o, const char *const *
 void cli_run_set_free(cli_run_set *rs);
 /* The group of path i (0 without groups). */
 size_t cli_run_set_group_of(const cli_run_set *rs, size_t i);
+
+/* Whether the groups of o (--group) are fitted one by one, each as a plain
+ * fit of its runs would be: when no free parameter is shared (no --share, or
+ * only parameters also held with --fix), the groups are independent problems,
+ * and one multistart over all of them at once does worse than one per group
+ * (every group starts from the same point, the best start is the best sum,
+ * and the evaluation budget is shared). Here rather than in the library
+ * because a plain fit takes its law's rate unit from its own runs' peak
+ * (cli_fit_law), which one fslaw_fit of one law cannot give each group; and
+ * a cv fold then fits only the group of the run it leaves out. */
+int cli_fit_separately(const cli_fit_opts *o);
 
 /* Apply the options to `fit` of `law` (--share included; --group is the
  * caller's, through cli_run_set); errors name the option and `cmd`. */

@@ -51,8 +51,24 @@ static void add_curvature(cJSON *o, const fslaw_law *law, const double *M, doubl
   if (c) fslaw_json_add_number(c, "residual_scale", scale);
 }
 
+/* "schedules": {run: the SPEC it was read with}, for the runs given one; none
+ * when no run was (older files have none either: logged rates). */
+static void add_schedules(cJSON *o, const fslaw_fit_info *info, const char *const *sched) {
+  size_t k = 0;
+  for (size_t i = 0; sched && i < info->nruns; i++) k += sched[i] != NULL;
+  cJSON *s = k ? cJSON_AddObjectToObject(o, "schedules") : NULL;
+  for (size_t i = 0; s && i < info->nruns; i++)
+    if (sched[i]) cJSON_AddStringToObject(s, info->runs[i], sched[i]);
+}
+
 char *fslaw_params_to_json(const fslaw_law *law, const double *values,
                            const fslaw_fit_result *res, const fslaw_fit_info *info) {
+  return fslaw_params_to_json_scheduled(law, values, res, info, NULL);
+}
+
+char *fslaw_params_to_json_scheduled(const fslaw_law *law, const double *values,
+                                     const fslaw_fit_result *res, const fslaw_fit_info *info,
+                                     const char *const *schedules) {
   cJSON *o = cJSON_CreateObject(), *p = cJSON_CreateObject();
   if (!o || !p) {
     cJSON_Delete(o);
@@ -98,6 +114,7 @@ char *fslaw_params_to_json(const fslaw_law *law, const double *values,
     cJSON *r = cJSON_AddArrayToObject(o, "runs");
     for (size_t i = 0; r && i < info->nruns; i++)
       cJSON_AddItemToArray(r, cJSON_CreateString(info->runs[i]));
+    add_schedules(o, info, schedules);
     if (info->group) add_group(o, law, info);
     if (info->curvature) add_curvature(o, law, info->curvature, info->residual_scale);
   }

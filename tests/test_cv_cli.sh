@@ -71,6 +71,17 @@ got=$(grep "^mtl,$E/constant_24000.csv," "$TMP/g.csv" | cut -d, -f3-8)
 grep -q "^mtl,$E/wsdcon_9.csv,,,,,,,group 'x' has no other run to fit$" "$TMP/g.csv" && ok || bad "empty group fold: $(cat "$TMP/g.csv")"
 awk -F, '$2 ~ /^mean/ { l = l $2 " " $9 ";" } END { exit l != "mean:25M 2 of 2 folds;mean:100M 1 of 2 folds;mean:x 0 of 1 folds;mean 3 of 5 folds;" }' \
   "$TMP/g.csv" && ok || bad "group means: $(grep mean "$TMP/g.csv")"
+# nothing shared: each group is fitted alone, so every fold is the fold of a
+# plain cv of its group (a joint multistart over all groups did worse)
+G25="25M=$A,$C" G100="100M=$E/cosine_24000.csv,$E/constant_24000.csv"
+"$FSLAW" cv --law mtl --starts 2 --group "$G25" --group "$G100" --group "x=$E/wsdcon_9.csv" --out "$TMP/u.csv" 2>"$TMP/err" \
+  && ok || bad "unshared grouped cv: $(cat "$TMP/err")"
+"$FSLAW" cv --law mtl --starts 2 "$A" "$C" >"$TMP/u25.csv" 2>/dev/null && ok || bad "cv 25M"
+"$FSLAW" cv --law mtl --starts 2 "$E/cosine_24000.csv" "$E/constant_24000.csv" >"$TMP/u100.csv" 2>/dev/null && ok || bad "cv 100M"
+[ "$(grep -v ',mean' "$TMP/u25.csv" "$TMP/u100.csv" | grep -v ':law,' | cut -d: -f2-)" = \
+  "$(grep -v ',mean' "$TMP/u.csv" | grep -v "^law,\|^mtl,$E/wsdcon_9")" ] && ok || bad "unshared grouped folds != cv of each group: $(cat "$TMP/u.csv")"
+grep -q "^mtl,mean:100M,$(grep ',mean,' "$TMP/u100.csv" | cut -d, -f3-)$" "$TMP/u.csv" && ok || bad "group mean != its cv's mean"
+grep -q "^mtl,$E/wsdcon_9.csv,,,,,,,group 'x' has no other run to fit$" "$TMP/u.csv" && ok || bad "unshared empty group fold"
 expect_fail "a run given twice" "'$D/../25M/wsdcon_9.csv' holds the same logged losses as '$C': give each run once (a run given twice counts double, and a fold would fit on the copy" \
   "$FSLAW" cv --law mtl "$A" "$C" "$D/../25M/wsdcon_9.csv"
 expect_fail "run in two groups" "option '--group': '$C' is in groups 'a' and 'b'; a run belongs to one group" \

@@ -1,8 +1,8 @@
 /* test_fit.c: the fitter: recovery of known parameters from synthetic runs,
  * objective gradient vs finite differences, thread-count independence,
  * screening of starts,
- * fixed parameters, thinning of dense logs, groups with shared parameters
- * and every error path. */
+ * fixed parameters, thinning of dense logs, groups with shared parameters,
+ * the schedules recorded in the params JSON and every error path. */
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -490,6 +490,26 @@ static void test_groups(void) {
   fslaw_law_destroy(law);
 }
 
+/* The params JSON records the schedule each run was read with (only the
+ * runs given one) and reads back as before. */
+static void test_params_schedules(void) {
+  fslaw_law *law, *back = NULL;
+  fslaw_law_create("mtl", &law, NULL);
+  const double p[4] = {2.6, 0.5, 0.5, 0.4};
+  const char *runs[2] = {"a.csv", "b.csv"}, *sched[2] = {NULL, "cosine:peak=1e-3,steps=4000"};
+  fslaw_fit_info info = {runs, 2, 0, FSLAW_LOSS_HUBER, 1e-3, 500, NULL, NULL, 0, 0, 0, 0, NULL, 0};
+  char *json = fslaw_params_to_json_scheduled(law, p, NULL, &info, sched);
+  CHECK(json && strstr(json, "\"schedules\":\t{\n\t\t\"b.csv\":\t\"cosine:peak=1e-3,steps=4000\"\n\t}"));
+  double q[4];
+  CHECK(fslaw_params_parse("t.json", json, &back, q, NULL) == FSLAW_OK && !memcmp(p, q, sizeof p));
+  free(json);
+  fslaw_law_destroy(back);
+  json = fslaw_params_to_json(law, p, NULL, &info); /* no schedules: no key */
+  CHECK(json && !strstr(json, "schedules"));
+  free(json);
+  fslaw_law_destroy(law);
+}
+
 int main(void) {
   make_runs();
   const double mtl[4] = {2.6, 0.5, 0.5, 0.4};
@@ -503,5 +523,6 @@ int main(void) {
   test_errors();
   test_thinning();
   test_groups();
+  test_params_schedules();
   return check_done("test_fit");
 }

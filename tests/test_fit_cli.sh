@@ -250,6 +250,23 @@ PYEOF
 "$FSLAW" fit --law mtl --starts 4 --group one="$D/cosine_24000.csv,$D/wsdcon_9.csv" >"$TMP/one.json" 2>/dev/null && ok || bad "one group"
 python3 -c 'import json, sys; a = json.load(open(sys.argv[1])); b = json.load(open(sys.argv[2])); assert a["params"] == b[0]["params"] and len(b) == 1' \
   "$TMP/plain.json" "$TMP/one.json" && ok || bad "one group equals the plain fit"
+# nothing shared: each group is fitted alone, its parameters (to the last
+# digit), curvature and evaluations those of a plain fit of its runs
+"$FSLAW" fit --law mtl --starts 4 --out "$TMP/plain100.json" "$E/cosine_24000.csv" "$E/wsdcon_9.csv" >/dev/null 2>&1
+"$FSLAW" fit --law mtl --starts 4 --out-dir "$TMP/sep" $G1 $G2 >"$TMP/sum" 2>"$TMP/err" && ok || bad "unshared grouped fit: $(cat "$TMP/err")"
+grep -q "^best of 4 starts per group (nothing shared: each group fitted alone):" "$TMP/sum" && grep -q "^  100M: start " "$TMP/sum" \
+  && ok || bad "unshared grouped summary: $(cat "$TMP/sum")"
+python3 - "$TMP" <<'PYEOF' && ok || bad "unshared groups != plain fits of each group"
+import json, sys
+t = sys.argv[1]
+for g, plain in (("25M", "plain"), ("100M", "plain100")):
+    a, b = json.load(open(f"{t}/sep/{g}.json")), json.load(open(f"{t}/{plain}.json"))
+    assert a["params"] == b["params"] and a["curvature"] == b["curvature"], g
+    assert a["evaluations"] == b["evaluations"] and a["group"]["objective"] == b["objective"], g
+    assert a["shared"] == [] and a["group"]["of"] == ["25M", "100M"] and a["runs"] == b["runs"], g
+a, b = (json.load(open(f"{t}/sep/{g}.json")) for g in ("25M", "100M"))
+assert a["objective"] == b["objective"] == a["group"]["objective"] + b["group"]["objective"]
+PYEOF
 expect_fail "group and runs" "give runs either as RUN arguments or with --group, not both" "$FSLAW" fit --law mtl $G1 "$D/wsdcon_3.csv"
 expect_fail "group --out" "a grouped fit writes one file per group; use --out-dir DIR" "$FSLAW" fit --law mtl $G1 --out "$TMP/x.json"
 expect_fail "out-dir alone" "option '--out-dir': only for groups of runs" "$FSLAW" fit --law mtl --out-dir "$TMP" $TRAIN
@@ -372,4 +389,21 @@ awk -F, 'NR == 1 || ($1 >= 500 && $1 % 500 == 0)' "$D/cosine_24000.csv" >"$TMP/e
 "$FSLAW" inspect "$TMP/every500.csv" >/dev/null 2>"$TMP/err" && ! grep -q "lacks its first" "$TMP/err" \
   && ok || bad "a log written every 500 steps warned as cut: $(cat "$TMP/err")"
 
+# the params file records each run's --schedule; report reads a fitted run with
+# it when given none (the same page as with it), and an explicit one still wins
+S='wsd:peak=3e-4,decay=0.2,final=3e-5,warmup=2160,steps=12000'
+awk -F, 'NR == 1 { print "step,loss"; next } $2 % 50 == 0 { print $2 "," $5 }' "$TMP/truth.csv" >"$TMP/nolr.csv"
+"$FSLAW" fit --law mtl --starts 2 --schedule "$TMP/nolr.csv=$S" --out "$TMP/sch.json" "$D/cosine_24000.csv" "$TMP/nolr.csv" \
+  >/dev/null 2>"$TMP/err" && ok || bad "fit with a run's schedule: $(cat "$TMP/err")"
+python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); assert j["schedules"] == {sys.argv[2]: sys.argv[3]}, j.get("schedules")' \
+  "$TMP/sch.json" "$TMP/nolr.csv" "$S" && ok || bad "params file records the schedule"
+! grep -q '"schedules"' "$TMP/mtl.json" && ok || bad "schedules recorded without --schedule"
+"$FSLAW" report --params "$TMP/sch.json" --out "$TMP/r_given.html" --schedule "$TMP/nolr.csv=$S" "$TMP/nolr.csv" >/dev/null 2>&1 \
+  && ok || bad "report with the schedule"
+"$FSLAW" report --params "$TMP/sch.json" --out "$TMP/r_recorded.html" "$TMP/nolr.csv" >/dev/null 2>"$TMP/err" \
+  && grep -qF "$TMP/nolr.csv is read with the schedule its fit recorded, $S" "$TMP/err" && ok || bad "report with the recorded schedule: $(cat "$TMP/err")"
+cmp -s "$TMP/r_given.html" "$TMP/r_recorded.html" && ok || bad "report without --schedule differs from with it"
+"$FSLAW" report --params "$TMP/sch.json" --out "$TMP/r_other.html" --schedule "$TMP/nolr.csv=${S/decay=0.2/decay=0.3}" \
+  "$TMP/nolr.csv" >/dev/null 2>"$TMP/err" && ! grep -q "fit recorded" "$TMP/err" && ! cmp -s "$TMP/r_given.html" "$TMP/r_other.html" \
+  && ok || bad "an explicit --schedule wins over the recorded one: $(cat "$TMP/err")"
 finish test_fit_cli

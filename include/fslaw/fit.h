@@ -16,7 +16,11 @@
  * those marked with fslaw_fit_share, which take one value in all groups
  * (MATH.md §5.5: parameters shared across model sizes). The objective is
  * the sum over all groups' runs. Without groups there is one. Parameter
- * vectors are then ngroups x nparams: group g's at params + g nparams. */
+ * vectors are then ngroups x nparams: group g's at params + g nparams.
+ * With nothing shared the groups are independent, yet solved as one
+ * multistart (every group starting from the same point, the best start the
+ * best sum), which finds worse minima than a fit per group: fit such groups
+ * one by one (fslaw fit and cv do). */
 #ifndef FSLAW_FIT_H
 #define FSLAW_FIT_H
 

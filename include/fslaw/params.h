@@ -2,7 +2,8 @@
  *
  *   {"law": "mpl", "spec": "mpl:convention=paper", "formula": "...",
  *    "params": {"L0": 2.5, ...}, "objective": ..., "loss": "huber",
- *    "huber": 0.001, "window": {"from": 0}, "runs": ["a.csv", ...], ...}
+ *    "huber": 0.001, "window": {"from": 0}, "runs": ["a.csv", ...],
+ *    "schedules": {"a.csv": "wsd:peak=3e-4,..."}, ...}
  * Numbers are written so that they read back exactly. */
 #ifndef FSLAW_PARAMS_H
 #define FSLAW_PARAMS_H
@@ -45,6 +46,15 @@ typedef struct fslaw_fit_info {
  * res and info may be NULL (parameters only). NULL when out of memory. */
 char *fslaw_params_to_json(const fslaw_law *law, const double *values,
                            const fslaw_fit_result *res, const fslaw_fit_info *info);
+/* The same, with the schedule SPEC each of info's runs was read with
+ * (schedules[i] for info->runs[i]; a NULL entry: its logged rates), written
+ * as "schedules": {RUN: SPEC} for the runs given one, so that a command
+ * reading the runs again can read them as they were fitted. (An argument,
+ * not a field of fslaw_fit_info, so that callers filling that struct in
+ * order need no change.) */
+char *fslaw_params_to_json_scheduled(const fslaw_law *law, const double *values,
+                                     const fslaw_fit_result *res, const fslaw_fit_info *info,
+                                     const char *const *schedules);
 
 /* Read params JSON from `path`: *law is created from its spec (free with
  * fslaw_law_destroy) and values[0..nparams-1] filled. Errors name the file
