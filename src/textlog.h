@@ -4,7 +4,8 @@
  * Training scripts print progress lines, not tables: nanoGPT
  * "iter 100: loss 3.2451, time 45.12ms", Megatron-LM "iteration 100/ 500000 |
  * learning rate: 3.000000E-04 | lm loss: 6.543210E+00 |", torchtitan
- * "step:  1  loss: 12.2345" in terminal colours, fairseq "loss=9.876, lr=0.0005".
+ * "step:  1  loss: 12.2345" in terminal colours, fairseq "loss=9.876, lr=0.0005",
+ * often behind a logger's prefix ("2024-01-01 12:00:00,123 - INFO - ").
  * No library reads these (they are not a format), so this scanner does the
  * one thing they share: every number is named by the words before it.
  * Written here because a regular expression per tool would miss the next
@@ -16,8 +17,8 @@
 
 /* One number of a line and the name before it. */
 typedef struct {
-  const char *key; /* the name: the text since the previous number or
-                      separator (| , ; ( ) [ ] { } or " - ") or label (words
+  const char *key; /* the name: the text since the previous number, date or
+                      time, separator (| , ; ( ) [ ] { } or " - ") or label (words
                       ending in ": ", as in "val: loss 3.3"), without spaces,
                       quotes, ':' and '=' at its ends; may be empty */
   size_t keylen;   /* its length */
@@ -42,7 +43,20 @@ typedef struct {
  * no numbers, and a number glued to a word before it ("v2", "loss1") is
  * part of that word, not a value. A bracket right after a name keeps the
  * name: "Step [100/1000]" and "lr=[0.0001, 0.0001]" name their first number,
- * and so does "loss tensor(3.21, ...)" (a printed PyTorch or NumPy value). */
+ * and so does "loss tensor(3.21, ...)" (a printed PyTorch or NumPy value).
+ * A date or clock time (2024-01-01, 01/01/24, 12:00:00,123, ISO 8601's
+ * 2024-01-01T12:00:00.123Z) is no number: a step, rate or loss is never
+ * printed as one ("step: 12:00:00" names no step). What a logger prints
+ * before the message names nothing and holds no value: a leading run of
+ * timestamps, level words (DEBUG, INFO, WARNING, WARN, ERROR, CRITICAL,
+ * FATAL, any case; "[INFO]"), logger names and source locations
+ * ("train.py:42", loguru's "__main__:train:42") with the separators between
+ * and after them, ending with one of the first, second or last kind: Python
+ * logging's "INFO:root:", "2024-01-01 12:00:00,123 - __main__ - INFO - ",
+ * hydra's "[...][__main__][INFO] - ", absl/glog's "I0101 12:00:00.123456 140
+ * train.py:42] ", loguru's "... | INFO     | __main__:train:42 - ", rich's
+ * "[01/01/24 12:00:00] INFO     ". A level word naming a number ("error
+ * 0.3") is a name. */
 size_t textlog_pairs(const char *line, size_t len, text_pair *out, size_t max);
 
 #endif

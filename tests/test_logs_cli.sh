@@ -328,6 +328,31 @@ EOF
 a=$("$FSLAW" eval --params "$TMP/p.json" "$SRC/data/mpl/25M/cosine_24000.csv" | sed -n 2p | cut -d, -f2-)
 b=$("$FSLAW" eval --params "$TMP/p.json" "$TMP/train.log" | sed -n 2p | cut -d, -f2-)
 [ -n "$a" ] && [ "$a" = "$b" ] && ok || bad "eval of the printed log: '$b' vs '$a'"
+# ... and so does the same run printed through loguru's default format and
+# through rich's logging handler (timestamp, level, module:function:line or
+# file:line name nothing; rich leaves a time printed on the line before
+# blank), with a warning and an evaluation line skipped
+for style in loguru rich; do
+  awk -F, -v style=$style 'BEGIN { last = -1 }
+    function pre(lvl, s) {
+      if (style == "loguru")
+        return sprintf("2024-01-01 %02d:%02d:%02d.%03d | %-8s | __main__:train:142 - ", \
+                       int(s / 3600) % 24, int(s / 60) % 60, s % 60, NR % 1000, lvl)
+      t = s == last ? sprintf("%20s", "") : sprintf("[01/01/24 %02d:%02d:%02d] ", \
+                                                     int(s / 3600) % 24, int(s / 60) % 60, s % 60)
+      last = s
+      return sprintf("%s%-8s ", t, lvl) }
+    function tail() { return style == "rich" ? "            train.py:142" : "" }
+    NR == 1 { print pre("WARNING", 0) "1 GPU found" tail(); next }
+    $1 == 5000 { print pre("INFO", int(NR / 3)) "[eval] step 5000 | loss 3.2" tail() }
+    { m = "step " $1 " | lr " $2 ($3 != "" ? " | loss " $3 : "")
+      print pre("INFO", int(NR / 3)) m tail() }' "$SRC/data/mpl/25M/cosine_24000.csv" >"$TMP/$style.log"
+  "$FSLAW" inspect "$TMP/$style.log" 2>/dev/null | sed 's/^[^:]*: //' >"$TMP/ins_$style"
+  [ -s "$TMP/ins_$style" ] && cmp -s "$TMP/ins_csv" "$TMP/ins_$style" && ok \
+    || bad "$style-printed log != CSV: $(cat "$TMP/ins_csv" "$TMP/ins_$style")"
+  c=$("$FSLAW" eval --params "$TMP/p.json" "$TMP/$style.log" | sed -n 2p | cut -d, -f2-)
+  [ -n "$a" ] && [ "$a" = "$c" ] && ok || bad "eval of the $style-printed log: '$c' vs '$a'"
+done
 # Megatron-LM prints 'lm loss' as the mean over its --log-interval: placed at
 # the middle of its interval by default (as --loss-window interval places the
 # same numbers in a CSV), with a note; --loss-window 1 keeps each at its step

@@ -1049,6 +1049,91 @@ static void test_text_qualified(void) {
   fslaw_run_destroy(r);
 }
 
+/* What loggers print before the message (Python logging's defaults and
+ * common formats, hydra, absl/glog, loguru, rich, transformers, DeepSpeed;
+ * ISO timestamps) names nothing and holds no value: each layout reads the
+ * steps, rates and losses of its message, "%s" standing for it. */
+static void test_text_prefixes(void) {
+  static const char *const layouts[] = {
+      "2024-01-01 12:00:00 INFO %s",
+      "INFO %s",
+      "info %s",
+      "[INFO] %s",
+      "WARNING %s",
+      "warn %s",
+      "ERROR %s",
+      "CRITICAL: %s",
+      "debug: %s",
+      "INFO:root:%s",
+      "WARNING:lightning.pytorch.core:%s",
+      "2024-01-01 12:00:00,123 - INFO - %s",
+      "2024-01-01 12:00:00,123 - __main__ - INFO - %s",
+      "01/01/2024 12:00:00 - INFO - __main__ - %s",
+      "[2024-01-01 12:00:00,123][__main__][INFO] - %s",
+      "I0101 12:00:00.123456 140 train.py:42] %s",
+      "I0101 12:00:00.123456  1404 train.py:42] %s",
+      "W20240101 12:00:00.123456 12345 trainer.cc:7] %s",
+      "2024-01-01 12:00:00.123 | INFO     | __main__:train:42 - %s",
+      "2024-01-01 12:00:00.123 | SUCCESS  | __main__:step:42 - %s",
+      "2024-01-01 12:00:00.123 | INFO     | __main__:<module>:7 - %s",
+      "[01/01/24 12:00:00] INFO     %s                  train.py:42",
+      "                    INFO     %s                  train.py:42",
+      "2024-01-01T12:00:00.123Z INFO %s",
+      "2024-01-01T12:00:00Z %s",
+      "2024-01-01T12:00:00.123456+00:00 | INFO | __main__:train:42 - %s",
+      "[2024-01-01T12:00:00.123+0100][INFO] %s",
+      "[INFO|trainer.py:1234] 2024-01-01 12:00:00,123 >> %s",
+      "[2024-01-01 12:00:00,123] [INFO] [logging.py:96:log_dist] [Rank 0] %s",
+      ("\x1b[32m2024-01-01 12:00:00.123\x1b[0m | \x1b[1mINFO    \x1b[0m | \x1b[36m__main__\x1b[0m:"
+       "\x1b[36mtrain\x1b[0m:\x1b[36m42\x1b[0m - \x1b[1m%s\x1b[0m"), /* loguru in colour */
+  };
+  for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++) {
+    char text[1024], line[2][160];
+    snprintf(line[0], sizeof line[0], layouts[i], "step 100 lr 3e-4 loss 3.2");
+    snprintf(line[1], sizeof line[1], layouts[i], "step 200, lr 2.5e-4, loss 3.125");
+    snprintf(text, sizeof text, "%s\n%s\n", line[0], line[1]);
+    fslaw_run *r = parse("logger.log", text, NULL);
+    int ok = r && fslaw_run_nloss(r) == 2 && fslaw_run_steps(r) == 201 &&
+             fslaw_run_loss_steps(r)[0] == 100 && fslaw_run_loss_steps(r)[1] == 200 &&
+             fslaw_run_loss(r)[0] == 3.2 && fslaw_run_loss(r)[1] == 3.125 && fslaw_run_lr(r) &&
+             fslaw_run_lr(r)[100] == 3e-4 && fslaw_run_lr(r)[200] == 2.5e-4 &&
+             !strcmp(fslaw_run_column(r, "step"), "step");
+    if (!ok) fprintf(stderr, "layout %zu misread: %s", i, text);
+    CHECK(ok);
+    fslaw_run_destroy(r);
+  }
+  /* a date or clock time is no value, wherever it is: it names nothing and
+   * ends the name before it */
+  check_bad("t.log", "step: 12:00:00 loss 3.2\nstep: 2024-01-01 loss 3.1\n",
+            "t.log: no line names a step");
+  fslaw_run *r = parse("eta.log", "step 100 eta 1:23:45 loss 3.2 at 2024-01-01T12:00:00Z lr 1e-3\n", NULL);
+  CHECK(r && fslaw_run_nloss(r) == 1 && fslaw_run_loss(r)[0] == 3.2 && fslaw_run_lr(r) &&
+        fslaw_run_lr(r)[100] == 1e-3);
+  fslaw_run_destroy(r);
+  /* a level word that names a number is a name ("error 0.25"), and a name
+   * before a number ("step:42", no file) is no source location */
+  const fslaw_run_columns err_col = {NULL, NULL, "error", NULL};
+  r = parse("err.log", "error 0.25 step 10\nINFO error: 0.125 step 20\n", &err_col);
+  CHECK(r && fslaw_run_nloss(r) == 2 && fslaw_run_loss(r)[0] == 0.25 && fslaw_run_loss(r)[1] == 0.125);
+  fslaw_run_destroy(r);
+  r = parse("loc.log", "INFO | step:42 - loss 3.2\n", NULL);
+  CHECK(r && fslaw_run_nloss(r) == 1 && fslaw_run_loss_steps(r)[0] == 42);
+  fslaw_run_destroy(r);
+  const fslaw_run_columns dotted = {"train.step", NULL, NULL, NULL};
+  r = parse("loc.log", "INFO train.step:50 loss 3.1\n", &dotted);
+  CHECK(r && fslaw_run_nloss(r) == 1 && fslaw_run_loss_steps(r)[0] == 50);
+  fslaw_run_destroy(r);
+  /* words before a level word are a logger's name only when a delimiter
+   * follows them: "Training loss warning step 1" names no step */
+  check_bad("words.log", "Training loss warning step 1 lr 0.1\n", "words.log: no line names a step");
+  /* a loguru location holds numbers and may hold a column's name: none is read */
+  check_bad("loguru.log", "2024-01-01 12:00:00.123 | INFO     | train:step:42 - loss 3.2\n",
+            "loguru.log: no line names a step");
+  /* errors still name the value's own column on the whole line */
+  check_bad("lvl.log", "2024-01-01 12:00:00,123 - INFO - step 1 loss nan\n",
+            "lvl.log:1:41: column 'loss': NaN");
+}
+
 int main(int argc, char **argv) {
   const char *root = argc > 1 ? argv[1] : ".";
   test_csv_good();
@@ -1069,5 +1154,6 @@ int main(int argc, char **argv) {
   test_text();
   test_text_blocks();
   test_text_qualified();
+  test_text_prefixes();
   return check_done("test_runlog");
 }
