@@ -31,6 +31,10 @@ extern const cli_command cli_optimize;
 extern const cli_command cli_report;
 extern const cli_command cli_allocate;
 
+/* The loss-curve law of fit and cv without --law: the best at predicting
+ * other schedules on every bench (docs/fit.md §2). */
+#define CLI_DEFAULT_LAW "fslkq"
+
 /* Print "fslaw CMD: error: MSG" to stderr; returns 1 (the exit status). */
 int cli_error(const char *cmd, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -22,7 +22,7 @@ static int run(int argc, char **argv);
 
 const cli_command cli_cv = {
     "cv", "leave-one-run-out held-out errors of loss-curve laws on your runs",
-    "usage: fslaw cv --law SPEC [--law SPEC]... [--after STEP] [--bins N] [--out F.csv]\n"
+    "usage: fslaw cv [--law SPEC]... [--after STEP] [--bins N] [--out F.csv]\n"
     "                [fit options]\n"
     "                (RUN RUN... | --group NAME=RUN,... [--group ...] [--share P,...])\n\n"
     "For every law and every RUN: fit the law to all the other runs (as fslaw fit,\n"
@@ -39,7 +39,7 @@ const cli_command cli_cv = {
     "With nothing shared, a fold fits the group of the run left out alone: every\n"
     "fold is that of fslaw cv of the group's runs.\n\n"
     "options:\n"
-    "  --law SPEC          a law as in fslaw fit (repeatable, up to 8)\n"
+    "  --law SPEC          a law as in fslaw fit (repeatable, up to 8; default fslkq)\n"
     "  --after STEP        score only points after STEP, as fslaw eval --after\n"
     "  --bins N            score means of N bins of consecutive points, as fslaw eval\n"
     "  --out F             write the CSV to F (default: standard output)\n" CLI_FIT_OPTS_HELP
@@ -258,7 +258,11 @@ static int run(int argc, char **argv) {
   int rc = cli_parse(&cli_cv, argc, argv, opts, pos, &npos);
   if (rc == 2) return 0;
   if (rc) return rc;
-  if (!o.nlaw) return cli_error("cv", "option '--law' is required (see fslaw fit --help for laws)");
+  if (!o.nlaw) { /* as fit */
+    o.law[o.nlaw++] = CLI_DEFAULT_LAW;
+    fprintf(stderr, "fslaw cv: note: law %s, the default (--law to choose; fslaw fit --help "
+                    "lists the laws)\n", CLI_DEFAULT_LAW);
+  }
   if (o.after && cli_parse_count("cv", "after", o.after, &after)) return 1;
   if (o.bins_s && cli_parse_bins("cv", o.bins_s, &o.bins)) return 1;
   cli_run_set rs;

@@ -17,13 +17,14 @@ static void list_laws(FILE *f);
 
 const cli_command cli_fit = {
     "fit", "fit a loss-curve law to training runs and write its parameters as JSON",
-    "usage: fslaw fit --law NAME [--out P.json] [options] RUN...\n\n"
+    "usage: fslaw fit [--law NAME] [--out P.json] [options] RUN...\n\n"
     "Fit the law NAME (a spec NAME[:key=value,...]) to the logged losses after warmup of\n"
     "every RUN together: minimise the summed Huber loss of log residuals from a\n"
     "deterministic multistart refined by bounded L-BFGS. Prints a summary; writes the\n"
     "parameters JSON to --out (or to standard output when --out is not given).\n\n"
     "options:\n"
-    "  --law SPEC          the law (required; see below)\n"
+    "  --law SPEC          the law (see below; default fslkq, the best at predicting\n"
+    "                      other schedules on every bench: docs/fit.md)\n"
     "  --out F             write the parameters JSON to F\n"
     CLI_FIT_OPTS_HELP
     CLI_RUN_OPTS_HELP "\n"
@@ -416,7 +417,11 @@ static int run(int argc, char **argv) {
   int rc = cli_parse(&cli_fit, argc, argv, opts, pos, &npos);
   if (rc == 2) return 0;
   if (rc) return rc;
-  if (!o.law) return cli_error("fit", "option '--law' is required (see fslaw fit --help)");
+  if (!o.law) { /* the law that predicted other schedules best on every bench (docs/fit.md §2) */
+    o.law = CLI_DEFAULT_LAW;
+    fprintf(stderr, "fslaw fit: note: law %s, the default (--law to choose; fslaw fit --help "
+                    "lists the laws)\n", o.law);
+  }
   fslaw_error err;
   fslaw_law *law = NULL; /* only to check --law: the fits' are made for their runs' peak */
   if (fslaw_law_create(o.law, &law, &err)) {

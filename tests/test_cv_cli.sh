@@ -92,7 +92,9 @@ expect_fail "share without groups" "option '--share' needs groups of runs" "$FSL
 expect_fail "groups and runs" "give runs either as RUN arguments or with --group" "$FSLAW" cv --law mtl --group "a=$A,$B" "$C"
 
 expect_fail "one run" "expected at least two RUN files" "$FSLAW" cv --law mtl "$A"
-expect_fail "no law" "option '--law' is required" "$FSLAW" cv "$A" "$B"
+"$FSLAW" cv --starts 2 --max-points 60 "$A" "$B" "$C" 2>"$TMP/err" | cut -d, -f1 | sort -u >"$TMP/laws" \
+  && grep -q "note: law fslkq, the default" "$TMP/err" && [ "$(tr '\n' ' ' <"$TMP/laws")" = "fslkq law " ] \
+  && ok || bad "no law: fslkq by default: $(cat "$TMP/laws" "$TMP/err")"
 expect_fail "bad law" "option '--law': unknown law 'mlp'" "$FSLAW" cv --law mlp "$A" "$B"
 expect_fail "bad fix" "option '--fix': law 'mtl' has no parameter 'beta'" "$FSLAW" cv --law mtl --fix beta=1 "$A" "$B"
 expect_fail "bad after" "option '--after': expected a positive whole number" "$FSLAW" cv --law mtl --after x "$A" "$B"

@@ -207,7 +207,11 @@ expect_fail "max-points 1" "option '--max-points': max points must be 0 (all) or
 expect_fail "max-points text" "option '--max-points': expected 0 (every point) or a whole number >= 2, got 'many'" "$FSLAW" fit --law mtl --max-points many $TRAIN
 
 # bad input: each a clear error, non-zero exit, no output file
-expect_fail "no law" "option '--law' is required" "$FSLAW" fit $TRAIN
+# without --law: fslkq, with a note; the same fit and the same errors
+"$FSLAW" fit --starts 2 --max-points 60 --out "$TMP/default.json" $TRAIN 2>"$TMP/err" >/dev/null \
+  && grep -q "note: law fslkq, the default" "$TMP/err" && ok || bad "no law: $(cat "$TMP/err")"
+"$FSLAW" fit --law fslkq --starts 2 --max-points 60 --out "$TMP/fslkq2.json" $TRAIN >/dev/null 2>&1
+cmp -s "$TMP/default.json" "$TMP/fslkq2.json" && ok || bad "no law: not the fit of --law fslkq"
 expect_fail "unknown law" "option '--law': unknown law 'mlp'" "$FSLAW" fit --law mlp $TRAIN
 expect_fail "bad fix" "option '--fix': law 'mtl' has no parameter 'beta'" "$FSLAW" fit --law mtl --fix beta=1 $TRAIN
 expect_fail "bad bound" "option '--bound': expected NAME=LO:HI" "$FSLAW" fit --law mtl --bound A=1 $TRAIN
