@@ -19,7 +19,8 @@ static int eval_run(int argc, char **argv);
 
 static const cli_command fit_cmd = {
     "fit", "fit a scaling law over a table of runs",
-    "usage: fslaw fit --law chinchilla|kaplan|twophase [--out P.json] [options] [TABLE.csv]\n\n"
+    "usage: fslaw fit --law chinchilla|kaplan|twophase [--out P.json] [options]\n"
+    "                 [[--table] TABLE.csv]\n\n"
     "Fit a law over a table of runs (MATH.md 6, 7): chinchilla and kaplan read the\n"
     "columns N, D, loss; twophase reads C, loss. The Epoch procedure: minimise the\n"
     "summed Huber loss (delta 0.001) of log residuals with L-BFGS, positive parameters\n"
@@ -504,7 +505,9 @@ static int fit_and_write(const fslaw_tlaw *law, const fit_opts *o, const fslaw_t
 
 static int fit_run(int argc, char **argv) {
   fit_opts o = {0};
+  const char *table = NULL; /* --table T: as predict and eval take it */
   const cli_opt opts[] = {{"law", OPT_STRING, &o.law, 0, 0, 0, 0},
+                          {"table", OPT_STRING, &table, 0, 0, 0, 0},
                           {"out", OPT_STRING, &o.out, 0, 0, 0, 0},
                           {"huber", OPT_STRING, &o.huber, 0, 0, 0, 0},
                           {"grid", OPT_STRING, &o.grid, 0, 0, 0, 0},
@@ -518,12 +521,17 @@ static int fit_run(int argc, char **argv) {
                           {"col", OPT_MULTI, 0, 0, o.to.col, &o.to.ncol, 16},
                           {"where", OPT_MULTI, 0, 0, o.to.where, &o.to.nwhere, 16},
                           {0}};
-  const char *pos[argc > 0 ? argc : 1];
+  const char *pos[argc > 0 ? argc + 1 : 2];
   size_t npos;
   int rc = cli_parse(&fit_cmd, argc, argv, opts, pos, &npos);
   if (rc == 2) return 0;
   if (rc) return rc;
-  if (!o.law) return cli_error("fit", "option '--law' is required (see fslaw fit --help)");
+  if (table && npos)
+    return cli_error("fit", "option '--table': the table is given twice ('%s' and '%s')", table, pos[0]);
+  if (table) pos[npos++] = table;
+  if (!o.law)
+    return cli_error("fit", "option '--law' is required over a table: chinchilla, kaplan or "
+                            "twophase (see fslaw fit --table --help)");
   const fslaw_tlaw *law = fslaw_tlaw_find(o.law);
   if (!law) return cli_error("fit", "option '--law': '%s' is not a table law (chinchilla, kaplan, twophase; they take no options)", o.law);
   fslaw_table *t = NULL;

@@ -34,6 +34,14 @@ grep -q "^best of 32 starts" "$TMP/sum" && ok || bad "grid 2 gives 32 starts"
 near "$(json_num "$TMP/chin.json" A)" 406.4 1e-4 && near "$(json_num "$TMP/chin.json" beta)" 0.28 1e-4 && ok || bad "recovered parameters: $(cat "$TMP/chin.json")"
 near "$(json_num "$TMP/chin.json" a)" "$(awk 'BEGIN { print 0.28 / 0.62 }')" 1e-4 && ok || bad "derived a"
 grep -q '"table_law":[[:space:]]*true' "$TMP/chin.json" && grep -q '"where":[[:space:]]*\["excluded=0"\]' "$TMP/chin.json" && ok || bad "json records filter"
+# --table T is the positional table (as predict and eval take it); never both
+"$FSLAW" fit --law chinchilla --grid 2 --where excluded=0 --table "$TMP/chin.csv" >/dev/null 2>&1 \
+  && "$FSLAW" fit --law chinchilla --grid 2 --where excluded=0 --table "$TMP/chin.csv" 2>/dev/null | cmp -s - "$TMP/chin.json" \
+  && ok || bad "fit --table: not the fit of the positional table"
+expect_fail "fit --table and TABLE" "option '--table': the table is given twice" \
+  "$FSLAW" fit --law chinchilla --table "$TMP/chin.csv" "$TMP/chin.csv"
+expect_fail "fit --table without --law" "option '--law' is required over a table" \
+  "$FSLAW" fit --table "$TMP/chin.csv"
 # --out naming the table (or any file of other data) is refused; a params file is replaced
 cp "$TMP/chin.csv" "$TMP/keep.csv"
 expect_fail "table fit --out a table" "option '--out': '$TMP/keep.csv' exists and holds no fitted parameters" \
