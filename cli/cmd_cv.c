@@ -160,14 +160,17 @@ static int law_folds(const cv_opts *o, const cli_run_set *rs, fslaw_run *const *
                      size_t a, size_t b, size_t after, cv_fold *folds) {
   size_t n = rs->npath;
   cli_run_set view = *rs;
+  const char *group = NULL;
   if (cli_fit_separately(&o->fo)) {
+    for (size_t g = 0; g < rs->ngroups; g++)
+      if (rs->first[g] == a) group = rs->name[g];
     view.ngroups = 0;
     view.path = rs->path + a;
     view.npath = b - a;
   }
   size_t off = view.path - rs->path;
   fslaw_law *law;
-  if (cli_fit_law("cv", o->law[l], runs + off, view.npath, l == 0, &law)) return 1;
+  if (cli_fit_law("cv", o->law[l], runs + off, view.npath, l == 0, group, &law)) return 1;
   int rc = 0;
   for (size_t i = a; !rc && i < b; i++) {
     if (isatty(2)) fprintf(stderr, "\rfslaw cv: %s: fold %zu of %zu ", o->law[l], i + 1, n);

@@ -117,10 +117,10 @@ static int add_runs(fslaw_fit *fit, const char *group, const cli_run_set *rs,
 
 /* The next fit, of the law made for runs a <= i < b, configured (quietly
  * after the first: the options' warnings are given once). */
-static int make_fit(const fit_opts *o, fslaw_run *const *runs, size_t a, size_t b, fit_set *s,
-                    cli_fit_setup *fs) {
+static int make_fit(const fit_opts *o, fslaw_run *const *runs, size_t a, size_t b,
+                    const char *group, fit_set *s, cli_fit_setup *fs) {
   size_t k = s->n;
-  if (cli_fit_law("fit", o->law, runs + a, b - a, 1, &s->law[k])) return 1;
+  if (cli_fit_law("fit", o->law, runs + a, b - a, 1, group, &s->law[k])) return 1;
   s->n++;
   if (!(s->fit[k] = fslaw_fit_create(s->law[k]))) return cli_error("fit", "out of memory");
   fs->quiet = k > 0;
@@ -132,10 +132,10 @@ static int make_fits(const fit_opts *o, const cli_run_set *rs, fslaw_run *const 
                      cli_fit_setup *fs) {
   size_t ng = rs->ngroups ? rs->ngroups : 1;
   s->separate = cli_fit_separately(&o->fo);
-  if (!s->separate && make_fit(o, runs, 0, rs->npath, s, fs)) return 1;
+  if (!s->separate && make_fit(o, runs, 0, rs->npath, NULL, s, fs)) return 1;
   for (size_t g = 0; g < ng; g++) {
     size_t a = rs->ngroups ? rs->first[g] : 0, b = rs->ngroups ? rs->first[g + 1] : rs->npath;
-    if (s->separate && make_fit(o, runs, a, b, s, fs)) return 1;
+    if (s->separate && make_fit(o, runs, a, b, rs->name[g], s, fs)) return 1;
     if (add_runs(s->fit[s->n - 1], s->separate ? NULL : rs->name[g], rs, runs, a, b, fs->from))
       return 1;
   }

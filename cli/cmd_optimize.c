@@ -25,7 +25,7 @@ const cli_command cli_optimize = {
     "                      [--min-lr RATE|fitted] [--out S.csv] [--plot F.svg]\n"
     "                      [--compare P2.json]...\n"
     "       fslaw optimize --theory --steps N [MODEL] [--form power|modes] [--peak ETA]\n"
-    "                      [--family F] [--out S.csv] [--plot F.svg]\n\n"
+    "                      [--family F] [--min-lr RATE] [--out S.csv] [--plot F.svg]\n\n"
     "Search the schedule of N steps (warmup included, rates at most ETA) whose final\n"
     "loss the fitted law predicts lowest, and print it beside baselines at the same\n"
     "steps and peak: constant, cosine to 0.1 peak, cosine to 0, WSD with a 20 % linear\n"
@@ -208,6 +208,9 @@ static int set_min_lr(const opts *a, const cli_fit_range *range, fslaw_optimize_
       return cli_error(CMD, "option '--min-lr': %s records no fitted range (fitted with an older "
                             "fslaw?); give the rate", a->params);
     o->min_lr = range->range.min_rate;
+    if (!(o->min_lr < o->peak))
+      return cli_error(CMD, "option '--min-lr': fitted: the lowest fitted rate %g (the params' "
+                            "fitted_range.min_rate) is not below --peak %g", o->min_lr, o->peak);
   }
   if (o->min_lr < 0 || !(o->min_lr < o->peak))
     return cli_error(CMD, "option '--min-lr': expected a rate in [0, peak %g), got %g", o->peak,

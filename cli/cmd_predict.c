@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "extrapolation.h"
@@ -170,11 +171,11 @@ static int split_names(cli_run_opts *ro, char **name) {
     if (named && eq == v) return cli_error("predict", "option '--schedule': '%s' has an empty NAME", v);
     if (named && !(name[i] = malloc((size_t)(eq - v) + 1))) return cli_error("predict", "out of memory");
     if (named) memcpy(name[i], v, (size_t)(eq - v)), name[i][eq - v] = '\0';
-    FILE *f = named ? fopen(name[i], "rb") : NULL; /* RUN=SPEC with the RUN forgotten */
-    if (f) fclose(f);
-    if (f) return cli_error("predict", "option '--schedule': '%s' in '%s' is a file, not a name: "
-                            "give it as a RUN too to predict it with those rates, or name the "
-                            "schedule otherwise", name[i], v);
+    struct stat st; /* a regular file: RUN=SPEC with the RUN forgotten */
+    if (named && !stat(name[i], &st) && S_ISREG(st.st_mode))
+      return cli_error("predict", "option '--schedule': '%s' in '%s' is a file, not a name: give "
+                       "it as a RUN too to predict it with those rates, or name the schedule "
+                       "otherwise", name[i], v);
   }
   ro->matched = 1;
   return 0;

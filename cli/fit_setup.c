@@ -70,17 +70,9 @@ static int apply_shares(const char *cmd, const cli_fit_opts *o, fslaw_fit *fit,
 }
 
 int cli_fit_separately(const cli_fit_opts *o) {
-  if (!o->ngroup) return 0;
-  for (size_t k = 0; k < o->nshare; k++)
-    for (const char *name = o->share[k]; *name;) {
-      size_t len = strcspn(name, ",");
-      int held = 0; /* a --fix value holds it: one value in every group anyway */
-      for (size_t j = 0; j < o->nfix && !held; j++)
-        held = !strncmp(o->fix[j], name, len) && o->fix[j][len] == '=';
-      if (!held && len) return 0;
-      name += len + (name[len] == ',');
-    }
-  return 1;
+  /* a shared parameter held with --fix is one value only in one unit: the
+   * groups' own units may differ, so any --share makes one joint fit */
+  return o->ngroup && !o->nshare;
 }
 
 int cli_fit_configure(const char *cmd, fslaw_fit *fit, const fslaw_law *law,
@@ -236,7 +228,7 @@ int cli_check_distinct(const char *cmd, const cli_run_set *rs, const uint64_t *f
 }
 
 int cli_fit_law(const char *cmd, const char *spec, fslaw_run *const *runs, size_t n, int note,
-                fslaw_law **law) {
+                const char *group, fslaw_law **law) {
   double peak = 0;
   for (size_t i = 0; i < n; i++)
     for (size_t k = 0; k < fslaw_run_steps(runs[i]); k++) peak = fmax(peak, fslaw_run_lr(runs[i])[k]);
@@ -245,10 +237,11 @@ int cli_fit_law(const char *cmd, const char *spec, fslaw_run *const *runs, size_
     return cli_error(cmd, "option '--law': %s", err.msg);
   double u = fslaw_law_unit(*law);
   if (note && u != 1)
-    fprintf(stderr, "fslaw %s: note: the runs peak at a rate of %g, so the law reads rates in "
-                    "units of %g (%s): its default bounds and starts are made for a peak of %g; "
-                    "--fix and --bound values are in this unit\n",
-            cmd, peak, u, fslaw_law_spec(*law), FSLAW_LAW_DESIGN_PEAK);
+    fprintf(stderr, "fslaw %s: note: %s%s%sthe runs peak at a rate of %g, so the law reads rates "
+                    "in units of %g (%s): its default bounds and starts are made for a peak of "
+                    "%g; --fix and --bound values are in this unit%s\n",
+            cmd, group ? "group '" : "", group ? group : "", group ? "': " : "", peak, u,
+            fslaw_law_spec(*law), FSLAW_LAW_DESIGN_PEAK, group ? " (in this group)" : "");
   return 0;
 }
 

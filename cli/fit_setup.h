@@ -84,8 +84,7 @@ void cli_run_set_free(cli_run_set *rs);
 size_t cli_run_set_group_of(const cli_run_set *rs, size_t i);
 
 /* Whether the groups of o (--group) are fitted one by one, each as a plain
- * fit of its runs would be: when no free parameter is shared (no --share, or
- * only parameters also held with --fix), the groups are independent problems,
+ * fit of its runs would be: without --share, the groups are independent problems,
  * and one multistart over all of them at once does worse than one per group
  * (every group starts from the same point, the best start is the best sum,
  * and the evaluation budget is shared). Here rather than in the library
@@ -108,9 +107,10 @@ int cli_check_distinct(const char *cmd, const cli_run_set *rs, const uint64_t *f
 
 /* The law --law SPEC for fitting runs[0..n-1] (fslaw_law_create_for_peak at
  * their largest rate), with a note when it reads rates in a unit other
- * than 1 (only when `note`, so that cv says it once per law). */
+ * than 1 (only when `note`, so that cv says it once per law), naming
+ * `group` when not NULL (groups fitted one by one each have their own). */
 int cli_fit_law(const char *cmd, const char *spec, fslaw_run *const *runs, size_t n, int note,
-                fslaw_law **law);
+                const char *group, fslaw_law **law);
 /* Add run r (read from `path`) to the fit, from step `from`. */
 int cli_fit_add_run(const char *cmd, fslaw_fit *fit, const char *path, const fslaw_run *r,
                     size_t from);

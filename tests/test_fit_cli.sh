@@ -271,6 +271,19 @@ for g, plain in (("25M", "plain"), ("100M", "plain100")):
 a, b = (json.load(open(f"{t}/sep/{g}.json")) for g in ("25M", "100M"))
 assert a["objective"] == b["objective"] == a["group"]["objective"] + b["group"]["objective"]
 PYEOF
+# groups that peak apart: fitted alone, each reads rates in its own unit and
+# the note names the group; any --share (even of a held parameter) is one
+# joint fit in one unit, so that the shared value is one value
+awk -F, 'NR == 1 { print; next } { $2 *= 2; print }' OFS=, "$D/constant_24000.csv" >"$TMP/hi_const.csv"
+awk -F, 'NR == 1 { print; next } { $2 *= 2; print }' OFS=, "$D/wsdcon_9.csv" >"$TMP/hi_wsdcon.csv"
+GH="--group hi=$TMP/hi_const.csv,$TMP/hi_wsdcon.csv --group lo=$E/constant_24000.csv,$E/wsdcon_9.csv"
+"$FSLAW" fit --law fslq --starts 2 --max-points 60 --fix c4=300 --out-dir "$TMP/units" $GH >/dev/null 2>"$TMP/err"
+grep -q "note: group 'hi': the runs peak at a rate of 0.0006" "$TMP/err" && ! grep -q "group 'lo'" "$TMP/err" \
+  && grep -q '"spec":[[:space:]]*"fslq:unit=2"' "$TMP/units/hi.json" && grep -q '"spec":[[:space:]]*"fslq",' "$TMP/units/lo.json" \
+  && ok || bad "groups alone: own units, the note names the group: $(cat "$TMP/err")"
+"$FSLAW" fit --law fslq --starts 2 --max-points 60 --fix c4=300 --share c4 --out-dir "$TMP/units1" $GH >/dev/null 2>"$TMP/err"
+[ "$(grep -h '"spec"' "$TMP/units1/hi.json" "$TMP/units1/lo.json" | sort -u | wc -l)" -eq 1 ] \
+  && ok || bad "--share of a held parameter: one unit: $(grep -h '"spec"' "$TMP/units1/"*.json)"
 expect_fail "group and runs" "give runs either as RUN arguments or with --group, not both" "$FSLAW" fit --law mtl $G1 "$D/wsdcon_3.csv"
 expect_fail "group --out" "a grouped fit writes one file per group; use --out-dir DIR" "$FSLAW" fit --law mtl $G1 --out "$TMP/x.json"
 expect_fail "out-dir alone" "option '--out-dir': only for groups of runs" "$FSLAW" fit --law mtl --out-dir "$TMP" $TRAIN

@@ -134,6 +134,8 @@ done
 expect_fail "--min-lr at the peak" "option '--min-lr': expected a rate in [0, peak 0.001), got 0.001" \
   "$FSLAW" optimize --params "$TMP/ranged.json" --steps 500 --peak 1e-3 --min-lr 1e-3 --out "$TMP/never.csv"
 [ -e "$TMP/never.csv" ] && bad "--min-lr at the peak: wrote the schedule" || ok
+expect_fail "--min-lr fitted above the peak" "option '--min-lr': fitted: the lowest fitted rate 0.0002 (the params' fitted_range.min_rate) is not below --peak 0.0001" \
+  "$FSLAW" optimize --params "$TMP/ranged.json" --steps 500 --peak 1e-4 --min-lr fitted
 expect_fail "--min-lr text" "option '--min-lr'" \
   "$FSLAW" optimize --params "$TMP/ranged.json" --steps 500 --peak 1e-3 --min-lr low
 expect_fail "--min-lr fitted without a range" "option '--min-lr': $TMP/mpl.json records no fitted range" \

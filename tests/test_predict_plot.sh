@@ -113,6 +113,9 @@ expect_fail "two names" "two schedules are called 'a'" "$FSLAW" predict --params
 [ -e "$TMP/dup.csv" ] && bad "two names: wrote the CSV" || ok
 expect_fail "one spec twice" "two schedules are called" "$FSLAW" predict --params "$TMP/mpl.json" \
   --schedule "$C" --schedule "$C"
+mkdir -p "$TMP/runs" # a NAME that is a folder is a name (a file would be a forgotten RUN)
+(cd "$TMP" && "$FSLAW" predict --params mpl.json --schedule "runs=$C" --every 3000 2>/dev/null) | grep -q '^runs,3000,' \
+  && ok || bad "a NAME that is a folder"
 expect_fail "empty name" "empty NAME" "$FSLAW" predict --params "$TMP/mpl.json" --schedule "=$C"
 
 finish test_predict_plot
