@@ -173,6 +173,23 @@ static const char *recorded_schedule(const cJSON *meta, const char *fitted) {
   return cJSON_IsString(spec) && *spec->valuestring ? spec->valuestring : NULL;
 }
 
+/* A recorded file: schedule whose relative path is found beside the params
+ * file, as a fitted run is first looked for there (same_run): the spec
+ * with that path (to free), else NULL (the recorded spec as it is). */
+static char *recorded_beside(const char *spec, const char *params) {
+  const char *p = strncmp(spec, "file:", 5) ? NULL : strstr(spec + 5, "path=");
+  if (!p) return NULL;
+  p += 5;
+  size_t len = strcspn(p, ",");
+  char *path = malloc(len + 1), *beside = NULL, *out = NULL;
+  if (path) memcpy(path, p, len), path[len] = '\0', beside = fitted_beside(path, params);
+  if (beside && (out = malloc(strlen(spec) + strlen(beside) + 1)))
+    sprintf(out, "%.*s%s%s", (int)(p - spec), spec, beside, p + len);
+  free(path);
+  free(beside);
+  return out;
+}
+
 /* Read r as the fit read it: with the --schedule given for it, or else
  * the one the fit recorded (so that a fit with --schedule reports the same
  * numbers without it), or else its logged rates. */
@@ -181,15 +198,17 @@ static int read_as_fitted(const report_opts *o, rep_run *r) {
     return cli_read_run("report", r->path, &o->ro, &r->run);
   cli_run_opts *ro = malloc(sizeof *ro); /* as if given --schedule PATH=SPEC */
   if (!ro) return cli_error("report", "out of memory");
+  char *beside = recorded_beside(r->recorded, o->params);
   *ro = o->ro;
   ro->nschedule = 1;
-  ro->schedule[0] = ro->sched_spec[0] = r->recorded;
+  ro->schedule[0] = ro->sched_spec[0] = beside ? beside : r->recorded;
   ro->sched_run[0] = r->path;
   ro->matched = 1;
   fprintf(stderr, "fslaw report: note: %s is read with the schedule its fit recorded, %s "
                   "(--schedule %s=SPEC gives another)\n", r->path, r->recorded, r->path);
   int rc = cli_read_run("report", r->path, ro, &r->run);
   free(ro);
+  free(beside);
   return rc;
 }
 

@@ -423,4 +423,11 @@ cmp -s "$TMP/r_given.html" "$TMP/r_recorded.html" && ok || bad "report without -
 "$FSLAW" report --params "$TMP/sch.json" --out "$TMP/r_other.html" --schedule "$TMP/nolr.csv=${S/decay=0.2/decay=0.3}" \
   "$TMP/nolr.csv" >/dev/null 2>"$TMP/err" && ! grep -q "fit recorded" "$TMP/err" && ! cmp -s "$TMP/r_given.html" "$TMP/r_other.html" \
   && ok || bad "an explicit --schedule wins over the recorded one: $(cat "$TMP/err")"
+# a recorded file: schedule given relative to the fit's folder is read beside
+# the params file, as the fitted runs are, when the report runs elsewhere
+mkdir -p "$TMP/sub" && cp "$TMP/nolr.csv" "$TMP/sub/nolr.csv" && "$FSLAW" schedule "$S" >"$TMP/sub/lr.csv"
+(cd "$TMP/sub" && "$FSLAW" fit --law mtl --starts 2 --schedule nolr.csv=file:path=lr.csv --out sch.json \
+  "$D/cosine_24000.csv" nolr.csv >/dev/null 2>&1 && "$FSLAW" report --params sch.json --out here.html nolr.csv >/dev/null 2>&1) \
+  && (cd "$TMP" && "$FSLAW" report --params sub/sch.json --out sub/there.html sub/nolr.csv >/dev/null 2>"$TMP/err") \
+  && [ -s "$TMP/sub/there.html" ] && ok || bad "a recorded relative file: schedule from another folder: $(cat "$TMP/err")"
 finish test_fit_cli
