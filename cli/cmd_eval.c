@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "curves.h"
 #include "extrapolation.h"
+#include "fitted.h"
 #include "table_cmds.h"
 
 static int run(int argc, char **argv);
@@ -84,11 +85,12 @@ static int run(int argc, char **argv) {
   if (fslaw_params_read(params, &law, p, &err)) return cli_error("eval", "%s", err.msg);
   cli_fit_range range; /* the same notes as predict: a poor score may be why */
   cli_read_fit_range(params, law, &range);
+  cJSON *meta = cli_params_meta(params); /* a fitted run is read as its fit read it */
   fslaw_metrics *ms = calloc(npos, sizeof *ms);
   for (size_t i = 0; ms && !rc && i < npos; i++) {
     fslaw_run *r = NULL;
     size_t first = 0;
-    rc = cli_read_run("eval", pos[i], &ro, &r);
+    rc = cli_read_given_run("eval", &ro, params, meta, pos[i], &r);
     if (!rc) rc = eval_run(law, p, r, after, bins, &ms[i], pos[i], &first);
     if (!rc)
       cli_note_extrapolation_from("eval", &range, pos[i], fslaw_run_lr(r), fslaw_run_steps(r), first);
@@ -106,6 +108,7 @@ static int run(int argc, char **argv) {
     rc = cli_out_commit("eval", &o);
   }
   free(ms);
+  cJSON_Delete(meta);
   fslaw_law_destroy(law);
   return rc;
 }

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "extrapolation.h"
+#include "fitted.h"
 #include "table_cmds.h"
 
 static int run(int argc, char **argv);
@@ -313,9 +314,10 @@ static int run(int argc, char **argv) {
   for (size_t i = 0; !rc && !npos && i < o.ro.nschedule; i++)
     rc = predict_schedule(law, p, sch[i], names[i], every, out.f, &pl, &final[i]);
   if (!rc && !npos && o.ro.nschedule > 1) compare_finals(names, final, o.ro.nschedule);
+  cJSON *meta = !rc && npos ? cli_params_meta(o.params) : NULL; /* fitted runs as fitted */
   for (size_t i = 0; !rc && i < npos; i++) {
     fslaw_run *r = NULL;
-    rc = cli_read_run("predict", pos[i], &o.ro, &r);
+    rc = cli_read_given_run("predict", &o.ro, o.params, meta, pos[i], &r);
     char *label = rc ? NULL : cli_run_label(pos, npos, i);
     if (!rc && !label) rc = cli_error("predict", "out of memory");
     if (!rc) rc = predict_one(law, p, r, label, every, out.f, &pl, NULL);
@@ -324,6 +326,7 @@ static int run(int argc, char **argv) {
     if (!rc) cli_note_determination("predict", &range, law, p, pos[i], fslaw_run_lr(r), fslaw_run_steps(r));
     fslaw_run_destroy(r);
   }
+  cJSON_Delete(meta);
   if (opened && !rc) rc = cli_out_commit("predict", &out);
   else if (opened) cli_out_abort(&out);
   if (!rc && svg) rc = write_plot(o.plot, svg, inputs, nin);

@@ -8,7 +8,6 @@
  * Further kinds of page are modes of the same command, one file each, sharing
  * report.h: report_table.c (--table), report_optimize.c (--optimize),
  * report_theory.c (--theory). */
-#define _XOPEN_SOURCE 700 /* realpath */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,135 +105,6 @@ typedef struct rep_run {
   report_notes notes;    /* where its prediction extrapolates (extrapolation.h) */
 } rep_run;
 
-
-/* ---- which runs were fitted -------------------------------------------- */
-
-/* Whether path `tail` names the end of `path` at a '/' boundary. */
-static int path_ends_with(const char *path, const char *tail) {
-  while (tail[0] == '.' && tail[1] == '/') tail += 2;
-  size_t a = strlen(path), b = strlen(tail);
-  return b && b <= a && !strcmp(path + a - b, tail) && (a == b || path[a - b - 1] == '/');
-}
-
-/* The real path of a fitted run as the fit named it, read from the folder
- * of the params file (where a fit often runs); NULL if not found. */
-static char *fitted_beside(const char *fitted, const char *params) {
-  const char *slash = strrchr(params, '/');
-  if (fitted[0] == '/' || !slash) return NULL;
-  size_t n = (size_t)(slash - params) + 1;
-  char *joined = malloc(n + strlen(fitted) + 1);
-  if (!joined) return NULL;
-  memcpy(joined, params, n);
-  strcpy(joined + n, fitted);
-  char *r = realpath(joined, NULL);
-  free(joined);
-  return r;
-}
-
-/* Whether `path` is the fitted run `fitted`: its real path is the fitted
- * file's, read beside the params file (where a fit often runs) or else from
- * here, when either is found (two files of the same name, e.g. every run's
- * trainer_state.json, are different runs); else one path is the tail of the
- * other (the fit ran from another folder; *guessed = 1). */
-static int same_run(const char *fitted, const char *path, const char *params, int *guessed) {
-  char *here = realpath(fitted, NULL), *beside = fitted_beside(fitted, params);
-  char *rp = realpath(path, NULL);
-  const char *file = beside ? beside : here; /* one file, not two */
-  int found = file != NULL;
-  int same = rp && file && !strcmp(file, rp);
-  free(here);
-  free(beside);
-  free(rp);
-  if (found) return same;
-  same = path_ends_with(fitted, path) || path_ends_with(path, fitted);
-  *guessed |= same;
-  return same;
-}
-
-/* The fitted run `path` is (its name in the params file), or NULL. */
-static const char *listed_in_fit(const cJSON *meta, const char *path, const char *params) {
-  const cJSON *it, *runs = cJSON_GetObjectItemCaseSensitive(meta, "runs");
-  cJSON_ArrayForEach(it, runs) {
-    int guessed = 0;
-    if (!cJSON_IsString(it) || !same_run(it->valuestring, path, params, &guessed)) continue;
-    if (guessed)
-      fprintf(stderr, "fslaw report: note: %s is taken for the fitted run %s by its name (that "
-                      "file is not found from here)\n", path, it->valuestring);
-    return it->valuestring;
-  }
-  return NULL;
-}
-
-/* The schedule SPEC the fit recorded for its run `fitted` (NULL: none;
- * older files record none, and their runs' logged rates were fitted). */
-static const char *recorded_schedule(const cJSON *meta, const char *fitted) {
-  const cJSON *s = cJSON_GetObjectItemCaseSensitive(meta, "schedules");
-  const cJSON *spec = fitted ? cJSON_GetObjectItemCaseSensitive(s, fitted) : NULL;
-  return cJSON_IsString(spec) && *spec->valuestring ? spec->valuestring : NULL;
-}
-
-/* A recorded file: schedule whose relative path is found beside the params
- * file, as a fitted run is first looked for there (same_run): the spec
- * with that path (to free), else NULL (the recorded spec as it is). */
-static char *recorded_beside(const char *spec, const char *params) {
-  const char *p = strncmp(spec, "file:", 5) ? NULL : strstr(spec + 5, "path=");
-  if (!p) return NULL;
-  p += 5;
-  size_t len = strcspn(p, ",");
-  char *path = malloc(len + 1), *beside = NULL, *out = NULL;
-  if (path) memcpy(path, p, len), path[len] = '\0', beside = fitted_beside(path, params);
-  if (beside && (out = malloc(strlen(spec) + strlen(beside) + 1)))
-    sprintf(out, "%.*s%s%s", (int)(p - spec), spec, beside, p + len);
-  free(path);
-  free(beside);
-  return out;
-}
-
-/* Read r as the fit read it: with the --schedule given for it, or else
- * the one the fit recorded (so that a fit with --schedule reports the same
- * numbers without it), or else its logged rates. */
-static int read_as_fitted(const report_opts *o, rep_run *r) {
-  if (!r->recorded || cli_run_schedule(&o->ro, r->path, NULL))
-    return cli_read_run("report", r->path, &o->ro, &r->run);
-  cli_run_opts *ro = malloc(sizeof *ro); /* as if given --schedule PATH=SPEC */
-  if (!ro) return cli_error("report", "out of memory");
-  char *beside = recorded_beside(r->recorded, o->params);
-  *ro = o->ro;
-  ro->nschedule = 1;
-  ro->schedule[0] = ro->sched_spec[0] = beside ? beside : r->recorded;
-  ro->sched_run[0] = r->path;
-  ro->matched = 1;
-  fprintf(stderr, "fslaw report: note: %s is read with the schedule its fit recorded, %s "
-                  "(--schedule %s=SPEC gives another)\n", r->path, r->recorded, r->path);
-  int rc = cli_read_run("report", r->path, ro, &r->run);
-  free(ro);
-  free(beside);
-  return rc;
-}
-
-/* The params JSON as a cJSON tree, for what the fit recorded beside the
- * parameters (fslaw_params_read has checked the file already). */
-cJSON *report_read_meta(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  size_t cap = 1 << 16, len = 0, got;
-  char *buf = malloc(cap + 1);
-  while (buf && (got = fread(buf + len, 1, cap - len, f)) > 0) {
-    len += got;
-    if (len == cap) {
-      char *grown = realloc(buf, 2 * cap + 1);
-      if (!grown) free(buf);
-      buf = grown;
-      cap *= 2;
-    }
-  }
-  fclose(f);
-  if (!buf) return NULL;
-  buf[len] = '\0';
-  cJSON *j = cJSON_Parse(buf);
-  free(buf);
-  return j;
-}
 
 /* ---- per-run data ------------------------------------------------------- */
 
@@ -346,7 +216,7 @@ typedef struct fit_info {
 /* Read run r and compute everything the page shows about it; its notes go
  * on stderr as fslaw eval prints them, from its first scored point. */
 static int load_run(const report_opts *o, const fit_info *fi, rep_run *r) {
-  if (read_as_fitted(o, r)) return 1;
+  if (cli_read_as_fitted("report", &o->ro, o->params, r->path, r->recorded, &r->run)) return 1;
   const double *lr = fslaw_run_lr(r->run);
   size_t n = fslaw_run_steps(r->run);
   r->warm = fslaw_warmup_end(lr, n);
@@ -903,9 +773,9 @@ static rep_run *collect_runs(const report_opts *o, const cJSON *meta, const char
     for (size_t j = 0; j < k; j++) dup |= !strcmp(runs[j].path, path);
     for (size_t j = 0; j < o->ntrain; j++) train |= !strcmp(o->train[j], path);
     if (dup) continue;
-    const char *fitted = meta ? listed_in_fit(meta, path, o->params) : NULL;
+    const char *fitted = meta ? cli_fitted_name("report", meta, path, o->params) : NULL;
     runs[k].path = path;
-    runs[k].recorded = recorded_schedule(meta, fitted);
+    runs[k].recorded = cli_fitted_schedule(meta, fitted);
     runs[k++].train = train || fitted;
   }
   const char **paths = runs ? malloc((k + 1) * sizeof *paths) : NULL;
@@ -981,7 +851,7 @@ static int run(int argc, char **argv) {
   fslaw_law *law;
   double p[FSLAW_MAX_PARAMS];
   if (fslaw_params_read(o.params, &law, p, &err)) return cli_error("report", "%s", err.msg);
-  cJSON *meta = report_read_meta(o.params);
+  cJSON *meta = cli_params_meta(o.params);
   rep_run *runs = collect_runs(&o, meta, pos, npos, &n);
   if (!runs) rc = cli_error("report", "out of memory");
   if (!rc) rc = match_schedules(&o, runs, n);

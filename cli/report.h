@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "compare.h"
+#include "fitted.h"
 #include "report_html.h"
 
 /* Most RUN files (and --train RUNs) a page shows. */
@@ -46,10 +47,6 @@ typedef int (*report_writer)(FILE *f, const report_opts *o, const void *page,
  * `in` are the input files, which the output may not overwrite. */
 int report_emit(const report_opts *o, const char *const *in, size_t nin, report_writer write,
                 const void *page, const cJSON *meta);
-
-/* The params JSON as a cJSON tree, for what the fit recorded beside the
- * parameters (NULL when unreadable; fslaw_params_read has checked it). */
-cJSON *report_read_meta(const char *path);
 
 /* A table cell with v to 6 digits, the exact value in data-v and the tooltip. */
 void report_num_cell(FILE *f, double v);

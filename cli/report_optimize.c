@@ -507,7 +507,7 @@ static int opt_page_write(FILE *f, const report_opts *o, const void *page, const
 int report_optimize(const report_opts *o) {
   opt_page t = {0};
   int rc = opt_load(o, &t);
-  cJSON *meta = rc ? NULL : report_read_meta(o->params);
+  cJSON *meta = rc ? NULL : cli_params_meta(o->params);
   const char *in[2 + CLI_MAX_COMPARE] = {o->optimize, o->params};
   for (size_t j = 0; j < o->ncompare; j++) in[2 + j] = o->compare[j];
   if (!rc) rc = report_emit(o, in, 2 + o->ncompare, opt_page_write, &t, meta);

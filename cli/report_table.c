@@ -634,7 +634,7 @@ static int tab_page_write(FILE *f, const report_opts *o, const void *page, const
 /* fslaw report --table: the page about a table law on a table. */
 int report_table(const report_opts *o) {
   tab_page t = {0};
-  cJSON *meta = report_read_meta(o->params); /* NULL when unreadable: tab_load says why */
+  cJSON *meta = cli_params_meta(o->params); /* NULL when unreadable: tab_load says why */
   int rc = tab_load(o, &t, meta);
   if (!rc) cli_table_fit_warnings("report", o->params);
   const char *in[66] = {o->table, o->params};

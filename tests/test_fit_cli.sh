@@ -423,6 +423,13 @@ cmp -s "$TMP/r_given.html" "$TMP/r_recorded.html" && ok || bad "report without -
 "$FSLAW" report --params "$TMP/sch.json" --out "$TMP/r_other.html" --schedule "$TMP/nolr.csv=${S/decay=0.2/decay=0.3}" \
   "$TMP/nolr.csv" >/dev/null 2>"$TMP/err" && ! grep -q "fit recorded" "$TMP/err" && ! cmp -s "$TMP/r_given.html" "$TMP/r_other.html" \
   && ok || bad "an explicit --schedule wins over the recorded one: $(cat "$TMP/err")"
+# eval and predict read a fitted run as its fit read it too (one way for all)
+for c in eval predict; do
+  "$FSLAW" $c --params "$TMP/sch.json" --schedule "$TMP/nolr.csv=$S" "$TMP/nolr.csv" >"$TMP/$c.given" 2>/dev/null
+  "$FSLAW" $c --params "$TMP/sch.json" "$TMP/nolr.csv" >"$TMP/$c.recorded" 2>"$TMP/err" \
+    && grep -qF "fslaw $c: note: $TMP/nolr.csv is read with the schedule its fit recorded" "$TMP/err" \
+    && [ -s "$TMP/$c.given" ] && cmp -s "$TMP/$c.given" "$TMP/$c.recorded" && ok || bad "$c of a fitted run without its --schedule: $(cat "$TMP/err")"
+done
 # a recorded file: schedule given relative to the fit's folder is read beside
 # the params file, as the fitted runs are, when the report runs elsewhere
 mkdir -p "$TMP/sub" && cp "$TMP/nolr.csv" "$TMP/sub/nolr.csv" && "$FSLAW" schedule "$S" >"$TMP/sub/lr.csv"
