@@ -417,6 +417,9 @@ static int run(int argc, char **argv) {
   int rc = cli_parse(&cli_fit, argc, argv, opts, pos, &npos);
   if (rc == 2) return 0;
   if (rc) return rc;
+  if (!o.law && npos && cli_looks_like_table(pos[0]))
+    return cli_error("fit", "'%s' is a table of runs (its header names N and D, or C and loss): "
+                            "give --law chinchilla, kaplan or twophase", pos[0]);
   if (!o.law) { /* the law that predicted other schedules best on every bench (docs/fit.md §2) */
     o.law = CLI_DEFAULT_LAW;
     fprintf(stderr, "fslaw fit: note: law %s, the default (--law to choose; fslaw fit --help "

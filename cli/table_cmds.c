@@ -75,6 +75,26 @@ void cli_table_laws_help(FILE *f) {
              "has no license: github.com/epoch-research/analyzing-chinchilla; docs/scaling.md)\n");
 }
 
+int cli_looks_like_table(const char *path) {
+  FILE *f = fopen(path, "rb");
+  char line[4096];
+  int got = f && fgets(line, sizeof line, f);
+  if (f) fclose(f);
+  int n = 0, d = 0, c = 0, loss = 0, step = 0;
+  for (char *p = got ? line : NULL; p && *p;) {
+    size_t len = strcspn(p, ",\r\n");
+    char *a = p, *b = p + len;
+    while (a < b && (*a == ' ' || *a == '"')) a++;
+    while (b > a && (b[-1] == ' ' || b[-1] == '"')) b--;
+    size_t k = (size_t)(b - a);
+#define IS(w) (k == strlen(w) && !strncmp(a, w, k))
+    n |= IS("N"), d |= IS("D"), c |= IS("C"), loss |= IS("loss"), step |= IS("step") || IS("Step");
+#undef IS
+    p = p[len] == ',' ? p + len + 1 : NULL;
+  }
+  return !step && ((n && d) || (c && loss));
+}
+
 static const char *opt_value(int argc, char **argv, int *i, const char *name) {
   size_t n = strlen(name);
   const char *a = argv[*i];

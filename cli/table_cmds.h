@@ -12,6 +12,10 @@
 /* 1 when the arguments name a table law (--law), a table (--table) or
  * params JSON of a table law (--params). */
 int cli_is_table_invocation(int argc, char **argv);
+
+/* 1 when the CSV file at path has a header naming N and D, or C and loss,
+ * and no step: a table of runs for a table law, not a training log. */
+int cli_looks_like_table(const char *path);
 /* The subcommands over tables; argv[0] is the subcommand name. */
 int cli_fit_table(int argc, char **argv);
 int cli_predict_table(int argc, char **argv);

@@ -42,6 +42,8 @@ expect_fail "fit --table and TABLE" "option '--table': the table is given twice"
   "$FSLAW" fit --law chinchilla --table "$TMP/chin.csv" "$TMP/chin.csv"
 expect_fail "fit --table without --law" "option '--law' is required over a table" \
   "$FSLAW" fit --table "$TMP/chin.csv"
+expect_fail "fit TABLE without --law" "'$TMP/chin.csv' is a table of runs (its header names N and D, or C and loss): give --law chinchilla, kaplan or twophase" \
+  "$FSLAW" fit "$TMP/chin.csv"
 # --out naming the table (or any file of other data) is refused; a params file is replaced
 cp "$TMP/chin.csv" "$TMP/keep.csv"
 expect_fail "table fit --out a table" "option '--out': '$TMP/keep.csv' exists and holds no fitted parameters" \
