@@ -90,13 +90,14 @@ static int add_others(fslaw_fit *fit, const cli_run_set *rs, fslaw_run *const *r
 }
 
 /* Fit `law` to every run but `held`; score `held` into *f. Returns 0 (fold
- * done, fitted or not), or 1 on an error that stops the command. */
+ * done, fitted or not), or 1 on an error that stops the command. quiet: no
+ * option warnings (an earlier fold of this law printed them). */
 static int fold(const cv_opts *o, const fslaw_law *law, const cli_run_set *rs,
-                fslaw_run *const *runs, size_t held, size_t after, cv_fold *f) {
+                fslaw_run *const *runs, size_t held, size_t after, int quiet, cv_fold *f) {
   fslaw_fit *fit = fslaw_fit_create(law);
   size_t np = fslaw_law_nparams(law), ng = rs->ngroups ? rs->ngroups : 1;
   double *p = malloc(ng * np * sizeof *p);
-  cli_fit_setup fs = {0};
+  cli_fit_setup fs = {.quiet = quiet};
   int empty = 0, rc = !fit || !p ? cli_error("cv", "out of memory")
                                  : cli_fit_configure("cv", fit, law, &o->fo, &fs);
   if (!rc) rc = add_others(fit, rs, runs, held, fs.from, &empty);
@@ -180,7 +181,7 @@ static int law_folds(const cv_opts *o, const cli_run_set *rs, fslaw_run *const *
                "group '%s' has no other run to fit", rs->name[cli_run_set_group_of(rs, i)]);
       continue;
     }
-    rc = fold(o, law, &view, runs + off, i - off, after, &folds[l * n + i]);
+    rc = fold(o, law, &view, runs + off, i - off, after, i > a, &folds[l * n + i]);
   }
   fslaw_law_destroy(law);
   return rc;

@@ -96,6 +96,10 @@ expect_fail "one run" "expected at least two RUN files" "$FSLAW" cv --law mtl "$
   && grep -q "note: law fslkq, the default" "$TMP/err" && [ "$(tr '\n' ' ' <"$TMP/laws")" = "fslkq law " ] \
   && ok || bad "no law: fslkq by default: $(cat "$TMP/laws" "$TMP/err")"
 expect_fail "bad law" "option '--law': unknown law 'mlp'" "$FSLAW" cv --law mlp "$A" "$B"
+# --fix outside its default range: warned once per law, not once per fold
+"$FSLAW" cv --law mtl --starts 2 --fix alpha=4 "$A" "$B" "$C" >/dev/null 2>"$TMP/err" \
+  && [ "$(grep -c "warning: --fix alpha=4 holds alpha outside its default range" "$TMP/err")" = 1 ] \
+  && ok || bad "--fix warning once: $(cat "$TMP/err")"
 expect_fail "bad fix" "option '--fix': law 'mtl' has no parameter 'beta'" "$FSLAW" cv --law mtl --fix beta=1 "$A" "$B"
 expect_fail "bad after" "option '--after': expected a positive whole number" "$FSLAW" cv --law mtl --after x "$A" "$B"
 "$FSLAW" cv --help | grep -q "^usage: fslaw cv" && ok || bad "cv --help"
