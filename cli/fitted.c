@@ -14,6 +14,21 @@ static int path_ends_with(const char *path, const char *tail) {
   return b && b <= a && !strcmp(path + a - b, tail) && (a == b || path[a - b - 1] == '/');
 }
 
+/* The real path of a run: of its file, or for a run of an MLflow database
+ * named as DB#RUN, of DB followed by #RUN; NULL if not found. */
+static char *run_realpath(const char *path) {
+  char *r = realpath(path, NULL);
+  const char *hash = strrchr(path, '#');
+  if (r || !hash) return r;
+  char *db = malloc((size_t)(hash - path) + 1);
+  if (db) memcpy(db, path, (size_t)(hash - path)), db[hash - path] = '\0';
+  char *dr = db ? realpath(db, NULL) : NULL;
+  free(db);
+  if (dr && (r = malloc(strlen(dr) + strlen(hash) + 1))) sprintf(r, "%s%s", dr, hash);
+  free(dr);
+  return r;
+}
+
 /* The real path of a fitted run as the fit named it, read from the folder
  * of the params file (where a fit often runs); NULL if not found. */
 static char *fitted_beside(const char *fitted, const char *params) {
@@ -24,7 +39,7 @@ static char *fitted_beside(const char *fitted, const char *params) {
   if (!joined) return NULL;
   memcpy(joined, params, n);
   strcpy(joined + n, fitted);
-  char *r = realpath(joined, NULL);
+  char *r = run_realpath(joined);
   free(joined);
   return r;
 }
@@ -35,8 +50,8 @@ static char *fitted_beside(const char *fitted, const char *params) {
  * trainer_state.json, are different runs); else one path is the tail of the
  * other (the fit ran from another folder; *guessed = 1). */
 static int same_run(const char *fitted, const char *path, const char *params, int *guessed) {
-  char *here = realpath(fitted, NULL), *beside = fitted_beside(fitted, params);
-  char *rp = realpath(path, NULL);
+  char *here = run_realpath(fitted), *beside = fitted_beside(fitted, params);
+  char *rp = run_realpath(path);
   const char *file = beside ? beside : here; /* one file, not two */
   int found = file != NULL;
   int same = rp && file && !strcmp(file, rp);

@@ -16,6 +16,7 @@
 #include "fslaw/runlog.h"
 #include "internal.h"
 #include "textlog.h"
+#include "mlflow.h"
 #include "tfevents.h"
 
 /* Dense arrays beyond this many steps are refused rather than allocated. */
@@ -77,9 +78,14 @@ enum { MAX_ALT = 8 }; /* alternatives per column */
 /* One input file in memory. */
 typedef struct {
   const char *name; /* path, for messages */
-  const char *data; /* its bytes */
+  const char *data; /* its bytes (NULL for an MLflow database, read by SQLite) */
   size_t len;       /* their number */
+  const char *run;  /* MLflow database: the run asked for (NULL: its only one) */
 } log_file;
+
+/* The format of an MLflow database, which no --format names: its header
+ * says what it is. */
+enum { RUN_MLFLOW = FSLAW_RUN_TEXT + 1 };
 
 /* One cell of a row, located for messages. */
 typedef struct {
@@ -112,9 +118,12 @@ typedef struct {
   int cut_file;                     /* ... in this file */
   size_t replaced;                  /* values replaced by later events or rows */
   int hf_mean;                      /* event files: the Hugging Face Trainer's train/loss */
+  int db;                           /* an MLflow database: positions are row ids */
+  char *run_name;                   /* MLflow: the run's name (owned), NULL otherwise */
 } rows;
 
 static void rows_free(rows *b) {
+  free(b->run_name);
   for (int k = 0; k < NCOLS; k++) free(b->altbuf[k]);
   free(b->step);
   free(b->lr);
@@ -123,9 +132,11 @@ static void rows_free(rows *b) {
 }
 
 /* "file:line:column", or for an event file "file: event at byte N" (line is
- * the offset, col the file's index). */
+ * the offset, col the file's index), or for an MLflow database "file#run:
+ * metrics row N" (line is the row id). */
 static const char *where(const rows *b, size_t line, size_t col, char *buf, size_t n) {
-  if (b->files) snprintf(buf, n, "%s: event at byte %zu", b->files[col].name, line);
+  if (b->db) snprintf(buf, n, "%s#%s: metrics row %zu", b->name, b->run_name, line);
+  else if (b->files) snprintf(buf, n, "%s: event at byte %zu", b->files[col].name, line);
   else snprintf(buf, n, "%s:%zu:%zu", b->name, line, col);
   return buf;
 }
@@ -1370,7 +1381,8 @@ typedef struct {
 } tf_scan;
 
 static void tf_note_tag(tf_scan *s, const char *tag) {
-  if (!strcmp(tag, "train/epoch")) s->hf_epoch = 1;
+  /* the Trainer's epoch: "train/epoch" in TensorBoard, "epoch" in MLflow */
+  if (!strcmp(tag, s->b->db ? "epoch" : "train/epoch")) s->hf_epoch = 1;
   for (int i = 0; i < s->ntag; i++)
     if (!strcmp(s->tag[i], tag)) return;
   if (s->ntag == TF_TAGS || strlen(tag) >= sizeof s->tag[0]) s->more = 1;
@@ -1451,10 +1463,47 @@ static fslaw_status tf_rows(tf_scan *s, fslaw_error *err) {
 
 static fslaw_status tf_missing(const tf_scan *s, int k, fslaw_error *err) {
   char names[512], tags[TF_TAGS * 66 + 8];
+  const rows *b = s->b;
+  if (b->db)
+    return fslaw_fail(err, FSLAW_EPARSE, "%s#%s: no metric named %s (%s%s); name the %s's metric "
+                      "with --col %s=KEY", b->name, b->run_name, alts_text(b, k, names, sizeof names),
+                      s->ntag || s->more ? "its metrics: " : "it has no metrics",
+                      tf_tags(s, tags, sizeof tags), quantity[k], quantity[k]);
   return fslaw_fail(err, FSLAW_EPARSE, "%s: no scalar tagged %s (%s%s); name the %s's tag with "
-                    "--col %s=TAG", s->b->name, alts_text(s->b, k, names, sizeof names),
+                    "--col %s=TAG", b->name, alts_text(b, k, names, sizeof names),
                     s->ntag || s->more ? "its scalar tags: " : "it has no scalars",
                     tf_tags(s, tags, sizeof tags), quantity[k], quantity[k]);
+}
+
+/* Every value of a column at step 0: SummaryWriter.add_scalar and MLflow's
+ * log_metric log step 0 when given none, so the values replace each other. */
+static fslaw_status tf_no_steps(const tf_scan *s, int k, fslaw_error *err) {
+  const rows *b = s->b;
+  return fslaw_fail(err, FSLAW_EPARSE, "%s%s%s: every value of '%s' is logged at step 0 (what "
+                    "the writer records when given no step); log it with the training step",
+                    b->name, b->db ? "#" : "", b->db ? b->run_name : "", b->colname[k]);
+}
+
+/* The columns' values collected by a scan into rows. */
+static fslaw_status tf_finish(tf_scan *s, fslaw_error *err) {
+  rows *b = s->b;
+  fslaw_status st = FSLAW_OK;
+  b->has_col[COL_STEP] = 1;
+  for (int k = COL_LR; k < NCOLS && !st; k++) {
+    size_t replaced = tf_pick(s, k);
+    b->replaced += replaced;
+    if (replaced && s->n[k] == 1 && s->v[k][0].step == 0) st = tf_no_steps(s, k, err);
+  }
+  for (int k = COL_LR; k < NCOLS && !st; k++)
+    if (!b->has_col[k] && (b->named[k] || k == COL_LOSS)) st = tf_missing(s, k, err);
+  if (!st) st = tf_rows(s, err);
+  /* the Trainer's loss is a mean since its previous log: "train/loss" in
+   * TensorBoard, "loss" beside "learning_rate" in MLflow */
+  const char *loss = b->colname[COL_LOSS], *lr = b->has_col[COL_LR] ? b->colname[COL_LR] : "";
+  b->hf_mean = !st && s->hf_epoch &&
+               (b->db ? !strcmp(loss, "loss") && !strcmp(lr, "learning_rate")
+                      : !strcmp(loss, "train/loss"));
+  return st;
 }
 
 /* The scalars of event files into rows (a folder's files, or one file). */
@@ -1473,18 +1522,27 @@ static fslaw_status read_tfevents(rows *b, const log_file *f, size_t nf, fslaw_e
       b->cut_file = (int)i;
     }
   }
-  b->has_col[COL_STEP] = 1;
-  for (int k = COL_LR; k < NCOLS && !st; k++) b->replaced += tf_pick(&s, k);
-  for (int k = COL_LR; k < NCOLS && !st; k++)
-    if (!b->has_col[k] && (b->named[k] || k == COL_LOSS)) st = tf_missing(&s, k, err);
-  if (!st) st = tf_rows(&s, err);
-  b->hf_mean = s.hf_epoch && !strcmp(b->colname[COL_LOSS], "train/loss");
+  if (!st) st = tf_finish(&s, err);
+  for (int k = 0; k < NCOLS; k++) free(s.v[k]);
+  return st;
+}
+
+/* The metrics of a run of an MLflow database into rows, as event files'
+ * scalars: a metric's key is a tag. */
+static fslaw_status read_mlflow(rows *b, const log_file *f, fslaw_error *err) {
+  b->colname[COL_STEP] = "step";
+  b->db = 1;
+  tf_scan s = {0};
+  s.b = b;
+  fslaw_status st = mlf_scan(f->name, f->run, &b->run_name, tf_take, &s, err);
+  if (!st) st = tf_finish(&s, err);
   for (int k = 0; k < NCOLS; k++) free(s.v[k]);
   return st;
 }
 
 static fslaw_status read_rows(rows *b, fslaw_run_format format, const log_file *f, size_t nf,
                               fslaw_error *err) {
+  if ((int)format == RUN_MLFLOW) return read_mlflow(b, f, err);
   if (format == FSLAW_RUN_AUTO) format = detect(f[0].name, f[0].data, f[0].len);
   if (format == FSLAW_RUN_TFEVENTS) {
     b->files = f;
@@ -1532,7 +1590,7 @@ static fslaw_status parse_run(const char *name, const log_file *f, size_t nf, in
                               fslaw_run_format format, const fslaw_run_columns *cols,
                               fslaw_run **out, fslaw_error *err) {
   *out = NULL;
-  if ((unsigned)format > FSLAW_RUN_TEXT)
+  if ((unsigned)format > FSLAW_RUN_TEXT && (int)format != RUN_MLFLOW)
     return fslaw_fail(err, FSLAW_EINVAL, "%s: unknown log format %d", name, (int)format);
   rows b = {0};
   b.name = name;
@@ -1559,7 +1617,7 @@ static fslaw_status parse_run(const char *name, const log_file *f, size_t nf, in
     }
   fslaw_run *run = calloc(1, sizeof *run);
   if (!st && !run) st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
-  if (!st && !(run->name = display_name(name, folder)))
+  if (!st && !(run->name = b.run_name ? fslaw_strdup(b.run_name) : display_name(name, folder)))
     st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   if (!st) st = build_run(run, &b, err);
   for (int k = 0; k < NCOLS && !st; k++)
@@ -1604,7 +1662,7 @@ fslaw_status fslaw_run_parse(const char *name, const char *data, size_t len,
     return fslaw_fail(err, FSLAW_EPARSE, "%s: a gzip-compressed file; decompress it first (gunzip)",
                       name);
   }
-  log_file file = {name, data, len};
+  log_file file = {name, data, len, NULL};
   fslaw_status st = parse_run(name, &file, 1, 0, format, cols, out, err);
   if (st != FSLAW_EPARSE || !len || data[len - 1] == '\n') return st;
   fslaw_run_format f = format == FSLAW_RUN_AUTO ? detect(name, data, len) : format;
@@ -1665,6 +1723,16 @@ static int runs_inside(const char *dir, char *buf, size_t n) {
   return runs > 0;
 }
 
+/* 1 when a folder is a run of MLflow's file store: meta.yaml, metrics/. */
+static int is_mlruns_run(const char *dir) {
+  char path[4096];
+  struct stat sb;
+  snprintf(path, sizeof path, "%s/meta.yaml", dir);
+  if (stat(path, &sb)) return 0;
+  snprintf(path, sizeof path, "%s/metrics", dir);
+  return !stat(path, &sb) && S_ISDIR(sb.st_mode);
+}
+
 /* The paths of a folder's event files, in name order (*n of them). */
 static fslaw_status event_files(const char *dir, char ***paths, size_t *n, fslaw_error *err) {
   *paths = NULL;
@@ -1692,7 +1760,12 @@ static fslaw_status event_files(const char *dir, char ***paths, size_t *n, fslaw
   closedir(d);
   if (!st && !*n) {
     char sub[256];
-    st = runs_inside(dir, sub, sizeof sub)
+    if (is_mlruns_run(dir))
+      st = fslaw_fail(err, FSLAW_EPARSE, "%s: a run of MLflow's file store (mlruns), which fslaw "
+                      "does not read; move it into a database with `mlflow migrate-filestore` "
+                      "and give mlflow.db#RUN", dir);
+    else
+      st = runs_inside(dir, sub, sizeof sub)
              ? fslaw_fail(err, FSLAW_EPARSE, "%s: a folder of runs (%s); give each run's folder "
                           "as a RUN", dir, sub)
              : fslaw_fail(err, FSLAW_EPARSE, "%s: a folder with no TensorBoard event files "
@@ -1731,11 +1804,49 @@ static fslaw_status read_folder(const char *dir, fslaw_run_format format,
   return st;
 }
 
+/* 1 when the regular file at path starts as an SQLite database does. */
+static int is_database_file(const char *path) {
+  struct stat sb;
+  if (stat(path, &sb) || !S_ISREG(sb.st_mode)) return 0;
+  FILE *f = fopen(path, "rb");
+  char head[16];
+  size_t got = f ? fread(head, 1, sizeof head, f) : 0;
+  if (f) fclose(f);
+  return mlf_is_database(head, got);
+}
+
+/* An MLflow database, "DB" or "DB#RUN" (a run's name or id): *db its path
+ * (*copy owns it when split off), db->run the run or NULL. 0: not one. */
+static int mlflow_path(const char *path, log_file *db, char **copy) {
+  *copy = NULL;
+  if (is_database_file(path)) {
+    *db = (log_file){path, NULL, 0, NULL};
+    return 1;
+  }
+  const char *hash = strrchr(path, '#');
+  if (!hash || !hash[1] || !(*copy = fslaw_strdup(path))) return 0;
+  (*copy)[hash - path] = '\0';
+  if (!is_database_file(*copy)) {
+    free(*copy);
+    *copy = NULL;
+    return 0;
+  }
+  *db = (log_file){*copy, NULL, 0, *copy + (hash - path) + 1};
+  return 1;
+}
+
 fslaw_status fslaw_run_read(const char *path, fslaw_run_format format,
                             const fslaw_run_columns *cols, fslaw_run **out, fslaw_error *err) {
   *out = NULL;
   struct stat sb;
   if (!stat(path, &sb) && S_ISDIR(sb.st_mode)) return read_folder(path, format, cols, out, err);
+  log_file db;
+  char *copy;
+  if (mlflow_path(path, &db, &copy)) { /* whatever --format says, which is for log files */
+    fslaw_status st = parse_run(db.name, &db, 1, 0, (fslaw_run_format)RUN_MLFLOW, cols, out, err);
+    free(copy);
+    return st;
+  }
   char *data;
   size_t len;
   fslaw_status st = fslaw_read_file(path, &data, &len, err);
