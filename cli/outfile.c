@@ -109,6 +109,8 @@ int cli_check_params_target(const char *cmd, const char *opt, const char *path) 
 int cli_check_target(const char *cmd, const char *opt, const char *path) {
   struct stat st;
   if (!path || !strcmp(path, "-")) return 0;
+  if (!*path) /* an unset shell variable: refused before any work */
+    return cli_error(cmd, "option '--%s': expected a path, got ''", opt);
   if (!stat(path, &st) && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) /* written in place */
     return access(path, W_OK) ? cli_error(cmd, "option '--%s': cannot write '%s'", opt, path) : 0;
   char dir[4096];

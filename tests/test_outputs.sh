@@ -94,4 +94,20 @@ rm -f "$TMP/piped.svg"
 head -c 5 "$TMP/piped.svg" 2>/dev/null | grep -q '^<' && ok || bad "predict | head lost its --plot"
 
 ls "$TMP" | grep -q '\.tmp\.' && bad "temporary file left" || ok
+# an empty path (an unset variable, --out "$OUT"): refused before any work,
+# nothing on standard output
+empty() {
+  local name=$1 opt=$2; shift 2
+  "$@" >"$TMP/stdout" 2>"$TMP/err"
+  [ $? -ne 0 ] && grep -q "option '--$opt': expected a path, got ''" "$TMP/err" && [ ! -s "$TMP/stdout" ] \
+    && ok || bad "$name '': $(cat "$TMP/err")"
+}
+empty optimize plot "$FSLAW" optimize --params "$P" --steps 30000 --peak 3e-4 --plot ''
+empty predict out "$FSLAW" predict --params "$P" --schedule cosine:peak=3e-4,steps=100 --out ''
+empty eval out "$FSLAW" eval --params "$P" "$A" --out ''
+empty report out "$FSLAW" report --params "$P" "$A" --out ''
+empty schedule out "$FSLAW" schedule cosine:peak=1,steps=10 --out ''
+empty inspect plot "$FSLAW" inspect "$A" --plot ''
+empty cv out "$FSLAW" cv --law mtl "$A" "$B" --out ''
+empty fit out "$FSLAW" fit --law mtl "$A" --out ''
 finish test_outputs
