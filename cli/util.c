@@ -363,11 +363,24 @@ static void csv_header_hint(const char *path, char *out, size_t len) {
   snprintf(out, len, csv ? " (the header has: %.300s)" : "%.0s", line);
 }
 
+/* Whether path is read as a printed log: --format text, or a name ending in
+ * .log, .txt or .out (docs/fit.md). */
+static int printed_log(const char *path, fslaw_run_format fmt) {
+  const char *dot = strrchr(path, '.');
+  return fmt == FSLAW_RUN_TEXT ||
+         (fmt == FSLAW_RUN_AUTO && dot && !strchr(dot, '/') &&
+          (!strcmp(dot, ".log") || !strcmp(dot, ".txt") || !strcmp(dot, ".out")));
+}
+
 /* A run without --schedule must log its rates; say how the gaps are filled. */
-static int check_rates(const char *cmd, const char *path, const fslaw_run *run) {
+static int check_rates(const char *cmd, const char *path, fslaw_run_format fmt, const fslaw_run *run) {
   if (!fslaw_run_lr(run)) {
     const char *col = fslaw_run_column(run, "lr");
     char header[340];
+    if (!col && printed_log(path, fmt)) /* it has no header to name columns from */
+      return cli_error(cmd, "%s: no line names a rate ('lr', 'learning_rate' or 'learning rate'); "
+                            "name it with --col lr=NAME (the words before the number) or give "
+                            "--schedule SPEC, or --schedule %s=SPEC for this run alone", path, path);
     csv_header_hint(path, header, sizeof header);
     return col ? cli_error(cmd, "%s: its '%s' column has no rates (give --schedule SPEC, or "
                                 "--schedule %s=SPEC for this run alone)", path, col, path)
@@ -420,7 +433,7 @@ int cli_read_run(const char *cmd, const char *path, const cli_run_opts *ro, fsla
   cli_note_partial_line(cmd, path, *run);
   int per_run;
   const char *spec = cli_run_schedule(ro, path, &per_run);
-  int rc = spec ? set_schedule(cmd, path, spec, per_run, *run) : check_rates(cmd, path, *run);
+  int rc = spec ? set_schedule(cmd, path, spec, per_run, *run) : check_rates(cmd, path, fmt, *run);
   if (!rc) rc = center_losses(cmd, path, window, given, *run);
   if (rc) {
     fslaw_run_destroy(*run);

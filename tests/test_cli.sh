@@ -80,6 +80,11 @@ expect_fail "bad --col" "option '--col': unknown name 'los'" "$FSLAW" inspect "$
 expect_fail "bad --format" "option '--format': expected csv, jsonl, tfevents or text, got 'xml'" "$FSLAW" inspect "$TMP/w.jsonl" --format xml
 printf 'step,loss\n0,3\n' >"$TMP/nolr.csv"
 expect_fail "no lr" "no 'lr' column" "$FSLAW" inspect "$TMP/nolr.csv"
+# a printed log has no header: its first line (nanoGPT's, with a comma) is not shown as one
+printf 'tokens per iteration will be: 491,520\niter 0: loss 10.9, time 100ms\niter 10: loss 9.1, time 99ms\n' >"$TMP/nano.log"
+expect_fail "printed, no lr" "nano.log: no line names a rate ('lr', 'learning_rate' or 'learning rate'); name it with --col lr=NAME" \
+  "$FSLAW" inspect "$TMP/nano.log"
+! grep -q "header" "$TMP/err" && ok || bad "printed log shown a header: $(cat "$TMP/err")"
 : >"$TMP/empty.csv"
 expect_fail "empty" "empty.csv: empty file" "$FSLAW" inspect "$TMP/empty.csv"
 expect_fail "no runs" "expected at least one RUN" "$FSLAW" inspect
