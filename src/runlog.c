@@ -72,6 +72,21 @@ static const char *const text_default_names[NCOLS] = {
     "lr|learning_rate|learning rate|train/learning_rate|learning-rate",
     "loss|train/loss|lm loss|lm_loss|train/CrossEntropyLoss|train/CE loss|Train loss/train/total",
     "tokens"};
+/* PyTorch Lightning's names, tried after the defaults above (and, unlike
+ * them, not listed in messages). Its LearningRateMonitor names the rate "lr-"
+ * and the optimizer's class: "lr-*" matches "lr-" then one word (lr-AdamW,
+ * lr-SGD, a class of the script's own) when one name of the log does, as a
+ * list of classes could not within MAX_ALT; not its "lr-AdamW-momentum", nor
+ * param groups' "lr-AdamW/pg1", "lr-AdamW/pg2" or two optimizers' rates
+ * (they may differ: one is named with --col). A loss
+ * logged with on_step and on_epoch is "train_loss_step" (and the epoch's
+ * mean "train_loss_epoch", never read); one logged per step alone is often
+ * "train_loss", which in a Hugging Face log is the run's mean (its closing
+ * record): so the loss's names count only in a Lightning log, one whose rate
+ * is read from such a name. WandbLogger names the step "trainer/global_step"
+ * ("_step" counts W&B's own calls). */
+static const char *const lightning_names[NCOLS] = {"trainer/global_step", "lr-*",
+                                                   "train_loss_step|train_loss", NULL};
 static const char *const quantity[NCOLS] = {"step", "lr", "loss", "tokens"};
 enum { MAX_ALT = 8 }; /* alternatives per column */
 
@@ -99,8 +114,12 @@ typedef struct {
   const char *name;                 /* file name for messages */
   const char *colname[NCOLS];       /* input column read: the chosen alternative */
   char *altbuf[NCOLS];              /* the alternatives, NUL-separated (owned) */
-  const char *alt[NCOLS][MAX_ALT];  /* candidate input names, first preferred */
+  const char *alt[NCOLS][MAX_ALT];  /* candidate input names, first preferred; one
+                                       ending in '*' matches a name (wild_match) */
   int nalt[NCOLS];                  /* number of candidates */
+  int nshown[NCOLS];                /* ... of them named in messages (not Lightning's) */
+  char *found[NCOLS];               /* the name read when a '*' candidate matched it (owned) */
+  int lightning;                    /* the rate is read from a Lightning name (lr-AdamW) */
   int pick[NCOLS];                  /* index of colname in alt, -1 while undecided (JSONL) */
   size_t pick_line[NCOLS];          /* JSONL: line of the record that decided a later pick */
   size_t skipped;                   /* JSON records with none of the columns' names */
@@ -124,7 +143,7 @@ typedef struct {
 
 static void rows_free(rows *b) {
   free(b->run_name);
-  for (int k = 0; k < NCOLS; k++) free(b->altbuf[k]);
+  for (int k = 0; k < NCOLS; k++) free(b->altbuf[k]), free(b->found[k]);
   free(b->step);
   free(b->lr);
   free(b->loss);
@@ -144,8 +163,8 @@ static const char *where(const rows *b, size_t line, size_t col, char *buf, size
 /* Column k's candidate names for messages: "'a'", "'a' or 'b'", "'a', 'b' or 'c'". */
 static const char *alts_text(const rows *b, int k, char *buf, size_t n) {
   buf[0] = '\0';
-  for (int a = 0; a < b->nalt[k]; a++) {
-    const char *sep = !a ? "" : a == b->nalt[k] - 1 ? " or " : ", ";
+  for (int a = 0; a < b->nshown[k]; a++) {
+    const char *sep = !a ? "" : a == b->nshown[k] - 1 ? " or " : ", ";
     size_t used = strlen(buf);
     snprintf(buf + used, n - used, "%s'%s'", sep, b->alt[k][a]);
   }
@@ -163,10 +182,16 @@ static const char *expected_names(const rows *b, char *buf, size_t n) {
   return buf;
 }
 
-/* Split spec ("train/loss|loss") into the candidate names of column k. */
-static fslaw_status set_alts(rows *b, int k, const char *spec, fslaw_error *err) {
-  if (!(b->altbuf[k] = fslaw_strdup(spec))) return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
-  char *p = b->altbuf[k];
+/* Split spec ("train/loss|loss") into the candidate names of column k; with
+ * more (Lightning's names), those follow, unnamed in messages. */
+static fslaw_status set_alts(rows *b, int k, const char *spec, const char *more,
+                             fslaw_error *err) {
+  size_t n = strlen(spec);
+  if (!(b->altbuf[k] = malloc(n + (more ? strlen(more) + 1 : 0) + 1)))
+    return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
+  strcpy(b->altbuf[k], spec);
+  if (more) sprintf(b->altbuf[k] + n, "|%s", more);
+  char *p = b->altbuf[k], *shown_end = p + n;
   for (;;) {
     char *bar = strchr(p, '|');
     if (bar) *bar = '\0';
@@ -175,6 +200,7 @@ static fslaw_status set_alts(rows *b, int k, const char *spec, fslaw_error *err)
     if (b->nalt[k] == MAX_ALT)
       return fslaw_fail(err, FSLAW_EINVAL, "column of %s: more than %d names in '%s'",
                         quantity[k], MAX_ALT, spec);
+    b->nshown[k] += p < shown_end;
     b->alt[k][b->nalt[k]++] = p;
     if (!bar) break;
     p = bar + 1;
@@ -182,6 +208,44 @@ static fslaw_status set_alts(rows *b, int k, const char *spec, fslaw_error *err)
   b->colname[k] = b->alt[k][0];
   b->pick[k] = b->nalt[k] > 1 ? -1 : 0;
   return FSLAW_OK;
+}
+
+/* Whether name matches the candidate alt: equals it, or for "PREFIX*" is
+ * PREFIX then one word (letters, digits, '_'; see lightning_names). */
+static int wild_match(const char *alt, const char *name) {
+  size_t n = strlen(alt);
+  if (!n || alt[n - 1] != '*') return !strcmp(alt, name);
+  if (strncmp(alt, name, --n) || !name[n]) return 0;
+  for (const char *c = name + n; *c; c++)
+    if (!isalnum((unsigned char)*c) && *c != '_') return 0;
+  return 1;
+}
+
+static int is_wild(const char *alt) { return *alt && alt[strlen(alt) - 1] == '*'; }
+
+/* Whether a rate is read from a Lightning name: "lr-" and the optimizer's
+ * class, maybe with LearningRateMonitor's suffix ("lr-AdamW/pg1"). */
+static int lightning_rate(const char *name) {
+  return !strncmp(name, "lr-", 3) && isalpha((unsigned char)name[3]);
+}
+
+/* Whether candidate a of column k may be read: the loss's Lightning names
+ * only in a Lightning log (see lightning_names). */
+static int alt_on(const rows *b, int k, int a) {
+  return k != COL_LOSS || a < b->nshown[k] || b->lightning;
+}
+
+/* Column k is read from name, its candidate a: kept (a copy when a '*'
+ * matched it) for messages and fslaw_run_column. Returns 0 when out of memory. */
+static int set_pick(rows *b, int k, int a, const char *name) {
+  b->colname[k] = b->alt[k][a];
+  if (is_wild(b->alt[k][a])) {
+    free(b->found[k]);
+    if (!(b->found[k] = fslaw_strdup(name))) return 0;
+    b->colname[k] = b->found[k];
+  }
+  if (k == COL_LR) b->lightning = lightning_rate(name);
+  return 1;
 }
 
 static fslaw_status cell_error(const rows *b, const cell *c, int k, const char *what,
@@ -296,6 +360,12 @@ static int same_ascii_ignoring_case(const char *a, const char *b) {
 static fslaw_status find_col(const rows *b, const csv_reader *r, const char *want, long *idx,
                              fslaw_error *err) {
   *idx = -1;
+  if (is_wild(want)) { /* the one column it matches; none when several do */
+    for (size_t i = 0; i < r->nfields; i++)
+      if (wild_match(want, r->fields[i].text)) *idx = *idx < 0 ? (long)i : (long)r->nfields;
+    if (*idx == (long)r->nfields) *idx = -1;
+    return FSLAW_OK;
+  }
   for (size_t i = 0; i < r->nfields; i++) {
     if (strcmp(r->fields[i].text, want)) continue;
     if (*idx >= 0)
@@ -336,9 +406,10 @@ static fslaw_status read_header(rows *b, const csv_reader *r, long idx[NCOLS], f
   for (int k = 0; k < NCOLS; k++) {
     idx[k] = -1;
     for (int a = 0; a < b->nalt[k] && idx[k] < 0; a++) {
-      fslaw_status st = find_col(b, r, b->alt[k][a], &idx[k], err);
+      fslaw_status st = alt_on(b, k, a) ? find_col(b, r, b->alt[k][a], &idx[k], err) : FSLAW_OK;
       if (st) return st;
-      if (idx[k] >= 0) b->colname[k] = b->alt[k][a];
+      if (idx[k] >= 0 && !set_pick(b, k, a, r->fields[idx[k]].text))
+        return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
     }
     b->has_col[k] = idx[k] >= 0;
   }
@@ -570,10 +641,25 @@ static fslaw_status json_cell(const rows *b, int k, const cJSON *obj, const doc_
   return cell_error(b, c, k, "expected a number", err);
 }
 
+/* The member of obj that candidate a of column k names, NULL when none (or
+ * when a '*' matches several). */
+static const cJSON *alt_member(const rows *b, int k, int a, const cJSON *obj) {
+  const char *alt = b->alt[k][a];
+  if (!alt_on(b, k, a)) return NULL;
+  if (!is_wild(alt)) return cJSON_GetObjectItemCaseSensitive(obj, alt);
+  const cJSON *m, *found = NULL;
+  for (m = obj->child; m; m = m->next)
+    if (m->string && wild_match(alt, m->string)) {
+      if (found) return NULL;
+      found = m;
+    }
+  return found;
+}
+
 /* Index of the first candidate name of column k that obj has, or -1. */
 static int first_alt(const rows *b, int k, const cJSON *obj) {
   for (int a = 0; a < b->nalt[k]; a++)
-    if (cJSON_GetObjectItemCaseSensitive(obj, b->alt[k][a])) return a;
+    if (alt_member(b, k, a, obj)) return a;
   return -1;
 }
 
@@ -584,18 +670,19 @@ static fslaw_status pick_key(rows *b, int k, const cJSON *obj, const doc_cursor 
                              fslaw_error *err) {
   int a = b->pick[k] ? first_alt(b, k, obj) : -1;
   if (a < 0) return FSLAW_OK;
+  const cJSON *m = alt_member(b, k, a, obj);
   if (b->pick[k] < 0) {
     b->pick[k] = a;
-    b->colname[k] = b->alt[k][a];
     b->pick_line[k] = rec->line;
-    return FSLAW_OK;
+    return set_pick(b, k, a, m->string) ? FSLAW_OK
+                                        : fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   }
   if (a >= b->pick[k]) return FSLAW_OK;
   size_t line, col;
-  key_pos(rec, obj, cJSON_GetObjectItemCaseSensitive(obj, b->alt[k][a]), &line, &col);
+  key_pos(rec, obj, m, &line, &col);
   return fslaw_fail(err, FSLAW_EPARSE,
                     "%s:%zu:%zu: key '%s' after records with '%s' (from line %zu); name the "
-                    "column with --col %s=COLUMN", b->name, line, col, b->alt[k][a],
+                    "column with --col %s=COLUMN", b->name, line, col, m->string,
                     b->colname[k], b->pick_line[k], quantity[k]);
 }
 
@@ -727,6 +814,8 @@ typedef struct {
                          outside a record (0: none), for the message when no
                          record is read */
   size_t orphan_start, orphan_indent; /* its first byte in the data, its indentation */
+  const char *orphan_text; /* its segment (between line ends) */
+  size_t orphan_len;  /* its length */
   int orphan_col;     /* the column it names */
 } text_state;
 
@@ -938,9 +1027,11 @@ static size_t text_indent(const char *line, size_t ll) {
 /* Note line lineno (starting at byte start), which has a rate, loss or
  * tokens (columns a) but no step, when it is the first such line. */
 static void text_orphan(text_state *ts, const int a[NCOLS], size_t lineno, size_t start,
-                        size_t indent) {
+                        size_t indent, const char *line, size_t ll) {
   if (ts->orphan) return;
   ts->orphan = lineno;
+  ts->orphan_text = line;
+  ts->orphan_len = ll;
   ts->orphan_start = start;
   ts->orphan_indent = indent;
   for (ts->orphan_col = COL_LR; a[ts->orphan_col] < 0; ts->orphan_col++) {}
@@ -961,11 +1052,13 @@ static fslaw_status text_line(rows *b, const char *data, const char *line, size_
   }
   fslaw_status st = text_close(b, data, ts, err);
   if (st || a[COL_STEP] < 0) {
-    if (!st && others) text_orphan(ts, a, lineno, start, indent);
+    if (!st && others) text_orphan(ts, a, lineno, start, indent, line, ll);
     return st;
   }
-  const text_item *s = &r.it[at[COL_STEP]];
-  int eval = text_eval_before(s->line, (size_t)(s->p.key - s->line));
+  /* an eval word before the step's name, in the message: a logger's prefix
+   * ("I0101 12:00:00.123456 140 test.py:42] ") names no evaluation */
+  const char *key = r.it[at[COL_STEP]].p.key, *msg = line + textlog_prefix(line, ll);
+  int eval = key > msg && text_eval_before(msg, (size_t)(key - msg));
   if (!others && !text_qualified(&r)) { /* a step alone: its values may follow */
     ts->block.n = 0;
     text_append(&ts->block, &r);
@@ -1047,9 +1140,28 @@ static void text_orphan_hint(const text_state *ts, const char *data, char *buf, 
     snprintf(buf + used, n - (size_t)used, ": name the step with --col step=NAME");
 }
 
+/* Whether line[0..ll) is a dict the Hugging Face Trainer prints ({'loss':
+ * 2.3456, 'grad_norm': 1.23, 'learning_rate': 4.9e-05, 'epoch': 0.01}),
+ * after any logger's prefix: it names the epoch, never the step. */
+static int text_hf_dict(const char *line, size_t ll) {
+  size_t i = textlog_prefix(line, ll);
+  while (i < ll && isspace((unsigned char)line[i])) i++;
+  static const char epoch[] = "'epoch': ";
+  if (ll - i < 2 || line[i] != '{' || line[i + 1] != '\'') return 0;
+  for (size_t j = i; j + sizeof epoch - 1 <= ll; j++)
+    if (!memcmp(line + j, epoch, sizeof epoch - 1)) return 1;
+  return 0;
+}
+
 /* The message when no record is read. */
 static fslaw_status text_none(const rows *b, const text_state *ts, const char *data,
                               fslaw_error *err) {
+  if (ts->orphan && text_hf_dict(ts->orphan_text, ts->orphan_len))
+    return fslaw_fail(err, FSLAW_EPARSE, "%s:%zu: the Hugging Face Trainer's printed dicts "
+                      "({'loss': ..., 'learning_rate': ..., 'epoch': ...}) name no step, and "
+                      "fslaw does not invent one: read the run's trainer_state.json instead (in "
+                      "each checkpoint-N folder of the Trainer's output_dir), which fslaw reads "
+                      "as it is", b->name, ts->orphan);
   char step[128], lr[256], loss[512], evals[96] = "", hint[512] = "";
   if (ts->evals)
     snprintf(evals, sizeof evals, " (%zu evaluation line%s skipped)", ts->evals, ts->evals > 1 ? "s" : "");
@@ -1112,19 +1224,22 @@ static fslaw_status doc_error(const rows *b, const char *data, size_t pos, const
                     csv_column(data, start, pos), what);
 }
 
-/* Document: each column reads the first of its names that any record has. */
-static void doc_pick_keys(rows *b, const cJSON *arr) {
+/* Document: each column reads the first of its names that any record has
+ * (a '*' the first name it matches). */
+static fslaw_status doc_pick_keys(rows *b, const cJSON *arr, fslaw_error *err) {
   for (int k = 0; k < NCOLS; k++) {
     if (!b->pick[k]) continue;
     int best = b->nalt[k];
-    const cJSON *rec;
+    const cJSON *rec, *m = NULL;
     cJSON_ArrayForEach(rec, arr) {
-      int a = first_alt(b, k, rec);
-      if (a >= 0 && a < best) best = a;
+      int a = cJSON_IsObject(rec) ? first_alt(b, k, rec) : -1;
+      if (a >= 0 && a < best) best = a, m = alt_member(b, k, a, rec);
     }
     b->pick[k] = best < b->nalt[k] ? best : 0;
-    b->colname[k] = b->alt[k][b->pick[k]];
+    if (!set_pick(b, k, b->pick[k], m ? m->string : b->alt[k][0]))
+      return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   }
+  return FSLAW_OK;
 }
 
 /* No record to read: the message for an input whose records were all skipped. */
@@ -1135,7 +1250,8 @@ static fslaw_status no_records(const rows *b, fslaw_error *err) {
 }
 
 static fslaw_status doc_records(rows *b, doc_cursor *cur, const cJSON *arr, fslaw_error *err) {
-  doc_pick_keys(b, arr);
+  fslaw_status st0 = doc_pick_keys(b, arr, err);
+  if (st0) return st0;
   cur_move(cur, cur->pos + 1); /* past '[' */
   const cJSON *rec;
   cJSON_ArrayForEach(rec, arr) {
@@ -1378,6 +1494,8 @@ typedef struct {
   int ntag;                     /* number of them */
   int more;                     /* more tags (or longer ones) were seen */
   int hf_epoch;                 /* a "train/epoch" tag: the Hugging Face Trainer's */
+  char *wild[NCOLS];            /* the first tag a column's '*' name matched (owned) */
+  int wild_twice[NCOLS];        /* ... and another tag matched it too */
 } tf_scan;
 
 static void tf_note_tag(tf_scan *s, const char *tag) {
@@ -1408,7 +1526,12 @@ static fslaw_status tf_take(void *ctx, const tfe_scalar *sc, fslaw_error *err) {
   tf_note_tag(s, sc->tag);
   for (int k = COL_LR; k < NCOLS; k++)
     for (int a = 0; a < s->b->nalt[k]; a++) {
-      if (strcmp(sc->tag, s->b->alt[k][a])) continue;
+      if (!wild_match(s->b->alt[k][a], sc->tag)) continue;
+      if (is_wild(s->b->alt[k][a])) {
+        if (!s->wild[k] && !(s->wild[k] = fslaw_strdup(sc->tag)))
+          return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
+        s->wild_twice[k] |= strcmp(s->wild[k], sc->tag) != 0;
+      }
       if (s->n[k] == s->cap[k]) {
         size_t cap = s->cap[k] ? 2 * s->cap[k] : 256;
         tf_value *p = realloc(s->v[k], cap * sizeof *p);
@@ -1421,24 +1544,27 @@ static fslaw_status tf_take(void *ctx, const tfe_scalar *sc, fslaw_error *err) {
   return FSLAW_OK;
 }
 
-/* Keep column k's values under its first name present, later values
- * replacing earlier ones at their step and after (a resumed run). */
-static size_t tf_pick(tf_scan *s, int k) {
+/* Keep column k's values under its first name present (a '*' name when it
+ * matched one tag), later values replacing earlier ones at their step and
+ * after (a resumed run); count those replaced. */
+static fslaw_status tf_pick(tf_scan *s, int k, fslaw_error *err) {
+  rows *b = s->b;
   int best = MAX_ALT;
-  for (size_t i = 0; i < s->n[k]; i++)
-    if (s->v[k][i].alt < best) best = s->v[k][i].alt;
-  size_t m = 0, replaced = 0;
+  for (size_t i = 0; i < s->n[k]; i++) {
+    int a = s->v[k][i].alt;
+    if (a < best && alt_on(b, k, a) && !(is_wild(b->alt[k][a]) && s->wild_twice[k])) best = a;
+  }
+  size_t m = 0;
   for (size_t i = 0; i < s->n[k]; i++) {
     if (s->v[k][i].alt != best) continue;
-    while (m && s->v[k][m - 1].step >= s->v[k][i].step) m--, replaced++;
+    while (m && s->v[k][m - 1].step >= s->v[k][i].step) m--, b->replaced++;
     s->v[k][m++] = s->v[k][i];
   }
   s->n[k] = m;
-  if (m) {
-    s->b->has_col[k] = 1;
-    s->b->colname[k] = s->b->alt[k][best];
-  }
-  return replaced;
+  if (!m) return FSLAW_OK;
+  b->has_col[k] = 1;
+  return set_pick(b, k, best, is_wild(b->alt[k][best]) ? s->wild[k] : b->alt[k][best])
+             ? FSLAW_OK : fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
 }
 
 /* Rows from the columns' values, merged by step. */
@@ -1490,9 +1616,9 @@ static fslaw_status tf_finish(tf_scan *s, fslaw_error *err) {
   fslaw_status st = FSLAW_OK;
   b->has_col[COL_STEP] = 1;
   for (int k = COL_LR; k < NCOLS && !st; k++) {
-    size_t replaced = tf_pick(s, k);
-    b->replaced += replaced;
-    if (replaced && s->n[k] == 1 && s->v[k][0].step == 0) st = tf_no_steps(s, k, err);
+    size_t before = b->replaced;
+    st = tf_pick(s, k, err);
+    if (!st && b->replaced > before && s->n[k] == 1 && s->v[k][0].step == 0) st = tf_no_steps(s, k, err);
   }
   for (int k = COL_LR; k < NCOLS && !st; k++)
     if (!b->has_col[k] && (b->named[k] || k == COL_LOSS)) st = tf_missing(s, k, err);
@@ -1523,7 +1649,7 @@ static fslaw_status read_tfevents(rows *b, const log_file *f, size_t nf, fslaw_e
     }
   }
   if (!st) st = tf_finish(&s, err);
-  for (int k = 0; k < NCOLS; k++) free(s.v[k]);
+  for (int k = 0; k < NCOLS; k++) free(s.v[k]), free(s.wild[k]);
   return st;
 }
 
@@ -1536,7 +1662,7 @@ static fslaw_status read_mlflow(rows *b, const log_file *f, fslaw_error *err) {
   s.b = b;
   fslaw_status st = mlf_scan(f->name, f->run, &b->run_name, tf_take, &s, err);
   if (!st) st = tf_finish(&s, err);
-  for (int k = 0; k < NCOLS; k++) free(s.v[k]);
+  for (int k = 0; k < NCOLS; k++) free(s.v[k]), free(s.wild[k]);
   return st;
 }
 
@@ -1603,11 +1729,16 @@ static fslaw_status parse_run(const char *name, const log_file *f, size_t nf, in
   }
   fslaw_status st = FSLAW_OK;
   if (format == FSLAW_RUN_AUTO) format = detect(f[0].name, f[0].data, f[0].len);
-  const char *const *defaults = format == FSLAW_RUN_TEXT ? text_default_names : default_names;
+  int text = format == FSLAW_RUN_TEXT;
+  const char *const *defaults = text ? text_default_names : default_names;
   for (int k = 0; k < NCOLS && !st; k++) {
     b.named[k] = given[k] != NULL;
-    st = set_alts(&b, k, given[k] ? given[k] : defaults[k], err);
+    st = set_alts(&b, k, given[k] ? given[k] : defaults[k],
+                  given[k] || text ? NULL : lightning_names[k], err);
   }
+  /* a rate named as Lightning's (--col lr=lr-AdamW) makes a Lightning log too */
+  if (!st && given[COL_LR] && b.nalt[COL_LR] == 1)
+    b.lightning = lightning_rate(given[COL_LR]);
   if (!st) st = read_rows(&b, format, f, nf, err);
   for (int k = 0; k < NCOLS && !st; k++) /* JSON: a named key no record has */
     if (b.named[k] && !b.has_col[k]) {

@@ -232,11 +232,7 @@ static size_t past_seps(const char *s, size_t i, size_t len, int open) {
   return i;
 }
 
-/* Where the message of line s[0..len) starts: after its logging prefix, a
- * run of timestamps, level words, source locations, logger names and
- * separators that ends with one of the first three (and the separators
- * after it); 0 when the line has none. */
-static size_t textlog_prefix(const char *s, size_t len) {
+size_t textlog_prefix(const char *s, size_t len) {
   size_t end = 0;
   for (size_t i = past_seps(s, 0, len, 1), n; i < len; i = past_seps(s, i, len, 1)) {
     if ((n = glog_at(s, i, len)) || (n = stamp_at(s, i, len)) || (n = level_at(s, i, len)) ||

@@ -412,4 +412,53 @@ sed "${n}s/=.*/=nan/" "$TMP/olmo.log" >"$TMP/olmo_nan.log"
 expect_fail "NaN in a record of several lines" "olmo_nan.log:$n:5: column 'train/CrossEntropyLoss': NaN" \
   "$FSLAW" inspect "${OLMO[@]}" "$TMP/olmo_nan.log"
 
+# PyTorch Lightning's CSVLogger: rate, loss and validation rows apart, the rate
+# under LearningRateMonitor's 'lr-AdamW': read with no options (train_loss, never
+# train_loss_epoch or val_loss); its event files and W&B history alike. The rate
+# ramps from 1e-3 at step 0 to 5e-4 at 10, then holds: t_final = 0.00775 + 0.005
+cat >"$TMP/metrics.csv" <<'EOF'
+epoch,lr-AdamW,lr-AdamW-momentum,step,train_loss,train_loss_epoch,val_loss
+,0.001,0.9,0,,,
+0,,,9,3.5,,
+,0.0005,0.9,10,,,
+0,,,19,3.25,,
+0,,,19,,,3.75
+0,,,19,,3.375,
+EOF
+"$FSLAW" inspect --loss-window 1 "$TMP/metrics.csv" >"$TMP/out" 2>"$TMP/err" \
+  && grep -qF "metrics.csv: steps=20 losses=2 lr=[0.0005,0.001] warmup=0 kinks=10 t_final=0.01275 loss=[3.25,3.5]" "$TMP/out" \
+  && grep -qF "metrics.csv: read lr from 'lr-AdamW', loss from 'train_loss'" "$TMP/err" \
+  && ok || bad "Lightning metrics.csv: $(cat "$TMP/out" "$TMP/err")"
+printf '%s\n' '{"lr-AdamW": 0.001, "trainer/global_step": 0, "_step": 0}' \
+  '{"train_loss": 3.5, "epoch": 0, "trainer/global_step": 9, "_step": 1}' \
+  '{"lr-AdamW": 0.0005, "trainer/global_step": 10, "_step": 2}' \
+  '{"train_loss": 3.25, "epoch": 0, "trainer/global_step": 19, "_step": 3}' >"$TMP/wandb-history.jsonl"
+"$FSLAW" inspect --loss-window 1 "$TMP/wandb-history.jsonl" >"$TMP/out" 2>"$TMP/err" \
+  && grep -qF "wandb-history.jsonl: steps=20 losses=2 lr=[0.0005,0.001] warmup=0 kinks=10 t_final=0.01275 loss=[3.25,3.5]" "$TMP/out" \
+  && grep -qF "read step from 'trainer/global_step', lr from 'lr-AdamW', loss from 'train_loss'" "$TMP/err" \
+  && ok || bad "Lightning W&B history: $(cat "$TMP/out" "$TMP/err")"
+"$FSLAW" inspect --loss-window 1 "$2/tests/data/lightning/lightning_run" >"$TMP/ev.out" 2>"$TMP/err" \
+  && "$FSLAW" inspect "$2/tests/data/lightning/lightning_run.csv" >"$TMP/csv.out" 2>/dev/null \
+  && grep -q "steps=200 losses=20 " "$TMP/ev.out" && cmp -s <(cut -d' ' -f2- "$TMP/ev.out") <(cut -d' ' -f2- "$TMP/csv.out") \
+  && grep -qF "read lr from 'lr-AdamW', loss from 'train_loss_step'" "$TMP/err" \
+  && ok || bad "Lightning event files: $(cat "$TMP/ev.out" "$TMP/err")"
+# several param groups: none is read without --col (their rates may differ)
+printf 'step,lr-AdamW/pg1,lr-AdamW/pg2,train_loss\n0,1e-3,1e-4,3\n9,1e-3,1e-4,2.5\n' >"$TMP/pg.csv"
+expect_fail "param groups" "pg.csv: no 'lr' column (the header has: step,lr-AdamW/pg1,lr-AdamW/pg2,train_loss); name it with --col lr=COLUMN" \
+  "$FSLAW" inspect "$TMP/pg.csv"
+"$FSLAW" inspect --loss-window 1 --col lr=lr-AdamW/pg1 "$TMP/pg.csv" 2>/dev/null | grep -qF "steps=10 losses=2 lr=[0.001,0.001] warmup=0 kinks=none t_final=0.01 loss=[2.5,3]" \
+  && ok || bad "--col lr=lr-AdamW/pg1"
+
+# the Hugging Face Trainer's printed dicts have no step: the error says to read
+# its trainer_state.json; absl's prefix "test.py:42]" is no evaluation word
+printf '%s\n' "{'loss': 2.3456, 'grad_norm': 1.23, 'learning_rate': 4.9e-05, 'epoch': 0.01}" \
+  "{'loss': 2.1, 'grad_norm': 1.1, 'learning_rate': 4.8e-05, 'epoch': 0.02}" >"$TMP/hf_stdout.log"
+expect_fail "HF printed dicts" "hf_stdout.log:1: the Hugging Face Trainer's printed dicts ({'loss': ..., 'learning_rate': ..., 'epoch': ...}) name no step, and fslaw does not invent one: read the run's trainer_state.json instead" \
+  "$FSLAW" inspect "$TMP/hf_stdout.log"
+printf '%s\n' "I1125 12:00:00.123456 140234 test.py:42] step 100 loss 3.2 lr 3e-4" \
+  "I1125 12:00:00.223456 140234 test.py:42] [eval] step 100 | loss 3.4" \
+  "I1125 12:00:01.123456 140234 test.py:42] step 200 loss 3.1 lr 3e-4" >"$TMP/absl.log"
+"$FSLAW" inspect --loss-window 1 "$TMP/absl.log" 2>"$TMP/err" | grep -qF "absl.log: steps=201 losses=2 lr=[0.0003,0.0003] warmup=0 kinks=none t_final=0.0603 loss=[3.1,3.2]" \
+  && ok || bad "absl prefix with test.py: $(cat "$TMP/err")"
+
 finish test_logs_cli

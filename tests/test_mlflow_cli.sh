@@ -63,8 +63,11 @@ expect_fail "no run named" "an MLflow database of 4 runs: 'cosine_24000' (id 000
   "$FSLAW" fit --law mtl --out "$TMP/none.json" "$DB"
 [ ! -e "$TMP/none.json" ] && ok || bad "output written on error"
 expect_fail "unknown run" "no run named or with id 'wsd'" "$FSLAW" inspect "$DB#wsd"
-expect_fail "unknown key" "no metric named 'loss', 'train/loss' or 'lm loss' (its metrics: lr-AdamW, train_loss)" \
-  "$FSLAW" inspect --col lr=lr-AdamW "$DB#wsdcon_3"
+expect_fail "unknown key" "#wsdcon_3: no metric named 'val_loss' (its metrics: lr-AdamW, train_loss)" \
+  "$FSLAW" inspect --col loss=val_loss "$DB#wsdcon_3"
+# Lightning's keys need no --col
+"$FSLAW" inspect "$DB#wsdcon_3" 2>"$TMP/err" | grep -q "losses=95 " && grep -q "read lr from 'lr-AdamW', loss from 'train_loss'" "$TMP/err" \
+  && ok || bad "Lightning keys by default: $(cat "$TMP/err")"
 # a run of MLflow's older file store: what to do instead
 mkdir -p "$TMP/mlruns/0/0123abcd/metrics" && echo "1700000000000 3.2 10" >"$TMP/mlruns/0/0123abcd/metrics/loss" \
   && touch "$TMP/mlruns/0/0123abcd/meta.yaml"

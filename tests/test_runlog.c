@@ -603,6 +603,108 @@ static void test_alternatives(void) {
   fslaw_run_destroy(r);
 }
 
+/* PyTorch Lightning: CSVLogger's metrics.csv (rate, loss and validation rows
+ * apart), its W&B history with "trainer/global_step", its event files; the
+ * rate is LearningRateMonitor's "lr-" and the optimizer's class, the loss
+ * "train_loss" or "train_loss_step", never the epoch's mean or val_loss. */
+/* Whether run r read quantity what from the input name `name`. */
+static int col_is(const fslaw_run *r, const char *what, const char *name) {
+  const char *c = fslaw_run_column(r, what);
+  return c && !strcmp(c, name);
+}
+
+static void test_lightning(const char *root) {
+  fslaw_run *r = parse("metrics.csv", "epoch,lr-AdamW,step,train_loss,val_loss\n,0.001,0,,\n"
+                                      "0,,9,3.5,\n,0.0008,10,,\n0,,19,3.25,\n0,,19,,3.75\n", NULL);
+  CHECK(r && fslaw_run_steps(r) == 20 && fslaw_run_nloss(r) == 2);
+  if (r) {
+    CHECK(fslaw_run_loss_steps(r)[0] == 9 && fslaw_run_loss(r)[0] == 3.5 &&
+          fslaw_run_loss_steps(r)[1] == 19 && fslaw_run_loss(r)[1] == 3.25);
+    CHECK(fslaw_run_lr(r) && fslaw_run_lr(r)[0] == 1e-3 && fslaw_run_lr(r)[10] == 8e-4 &&
+          fslaw_run_lr(r)[19] == 8e-4);
+    CHECK(col_is(r, "lr", "lr-AdamW") &&
+          col_is(r, "loss", "train_loss"));
+  }
+  fslaw_run_destroy(r);
+  /* on_step and on_epoch: the step's loss, not the epoch's mean; the momentum
+   * LearningRateMonitor logs beside the rate is not a rate; any optimizer class */
+  r = parse("m.csv", "epoch,lr-SGD,lr-SGD-momentum,step,train_loss_epoch,train_loss_step\n"
+                     "0,0.1,0.9,4,,2.5\n0,,,4,2.75,\n0,0.05,0.9,9,,2.25\n", NULL);
+  CHECK(r && fslaw_run_nloss(r) == 2 && fslaw_run_loss(r)[0] == 2.5 && fslaw_run_loss(r)[1] == 2.25 &&
+        fslaw_run_lr(r) && fslaw_run_lr(r)[4] == 0.1 && fslaw_run_lr(r)[9] == 0.05);
+  CHECK(r && col_is(r, "loss", "train_loss_step") &&
+        col_is(r, "lr", "lr-SGD"));
+  fslaw_run_destroy(r);
+  r = parse("m.csv", "step,train_loss_epoch,val_loss,lr-AdamW\n9,3,3.5,0.1\n", NULL);
+  CHECK(r && fslaw_run_nloss(r) == 0 && !fslaw_run_column(r, "loss"));
+  fslaw_run_destroy(r);
+  /* the defaults come first: "lr" and "loss" win */
+  r = parse("m.csv", "step,lr,lr-AdamW,loss,train_loss\n0,1,2,3,4\n", NULL);
+  CHECK(r && fslaw_run_lr(r)[0] == 1 && fslaw_run_loss(r)[0] == 3);
+  fslaw_run_destroy(r);
+  /* param groups or two optimizers may have different rates: none is read
+   * without --col, and then neither is train_loss (not a Lightning log) */
+  r = parse("pg.csv", "step,lr-AdamW/pg1,lr-AdamW/pg2,train_loss\n0,1,2,3\n", NULL);
+  CHECK(r && !fslaw_run_lr(r) && !fslaw_run_column(r, "lr") && fslaw_run_nloss(r) == 0);
+  fslaw_run_destroy(r);
+  r = parse("gan.csv", "step,lr-Adam,lr-SGD,train_loss_step\n0,1,2,3\n", NULL);
+  CHECK(r && !fslaw_run_lr(r) && fslaw_run_nloss(r) == 0);
+  fslaw_run_destroy(r);
+  fslaw_run_columns pg1 = {NULL, "lr-AdamW/pg1", NULL, NULL};
+  r = parse("pg.csv", "step,lr-AdamW/pg1,lr-AdamW/pg2,train_loss\n0,1,2,3\n", &pg1);
+  CHECK(r && fslaw_run_lr(r) && fslaw_run_lr(r)[0] == 1 && fslaw_run_nloss(r) == 1 &&
+        fslaw_run_loss(r)[0] == 3);
+  fslaw_run_destroy(r);
+  /* a '*' given with --col matches the same way */
+  fslaw_run_columns wild = {NULL, "lr-*", NULL, NULL};
+  r = parse("w.csv", "step,lr-Lion,lr-Lion-momentum,loss\n0,2,3,4\n", &wild);
+  CHECK(r && fslaw_run_lr(r) && fslaw_run_lr(r)[0] == 2 && col_is(r, "lr", "lr-Lion"));
+  fslaw_run_destroy(r);
+  /* WandbLogger's history (JSONL): the step is trainer/global_step, not W&B's _step */
+  const char *wb = "{\"lr-AdamW\": 0.001, \"trainer/global_step\": 0, \"_step\": 0}\n"
+                   "{\"train_loss\": 3.5, \"epoch\": 0, \"trainer/global_step\": 49, \"_step\": 1}\n"
+                   "{\"lr-AdamW\": 0.0005, \"trainer/global_step\": 50, \"_step\": 2}\n"
+                   "{\"train_loss\": 3.25, \"epoch\": 0, \"trainer/global_step\": 99, \"_step\": 3}\n"
+                   "{\"val_loss\": 3.75, \"epoch\": 0, \"trainer/global_step\": 99, \"_step\": 4}\n";
+  r = parse("wandb-history.jsonl", wb, NULL);
+  CHECK(r && fslaw_run_steps(r) == 100 && fslaw_run_nloss(r) == 2);
+  if (r) {
+    CHECK(fslaw_run_loss_steps(r)[0] == 49 && fslaw_run_loss(r)[0] == 3.5 &&
+          fslaw_run_loss_steps(r)[1] == 99 && fslaw_run_loss(r)[1] == 3.25);
+    CHECK(fslaw_run_lr(r) && fslaw_run_lr(r)[0] == 1e-3 && fslaw_run_lr(r)[50] == 5e-4);
+    CHECK(col_is(r, "step", "trainer/global_step") &&
+          col_is(r, "lr", "lr-AdamW") &&
+          col_is(r, "loss", "train_loss"));
+  }
+  fslaw_run_destroy(r);
+  /* ... and as one JSON document */
+  r = parse("h.json", "[{\"trainer/global_step\": 0, \"lr-AdamW\": 0.5},"
+                      " {\"trainer/global_step\": 4, \"train_loss\": 2}]", NULL);
+  CHECK(r && fslaw_run_nloss(r) == 1 && fslaw_run_loss_steps(r)[0] == 4 &&
+        fslaw_run_loss(r)[0] == 2 && fslaw_run_lr(r) && fslaw_run_lr(r)[4] == 0.5);
+  fslaw_run_destroy(r);
+  /* TensorBoardLogger's event files read as the CSV of their values
+   * (tests/data/lightning/make_lightning.py) */
+  char dir[1024], csv[1024];
+  snprintf(dir, sizeof dir, "%s/tests/data/lightning/lightning_run", root);
+  snprintf(csv, sizeof csv, "%s/tests/data/lightning/lightning_run.csv", root);
+  fslaw_run *ev = NULL, *want = NULL;
+  fslaw_error err;
+  CHECK(fslaw_run_read(dir, FSLAW_RUN_AUTO, NULL, &ev, &err) == FSLAW_OK);
+  CHECK(fslaw_run_read(csv, FSLAW_RUN_AUTO, NULL, &want, &err) == FSLAW_OK);
+  if (ev && want) {
+    CHECK(fslaw_run_steps(ev) == 200 && fslaw_run_steps(want) == 200 &&
+          fslaw_run_nloss(ev) == 20 && fslaw_run_nloss(want) == 20);
+    CHECK(!memcmp(fslaw_run_loss_steps(ev), fslaw_run_loss_steps(want), 20 * sizeof(size_t)) &&
+          !memcmp(fslaw_run_loss(ev), fslaw_run_loss(want), 20 * sizeof(double)));
+    CHECK(fslaw_run_lr(ev) && !memcmp(fslaw_run_lr(ev), fslaw_run_lr(want), 200 * sizeof(double)));
+    CHECK(col_is(ev, "lr", "lr-AdamW") &&
+          col_is(ev, "loss", "train_loss_step"));
+  }
+  fslaw_run_destroy(ev);
+  fslaw_run_destroy(want);
+}
+
 /* JSON records with none of the columns' names (a config or summary record)
  * are skipped; a log of only such records is an error saying so. */
 static void test_skipped_records(void) {
@@ -919,6 +1021,17 @@ static void test_text(void) {
   check_bad("none.log", "hello\nloss 3\n[eval] step 3 loss 2\n", "none.log: no line names a step "
             "('step', 'iter', 'iteration' or 'completed step') and a rate ('lr'");
   check_bad("none.log", "hello\nloss 3\n[eval] step 3 loss 2\n", "(1 evaluation line skipped)");
+  /* the Hugging Face Trainer's printed dicts name no step: its trainer_state.json does */
+  const char *hf = "  0%|          | 0/500 [00:00<?, ?it/s]\n"
+                   "{'loss': 2.3456, 'grad_norm': 1.23, 'learning_rate': 4.9e-05, 'epoch': 0.01}\n"
+                   "{'loss': 2.1, 'grad_norm': 1.1, 'learning_rate': 4.8e-05, 'epoch': 0.02}\n";
+  check_bad("hf.log", hf, "hf.log:2: the Hugging Face Trainer's printed dicts ({'loss': ..., "
+            "'learning_rate': ..., 'epoch': ...}) name no step, and fslaw does not invent one: read "
+            "the run's trainer_state.json instead (in each checkpoint-N folder of the Trainer's "
+            "output_dir), which fslaw reads as it is");
+  check_bad("hf.log", "INFO:root:{'loss': 2.5, 'epoch': 0.5}\n", "hf.log:1: the Hugging Face Trainer's");
+  /* other dicts without a step keep the general message */
+  check_bad("d.log", "{'loss': 2.5, 'lr': 1e-3}\n", "d.log: no line names a step");
   test_text_review();
   /* .txt holding CSV or JSON is read as such; "[titan]" or "[2024-..." is text */
   r = parse("t.txt", "step,lr,loss\n0,1e-3,3\n1,1e-3,2\n", NULL);
@@ -1132,6 +1245,24 @@ static void test_text_prefixes(void) {
   /* errors still name the value's own column on the whole line */
   check_bad("lvl.log", "2024-01-01 12:00:00,123 - INFO - step 1 loss nan\n",
             "lvl.log:1:41: column 'loss': NaN");
+  /* the prefix's words are no evaluation's: a source file "test.py" or
+   * "eval.py", a logger "validation"; the message's own "[eval]" is */
+  r = parse("glog.log", "I1125 12:00:00.123456 140234 test.py:42] step 100 loss 3.2 lr 3e-4\n"
+                        "I1125 12:00:00.223456 140234 test.py:42] [eval] step 100 | loss 3.4\n"
+                        "I1125 12:00:01.123456 140234 eval.py:7] step 200 loss 3.1 lr 2e-4\n"
+                        "2024-01-01 12:00:02,000 - validation - INFO - step 300 loss 3 lr 1e-4\n"
+                        "2024-01-01 12:00:02,100 - validation - INFO - val: step 300 loss 3.3\n", NULL);
+  CHECK(r && fslaw_run_nloss(r) == 3 && fslaw_run_steps(r) == 301 && fslaw_run_replaced(r) == 0);
+  if (r) {
+    CHECK(fslaw_run_loss_steps(r)[0] == 100 && fslaw_run_loss(r)[0] == 3.2 &&
+          fslaw_run_loss_steps(r)[1] == 200 && fslaw_run_loss(r)[1] == 3.1 &&
+          fslaw_run_loss_steps(r)[2] == 300 && fslaw_run_loss(r)[2] == 3.0);
+    CHECK(fslaw_run_lr(r) && fslaw_run_lr(r)[100] == 3e-4 && fslaw_run_lr(r)[200] == 2e-4 &&
+          fslaw_run_lr(r)[300] == 1e-4);
+  }
+  fslaw_run_destroy(r);
+  check_bad("glog.log", "I1125 12:00:00.123456 140234 train.py:42] [eval] step 100 | loss 3.4\n",
+            "(1 evaluation line skipped)");
 }
 
 int main(int argc, char **argv) {
@@ -1148,6 +1279,7 @@ int main(int argc, char **argv) {
   test_alias();
   test_alternatives();
   test_skipped_records();
+  test_lightning(root);
   test_summary(root);
   test_steps();
   test_resumed();

@@ -11,7 +11,12 @@
  * holds them (Hugging Face trainer_state.json). Python's NaN, Infinity and
  * -Infinity are accepted as JSON values (and rejected in a read column).
  * When the lr column is not named and the input has no "lr" but has
- * "learning_rate", that is read (loss is never taken from "train_loss").
+ * "learning_rate", that is read. PyTorch Lightning's names are read last:
+ * the step "trainer/global_step", the rate "lr-*" (one name of one word
+ * after "lr-", e.g. "lr-AdamW", when exactly one matches) and, only when the
+ * rate was read from such a name, the loss "train_loss_step" or
+ * "train_loss" (never "train_loss_epoch"; elsewhere "train_loss" may be a
+ * run's mean, and is not read unless named).
  * A JSON record with none of the columns' names (a config or summary
  * record) is skipped.
  * Records at the step of the previous one (a Hugging Face eval record) are
@@ -96,7 +101,11 @@ typedef struct fslaw_run_columns {
 } fslaw_run_columns;
 
 /* Read the log at `path` (cols may be NULL), or the TensorBoard event files
- * of the folder `path`. On success *out owns a new run. */
+ * of the folder `path`, or a run of an MLflow tracking database (SQLite):
+ * `path` is the database's, or "DB#RUN" with RUN the run's name or id (the
+ * database alone: its only run); its metric keys are the columns, as an
+ * event file's tags are, and the run's name is the run's. On success *out
+ * owns a new run. */
 fslaw_status fslaw_run_read(const char *path, fslaw_run_format format,
                             const fslaw_run_columns *cols, fslaw_run **out,
                             fslaw_error *err);
