@@ -17,6 +17,7 @@
 #include "internal.h"
 #include "textlog.h"
 #include "mlflow.h"
+#include "mlruns.h"
 #include "tfevents.h"
 
 /* Dense arrays beyond this many steps are refused rather than allocated. */
@@ -98,9 +99,9 @@ typedef struct {
   const char *run;  /* MLflow database: the run asked for (NULL: its only one) */
 } log_file;
 
-/* The format of an MLflow database, which no --format names: its header
- * says what it is. */
-enum { RUN_MLFLOW = FSLAW_RUN_TEXT + 1 };
+/* The formats of MLflow's stores, which no --format names: a database's
+ * header says what it is, and a file store's folders. */
+enum { RUN_MLFLOW = FSLAW_RUN_TEXT + 1, RUN_MLRUNS };
 
 /* One cell of a row, located for messages. */
 typedef struct {
@@ -137,12 +138,15 @@ typedef struct {
   int cut_file;                     /* ... in this file */
   size_t replaced;                  /* values replaced by later events or rows */
   int hf_mean;                      /* event files: the Hugging Face Trainer's train/loss */
-  int db;                           /* an MLflow database: positions are row ids */
+  int db;                           /* MLflow: 1 a database (positions are row ids), 2 a
+                                       file store (positions are lines of mlr.file[col]) */
   char *run_name;                   /* MLflow: the run's name (owned), NULL otherwise */
+  mlr_run mlr;                      /* MLflow's file store: the run's metric files */
 } rows;
 
 static void rows_free(rows *b) {
   free(b->run_name);
+  mlr_run_free(&b->mlr);
   for (int k = 0; k < NCOLS; k++) free(b->altbuf[k]), free(b->found[k]);
   free(b->step);
   free(b->lr);
@@ -152,9 +156,11 @@ static void rows_free(rows *b) {
 
 /* "file:line:column", or for an event file "file: event at byte N" (line is
  * the offset, col the file's index), or for an MLflow database "file#run:
- * metrics row N" (line is the row id). */
+ * metrics row N" (line is the row id), or for MLflow's file store "metric
+ * file:line" (col the file's index). */
 static const char *where(const rows *b, size_t line, size_t col, char *buf, size_t n) {
-  if (b->db) snprintf(buf, n, "%s#%s: metrics row %zu", b->name, b->run_name, line);
+  if (b->db == 2) snprintf(buf, n, "%s:%zu", b->mlr.file[col], line);
+  else if (b->db) snprintf(buf, n, "%s#%s: metrics row %zu", b->name, b->run_name, line);
   else if (b->files) snprintf(buf, n, "%s: event at byte %zu", b->files[col].name, line);
   else snprintf(buf, n, "%s:%zu:%zu", b->name, line, col);
   return buf;
@@ -1591,8 +1597,9 @@ static fslaw_status tf_missing(const tf_scan *s, int k, fslaw_error *err) {
   char names[512], tags[TF_TAGS * 66 + 8];
   const rows *b = s->b;
   if (b->db)
-    return fslaw_fail(err, FSLAW_EPARSE, "%s#%s: no metric named %s (%s%s); name the %s's metric "
-                      "with --col %s=KEY", b->name, b->run_name, alts_text(b, k, names, sizeof names),
+    return fslaw_fail(err, FSLAW_EPARSE, "%s%s%s: no metric named %s (%s%s); name the %s's metric "
+                      "with --col %s=KEY", b->name, b->db == 1 ? "#" : "",
+                      b->db == 1 ? b->run_name : "", alts_text(b, k, names, sizeof names),
                       s->ntag || s->more ? "its metrics: " : "it has no metrics",
                       tf_tags(s, tags, sizeof tags), quantity[k], quantity[k]);
   return fslaw_fail(err, FSLAW_EPARSE, "%s: no scalar tagged %s (%s%s); name the %s's tag with "
@@ -1607,7 +1614,7 @@ static fslaw_status tf_no_steps(const tf_scan *s, int k, fslaw_error *err) {
   const rows *b = s->b;
   return fslaw_fail(err, FSLAW_EPARSE, "%s%s%s: every value of '%s' is logged at step 0 (what "
                     "the writer records when given no step); log it with the training step",
-                    b->name, b->db ? "#" : "", b->db ? b->run_name : "", b->colname[k]);
+                    b->name, b->db == 1 ? "#" : "", b->db == 1 ? b->run_name : "", b->colname[k]);
 }
 
 /* The columns' values collected by a scan into rows. */
@@ -1653,14 +1660,29 @@ static fslaw_status read_tfevents(rows *b, const log_file *f, size_t nf, fslaw_e
   return st;
 }
 
-/* The metrics of a run of an MLflow database into rows, as event files'
- * scalars: a metric's key is a tag. */
-static fslaw_status read_mlflow(rows *b, const log_file *f, fslaw_error *err) {
+/* A value of a metric file of MLflow's file store, as an event's scalar. */
+static fslaw_status mlr_take(void *ctx, const tfe_scalar *sc, size_t file, fslaw_error *err) {
+  tf_scan *s = ctx;
+  s->file = (int)file;
+  return tf_take(ctx, sc, err);
+}
+
+/* The metrics of a run of an MLflow store (a database, or the folders of
+ * the file store) into rows, as event files' scalars: a metric's key is a
+ * tag. */
+static fslaw_status read_mlflow(rows *b, const log_file *f, int store, fslaw_error *err) {
   b->colname[COL_STEP] = "step";
-  b->db = 1;
+  b->db = store ? 2 : 1;
   tf_scan s = {0};
   s.b = b;
-  fslaw_status st = mlf_scan(f->name, f->run, &b->run_name, tf_take, &s, err);
+  fslaw_status st;
+  if (store) {
+    st = mlr_scan(f->name, f->run, &b->mlr, mlr_take, &s, err);
+    if (b->mlr.name && !(b->run_name = fslaw_strdup(b->mlr.name)))
+      st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
+  } else {
+    st = mlf_scan(f->name, f->run, &b->run_name, tf_take, &s, err);
+  }
   if (!st) st = tf_finish(&s, err);
   for (int k = 0; k < NCOLS; k++) free(s.v[k]), free(s.wild[k]);
   return st;
@@ -1668,7 +1690,7 @@ static fslaw_status read_mlflow(rows *b, const log_file *f, fslaw_error *err) {
 
 static fslaw_status read_rows(rows *b, fslaw_run_format format, const log_file *f, size_t nf,
                               fslaw_error *err) {
-  if ((int)format == RUN_MLFLOW) return read_mlflow(b, f, err);
+  if ((int)format >= RUN_MLFLOW) return read_mlflow(b, f, (int)format == RUN_MLRUNS, err);
   if (format == FSLAW_RUN_AUTO) format = detect(f[0].name, f[0].data, f[0].len);
   if (format == FSLAW_RUN_TFEVENTS) {
     b->files = f;
@@ -1716,7 +1738,7 @@ static fslaw_status parse_run(const char *name, const log_file *f, size_t nf, in
                               fslaw_run_format format, const fslaw_run_columns *cols,
                               fslaw_run **out, fslaw_error *err) {
   *out = NULL;
-  if ((unsigned)format > FSLAW_RUN_TEXT && (int)format != RUN_MLFLOW)
+  if ((unsigned)format > FSLAW_RUN_TEXT && (int)format != RUN_MLFLOW && (int)format != RUN_MLRUNS)
     return fslaw_fail(err, FSLAW_EINVAL, "%s: unknown log format %d", name, (int)format);
   rows b = {0};
   b.name = name;
@@ -1854,16 +1876,6 @@ static int runs_inside(const char *dir, char *buf, size_t n) {
   return runs > 0;
 }
 
-/* 1 when a folder is a run of MLflow's file store: meta.yaml, metrics/. */
-static int is_mlruns_run(const char *dir) {
-  char path[4096];
-  struct stat sb;
-  snprintf(path, sizeof path, "%s/meta.yaml", dir);
-  if (stat(path, &sb)) return 0;
-  snprintf(path, sizeof path, "%s/metrics", dir);
-  return !stat(path, &sb) && S_ISDIR(sb.st_mode);
-}
-
 /* The paths of a folder's event files, in name order (*n of them). */
 static fslaw_status event_files(const char *dir, char ***paths, size_t *n, fslaw_error *err) {
   *paths = NULL;
@@ -1891,12 +1903,7 @@ static fslaw_status event_files(const char *dir, char ***paths, size_t *n, fslaw
   closedir(d);
   if (!st && !*n) {
     char sub[256];
-    if (is_mlruns_run(dir))
-      st = fslaw_fail(err, FSLAW_EPARSE, "%s: a run of MLflow's file store (mlruns), which fslaw "
-                      "does not read; move it into a database with `mlflow migrate-filestore` "
-                      "and give mlflow.db#RUN", dir);
-    else
-      st = runs_inside(dir, sub, sizeof sub)
+    st = runs_inside(dir, sub, sizeof sub)
              ? fslaw_fail(err, FSLAW_EPARSE, "%s: a folder of runs (%s); give each run's folder "
                           "as a RUN", dir, sub)
              : fslaw_fail(err, FSLAW_EPARSE, "%s: a folder with no TensorBoard event files "
@@ -1946,38 +1953,46 @@ static int is_database_file(const char *path) {
   return mlf_is_database(head, got);
 }
 
-/* An MLflow database, "DB" or "DB#RUN" (a run's name or id): *db its path
- * (*copy owns it when split off), db->run the run or NULL. 0: not one. */
+/* A run of an MLflow store, "DB" or "DB#RUN" (a run's name or id) for a
+ * database, "DIR" or "DIR#RUN" for a folder of the file store: *db its path
+ * (*copy owns it when split off), db->run the run or NULL. The format
+ * (RUN_MLFLOW or RUN_MLRUNS); 0: not one. */
 static int mlflow_path(const char *path, log_file *db, char **copy) {
   *copy = NULL;
-  if (is_database_file(path)) {
-    *db = (log_file){path, NULL, 0, NULL};
-    return 1;
-  }
+  *db = (log_file){path, NULL, 0, NULL};
+  if (is_database_file(path)) return RUN_MLFLOW;
+  struct stat sb;
+  if (!stat(path, &sb) && S_ISDIR(sb.st_mode)) /* event files win: TensorBoard's folder */
+    return mlr_is_store(path) && !has_event_files(path) ? RUN_MLRUNS : 0;
   const char *hash = strrchr(path, '#');
   if (!hash || !hash[1] || !(*copy = fslaw_strdup(path))) return 0;
   (*copy)[hash - path] = '\0';
-  if (!is_database_file(*copy)) {
+  int format = is_database_file(*copy) ? RUN_MLFLOW
+               : !stat(*copy, &sb) && S_ISDIR(sb.st_mode) && mlr_is_store(*copy) ? RUN_MLRUNS : 0;
+  if (!format) {
     free(*copy);
     *copy = NULL;
     return 0;
   }
   *db = (log_file){*copy, NULL, 0, *copy + (hash - path) + 1};
-  return 1;
+  return format;
 }
 
 fslaw_status fslaw_run_read(const char *path, fslaw_run_format format,
                             const fslaw_run_columns *cols, fslaw_run **out, fslaw_error *err) {
   *out = NULL;
-  struct stat sb;
-  if (!stat(path, &sb) && S_ISDIR(sb.st_mode)) return read_folder(path, format, cols, out, err);
   log_file db;
   char *copy;
-  if (mlflow_path(path, &db, &copy)) { /* whatever --format says, which is for log files */
-    fslaw_status st = parse_run(db.name, &db, 1, 0, (fslaw_run_format)RUN_MLFLOW, cols, out, err);
+  int store = mlflow_path(path, &db, &copy);
+  if (store) { /* whatever --format says, which is for log files */
+    /* a database's messages add #RUN themselves; a file store's name the path */
+    fslaw_status st = parse_run(store == RUN_MLFLOW ? db.name : path, &db, 1, 0,
+                                (fslaw_run_format)store, cols, out, err);
     free(copy);
     return st;
   }
+  struct stat sb;
+  if (!stat(path, &sb) && S_ISDIR(sb.st_mode)) return read_folder(path, format, cols, out, err);
   char *data;
   size_t len;
   fslaw_status st = fslaw_read_file(path, &data, &len, err);

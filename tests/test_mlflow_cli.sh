@@ -68,9 +68,49 @@ expect_fail "unknown key" "#wsdcon_3: no metric named 'val_loss' (its metrics: l
 # Lightning's keys need no --col
 "$FSLAW" inspect "$DB#wsdcon_3" 2>"$TMP/err" | grep -q "losses=95 " && grep -q "read lr from 'lr-AdamW', loss from 'train_loss'" "$TMP/err" \
   && ok || bad "Lightning keys by default: $(cat "$TMP/err")"
-# a run of MLflow's older file store: what to do instead
-mkdir -p "$TMP/mlruns/0/0123abcd/metrics" && echo "1700000000000 3.2 10" >"$TMP/mlruns/0/0123abcd/metrics/loss" \
-  && touch "$TMP/mlruns/0/0123abcd/meta.yaml"
-expect_fail "file store" "a run of MLflow's file store (mlruns), which fslaw does not read; move it into a database with \`mlflow migrate-filestore\`" \
-  "$FSLAW" inspect "$TMP/mlruns/0/0123abcd"
+# the same runs in MLflow's file store (mlruns/, as MLflow < 3.7 writes it):
+# the same fit, bit for bit, and the same scores by name, id and folder
+python3 - "$TMP/mlruns" "$D" <<'PYEOF2'
+import csv, os, sys
+root, D = sys.argv[1:]
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    open(path, "w").write(text)
+write(f"{root}/0/meta.yaml", "experiment_id: '0'\nlifecycle_stage: active\nname: Default\n")
+write(f"{root}/3/meta.yaml", "experiment_id: '3'\nlifecycle_stage: active\nname: mpl\n")
+for i, name in enumerate(["cosine_24000", "constant_24000", "wsdcon_9", "wsdcon_3"]):
+    run = f"{root}/3/{i + 1:032x}"
+    write(f"{run}/meta.yaml", f"experiment_id: '3'\nlifecycle_stage: active\nrun_id: {i + 1:032x}\n"
+          f"run_name: {name}\nstart_time: {i}\n")
+    write(f"{run}/tags/mlflow.runName", name)
+    lr, loss = [], []
+    for r in csv.DictReader(open(f"{D}/{name}.csv")):
+        s = int(r["step"])
+        lr.append(f"{1000 * s} {float(r['lr'])!r} {s}\n")
+        if r["loss"]:
+            loss.append(f"{1000 * s + 1} {float(r['loss'])!r} {s}\n")
+    write(f"{run}/metrics/lr-AdamW", "".join(lr))
+    write(f"{run}/metrics/train_loss", "".join(loss))
+PYEOF2
+ML=$TMP/mlruns
+"$FSLAW" fit --law mtl --starts 2 --out "$TMP/fs.json" "$ML#cosine_24000" "$ML/3#constant_24000" \
+  "$ML/3/00000000000000000000000000000003" >/dev/null 2>"$TMP/err" && ok || bad "fit file store: $(cat "$TMP/err")"
+python3 - "$TMP/csv.json" "$TMP/fs.json" <<'PYEOF2' && ok || bad "file store fit != csv fit"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:])
+sys.exit(not (a["params"] == b["params"] and a["objective"] == b["objective"] and b["runs"][0].endswith("mlruns#cosine_24000")))
+PYEOF2
+for run in "$ML#wsdcon_3" "$ML#00000000000000000000000000000004" "$ML/3/00000000000000000000000000000004"; do
+  got=$("$FSLAW" eval --params "$TMP/fs.json" "$run" 2>/dev/null | sed -n 2p | cut -d, -f2-)
+  [ "$got" = "$want" ] && ok || bad "eval $run: '$got' vs csv '$want'"
+done
+(cd "$TMP/elsewhere" && "$FSLAW" report --params ../fs.json --out r2.html --train ../mlruns/3/00000000000000000000000000000003 \
+  ../mlruns#wsdcon_3 >/dev/null 2>"$TMP/err") && ok || bad "report file store: $(cat "$TMP/err")"
+[ -s "$TMP/elsewhere/r2.html" ] && ! grep -q "is taken for the fitted run" "$TMP/err" && ok || bad "report file store: $(cat "$TMP/err")"
+expect_fail "file store of runs" "mlruns: an MLflow file store of 4 runs: 'cosine_24000' (id 00000000000000000000000000000001, experiment 'mpl')" \
+  "$FSLAW" fit --law mtl --out "$TMP/none.json" "$ML"
+[ ! -e "$TMP/none.json" ] && ok || bad "output written on error"
+printf '1700 3.2 10\n1701 3.1 x\n' >"$ML/3/00000000000000000000000000000004/metrics/train_loss"
+expect_fail "file store line" "00000000000000000000000000000004/metrics/train_loss:2:10: expected 'TIMESTAMP VALUE STEP'" \
+  "$FSLAW" inspect "$ML#wsdcon_3"
 finish test_mlflow_cli

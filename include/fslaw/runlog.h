@@ -103,8 +103,10 @@ typedef struct fslaw_run_columns {
 /* Read the log at `path` (cols may be NULL), or the TensorBoard event files
  * of the folder `path`, or a run of an MLflow tracking database (SQLite):
  * `path` is the database's, or "DB#RUN" with RUN the run's name or id (the
- * database alone: its only run); its metric keys are the columns, as an
- * event file's tags are, and the run's name is the run's. On success *out
+ * database alone: its only run), or of MLflow's file store: `path` is a
+ * run's folder, or the store's or an experiment's folder ("mlruns",
+ * "mlruns#RUN"); its metric keys are the columns, as an event file's tags
+ * are, and the run's name is the run's. On success *out
  * owns a new run. */
 fslaw_status fslaw_run_read(const char *path, fslaw_run_format format,
                             const fslaw_run_columns *cols, fslaw_run **out,
