@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -231,8 +232,8 @@ void cli_note_partial_line(const char *cmd, const char *path, const fslaw_run *r
   const char *file;
   size_t at = fslaw_run_partial_record(run, &file);
   if (at)
-    fprintf(stderr, "fslaw %s: note: %s: byte %zu: the last event is cut short: read without "
-                    "it, as an event still being written\n", cmd, file, at - 1);
+    fprintf(stderr, "fslaw %s: note: %s: byte %zu: the last record is cut short: read without "
+                    "it, as a record still being written\n", cmd, file, at - 1);
   size_t replaced = fslaw_run_replaced(run);
   if (replaced)
     fprintf(stderr, "fslaw %s: note: %s: %zu logged value%s replaced by values logged later at "
@@ -455,8 +456,26 @@ void cli_csv_field(FILE *f, const char *s) {
   fputc('"', f);
 }
 
-/* The file name of path without folder and extension: [*b, *b + *len). */
+/* The file name of path without folder and extension: [*b, *b + *len);
+ * for a run of an MLflow store named as STORE#RUN, RUN. */
 static void stem_of(const char *path, const char **b, size_t *len) {
+  const char *hash = strrchr(path, '#');
+  struct stat sb;
+  if (hash && hash[1] && stat(path, &sb)) {
+    char *store = malloc((size_t)(hash - path) + 1);
+    int is_store = 0;
+    if (store) {
+      memcpy(store, path, (size_t)(hash - path));
+      store[hash - path] = '\0';
+      is_store = !stat(store, &sb);
+      free(store);
+    }
+    if (is_store) {
+      *b = hash + 1;
+      *len = strlen(*b);
+      return;
+    }
+  }
   const char *base = strrchr(path, '/'), *dot;
   *b = base ? base + 1 : path;
   dot = strrchr(*b, '.');

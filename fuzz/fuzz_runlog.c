@@ -1,6 +1,7 @@
 /* fuzz_runlog.c: libFuzzer target for the training-log readers: CSV, JSONL,
  * JSON documents (trainer_state.json, arrays of records), TensorBoard event
- * files and printed lines, with records that share a step and the
+ * files, W&B logs (whatever the first byte says) and printed lines, with
+ * records that share a step and the
  * learning_rate alias. The first byte picks the format (byte % 5) and whether
  * the lr column is named (byte / 5 odd: lr=learning_rate, loss=eval_loss);
  * the rest is the file. */

@@ -5,7 +5,7 @@
 # localedef's sources, for the decimal-comma test)
 set -euo pipefail
 need=(gcc make cmake pkg-config libcjson-dev libnlopt-dev liblapacke-dev libprotobuf-c-dev
-      protobuf-c-compiler libsqlite3-dev)
+      protobuf-c-compiler libsqlite3-dev zlib1g-dev)
 if [ "${1:-build}" = check ]; then
   need+=(clang libclang-rt-dev libomp-dev libxml2-utils locales)
 fi

@@ -18,6 +18,7 @@
 #include "textlog.h"
 #include "mlflow.h"
 #include "mlruns.h"
+#include "wandb.h"
 #include "tfevents.h"
 
 /* Dense arrays beyond this many steps are refused rather than allocated. */
@@ -85,8 +86,9 @@ static const char *const text_default_names[NCOLS] = {
  * "train_loss", which in a Hugging Face log is the run's mean (its closing
  * record): so the loss's names count only in a Lightning log, one whose rate
  * is read from such a name. WandbLogger names the step "trainer/global_step"
- * ("_step" counts W&B's own calls). */
-static const char *const lightning_names[NCOLS] = {"trainer/global_step", "lr-*",
+ * ("_step" counts W&B's own calls), and the Hugging Face Trainer's W&B
+ * callback "train/global_step". */
+static const char *const lightning_names[NCOLS] = {"trainer/global_step|train/global_step", "lr-*",
                                                    "train_loss_step|train_loss", NULL};
 static const char *const quantity[NCOLS] = {"step", "lr", "loss", "tokens"};
 enum { MAX_ALT = 8 }; /* alternatives per column */
@@ -142,6 +144,8 @@ typedef struct {
                                        file store (positions are lines of mlr.file[col]) */
   char *run_name;                   /* MLflow: the run's name (owned), NULL otherwise */
   mlr_run mlr;                      /* MLflow's file store: the run's metric files */
+  const size_t *wb_at;              /* a W&B log: byte offset of each history record, by
+                                       its line (minus 1) in the JSONL made of them */
 } rows;
 
 static void rows_free(rows *b) {
@@ -162,6 +166,7 @@ static const char *where(const rows *b, size_t line, size_t col, char *buf, size
   if (b->db == 2) snprintf(buf, n, "%s:%zu", b->mlr.file[col], line);
   else if (b->db) snprintf(buf, n, "%s#%s: metrics row %zu", b->name, b->run_name, line);
   else if (b->files) snprintf(buf, n, "%s: event at byte %zu", b->files[col].name, line);
+  else if (b->wb_at) snprintf(buf, n, "%s: history record at byte %zu", b->name, b->wb_at[line - 1]);
   else snprintf(buf, n, "%s:%zu:%zu", b->name, line, col);
   return buf;
 }
@@ -740,7 +745,8 @@ static fslaw_status read_jsonl(rows *b, const char *data, size_t len, fslaw_erro
     if (!obj || !cJSON_IsObject(obj)) {
       size_t col = obj ? i + 1 : csv_column(line, 0, end);
       cJSON_Delete(obj);
-      return fslaw_fail(err, FSLAW_EPARSE, "%s:%zu:%zu: %s", b->name, lineno, col,
+      char at[1024];
+      return fslaw_fail(err, FSLAW_EPARSE, "%s: %s", where(b, lineno, col, at, sizeof at),
                         obj ? "expected a JSON object" : "malformed JSON");
     }
     doc_cursor rec = {data, start + ll, start + i, lineno, start};
@@ -1463,6 +1469,7 @@ static fslaw_run_format detect_text(const char *data, size_t len, size_t i) {
 
 static fslaw_run_format detect(const char *name, const char *data, size_t len) {
   if (tfe_is_event_file(data, len)) return FSLAW_RUN_TFEVENTS;
+  if (wdb_is_log(data, len)) return FSLAW_RUN_JSONL; /* its history records (read_wandb) */
   if (ends_with(name, ".jsonl") || ends_with(name, ".ndjson")) return FSLAW_RUN_JSONL;
   if (ends_with(name, ".csv")) return FSLAW_RUN_CSV;
   size_t i = bom(data, len);
@@ -1688,8 +1695,47 @@ static fslaw_status read_mlflow(rows *b, const log_file *f, int store, fslaw_err
   return st;
 }
 
+/* The keys of the first JSON line of data, "a, b, c", into buf[n]. */
+static const char *first_keys(const char *data, size_t len, char *buf, size_t n) {
+  const char *nl = memchr(data, '\n', len);
+  size_t end;
+  cJSON *obj = json_parse(data, nl ? (size_t)(nl - data) : len, &end), *m;
+  buf[0] = '\0';
+  cJSON_ArrayForEach(m, obj) {
+    size_t used = strlen(buf);
+    snprintf(buf + used, n - used, "%s%s", used ? ", " : "", m->string);
+  }
+  cJSON_Delete(obj);
+  return buf;
+}
+
+/* The history of a W&B transaction log (run-ID.wandb) into rows: each
+ * record (one wandb.log call) a JSON line, as in W&B's history export. */
+static fslaw_status read_wandb(rows *b, const log_file *f, fslaw_error *err) {
+  wdb_history h;
+  fslaw_status st = wdb_read(f->name, f->data, f->len, &h, err);
+  b->wb_at = h.at;
+  if (!st) st = read_jsonl(b, h.jsonl ? h.jsonl : "", h.len, err);
+  if (!st && !b->n) {
+    char names[256], keys[512];
+    st = h.n ? fslaw_fail(err, FSLAW_EPARSE, "%s: no history record has a key for %s (the first "
+                          "has %s); name the keys with --col NAME=KEY", f->name,
+                          expected_names(b, names, sizeof names), first_keys(h.jsonl, h.len, keys,
+                          sizeof keys))
+             : fslaw_fail(err, FSLAW_EPARSE, "%s: a W&B log with no history (nothing logged with "
+                          "wandb.log)", f->name);
+  }
+  if (!st && h.name && !(b->run_name = fslaw_strdup(h.name)))
+    st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
+  if (!st && h.cut) b->cut = h.cut, b->cut_file = 0;
+  b->wb_at = NULL;
+  wdb_history_free(&h);
+  return st;
+}
+
 static fslaw_status read_rows(rows *b, fslaw_run_format format, const log_file *f, size_t nf,
                               fslaw_error *err) {
+  if (f[0].data && wdb_is_log(f[0].data, f[0].len)) return read_wandb(b, f, err);
   if ((int)format >= RUN_MLFLOW) return read_mlflow(b, f, (int)format == RUN_MLRUNS, err);
   if (format == FSLAW_RUN_AUTO) format = detect(f[0].name, f[0].data, f[0].len);
   if (format == FSLAW_RUN_TFEVENTS) {
@@ -1780,9 +1826,12 @@ static fslaw_status parse_run(const char *name, const log_file *f, size_t nf, in
    * (transformers Trainer._maybe_log_save_evaluate); "eval_loss" is not.
    * Megatron-LM's printed "lm loss" and GPT-NeoX's "lm_loss" are such means
    * too (training_log divides the losses summed over --log-interval); their
-   * TensorBoard scalars are the step's own. */
+   * TensorBoard scalars are the step's own. In W&B the Trainer's loss is
+   * "train/loss" beside its step "train/global_step". */
   if (!st) run->loss_is_mean = b.hf_mean || (b.array && !strcmp(b.array, "log_history") &&
                                               !strcmp(b.colname[COL_LOSS], "loss")) ||
+                               (b.has_col[COL_LOSS] && !strcmp(b.colname[COL_LOSS], "train/loss") &&
+                                !strcmp(b.colname[COL_STEP], "train/global_step")) ||
                                (format == FSLAW_RUN_TEXT && b.has_col[COL_LOSS] &&
                                 (!strcmp(b.colname[COL_LOSS], "lm loss") ||
                                  !strcmp(b.colname[COL_LOSS], "lm_loss")));
@@ -1819,7 +1868,9 @@ fslaw_status fslaw_run_parse(const char *name, const char *data, size_t len,
   fslaw_status st = parse_run(name, &file, 1, 0, format, cols, out, err);
   if (st != FSLAW_EPARSE || !len || data[len - 1] == '\n') return st;
   fslaw_run_format f = format == FSLAW_RUN_AUTO ? detect(name, data, len) : format;
-  if (f == FSLAW_RUN_TFEVENTS || (f == FSLAW_RUN_JSONL && is_document(data, len))) return st;
+  if (f == FSLAW_RUN_TFEVENTS || (f == FSLAW_RUN_JSONL && is_document(data, len)) ||
+      wdb_is_log(data, len))
+    return st;
   size_t cut = len, lines = 1;
   while (cut && data[cut - 1] != '\n') cut--;
   for (size_t i = 0; i < cut; i++) lines += data[i] == '\n';
@@ -1942,6 +1993,26 @@ static fslaw_status read_folder(const char *dir, fslaw_run_format format,
   return st;
 }
 
+/* The path of the one W&B log (*.wandb) of the folder dir, a W&B run's
+ * (wandb/run-DATE-ID, or wandb/latest-run); NULL when it has none or
+ * several. */
+static char *wandb_log_in(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) return NULL;
+  char *found = NULL;
+  int n = 0;
+  for (struct dirent *e; (e = readdir(d));) {
+    if (!ends_with(e->d_name, ".wandb")) continue;
+    if (n++) continue;
+    size_t len = strlen(dir) + strlen(e->d_name) + 2;
+    if ((found = malloc(len))) snprintf(found, len, "%s/%s", dir, e->d_name);
+  }
+  closedir(d);
+  if (n == 1) return found;
+  free(found);
+  return NULL;
+}
+
 /* 1 when the regular file at path starts as an SQLite database does. */
 static int is_database_file(const char *path) {
   struct stat sb;
@@ -1992,13 +2063,20 @@ fslaw_status fslaw_run_read(const char *path, fslaw_run_format format,
     return st;
   }
   struct stat sb;
-  if (!stat(path, &sb) && S_ISDIR(sb.st_mode)) return read_folder(path, format, cols, out, err);
+  char *wb = NULL;
+  if (!stat(path, &sb) && S_ISDIR(sb.st_mode) && !(wb = wandb_log_in(path)))
+    return read_folder(path, format, cols, out, err);
+  if (wb) path = wb; /* a W&B run's folder: its log */
   char *data;
   size_t len;
   fslaw_status st = fslaw_read_file(path, &data, &len, err);
-  if (st) return st;
+  if (st) {
+    free(wb);
+    return st;
+  }
   st = fslaw_run_parse(path, data, len, format, cols, out, err);
   free(data);
+  free(wb);
   return st;
 }
 

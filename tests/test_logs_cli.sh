@@ -265,7 +265,7 @@ EV=$2/tests/data/tfevents
   && ok || bad "resumed run note: $(cat "$TMP/err")"
 mkdir -p "$TMP/live_ev" && head -c -3 "$EV/tf2_run/events.out.tfevents.1732400001.host.tf2" >"$TMP/live_ev/events.out.tfevents.1.host"
 "$FSLAW" inspect "$TMP/live_ev" >"$TMP/out" 2>"$TMP/err" && grep -q "losses=5" "$TMP/out" \
-  && grep -q "note: .*live_ev/events.out.tfevents.1.host: byte [0-9]*: the last event is cut short: read without it" "$TMP/err" \
+  && grep -q "note: .*live_ev/events.out.tfevents.1.host: byte [0-9]*: the last record is cut short: read without it" "$TMP/err" \
   && ok || bad "cut event file: $(cat "$TMP/out" "$TMP/err")"
 expect_fail "missing tag" "tf2_run: no scalar tagged 'val/loss' (its scalar tags: loss, lr, tokens, loss_half); name the loss's tag with --col loss=TAG" \
   "$FSLAW" inspect --col loss=val/loss "$EV/tf2_run"

@@ -100,8 +100,10 @@ typedef struct fslaw_run_columns {
   const char *tokens; /* default "tokens" */
 } fslaw_run_columns;
 
-/* Read the log at `path` (cols may be NULL), or the TensorBoard event files
- * of the folder `path`, or a run of an MLflow tracking database (SQLite):
+/* Read the log at `path` (cols may be NULL; a W&B run's log, run-ID.wandb,
+ * is read as a JSONL of its history records), or the TensorBoard event files
+ * of the folder `path`, or the W&B log of the folder `path` (a W&B run's,
+ * wandb/run-DATE-ID), or a run of an MLflow tracking database (SQLite):
  * `path` is the database's, or "DB#RUN" with RUN the run's name or id (the
  * database alone: its only run), or of MLflow's file store: `path` is a
  * run's folder, or the store's or an experiment's folder ("mlruns",

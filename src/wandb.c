@@ -1,0 +1,183 @@
+/* wandb.c: history rows of a W&B transaction log (see wandb.h). zlib gives
+ * the CRC-32 the log's records carry; protoc-c's decoder (wandb.proto) reads
+ * each record. */
+#include "wandb.h"
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "internal.h"
+#include "wandb.pb-c.h"
+
+enum {
+  HEADER = 7,    /* the file's header, and each chunk's: CRC (4), length (2), type (1) */
+  BLOCK = 32768, /* chunks never cross a block; a block's last < 7 bytes are zeros */
+  FULL = 1, FIRST, MIDDLE, LAST
+};
+
+static uint32_t le(const unsigned char *p, int n) {
+  uint32_t v = 0;
+  for (int i = n - 1; i >= 0; i--) v = v << 8 | p[i];
+  return v;
+}
+
+int wdb_is_log(const char *data, size_t len) {
+  const unsigned char *p = (const unsigned char *)data;
+  return len >= HEADER && !memcmp(p, ":W&B", 4) && le(p + 4, 2) == 0xBEE1;
+}
+
+void wdb_history_free(wdb_history *h) {
+  free(h->jsonl);
+  free(h->at);
+  free(h->name);
+  *h = (wdb_history){0};
+}
+
+/* A growing byte buffer. */
+typedef struct {
+  char *p;          /* bytes */
+  size_t n, cap;    /* used, capacity */
+} buf;
+
+static int put(buf *b, const char *s, size_t n) {
+  if (b->n + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 4096;
+    while (b->n + n + 1 > cap) cap *= 2;
+    char *q = realloc(b->p, cap);
+    if (!q) return 0;
+    b->p = q, b->cap = cap;
+  }
+  memcpy(b->p + b->n, s, n);
+  b->n += n;
+  b->p[b->n] = '\0';
+  return 1;
+}
+
+/* s as a JSON string. */
+static int put_string(buf *b, const char *s) {
+  int ok = put(b, "\"", 1);
+  for (; ok && *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    char esc[8];
+    if (c == '"' || c == '\\') ok = put(b, "\\", 1) && put(b, s, 1);
+    else if (c < 0x20) ok = put(b, esc, (size_t)snprintf(esc, sizeof esc, "\\u%04x", c));
+    else ok = put(b, s, 1);
+  }
+  return ok && put(b, "\"", 1);
+}
+
+/* An item's key: its own, or its nested keys joined by '.' (as W&B shows them). */
+static int put_key(buf *b, const FslawWb__HistoryItem *it) {
+  if (it->key[0] || !it->n_nested_key) return put_string(b, it->key);
+  buf k = {0};
+  int ok = 1;
+  for (size_t i = 0; ok && i < it->n_nested_key; i++)
+    ok = (!i || put(&k, ".", 1)) && put(&k, it->nested_key[i], strlen(it->nested_key[i]));
+  ok = ok && put_string(b, k.p ? k.p : "");
+  free(k.p);
+  return ok;
+}
+
+/* A history record as one JSON line: its items, and _step from its step
+ * when no item gives it. */
+static int history_line(buf *b, const FslawWb__HistoryRecord *hr) {
+  int ok = put(b, "{", 1), first = 1, has_step = 0;
+  for (size_t i = 0; ok && i < hr->n_item; i++) {
+    const FslawWb__HistoryItem *it = hr->item[i];
+    if (!it->value_json[0]) continue;
+    has_step |= !strcmp(it->key, "_step");
+    ok = (first || put(b, ",", 1)) && put_key(b, it) && put(b, ":", 1) &&
+         put(b, it->value_json, strlen(it->value_json));
+    first = 0;
+  }
+  if (ok && !has_step && hr->step) {
+    char num[40];
+    int n = snprintf(num, sizeof num, "%s\"_step\":%" PRId64, first ? "" : ",", hr->step->num);
+    ok = put(b, num, (size_t)n);
+  }
+  return ok && put(b, "}\n", 2);
+}
+
+/* One record (a whole one, at byte `at`) into h. */
+static fslaw_status take_record(const char *name, const unsigned char *p, size_t n, size_t at,
+                                wdb_history *h, buf *out, size_t *cap, fslaw_error *err) {
+  FslawWb__Record *r = fslaw_wb__record__unpack(NULL, n, p);
+  if (!r) return fslaw_fail(err, FSLAW_EPARSE, "%s: record at byte %zu does not decode as a W&B "
+                            "record", name, at);
+  int ok = 1;
+  if (r->record_type_case == FSLAW_WB__RECORD__RECORD_TYPE_HISTORY) {
+    if (h->n == *cap) {
+      size_t c = *cap ? 2 * *cap : 256;
+      size_t *q = realloc(h->at, c * sizeof *q);
+      if ((ok = q != NULL)) h->at = q, *cap = c;
+    }
+    if (ok) h->at[h->n++] = at;
+    ok = ok && history_line(out, r->history);
+  } else if (r->record_type_case == FSLAW_WB__RECORD__RECORD_TYPE_RUN) {
+    const char *nm = r->run->display_name[0] ? r->run->display_name : r->run->run_id;
+    if (nm[0]) {
+      free(h->name);
+      ok = (h->name = fslaw_strdup(nm)) != NULL;
+    }
+  }
+  fslaw_wb__record__free_unpacked(r, NULL);
+  return ok ? FSLAW_OK : fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
+}
+
+/* Every chunk after the header, assembled into records (a FULL one, or
+ * FIRST, MIDDLE..., LAST) and taken. */
+fslaw_status wdb_read(const char *name, const char *data, size_t len, wdb_history *h,
+                      fslaw_error *err) {
+  *h = (wdb_history){0};
+  const unsigned char *p = (const unsigned char *)data;
+  if (!wdb_is_log(data, len)) return fslaw_fail(err, FSLAW_EPARSE, "%s: not a W&B log", name);
+  if (p[6] != 0)
+    return fslaw_fail(err, FSLAW_EPARSE, "%s: a W&B log of version %d, which fslaw does not read "
+                      "(version 0 is W&B's)", name, p[6]);
+  buf out = {0}, rec = {0};
+  size_t cap = 0, pos = HEADER, start = 0;
+  int open = 0; /* a FIRST chunk is waiting for its LAST */
+  fslaw_status st = FSLAW_OK;
+  while (!st && pos < len) {
+    size_t left = BLOCK - pos % BLOCK;
+    if (left < HEADER) { /* the block's zero trailer */
+      pos += left;
+      continue;
+    }
+    if (len - pos < HEADER) break; /* cut short */
+    size_t n = le(p + pos + 4, 2);
+    int type = p[pos + 6];
+    if (!type && !n && !le(p + pos, 4)) { /* zeros: the rest of the block is unused */
+      pos += left;
+      continue;
+    }
+    if (n > left - HEADER || type < FULL || type > LAST)
+      st = fslaw_fail(err, FSLAW_EPARSE, "%s: byte %zu: not a W&B log chunk (type %d, length "
+                      "%zu)", name, pos, type, n);
+    else if (len - pos - HEADER < n)
+      break; /* cut short */
+    else if ((uint32_t)crc32(crc32(0L, p + pos + 6, 1), p + pos + HEADER, (uInt)n) != le(p + pos, 4))
+      st = fslaw_fail(err, FSLAW_EPARSE, "%s: byte %zu: the chunk's checksum does not hold (a "
+                      "damaged file)", name, pos);
+    else if ((type == FULL || type == FIRST) == open)
+      st = fslaw_fail(err, FSLAW_EPARSE, "%s: byte %zu: a chunk out of order (type %d)", name,
+                      pos, type);
+    if (st) break;
+    if (type == FULL || type == FIRST) start = pos, rec.n = 0;
+    if (!put(&rec, (const char *)p + pos + HEADER, n))
+      st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
+    open = type == FIRST || type == MIDDLE;
+    if (!st && !open)
+      st = take_record(name, (const unsigned char *)rec.p, rec.n, start, h, &out, &cap, err);
+    pos += HEADER + n;
+  }
+  if (!st && (pos < len || open)) h->cut = (open ? start : pos) + 1;
+  h->jsonl = out.p;
+  h->len = out.n;
+  free(rec.p);
+  return st;
+}
