@@ -401,6 +401,26 @@ static fslaw_status find_col(const rows *b, const csv_reader *r, const char *wan
   return FSLAW_OK;
 }
 
+/* A name an input without a step column has, to suggest as its step: one
+ * ending in "global_step" (the Hugging Face Trainer's "train/global_step"
+ * in W&B) is the trainer's step; W&B's own "_step" counts wandb.log calls,
+ * the trainer's step only if the script logged once a step, so it is
+ * suggested rather than read by default. */
+static void step_candidate(const char *name, const char **pick) {
+  size_t n = strlen(name), g = strlen("global_step");
+  if (n >= g && !strcmp(name + n - g, "global_step")) *pick = name;
+  else if (!strcmp(name, "_step") && !*pick) *pick = name;
+}
+
+static const char *step_hint(const char *pick, char *buf, size_t n) {
+  if (!pick) return "";
+  if (!strcmp(pick, "_step"))
+    snprintf(buf, n, "; W&B's '_step' counts its log calls, the training step if the run logged "
+             "once a step: --col step=_step");
+  else snprintf(buf, n, "; '%s' looks like the step: --col step=%s", pick, pick);
+  return buf;
+}
+
 /* Map the header to column indices: the first candidate name it has. */
 static fslaw_status read_header(rows *b, const csv_reader *r, long idx[NCOLS], fslaw_error *err) {
   for (int k = 0; k < NCOLS; k++) {
@@ -424,8 +444,11 @@ static fslaw_status read_header(rows *b, const csv_reader *r, long idx[NCOLS], f
   }
   /* one field holding the separators of another dialect */
   const char *hint = r->nfields == 1 && strpbrk(r->fields[0].text, "\t;")
-                         ? "; fields must be separated by commas" : "";
-  char names[512];
+                         ? "; fields must be separated by commas" : "", *pick = NULL;
+  char names[512], sbuf[256];
+  for (size_t i = 0; missing == COL_STEP && !b->named[COL_STEP] && i < r->nfields; i++)
+    step_candidate(r->fields[i].text, &pick);
+  if (pick) hint = step_hint(pick, sbuf, sizeof sbuf);
   return fslaw_fail(err, FSLAW_EPARSE, "%s:1: missing column %s (the header has: %s)%s", b->name,
                     alts_text(b, missing, names, sizeof names), have, hint);
 }
@@ -709,10 +732,14 @@ static fslaw_status json_record(rows *b, const cJSON *obj, const doc_cursor *rec
     if (cJSON_GetObjectItemCaseSensitive(obj, b->colname[k])) b->has_col[k] = 1;
   }
   if (!st && !c[COL_STEP].present) {
-    char at[1024], names[512];
-    st = fslaw_fail(err, FSLAW_EPARSE, "%s: missing column '%s' (no numeric key %s)",
+    char at[1024], names[512], hint[256];
+    const char *pick = NULL;
+    const cJSON *m;
+    cJSON_ArrayForEach(m, obj) if (!b->named[COL_STEP] && cJSON_IsNumber(m))
+      step_candidate(m->string, &pick);
+    st = fslaw_fail(err, FSLAW_EPARSE, "%s: missing column '%s' (no numeric key %s)%s",
                     where(b, rec->line, cur_col(rec), at, sizeof at), quantity[COL_STEP],
-                    alts_text(b, COL_STEP, names, sizeof names));
+                    alts_text(b, COL_STEP, names, sizeof names), step_hint(pick, hint, sizeof hint));
   }
   return st ? st : rows_add(b, c, err);
 }

@@ -118,6 +118,23 @@ grep -qF "wandb.csv: steps=301 losses=4 lr=[0,0.0006] warmup=100 kinks=200 t_fin
 "$FSLAW" inspect --col loss=train/loss --col lr=train/learning_rate "$TMP/wandb.csv" 2>/dev/null \
   | grep -qF "wandb.csv: steps=301 losses=4 lr=[0,0.0006] warmup=100 kinks=200 t_final=0.1 loss=[3.5,6.5]" \
   && ok || bad "wandb without --col step=Step"
+# W&B history JSONL (run.history() or the exported file): no step key, but
+# _step, which counts W&B's log calls: suggested, not read by default
+for i in 0 1 2 3; do
+  printf '{"_step": %d, "_runtime": %d.5, "_timestamp": 1700000000, "lr": 0.0003, "loss": %d.25}\n' "$i" "$i" "$((6 - i))"
+done >"$TMP/history.jsonl"
+expect_fail "wandb history" "history.jsonl:1:1: missing column 'step' (no numeric key 'step'); W&B's '_step' counts its log calls, the training step if the run logged once a step: --col step=_step" \
+  "$FSLAW" inspect "$TMP/history.jsonl"
+"$FSLAW" inspect --col step=_step "$TMP/history.jsonl" 2>/dev/null | grep -qF "history.jsonl: steps=4 losses=4" \
+  && ok || bad "wandb history with --col step=_step"
+# the Trainer's W&B history also has train/global_step, the trainer's own step
+sed 's/"_step": \([0-9]\)/"_step": \1, "train\/global_step": \1/' "$TMP/history.jsonl" >"$TMP/hf_history.jsonl"
+expect_fail "hf wandb history" "hf_history.jsonl:1:1: missing column 'step' (no numeric key 'step'); 'train/global_step' looks like the step: --col step=train/global_step" \
+  "$FSLAW" inspect "$TMP/hf_history.jsonl"
+# the same as a CSV (history().to_csv())
+printf '_step,_runtime,lr,loss\n0,1.5,0.0003,6.25\n1,2.5,0.0003,5.25\n' >"$TMP/history.csv"
+expect_fail "wandb history csv" "history.csv:1: missing column 'step' (the header has: _step, _runtime, lr, loss); W&B's '_step' counts its log calls" \
+  "$FSLAW" inspect "$TMP/history.csv"
 
 # fit on a synthetic HF log: cosine schedule with warmup, lr and loss every
 # 10 steps, eval records at the same steps, the summary record at the end.
