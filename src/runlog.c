@@ -138,6 +138,7 @@ typedef struct {
   size_t replaced;                  /* values replaced by later events or rows */
   int hf_mean;                      /* event files: the Hugging Face Trainer's train/loss */
   int db;                           /* an MLflow database: positions are row ids */
+  int printed;                      /* a printed log: a line has no cell to leave empty */
   char *run_name;                   /* MLflow: the run's name (owned), NULL otherwise */
 } rows;
 
@@ -318,9 +319,11 @@ static fslaw_status rows_add(rows *b, const cell c[NCOLS], fslaw_error *err) {
     if (!c[k].present) continue;
     double v = c[k].value;
     if (isnan(v))
-      return cell_error(b, &c[k], k, k == COL_LOSS ? "NaN is not a valid value (a step whose loss "
-                        "overflowed? remove its record, or leave the loss empty)" :
-                        "NaN is not a valid value", err);
+      return cell_error(b, &c[k], k, k != COL_LOSS ? "NaN is not a valid value" :
+                        b->printed ? "NaN is not a valid value (the loss overflowed at this "
+                        "step, or the run diverged: delete this line, or end the log before it)" :
+                        "NaN is not a valid value (a step whose loss overflowed? remove its "
+                        "record, or leave the loss empty)", err);
     if (!isfinite(v)) return cell_error(b, &c[k], k, "infinite value", err);
     if (k != COL_LOSS && v < 0) {
       char msg[96];
@@ -1757,6 +1760,7 @@ static fslaw_status parse_run(const char *name, const log_file *f, size_t nf, in
   fslaw_status st = FSLAW_OK;
   if (format == FSLAW_RUN_AUTO) format = detect(f[0].name, f[0].data, f[0].len);
   int text = format == FSLAW_RUN_TEXT;
+  b.printed = text;
   const char *const *defaults = text ? text_default_names : default_names;
   for (int k = 0; k < NCOLS && !st; k++) {
     b.named[k] = given[k] != NULL;
