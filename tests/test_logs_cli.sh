@@ -394,6 +394,17 @@ expect_fail "NaN in a printed log" "nan.log:2:9: column 'loss': NaN is not a val
   "$FSLAW" inspect "$TMP/nan.log"
 ! grep -q "leave the loss empty" "$TMP/err" && ok || bad "NaN in a printed log: CSV advice"
 
+# rates printed to 3 significant digits ("lr 2.97e-04"): a WSD decay's start,
+# a few units below the peak only after many steps, is still the kink the
+# CSV has; a cosine or a constant run printed so has none
+for r in wsd_20000_24000 wsdld_20000_24000 cosine_24000 constant_24000; do
+  kinks() { "$FSLAW" inspect "$1" 2>/dev/null | sed 's/.* kinks=//; s/ .*//'; }
+  awk -F, 'NR > 1 { if ($3 != "") printf "iter %s: loss %s, lr %.2e\n", $1, $3, $2
+    else printf "iter %s: lr %.2e\n", $1, $2 }' "$SRC/data/mpl/400M/$r.csv" >"$TMP/r3_$r.log"
+  want=$(kinks "$SRC/data/mpl/400M/$r.csv") got=$(kinks "$TMP/r3_$r.log")
+  [ -n "$want" ] && [ "$got" = "$want" ] && ok || bad "kinks of $r printed to 3 digits: '$got', the CSV's '$want'"
+done
+
 # the same run as OLMo prints it (a "[step=N/M]" line, then one metric a line,
 # indented; evaluation blocks) and as composer's console does ("[batch=N/M]:",
 # "\t Train NAME: VALUE"; "[Eval batch=...]" blocks): read as its CSV, scored
