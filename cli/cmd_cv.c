@@ -66,6 +66,7 @@ typedef struct {
   fslaw_metrics m;   /* metrics on the held-out run */
   char note[300];    /* why the fit failed */
   char noise[1024];  /* the batch noise note on its scores ("": none) */
+  cli_bins_advice adv; /* ... and the --bins it needs */
 } cv_fold;
 
 /* Add every run but `held` to the fit, group by group. Returns 0, or 1 on an
@@ -116,7 +117,8 @@ static int fold(const cv_opts *o, const fslaw_law *law, const cli_run_set *rs,
                             sizeof why);
   if (!rc && f->fitted) {
     rc = cli_points_score("cv", &pts, o->bins, rs->path[held], &f->m);
-    if (!rc) cli_noise_note(&pts, o->bins, f->m.prede, rs->path[held], f->noise, sizeof f->noise);
+    if (!rc) cli_noise_note(&pts, o->bins, f->m.prede, rs->path[held], f->noise, sizeof f->noise,
+                           &f->adv);
     cli_points_free(&pts);
   } else if (rc == 2) { /* the fold's law fails on the held-out run: the fold failed */
     f->fitted = rc = 0;
@@ -233,8 +235,10 @@ static int write_csv(const cv_opts *o, const cli_run_set *rs, const cv_fold *fol
 }
 
 /* The batch noise note of each run, once: of its fold with the least PredE
- * (the law the noise hides most; "law L" named when there are several). */
+ * (the law the noise hides most; "law L" named when there are several);
+ * then, once, the --bins those folds need (one --bins scores them all). */
 static void note_noise(const cv_opts *o, size_t n, const cv_fold *folds) {
+  cli_bins_advice adv = {0};
   for (size_t i = 0; i < n; i++) {
     size_t best = SIZE_MAX;
     for (size_t l = 0; l < o->nlaw; l++) {
@@ -245,7 +249,11 @@ static void note_noise(const cv_opts *o, size_t n, const cv_fold *folds) {
     fprintf(stderr, "fslaw cv: note: %s", folds[best * n + i].noise);
     if (o->nlaw > 1) fprintf(stderr, " (law %s)", o->law[best]);
     fputc('\n', stderr);
+    cli_bins_advice_merge(&adv, &folds[best * n + i].adv);
   }
+  char advice[512];
+  if (cli_bins_advice_text(&adv, o->bins, advice, sizeof advice))
+    fprintf(stderr, "fslaw cv: note: %s\n", advice);
 }
 
 static int run(int argc, char **argv) {

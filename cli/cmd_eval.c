@@ -32,15 +32,17 @@ const cli_command cli_eval = {
     run, NULL};
 
 /* Metrics of one run; 0 on success; a note when batch noise makes most of
- * them. *first: the first step scored (where its extrapolation notes start). */
+ * them (the --bins that helps in *adv, said once for all runs). *first: the
+ * first step scored (where its extrapolation notes start). */
 static int eval_run(const fslaw_law *law, const double *p, const fslaw_run *r, size_t after,
-                    size_t bins, fslaw_metrics *m, const char *path, size_t *first) {
+                    size_t bins, fslaw_metrics *m, const char *path, size_t *first,
+                    cli_bins_advice *adv) {
   cli_points pts;
   if (cli_points_predict("eval", law, p, r, after, path, &pts, NULL, 0)) return 1;
   *first = pts.step[0]; /* cli_points_predict fails without a point */
   int rc = cli_points_score("eval", &pts, bins, path, m);
   char note[1024];
-  if (!rc && cli_noise_note(&pts, bins, m->prede, path, note, sizeof note))
+  if (!rc && cli_noise_note(&pts, bins, m->prede, path, note, sizeof note, adv))
     fprintf(stderr, "fslaw eval: note: %s\n", note);
   cli_points_free(&pts);
   return rc;
@@ -87,17 +89,21 @@ static int run(int argc, char **argv) {
   cli_read_fit_range(params, law, &range);
   cJSON *meta = cli_params_meta(params); /* a fitted run is read as its fit read it */
   fslaw_metrics *ms = calloc(npos, sizeof *ms);
+  cli_bins_advice adv = {0};
   for (size_t i = 0; ms && !rc && i < npos; i++) {
     fslaw_run *r = NULL;
     size_t first = 0;
     rc = cli_read_given_run("eval", &ro, params, meta, pos[i], &r);
-    if (!rc) rc = eval_run(law, p, r, after, bins, &ms[i], pos[i], &first);
+    if (!rc) rc = eval_run(law, p, r, after, bins, &ms[i], pos[i], &first, &adv);
     if (!rc)
       cli_note_extrapolation_from("eval", &range, pos[i], fslaw_run_lr(r), fslaw_run_steps(r), first);
     if (!rc) cli_note_determination("eval", &range, law, p, pos[i], fslaw_run_lr(r), fslaw_run_steps(r));
     fslaw_run_destroy(r);
   }
   if (!ms) rc = cli_error("eval", "out of memory");
+  char advice[512];
+  if (!rc && cli_bins_advice_text(&adv, bins, advice, sizeof advice))
+    fprintf(stderr, "fslaw eval: note: %s\n", advice);
   cli_out o;
   if (!rc && !(rc = cli_out_open("eval", &o, out, inputs, npos + 1))) {
     fprintf(o.f, "run,n,r2,mae,rmse,prede,worste\n");

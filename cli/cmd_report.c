@@ -214,8 +214,9 @@ typedef struct fit_info {
 } fit_info;
 
 /* Read run r and compute everything the page shows about it; its notes go
- * on stderr as fslaw eval prints them, from its first scored point. */
-static int load_run(const report_opts *o, const fit_info *fi, rep_run *r) {
+ * on stderr as fslaw eval prints them, from its first scored point (the
+ * --bins a batch noise note calls for into *adv, said once for all runs). */
+static int load_run(const report_opts *o, const fit_info *fi, rep_run *r, cli_bins_advice *adv) {
   if (cli_read_as_fitted("report", &o->ro, o->params, r->path, r->recorded, &r->run)) return 1;
   const double *lr = fslaw_run_lr(r->run);
   size_t n = fslaw_run_steps(r->run);
@@ -226,7 +227,7 @@ static int load_run(const report_opts *o, const fit_info *fi, rep_run *r) {
   r->m = (fslaw_metrics){0, NAN, NAN, NAN, NAN, NAN}; /* every point outside the window */
   if (in.n && cli_points_score("report", &in, o->bins, r->path, &r->m)) return 1;
   char noise[1024]; /* first, as fslaw eval prints it */
-  if (in.n && cli_noise_note(&in, o->bins, r->m.prede, r->path, noise, sizeof noise))
+  if (in.n && cli_noise_note(&in, o->bins, r->m.prede, r->path, noise, sizeof noise, adv))
     report_note(&r->notes, noise);
   cli_extrapolation_notes(&fi->range, r->path, lr, n, in.n ? in.step[0] : r->pts.step[0],
                           report_note, &r->notes);
@@ -857,7 +858,18 @@ static int run(int argc, char **argv) {
   if (!rc) rc = match_schedules(&o, runs, n);
   fit_info fi = {.law = law, .p = p, .from = window_from(meta)};
   cli_read_fit_range(o.params, law, &fi.range);
-  for (size_t i = 0; !rc && i < n; i++) rc = load_run(&o, &fi, &runs[i]);
+  cli_bins_advice adv = {0};
+  size_t noted = 0; /* the last run with a batch noise note: the advice goes with it */
+  for (size_t i = 0; !rc && i < n; i++) {
+    size_t before = adv.noted;
+    rc = load_run(&o, &fi, &runs[i], &adv);
+    if (adv.noted > before) noted = i;
+  }
+  char advice[512];
+  if (!rc && cli_bins_advice_text(&adv, o.bins, advice, sizeof advice)) {
+    report_note(&runs[noted].notes, advice);
+    if (runs[noted].notes.oom) rc = cli_error("report", "out of memory");
+  }
   if (!rc) rc = write_report(&o, &fi, meta, runs, n);
   for (size_t i = 0; runs && i < n; i++) run_free(&runs[i]);
   free(runs);

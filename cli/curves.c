@@ -149,22 +149,43 @@ static const char *pct(char b[32], double x) {
   return b;
 }
 
-/* What to do about it, after the note's first part in buf: the bins of
- * fewer_bins, from n / CLI_BIN_POINTS (fewer than --bins if given). */
-static void noise_advice(const cli_points *pts, size_t bins, double sigma, char *buf,
-                         size_t size) {
-  size_t used = strlen(buf), most = pts->n / CLI_BIN_POINTS;
+/* Add one noted run to the advice: the fewest bins of fewer_bins, from
+ * n / CLI_BIN_POINTS (fewer than --bins if given), any run needs. */
+static void add_advice(cli_bins_advice *adv, const cli_points *pts, size_t bins, double sigma) {
+  size_t most = pts->n / CLI_BIN_POINTS;
   size_t start = bins && (bins + 1) / 2 < most ? (bins + 1) / 2 : most;
   size_t fewer = start >= 2 ? fewer_bins(pts, sigma, start) : 0;
-  char a[32];
-  if (fewer || !bins) {
-    size_t b = fewer ? fewer : most, k = pts->n / b;
-    snprintf(buf + used, size - used, ": --bins %zu scores means of %zu consecutive points, "
-             "whose noise adds about %s%s", b, k, pct(a, noise_prede(sigma, (double)k)),
-             fewer ? "" : ", and the law's own error is below even that");
-  } else
-    snprintf(buf + used, size - used, "; the law's own error is below this noise%s",
+  cli_bins_advice one = {1, fewer, !fewer, pts->n, sigma};
+  cli_bins_advice_merge(adv, &one);
+}
+
+void cli_bins_advice_merge(cli_bins_advice *adv, const cli_bins_advice *other) {
+  if (!other->noted) return;
+  if (other->bins && (!adv->bins || other->bins < adv->bins)) adv->bins = other->bins;
+  adv->nmin = adv->noted && adv->nmin < other->nmin ? adv->nmin : other->nmin;
+  adv->sigma = fmax(adv->sigma, other->sigma);
+  adv->below += other->below;
+  adv->noted += other->noted;
+}
+
+int cli_bins_advice_text(const cli_bins_advice *adv, size_t bins, char *buf, size_t size) {
+  if (!adv->noted) return 0;
+  if (!adv->bins && bins) {
+    snprintf(buf, size, "batch noise: the law's own error is below this noise%s",
              bins > 2 ? ", also in fewer bins" : "");
+    return 1;
+  }
+  size_t b = adv->bins ? adv->bins : adv->nmin / CLI_BIN_POINTS, k = adv->nmin / b;
+  char a[32];
+  int n = snprintf(buf, size, "batch noise: --bins %zu scores means of %s%zu consecutive points%s, "
+                   "whose noise adds %sabout %s", b, adv->noted > 1 ? "at least " : "", k,
+                   adv->noted > 1 ? " of each run noted" : "", adv->noted > 1 ? "at most " : "",
+                   pct(a, noise_prede(adv->sigma, (double)k)));
+  if (n < 0 || (size_t)n >= size || !adv->below) return 1;
+  if (!adv->bins) snprintf(buf + n, size - (size_t)n, ", and the law's own error is below even that");
+  else snprintf(buf + n, size - (size_t)n, "; on %zu of them the law's own error is below the "
+                "noise even of 2 bins", adv->below);
+  return 1;
 }
 
 /* The decimals every loss of pts is written with, 0 to 4 (a log that rounds
@@ -204,7 +225,7 @@ static int rounding_note(const cli_points *pts, size_t bins, double prede, const
 }
 
 int cli_noise_note(const cli_points *pts, size_t bins, double prede, const char *name,
-                   char *buf, size_t size) {
+                   char *buf, size_t size, cli_bins_advice *adv) {
   double sigma = cli_points_noise(pts), k = per_bin(pts->n, bins);
   if (!(prede >= 0)) return 0;
   if (!(sigma > 0) || !dominated(sigma, k, prede))
@@ -224,6 +245,6 @@ int cli_noise_note(const cli_points *pts, size_t bins, double prede, const char 
   else
     snprintf(buf + used, size - used, ", which accounts for about %s of %s PredE %s",
              pct(c, part), its, pct(e, prede));
-  noise_advice(pts, bins, sigma, buf, size);
+  add_advice(adv, pts, bins, sigma);
   return 1;
 }

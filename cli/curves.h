@@ -49,13 +49,31 @@ int cli_parse_bins(const char *cmd, const char *text, size_t *bins);
  * fewer than CLI_NOISE_MIN_POINTS points (or no memory). */
 double cli_points_noise(const cli_points *pts);
 
+/* What --bins to give, over every run of one command (one --bins applies to
+ * them all): zero-initialised, filled by cli_noise_note. */
+typedef struct cli_bins_advice {
+  size_t noted; /* runs with a batch noise note */
+  size_t bins;  /* the fewest bins one of them needs to show the law's error (0: none) */
+  size_t below; /* those whose law's error is below the noise even of 2 bins */
+  size_t nmin;  /* the fewest points of one of them */
+  double sigma; /* the largest scatter of one of them */
+} cli_bins_advice;
+
 /* When that scatter explains CLI_NOISE_SHARE or more of the PredE `prede`
  * (and at least CLI_NOISE_FLOOR) of pts scored in `bins` bins (0: one by one),
  * or, scored one by one, the rounding of losses logged with few decimals
  * does, writes a note on `name` into buf (without "fslaw CMD: note: ") and
- * returns 1; else 0. */
+ * returns 1; else 0. A batch noise note adds the run to *adv. */
 int cli_noise_note(const cli_points *pts, size_t bins, double prede, const char *name,
-                   char *buf, size_t size);
+                   char *buf, size_t size, cli_bins_advice *adv);
+
+/* Add the runs of `other` to *adv. */
+void cli_bins_advice_merge(cli_bins_advice *adv, const cli_bins_advice *other);
+
+/* The one line of advice on --bins (given as `bins`, 0: none) after the
+ * notes of adv's runs, into buf (without "fslaw CMD: note: "); 0 when no
+ * run had a batch noise note. */
+int cli_bins_advice_text(const cli_bins_advice *adv, size_t bins, char *buf, size_t size);
 
 /* Free the arrays of *pts (which stays valid and empty). */
 void cli_points_free(cli_points *pts);

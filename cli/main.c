@@ -58,7 +58,7 @@ int main(int argc, char **argv) {
   }
   const cli_command *c = find(name);
   if (!c) {
-    fprintf(stderr, "fslaw: unknown command '%s'\n\n", name);
+    fprintf(stderr, "fslaw: error: unknown command '%s'\n\n", name);
     usage(stderr);
     return 2;
   }

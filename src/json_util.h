@@ -16,4 +16,8 @@ void fslaw_json_add_number(cJSON *o, const char *name, double v);
 /* Parse json; on failure fill err with name:line:column and return NULL. */
 cJSON *fslaw_json_parse(const char *name, const char *json, fslaw_error *err);
 
+/* fslaw_json_parse of a parameters file: one that is no JSON at all (a CSV,
+ * a log) is named as such, with its first line, instead of line:column. */
+cJSON *fslaw_json_parse_params(const char *name, const char *json, fslaw_error *err);
+
 #endif

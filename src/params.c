@@ -165,7 +165,7 @@ static fslaw_status law_agrees(const char *name, const cJSON *o, const fslaw_law
 fslaw_status fslaw_params_parse(const char *name, const char *json, fslaw_law **law,
                                 double *values, fslaw_error *err) {
   *law = NULL;
-  cJSON *o = fslaw_json_parse(name, json, err);
+  cJSON *o = fslaw_json_parse_params(name, json, err);
   if (!o) return FSLAW_EPARSE;
   const cJSON *spec = cJSON_GetObjectItemCaseSensitive(o, "spec");
   if (!cJSON_IsString(spec)) spec = cJSON_GetObjectItemCaseSensitive(o, "law");
@@ -198,7 +198,7 @@ fslaw_status fslaw_params_read_range(const char *path, fslaw_fit_range *range, i
   size_t len;
   fslaw_status st = fslaw_read_file(path, &buf, &len, err);
   if (st) return st;
-  cJSON *o = fslaw_json_parse(path, buf, err);
+  cJSON *o = fslaw_json_parse_params(path, buf, err);
   free(buf);
   if (!o) return FSLAW_EPARSE;
   const cJSON *fr = cJSON_GetObjectItemCaseSensitive(o, "fitted_range");
@@ -277,7 +277,7 @@ static int parse_curvature(const cJSON *c, const fslaw_law *law, double *M, doub
 fslaw_status fslaw_params_parse_curvature(const char *name, const char *json, const fslaw_law *law,
                                           double *M, double *scale, int *found, fslaw_error *err) {
   *found = 0;
-  cJSON *o = fslaw_json_parse(name, json, err);
+  cJSON *o = fslaw_json_parse_params(name, json, err);
   if (!o) return FSLAW_EPARSE;
   *found = parse_curvature(cJSON_GetObjectItemCaseSensitive(o, "curvature"), law, M, scale);
   cJSON_Delete(o);

@@ -142,6 +142,7 @@ typedef struct {
   int hf_mean;                      /* event files: the Hugging Face Trainer's train/loss */
   int db;                           /* MLflow: 1 a database (positions are row ids), 2 a
                                        file store (positions are lines of mlr.file[col]) */
+  int printed;                      /* a printed log: a line has no cell to leave empty */
   char *run_name;                   /* MLflow: the run's name (owned), NULL otherwise */
   mlr_run mlr;                      /* MLflow's file store: the run's metric files */
   const size_t *wb_at;              /* a W&B log: byte offset of each history record, by
@@ -329,9 +330,14 @@ static fslaw_status rows_add(rows *b, const cell c[NCOLS], fslaw_error *err) {
     if (!c[k].present) continue;
     double v = c[k].value;
     if (isnan(v))
-      return cell_error(b, &c[k], k, k == COL_LOSS ? "NaN is not a valid value (a step whose loss "
-                        "overflowed? remove its record, or leave the loss empty)" :
-                        "NaN is not a valid value", err);
+      return cell_error(b, &c[k], k, k != COL_LOSS ? "NaN is not a valid value" :
+                        b->printed ? "NaN is not a valid value (the loss overflowed at this "
+                        "step, or the run diverged: delete this line, or end the log before it)" :
+                        b->db || b->files || b->wb_at ? "NaN is not a valid value (the loss "
+                        "overflowed at this step, or the run diverged: export the steps before "
+                        "it as a CSV)" :
+                        "NaN is not a valid value (a step whose loss overflowed? remove its "
+                        "record, or leave the loss empty)", err);
     if (!isfinite(v)) return cell_error(b, &c[k], k, "infinite value", err);
     if (k != COL_LOSS && v < 0) {
       char msg[96];
@@ -412,6 +418,26 @@ static fslaw_status find_col(const rows *b, const csv_reader *r, const char *wan
   return FSLAW_OK;
 }
 
+/* A name an input without a step column has, to suggest as its step: one
+ * ending in "global_step" (the Hugging Face Trainer's "train/global_step"
+ * in W&B) is the trainer's step; W&B's own "_step" counts wandb.log calls,
+ * the trainer's step only if the script logged once a step, so it is
+ * suggested rather than read by default. */
+static void step_candidate(const char *name, const char **pick) {
+  size_t n = strlen(name), g = strlen("global_step");
+  if (n >= g && !strcmp(name + n - g, "global_step")) *pick = name;
+  else if (!strcmp(name, "_step") && !*pick) *pick = name;
+}
+
+static const char *step_hint(const char *pick, char *buf, size_t n) {
+  if (!pick) return "";
+  if (!strcmp(pick, "_step"))
+    snprintf(buf, n, "; W&B's '_step' counts its log calls, the training step if the run logged "
+             "once a step: --col step=_step");
+  else snprintf(buf, n, "; '%s' looks like the step: --col step=%s", pick, pick);
+  return buf;
+}
+
 /* Map the header to column indices: the first candidate name it has. */
 static fslaw_status read_header(rows *b, const csv_reader *r, long idx[NCOLS], fslaw_error *err) {
   for (int k = 0; k < NCOLS; k++) {
@@ -435,8 +461,11 @@ static fslaw_status read_header(rows *b, const csv_reader *r, long idx[NCOLS], f
   }
   /* one field holding the separators of another dialect */
   const char *hint = r->nfields == 1 && strpbrk(r->fields[0].text, "\t;")
-                         ? "; fields must be separated by commas" : "";
-  char names[512];
+                         ? "; fields must be separated by commas" : "", *pick = NULL;
+  char names[512], sbuf[256];
+  for (size_t i = 0; missing == COL_STEP && !b->named[COL_STEP] && i < r->nfields; i++)
+    step_candidate(r->fields[i].text, &pick);
+  if (pick) hint = step_hint(pick, sbuf, sizeof sbuf);
   return fslaw_fail(err, FSLAW_EPARSE, "%s:1: missing column %s (the header has: %s)%s", b->name,
                     alts_text(b, missing, names, sizeof names), have, hint);
 }
@@ -720,10 +749,14 @@ static fslaw_status json_record(rows *b, const cJSON *obj, const doc_cursor *rec
     if (cJSON_GetObjectItemCaseSensitive(obj, b->colname[k])) b->has_col[k] = 1;
   }
   if (!st && !c[COL_STEP].present) {
-    char at[1024], names[512];
-    st = fslaw_fail(err, FSLAW_EPARSE, "%s: missing column '%s' (no numeric key %s)",
+    char at[1024], names[512], hint[256];
+    const char *pick = NULL;
+    const cJSON *m;
+    cJSON_ArrayForEach(m, obj) if (!b->named[COL_STEP] && cJSON_IsNumber(m))
+      step_candidate(m->string, &pick);
+    st = fslaw_fail(err, FSLAW_EPARSE, "%s: missing column '%s' (no numeric key %s)%s",
                     where(b, rec->line, cur_col(rec), at, sizeof at), quantity[COL_STEP],
-                    alts_text(b, COL_STEP, names, sizeof names));
+                    alts_text(b, COL_STEP, names, sizeof names), step_hint(pick, hint, sizeof hint));
   }
   return st ? st : rows_add(b, c, err);
 }
@@ -1798,6 +1831,7 @@ static fslaw_status parse_run(const char *name, const log_file *f, size_t nf, in
   fslaw_status st = FSLAW_OK;
   if (format == FSLAW_RUN_AUTO) format = detect(f[0].name, f[0].data, f[0].len);
   int text = format == FSLAW_RUN_TEXT;
+  b.printed = text;
   const char *const *defaults = text ? text_default_names : default_names;
   for (int k = 0; k < NCOLS && !st; k++) {
     b.named[k] = given[k] != NULL;
@@ -2224,16 +2258,112 @@ static int rate_digits(const double *lr, size_t n, size_t from) {
   return most > 2 && most < 16 ? most : 0;
 }
 
+/* A unit in the last of `digits` digits of v > 0. */
+static double unit_of(double v, int digits) { return pow(10, floor(log10(v)) - digits + 1); }
+
 /* Whether the second difference d2 at step k - 1 exceeds what rounding the
  * rates to `digits` can make (two units of each of three rates): a smooth
  * decay logged to 5 digits jumps by a unit every few steps, a change of
  * slope that is not a kink. */
 static int beyond_rounding(const double *lr, size_t k, double d2, int digits) {
   double top = fmax(lr[k], fmax(lr[k - 1], lr[k - 2]));
-  return !digits || !(top > 0) || fabs(d2) > 4 * pow(10, floor(log10(top)) - digits + 1);
+  return !digits || !(top > 0) || fabs(d2) > 4 * unit_of(top, digits);
 }
 
-static void find_kinks(const double *lr, size_t n, size_t from, double thr,
+/* Count kink k, keeping the first ones in order. */
+static void add_kink(fslaw_run_summary *sum, size_t k) {
+  size_t cap = sizeof sum->kinks / sizeof sum->kinks[0], n = sum->nkinks < cap ? sum->nkinks : cap;
+  size_t i = n;
+  while (i && sum->kinks[i - 1] > k) i--;
+  if (i < cap) {
+    memmove(sum->kinks + i + 1, sum->kinks + i, ((n < cap ? n + 1 : cap) - i - 1) * sizeof *sum->kinks);
+    sum->kinks[i] = k;
+  }
+  sum->nkinks++;
+}
+
+/* The rate on one side of a kink near step c, as the line y0 + slope (x - x0)
+ * through the crossings of rounding boundaries nearest c (a change from
+ * lr[k-1] to lr[k] puts their mean at k - 1/2, to half a step) within h
+ * steps: two of them give the slope, one takes it from the ends, none is a
+ * flat stretch. */
+static void side_line(const double *lr, size_t c, size_t h, int right, double *x0, double *y0,
+                      double *slope) {
+  size_t found[3], nf = 0;
+  for (size_t i = 1; i <= h && nf < 3; i++) {
+    size_t k = right ? c + i : c + 1 - i;
+    if (lr[k] != lr[k - 1]) found[nf++] = k;
+  }
+  size_t lo = right ? c : c - h, hi = right ? c + h : c;
+  *slope = (lr[hi] - lr[lo]) / (double)h;
+  if (!nf) *slope = 0, *x0 = (double)c, *y0 = lr[right ? hi : lo];
+  else {
+    *x0 = (double)found[0] - 0.5, *y0 = 0.5 * (lr[found[0]] + lr[found[0] - 1]);
+    if (nf > 1)
+      *slope = 0.5 * (lr[found[nf - 1]] + lr[found[nf - 1] - 1]) - *y0,
+      *slope /= (double)found[nf - 1] - 0.5 - *x0;
+  }
+}
+
+/* Where the lines on either side of a kink flagged over steps [a, b] meet:
+ * from the middle, each estimate taken as the next one's dividing step. */
+static size_t place_kink(const double *lr, size_t a, size_t b, size_t h) {
+  size_t c = (a + b) / 2;
+  for (int it = 0; it < 4; it++) {
+    double xl, yl, sl, xr, yr, sr;
+    side_line(lr, c, h, 0, &xl, &yl, &sl);
+    side_line(lr, c, h, 1, &xr, &yr, &sr);
+    double x = (yr - yl + sl * xl - sr * xr) / (sl - sr);
+    if (!(x >= (double)a && x <= (double)b)) break; /* parallel, or beyond the flagged steps */
+    c = (size_t)floor(x + 0.5);
+  }
+  return c;
+}
+
+/* Second difference over a lag h at step k (h <= k < n - h). */
+static double d2_lag(const double *lr, size_t k, size_t h) {
+  return lr[k + h] - 2 * lr[k] + lr[k - h];
+}
+
+/* Rates rounded to `digits` hide a slow change of slope (a linear decay from
+ * 3.00e-4 over 4000 steps loses its first unit 75 steps in), which shows
+ * over a lag h: a kink's second difference is a tent of height (change of
+ * slope) * h over the 2h steps around it, a smooth curvature's varies
+ * slowly, so a kink is where it exceeds its values h steps away by more than
+ * rounding makes (4 units in each, taken at the largest rate: 6) and by
+ * thr * h. h, a fourth of the run scaled by the rounding's relative size,
+ * keeps a cosine's curvature over h far below that. Kinks the one-step pass
+ * found (jumps) are left to it. */
+static void find_rounded_kinks(const double *lr, size_t n, size_t from, double thr, int digits,
+                               double lr_max, fslaw_run_summary *sum) {
+  double u = unit_of(lr_max, digits);
+  size_t h = (size_t)(0.25 * (double)n * sqrt(u / lr_max));
+  if (h < 2 || n < from + 2 * h + 2) return;
+  size_t nfound = sum->nkinks < 16 ? sum->nkinks : 16, found[16], a = 0, last = 0;
+  memcpy(found, sum->kinks, nfound * sizeof *found);
+  double T = fmax(6 * u, thr * (double)h);
+  int in_run = 0;
+  for (size_t k = from + h; k + h <= n; k++) {
+    int flagged = 0;
+    if (k + h < n) {
+      double d = d2_lag(lr, k, h), sgn = d < 0 ? -1 : 1, side = sgn * d2_lag(lr, k - h, h);
+      if (k + 2 * h < n) side = fmax(side, sgn * d2_lag(lr, k + h, h));
+      flagged = sgn * d - fmax(side, 0) > T;
+    }
+    if (flagged) {
+      if (!in_run) a = k, in_run = 1;
+      last = k;
+    }
+    /* a run ends h steps after its last flagged step (rounding can split one) */
+    if (!in_run || (k - last < h && k + h < n)) continue;
+    in_run = 0;
+    int near = 0; /* a jump the one-step pass found flags the steps around it too */
+    for (size_t i = 0; i < nfound; i++) near |= found[i] + 2 * h >= a && found[i] <= last + 2 * h;
+    if (!near) add_kink(sum, place_kink(lr, a, last, h));
+  }
+}
+
+static void find_kinks(const double *lr, size_t n, size_t from, double thr, double lr_max,
                        fslaw_run_summary *sum) {
   int digits = rate_digits(lr, n, from);
   size_t last = 0;
@@ -2242,8 +2372,7 @@ static void find_kinks(const double *lr, size_t n, size_t from, double thr,
     double d2 = (lr[k] - lr[k - 1]) - (lr[k - 1] - lr[k - 2]);
     int flagged = fabs(d2) > thr && k - 1 > from && beyond_rounding(lr, k, d2, digits);
     if (in_run && !(flagged && k - 1 == last + 1)) { /* close a run at its last step */
-      if (sum->nkinks < sizeof sum->kinks / sizeof sum->kinks[0]) sum->kinks[sum->nkinks] = last;
-      sum->nkinks++;
+      add_kink(sum, last);
       in_run = 0;
     }
     if (flagged) {
@@ -2255,9 +2384,9 @@ static void find_kinks(const double *lr, size_t n, size_t from, double thr,
     /* open at the step before the last: the rate changed at the last step,
      * whose kink the rate held after the log would flag there */
     if (last == n - 2 && fabs(lr[n - 1] - lr[n - 2]) > thr) last = n - 1;
-    if (sum->nkinks < sizeof sum->kinks / sizeof sum->kinks[0]) sum->kinks[sum->nkinks] = last;
-    sum->nkinks++;
+    add_kink(sum, last);
   }
+  if (digits && lr_max > 0) find_rounded_kinks(lr, n, from, thr, digits, lr_max, sum);
 }
 
 fslaw_status fslaw_run_summarize(const fslaw_run *run, fslaw_run_summary *sum,
@@ -2276,7 +2405,7 @@ fslaw_status fslaw_run_summarize(const fslaw_run *run, fslaw_run_summary *sum,
   }
   sum->t_final = fslaw_sum(lr, n);
   sum->warmup = fslaw_warmup_end(lr, n);
-  find_kinks(lr, n, sum->warmup, 0.1 * sum->lr_max / (double)n, sum);
+  find_kinks(lr, n, sum->warmup, 0.1 * sum->lr_max / (double)n, sum->lr_max, sum);
   sum->loss_min = sum->loss_max = run->nloss ? run->loss[0] : NAN;
   for (size_t i = 0; i < run->nloss; i++) {
     if (run->loss[i] < sum->loss_min) sum->loss_min = run->loss[i];

@@ -174,7 +174,7 @@ static fslaw_status read_boot(const char *name, const cJSON *bo, const fslaw_tla
 
 static fslaw_status parse(const char *name, const char *json, const fslaw_tlaw **law,
                           double *values, fslaw_tboot *boot, fslaw_error *err) {
-  cJSON *o = fslaw_json_parse(name, json, err);
+  cJSON *o = fslaw_json_parse_params(name, json, err);
   if (!o) return FSLAW_EPARSE;
   const cJSON *ln = cJSON_GetObjectItemCaseSensitive(o, "law");
   const cJSON *p = cJSON_GetObjectItemCaseSensitive(o, "params");
@@ -227,7 +227,7 @@ fslaw_status fslaw_tparams_read_range(const char *path, double *lo, double *hi, 
   *found = 0;
   char *buf = slurp(path, err);
   if (!buf) return err && strstr(err->msg, "out of memory") ? FSLAW_ENOMEM : FSLAW_EIO;
-  cJSON *o = fslaw_json_parse(path, buf, err);
+  cJSON *o = fslaw_json_parse_params(path, buf, err);
   free(buf);
   if (!o) return FSLAW_EPARSE;
   const cJSON *ln = cJSON_GetObjectItemCaseSensitive(o, "law");

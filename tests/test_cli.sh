@@ -14,7 +14,10 @@ for cmd in $("$FSLAW" help | awk '/^commands:/{on=1; next} on && NF {print $1}')
   "$FSLAW" help "$cmd" | grep -q "^usage: fslaw $cmd" && ok || bad "help $cmd"
 done
 "$FSLAW" schedule --help | grep -q "wsd (decay_start=STEP" && ok || bad "schedule --help lists kinds"
-expect_fail "unknown command" "unknown command 'frobnicate'" "$FSLAW" frobnicate
+expect_fail "unknown command" "fslaw: error: unknown command 'frobnicate'" "$FSLAW" frobnicate
+# still exit 2 and followed by the usage, like fslaw without a command
+"$FSLAW" frobnicate 2>"$TMP/err"; [ $? -eq 2 ] && grep -q "^usage: fslaw COMMAND" "$TMP/err" \
+  && ok || bad "unknown command: exit 2 and usage"
 expect_fail "unknown option" "unknown option '--evry'" "$FSLAW" schedule 'constant:steps=3' --evry 2
 expect_fail "missing value" "option '--every' needs a value" "$FSLAW" schedule 'constant:steps=3' --every
 expect_fail "bad count" "option '--every': expected a positive whole number, got '0'" \

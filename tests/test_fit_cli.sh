@@ -107,6 +107,26 @@ grep -q '^wsdcon_3,2176,0.0003,4.0723,' "$TMP/pred.csv" && ok || bad "logged row
 grep -qE '^wsdcon_3,[0-9]+,[0-9.e-]+,,[0-9.]+$' "$TMP/pred.csv" && ok || bad "unlogged row has empty loss"
 xmllint --noout "$TMP/pred.svg" && ok || bad "predict plot XML"
 "$FSLAW" predict --params "$TMP/mtl.json" --schedule 'cosine:peak=3e-4,final=3e-5,warmup=2160,steps=30000' --every 1000 >"$TMP/s.csv" && ok || bad "predict schedule"
+# --params given a CSV (a training log, predict's output) is named for what it is,
+# not "malformed JSON" at 1:1, by every command that reads one
+W='not a parameters file (it begins'
+G='give the JSON that fslaw fit --out wrote'
+for P in "$D/wsdcon_3.csv" "$TMP/pred.csv"; do
+  first=$(head -1 "$P")
+  expect_fail "predict csv params" "$P: $W '$first', a CSV); $G" "$FSLAW" predict --params "$P" "$D/wsdcon_3.csv"
+  expect_fail "eval csv params" "$P: $W '$first', a CSV)" "$FSLAW" eval --params "$P" "$D/wsdcon_3.csv"
+  expect_fail "optimize csv params" "$P: $W '$first', a CSV)" "$FSLAW" optimize --params "$P" --steps 1000 --peak 3e-4
+  expect_fail "report csv params" "$P: $W '$first', a CSV)" "$FSLAW" report --params "$P" --out "$TMP/never.html" "$D/wsdcon_3.csv"
+  expect_fail "allocate csv params" "$P: $W '$first', a CSV)" "$FSLAW" allocate --params "$P" --compute 1e20
+done
+[ ! -e "$TMP/never.html" ] && ok || bad "report wrote a page from a CSV params"
+: >"$TMP/empty.json"
+expect_fail "empty params" "empty.json: empty, not a parameters file; $G" "$FSLAW" eval --params "$TMP/empty.json" "$D/wsdcon_3.csv"
+printf 'step 10: loss 3.2 lr 1e-4\n' >"$TMP/printed.log"
+expect_fail "log params" "printed.log: $W 'step 10: loss 3.2 lr 1e-4'); $G" "$FSLAW" predict --params "$TMP/printed.log" "$D/wsdcon_3.csv"
+# JSON gone wrong keeps its line and column
+printf '{"law": "mpl",\n "params": {\n' >"$TMP/cutoff.json"
+expect_fail "cut params" "cutoff.json:3:1: malformed JSON" "$FSLAW" eval --params "$TMP/cutoff.json" "$D/wsdcon_3.csv"
 grep -q '^cosine,29999,' "$TMP/s.csv" && ok || bad "schedule prediction reaches the last step"
 # a bad --schedule is refused before anything goes to standard output
 "$FSLAW" predict --params "$TMP/mtl.json" --schedule 'wsd:peak=3e-4,steps=1000' >"$TMP/s.csv" 2>"$TMP/err"

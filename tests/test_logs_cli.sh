@@ -118,6 +118,27 @@ grep -qF "wandb.csv: steps=301 losses=4 lr=[0,0.0006] warmup=100 kinks=200 t_fin
 "$FSLAW" inspect --col loss=train/loss --col lr=train/learning_rate "$TMP/wandb.csv" 2>/dev/null \
   | grep -qF "wandb.csv: steps=301 losses=4 lr=[0,0.0006] warmup=100 kinks=200 t_final=0.1 loss=[3.5,6.5]" \
   && ok || bad "wandb without --col step=Step"
+# W&B history JSONL (run.history() or the exported file): no step key, but
+# _step, which counts W&B's log calls: suggested, not read by default
+for i in 0 1 2 3; do
+  printf '{"_step": %d, "_runtime": %d.5, "_timestamp": 1700000000, "lr": 0.0003, "loss": %d.25}\n' "$i" "$i" "$((6 - i))"
+done >"$TMP/history.jsonl"
+expect_fail "wandb history" "history.jsonl:1:1: missing column 'step' (no numeric key 'step'); W&B's '_step' counts its log calls, the training step if the run logged once a step: --col step=_step" \
+  "$FSLAW" inspect "$TMP/history.jsonl"
+"$FSLAW" inspect --col step=_step "$TMP/history.jsonl" 2>/dev/null | grep -qF "history.jsonl: steps=4 losses=4" \
+  && ok || bad "wandb history with --col step=_step"
+# the Trainer's W&B history also has train/global_step, the trainer's own
+# step, read without options; another *global_step is suggested
+sed 's/"_step": \([0-9]\)/"_step": \1, "train\/global_step": \1/' "$TMP/history.jsonl" >"$TMP/hf_history.jsonl"
+"$FSLAW" inspect "$TMP/hf_history.jsonl" 2>"$TMP/err" | grep -qF "hf_history.jsonl: steps=4 losses=4" \
+  && grep -q "read step from 'train/global_step'" "$TMP/err" && ok || bad "hf wandb history: $(cat "$TMP/err")"
+sed 's/"_step": \([0-9]\)/"_step": \1, "model\/global_step": \1/' "$TMP/history.jsonl" >"$TMP/gs_history.jsonl"
+expect_fail "global_step history" "gs_history.jsonl:1:1: missing column 'step' (no numeric key 'step'); 'model/global_step' looks like the step: --col step=model/global_step" \
+  "$FSLAW" inspect "$TMP/gs_history.jsonl"
+# the same as a CSV (history().to_csv())
+printf '_step,_runtime,lr,loss\n0,1.5,0.0003,6.25\n1,2.5,0.0003,5.25\n' >"$TMP/history.csv"
+expect_fail "wandb history csv" "history.csv:1: missing column 'step' (the header has: _step, _runtime, lr, loss); W&B's '_step' counts its log calls" \
+  "$FSLAW" inspect "$TMP/history.csv"
 
 # fit on a synthetic HF log: cosine schedule with warmup, lr and loss every
 # 10 steps, eval records at the same steps, the summary record at the end.
@@ -372,7 +393,21 @@ centred=$(score --loss-window interval "$TMP/mega.csv") point=$(score "$TMP/mega
 cp "$TMP/train.log" "$TMP/train.dat"
 "$FSLAW" inspect --format text "$TMP/train.dat" | sed 's/^[^:]*: //' | cmp -s - "$TMP/ins_csv" && ok || bad "--format text"
 printf 'iter 0: loss 3.0, lr 1e-3\niter 1: loss nan, lr 1e-3\n' >"$TMP/nan.log"
-expect_fail "NaN in a printed log" "nan.log:2:9: column 'loss': NaN is not a valid value" "$FSLAW" inspect "$TMP/nan.log"
+# worded for a printed log: a line has no loss to leave empty
+expect_fail "NaN in a printed log" "nan.log:2:9: column 'loss': NaN is not a valid value (the loss overflowed at this step, or the run diverged: delete this line, or end the log before it)" \
+  "$FSLAW" inspect "$TMP/nan.log"
+! grep -q "leave the loss empty" "$TMP/err" && ok || bad "NaN in a printed log: CSV advice"
+
+# rates printed to 3 significant digits ("lr 2.97e-04"): a WSD decay's start,
+# a few units below the peak only after many steps, is still the kink the
+# CSV has; a cosine or a constant run printed so has none
+for r in wsd_20000_24000 wsdld_20000_24000 cosine_24000 constant_24000; do
+  kinks() { "$FSLAW" inspect "$1" 2>/dev/null | sed 's/.* kinks=//; s/ .*//'; }
+  awk -F, 'NR > 1 { if ($3 != "") printf "iter %s: loss %s, lr %.2e\n", $1, $3, $2
+    else printf "iter %s: lr %.2e\n", $1, $2 }' "$SRC/data/mpl/400M/$r.csv" >"$TMP/r3_$r.log"
+  want=$(kinks "$SRC/data/mpl/400M/$r.csv") got=$(kinks "$TMP/r3_$r.log")
+  [ -n "$want" ] && [ "$got" = "$want" ] && ok || bad "kinks of $r printed to 3 digits: '$got', the CSV's '$want'"
+done
 
 # the same run as OLMo prints it (a "[step=N/M]" line, then one metric a line,
 # indented; evaluation blocks) and as composer's console does ("[batch=N/M]:",

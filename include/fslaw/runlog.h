@@ -220,7 +220,10 @@ typedef struct fslaw_run_summary {
 /* Summarise a run that has rates. A kink is a step where the slope of the
  * rate changes by more than 0.1 * lr_max / steps (a jump counts once), and by
  * more than 4 units in the last digit of rates logged rounded to 3-15
- * digits (a smooth decay logged to 5 digits is not thousands of kinks). */
+ * digits (a smooth decay logged to 5 digits is not thousands of kinks); in
+ * such rates a change of slope too slow to show in one step (a WSD decay
+ * from 3.00e-4) is found over a longer span and placed where the lines on
+ * either side meet. */
 fslaw_status fslaw_run_summarize(const fslaw_run *run, fslaw_run_summary *sum,
                                  fslaw_error *err);
 
