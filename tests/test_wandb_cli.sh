@@ -84,4 +84,10 @@ expect_fail "keys" "keys.wandb: no history record has a key for step, lr, loss (
   "$FSLAW" inspect "$TMP/keys.wandb"
 "$FSLAW" inspect --col step=it --col lr=rate --col loss=nll "$TMP/keys.wandb" 2>/dev/null | grep -q "losses=95 " \
   && ok || bad "keys named with --col"
+# a NaN loss (json.dumps writes NaN) is named by its record's byte
+printf 'step,lr,loss\n0,0.0,\n1,1e-4,4.0\n2,2e-4,nan\n3,3e-4,3.5\n' >"$TMP/nan.csv"
+python3 "$SRC/tests/wandb_log.py" "$TMP/nan.wandb" "$TMP/nan.csv" lightning && ok || bad "writing nan"
+expect_fail "nan" "nan.wandb: history record at byte " "$FSLAW" inspect "$TMP/nan.wandb"
+grep -qF "column 'train_loss': NaN is not a valid value (the loss overflowed at this step, or the run diverged: export the steps before it as a CSV)" \
+  "$TMP/err" && ok || bad "nan wording: $(cat "$TMP/err")"
 finish test_wandb_cli
