@@ -70,9 +70,10 @@ static int put_string(buf *b, const char *s) {
   return ok && put(b, "\"", 1);
 }
 
-/* An item's key: its own, or its nested keys joined by '.' (as W&B shows them). */
+/* An item's key: its nested keys joined by '.' (as W&B shows them) when it
+ * has them, else its own. */
 static int put_key(buf *b, const FslawWb__HistoryItem *it) {
-  if (it->key[0] || !it->n_nested_key) return put_string(b, it->key);
+  if (!it->n_nested_key) return put_string(b, it->key);
   buf k = {0};
   int ok = 1;
   for (size_t i = 0; ok && i < it->n_nested_key; i++)
