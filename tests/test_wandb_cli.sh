@@ -84,6 +84,9 @@ expect_fail "keys" "keys.wandb: no history record has a key for step, lr, loss (
   "$FSLAW" inspect "$TMP/keys.wandb"
 "$FSLAW" inspect --col step=it --col lr=rate --col loss=nll "$TMP/keys.wandb" 2>/dev/null | grep -q "losses=95 " \
   && ok || bad "keys named with --col"
+# a nested key is named by its parts joined by '.', as W&B shows it
+python3 "$SRC/tests/wandb_log.py" "$TMP/nested.wandb" "$D/wsdcon_3.csv" nested && ok || bad "writing nested"
+"$FSLAW" inspect --col loss=train.loss "$TMP/nested.wandb" 2>/dev/null | grep -q "losses=95 " && ok || bad "nested key"
 # a NaN loss (json.dumps writes NaN) is named by its record's byte
 printf 'step,lr,loss\n0,0.0,\n1,1e-4,4.0\n2,2e-4,nan\n3,3e-4,3.5\n' >"$TMP/nan.csv"
 python3 "$SRC/tests/wandb_log.py" "$TMP/nan.wandb" "$TMP/nan.csv" lightning && ok || bad "writing nan"

@@ -7,7 +7,8 @@ a zero trailer where fewer than 7 bytes are left, CRC-32 of type and data).
 Usage: wandb_log.py OUT.wandb CSV STYLE [NAME]
   STYLE lightning: every step logs trainer/global_step, lr-AdamW and, where
         the CSV has one, train_loss (WandbLogger with LearningRateMonitor);
-  STYLE trainer: every 100th step logs train/global_step,
+  STYLE nested: as lightning, the loss under the nested key ("train", "loss");
+  STYLE trainer: every step with a loss logs train/global_step,
         train/learning_rate, train/loss, train/epoch (the Trainer's callback).
   NAME: the run's display name (a run record first).
 Between the history records are records fslaw skips (console output, system
@@ -43,8 +44,14 @@ def field(num, wire, payload):
     return key + varint(len(payload)) + payload
 
 
+def item(key, value):
+    """A key given as a tuple is a nested one (its parts, no key)."""
+    name = b"".join(field(2, 2, k) for k in key) if isinstance(key, tuple) else field(1, 2, key)
+    return field(1, 2, name + field(16, 2, json.dumps(value)))
+
+
 def history(num, items, step):
-    body = b"".join(field(1, 2, field(1, 2, k) + field(16, 2, json.dumps(v))) for k, v in items)
+    body = b"".join(item(k, v) for k, v in items)
     body += field(2, 2, field(1, 0, step)) + field(200, 2, field(1, 2, "stream"))
     return field(1, 0, num) + field(2, 2, body) + field(16, 2, field(1, 0, 1)) + field(19, 2, "u%d" % num)
 
@@ -96,10 +103,10 @@ def main():
     rows = list(csv.DictReader(open(src)))
     for i, r in enumerate(rows):
         s = int(r["step"])
-        if style == "lightning":
+        if style in ("lightning", "nested"):
             items = [("trainer/global_step", s), ("lr-AdamW", float(r["lr"]))]
             if r["loss"]:
-                items.append(("train_loss", float(r["loss"])))
+                items.append((("train", "loss") if style == "nested" else "train_loss", float(r["loss"])))
         elif r["loss"]:
             items = [("train/loss", float(r["loss"])), ("train/learning_rate", float(r["lr"])),
                      ("train/epoch", s / 1000), ("train/global_step", s)]
