@@ -1940,8 +1940,29 @@ static int has_event_files(const char *dir) {
   return found;
 }
 
-/* TensorBoard's log folder holds a folder per run: the names of the first
- * ones into buf ("a, b, ..."), and whether there is any. */
+/* The path of the one W&B log (*.wandb) of the folder dir, a W&B run's
+ * (wandb/run-DATE-ID, or wandb/latest-run); NULL when it has none or
+ * several. */
+static char *wandb_log_in(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) return NULL;
+  char *found = NULL;
+  int n = 0;
+  for (struct dirent *e; (e = readdir(d));) {
+    if (!ends_with(e->d_name, ".wandb")) continue;
+    if (n++) continue;
+    size_t len = strlen(dir) + strlen(e->d_name) + 2;
+    if ((found = malloc(len))) snprintf(found, len, "%s/%s", dir, e->d_name);
+  }
+  closedir(d);
+  if (n == 1) return found;
+  free(found);
+  return NULL;
+}
+
+/* TensorBoard's log folder holds a folder per run, and so does W&B's
+ * (wandb/): the names of the first ones into buf ("a, b, ..."), and whether
+ * there is any. */
 static int runs_inside(const char *dir, char *buf, size_t n) {
   buf[0] = '\0';
   DIR *d = opendir(dir);
@@ -1951,7 +1972,10 @@ static int runs_inside(const char *dir, char *buf, size_t n) {
     if (e->d_name[0] == '.') continue;
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-    if (!has_event_files(path)) continue;
+    char *wb = wandb_log_in(path);
+    int wandb_run = wb != NULL;
+    free(wb);
+    if (!wandb_run && !has_event_files(path)) continue;
     size_t used = strlen(buf);
     if (runs < 3) snprintf(buf + used, n - used, "%s%s", runs ? ", " : "", e->d_name);
     else if (runs == 3) snprintf(buf + used, n - used, ", ...");
@@ -2025,26 +2049,6 @@ static fslaw_status read_folder(const char *dir, fslaw_run_format format,
   free(f);
   free(paths);
   return st;
-}
-
-/* The path of the one W&B log (*.wandb) of the folder dir, a W&B run's
- * (wandb/run-DATE-ID, or wandb/latest-run); NULL when it has none or
- * several. */
-static char *wandb_log_in(const char *dir) {
-  DIR *d = opendir(dir);
-  if (!d) return NULL;
-  char *found = NULL;
-  int n = 0;
-  for (struct dirent *e; (e = readdir(d));) {
-    if (!ends_with(e->d_name, ".wandb")) continue;
-    if (n++) continue;
-    size_t len = strlen(dir) + strlen(e->d_name) + 2;
-    if ((found = malloc(len))) snprintf(found, len, "%s/%s", dir, e->d_name);
-  }
-  closedir(d);
-  if (n == 1) return found;
-  free(found);
-  return NULL;
 }
 
 /* 1 when the regular file at path starts as an SQLite database does. */

@@ -41,6 +41,10 @@ got=$("$FSLAW" eval --params "$TMP/wb.json" "$W/latest-run" 2>/dev/null | sed -n
   && ok || bad "report: $(cat "$TMP/err")"
 ! grep -q "is taken for the fitted run" "$TMP/err" && [ -s "$TMP/elsewhere/r.html" ] && ok || bad "report: $(cat "$TMP/err")"
 
+# W&B's folder of runs: each run's folder is the RUN
+expect_fail "folder of runs" "wandb: a folder of runs (" "$FSLAW" inspect "$W"
+grep -q "run-20251124_120000-" "$TMP/err" && ok || bad "runs listed: $(cat "$TMP/err")"
+
 # the Trainer's callback: train/global_step, train/learning_rate, and a
 # train/loss that is the mean since the previous log, as in trainer_state.json
 python3 "$SRC/tests/wandb_log.py" "$TMP/hf.wandb" "$D/wsdcon_3.csv" trainer hf-run && ok || bad "writing hf"
