@@ -1,10 +1,12 @@
 /* cmd_predict.c: `fslaw predict --params P.json RUN...|--schedule SPEC`. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "compare.h"
 #include "extrapolation.h"
 #include "fitted.h"
 #include "table_cmds.h"
@@ -16,7 +18,7 @@ const cli_command cli_predict = {
     "usage: fslaw predict --params P.json RUN... [--schedule [RUN=]SPEC]... [--every N]\n"
     "                     [--out F.csv] [--plot F.svg]\n"
     "       fslaw predict --params P.json --schedule [NAME=]SPEC... [--every N]\n"
-    "                     [--out F.csv] [--plot F.svg]\n\n"
+    "                     [--out F.csv] [--plot F.svg] [--compare P2.json]...\n\n"
     "Print CSV run,step,lr,loss,pred: the fitted law's prediction at every logged\n"
     "step after warmup and every N-th step (loss empty where not logged); the plot\n"
     "shows each run's prediction as a line and its logged losses as dots.\n"
@@ -31,6 +33,10 @@ const cli_command cli_predict = {
     "  --schedule NAME=SPEC  without RUNs: a schedule to predict, called NAME in the\n"
     "                  CSV and plot (repeatable; default name: the schedule's kind,\n"
     "                  or its file, or SPEC itself when two would share a name)\n"
+    "  --compare P2.json  with several schedules: also rank their final losses under\n"
+    "                  another fitted law (repeatable, up to 8), and say whether the\n"
+    "                  laws agree on the lowest; a choice the laws disagree on rests\n"
+    "                  on their forms, not on your runs\n"
     "  --every N       also predict the steps that are multiples of N, and the last\n"
     "                  (default: about 1000 points a run)\n"
     "  --out F         write the CSV to F\n"
@@ -59,8 +65,18 @@ static size_t *pick_steps(const fslaw_run *r, size_t warm, size_t every, size_t 
 
 typedef struct {
   const char *params, *every, *out, *plot;
+  const char *compare[CLI_MAX_COMPARE]; /* --compare P2.json: other fitted laws */
+  size_t ncompare;                      /* their number */
   cli_run_opts ro;
 } predict_opts;
+
+/* The --compare laws and each schedule's final loss under them. */
+typedef struct {
+  size_t n;                                   /* compared laws */
+  fslaw_law *law[CLI_MAX_COMPARE];            /* the laws */
+  double p[CLI_MAX_COMPARE][FSLAW_MAX_PARAMS]; /* their parameters */
+  double final[CLI_MAX_COMPARE][CLI_MAX_SCHEDULES]; /* NaN: the law cannot say */
+} compared;
 
 /* The plot and what marks it: the fitted range, the steps marked so far. */
 typedef struct {
@@ -225,10 +241,11 @@ static int make_schedules(const cli_run_opts *ro, char *const *name, fslaw_sched
   return 0;
 }
 
-/* Predict the schedule s, a run never made: an empty log of its length. */
+/* Predict the schedule s (number i), a run never made: an empty log of its
+ * length; its final loss into *final, and under each compared law into cmp. */
 static int predict_schedule(const fslaw_law *law, const double *p, const fslaw_schedule *s,
                             const char *name, size_t every, FILE *f, predict_plot *pl,
-                            double *final) {
+                            double *final, compared *cmp, size_t i) {
   fslaw_run *r = NULL;
   fslaw_error err;
   if (fslaw_run_parse(name, "step\n0\n", 7, FSLAW_RUN_CSV, NULL, &r, &err) ||
@@ -239,14 +256,46 @@ static int predict_schedule(const fslaw_law *law, const double *p, const fslaw_s
   const double *lr = fslaw_run_lr(r);
   size_t n = fslaw_run_steps(r);
   int rc = predict_one(law, p, r, name, every, f, pl, final);
+  for (size_t j = 0; !rc && j < cmp->n; j++)
+    if (fslaw_law_final_loss(cmp->law[j], cmp->p[j], lr, n, &cmp->final[j][i], NULL, NULL))
+      cmp->final[j][i] = NAN;
   if (!rc) cli_note_extrapolation("predict", pl->range, name, lr, n);
   if (!rc) cli_note_determination("predict", pl->range, law, p, name, lr, n);
   fslaw_run_destroy(r);
   return rc;
 }
 
-/* With several schedules and no RUN: their final losses, lowest first. */
-static void compare_finals(char *const *name, const double *final, size_t n) {
+/* Whether the compared laws rank schedule `best` lowest too: the verdict
+ * line after the table. */
+static void compare_verdict(char *const *name, const compared *cmp, const char *const *paths,
+                            size_t n, size_t best) {
+  for (size_t j = 0; j < cmp->n; j++)
+    for (size_t i = 0; i < n; i++)
+      if (isnan(cmp->final[j][i])) {
+        fprintf(stderr, "  %s cannot score %s (n/a above)\n", cli_compare_name(paths[j]), name[i]);
+        return;
+      }
+  double margin = HUGE_VAL;
+  size_t at = 0;
+  for (size_t j = 0; j < cmp->n; j++)
+    for (size_t i = 0; i < n; i++) {
+      double d = cmp->final[j][i] - cmp->final[j][best];
+      if (i != best && d < margin) margin = d, at = j * n + i;
+    }
+  size_t j = at / n, i = at % n;
+  if (margin > 0)
+    fprintf(stderr, "  every law ranks %s lowest (the closest second: %s, %.3g above it under "
+                    "%s)\n", name[best], name[i], margin, cli_compare_name(paths[j]));
+  else
+    fprintf(stderr, "  the laws disagree: under %s, %s (%.6g) is not above %s (%.6g); which is "
+                    "lower rests on the laws' forms, not on your runs\n", cli_compare_name(paths[j]),
+            name[i], cmp->final[j][i], name[best], cmp->final[j][best]);
+}
+
+/* With several schedules and no RUN: their final losses, lowest first, and
+ * under each compared law. */
+static void compare_finals(char *const *name, const double *final, size_t n, const compared *cmp,
+                           const char *params, const char *const *paths) {
   size_t order[CLI_MAX_SCHEDULES], w = 0;
   for (size_t i = 0; i < n; i++) {
     size_t k = i;
@@ -254,14 +303,36 @@ static void compare_finals(char *const *name, const double *final, size_t n) {
     order[k] = i;
     if (strlen(name[i]) > w) w = strlen(name[i]);
   }
-  fprintf(stderr, "fslaw predict: final loss of each schedule, lowest first:\n");
-  for (size_t k = 0; k < n; k++) {
-    size_t i = order[k];
-    fprintf(stderr, "  %-*s  %.6g", (int)w, name[i], final[i]);
-    if (k) fprintf(stderr, "  %+.3g (%+.2f %%)", final[i] - final[order[0]],
-                   100 * (final[i] - final[order[0]]) / final[order[0]]);
+  fprintf(stderr, "fslaw predict: final loss of each schedule, lowest first%s:\n",
+          cmp->n ? " (then under each --compare law)" : "");
+  if (cmp->n) {
+    fprintf(stderr, "  %-*s  %-10.10s %-22s", (int)w, "", cli_compare_name(params), "");
+    for (size_t j = 0; j < cmp->n; j++) fprintf(stderr, " %10.10s", cli_compare_name(paths[j]));
     fprintf(stderr, "\n");
   }
+  for (size_t k = 0; k < n; k++) {
+    size_t i = order[k];
+    fprintf(stderr, "  %-*s  %-*.6g", (int)w, name[i], cmp->n ? 10 : 0, final[i]);
+    char gap[64] = "";
+    if (k) snprintf(gap, sizeof gap, "  %+.3g (%+.2f %%)", final[i] - final[order[0]],
+                    100 * (final[i] - final[order[0]]) / final[order[0]]);
+    fprintf(stderr, "%-*s", cmp->n ? 22 : 0, gap);
+    for (size_t j = 0; j < cmp->n; j++) fprintf(stderr, " %10.6g", cmp->final[j][i]);
+    fprintf(stderr, "\n");
+  }
+  if (cmp->n) compare_verdict(name, cmp, paths, n, order[0]);
+}
+
+/* --compare: read the other fitted laws (only with several schedules). */
+static int read_compared(const predict_opts *o, size_t npos, compared *cmp) {
+  if (o->ncompare && (npos || o->ro.nschedule < 2))
+    return cli_error("predict", "option '--compare' ranks the final losses of schedules: give "
+                     "two or more --schedule SPECs and no RUN");
+  fslaw_error err;
+  for (size_t j = 0; j < o->ncompare; j++, cmp->n++)
+    if (fslaw_params_read(o->compare[j], &cmp->law[j], cmp->p[j], &err))
+      return cli_error("predict", "option '--compare': %s", err.msg);
+  return 0;
 }
 
 static int run(int argc, char **argv) {
@@ -272,6 +343,7 @@ static int run(int argc, char **argv) {
                           {"every", OPT_STRING, &o.every, 0, 0, 0, 0},
                           {"out", OPT_STRING, &o.out, 0, 0, 0, 0},
                           {"plot", OPT_STRING, &o.plot, 0, 0, 0, 0},
+                          {"compare", OPT_MULTI, 0, 0, o.compare, &o.ncompare, CLI_MAX_COMPARE},
                           CLI_RUN_OPT_ENTRIES(o.ro),
                           {0}};
   const char *pos[argc > 0 ? argc : 1];
@@ -289,6 +361,8 @@ static int run(int argc, char **argv) {
   fslaw_law *law = NULL;
   double p[FSLAW_MAX_PARAMS];
   if (!rc && fslaw_params_read(o.params, &law, p, &err)) rc = cli_error("predict", "%s", err.msg);
+  compared cmp = {0};
+  if (!rc) rc = read_compared(&o, npos, &cmp);
   cli_fit_range range;
   if (!rc) cli_read_fit_range(o.params, law, &range);
   fslaw_svg *svg = !rc && o.plot ? fslaw_svg_create(1, 800, 480) : NULL;
@@ -299,12 +373,13 @@ static int run(int argc, char **argv) {
   fslaw_schedule *sch[CLI_MAX_SCHEDULES] = {0};
   if (!rc) rc = make_schedules(&o.ro, names, sch);
   if (!rc && !npos) rc = default_names(&o.ro, sch, names);
-  size_t nin = npos + 1 + o.ro.nschedule;
+  size_t nin = npos + 1 + o.ro.nschedule + o.ncompare;
   const char *inputs[nin]; /* never written over: the runs, params, schedule files */
   for (size_t i = 0; i < npos; i++) inputs[i] = pos[i];
   inputs[npos] = o.params;
   for (size_t i = 0; i < o.ro.nschedule; i++)
     inputs[npos + 1 + i] = sch[i] ? fslaw_schedule_path(sch[i]) : NULL;
+  for (size_t j = 0; j < o.ncompare; j++) inputs[npos + 1 + o.ro.nschedule + j] = o.compare[j];
   const cli_target outs[2] = {{"out", o.out, "run,step,lr,loss,pred\n"}, {"plot", o.plot, "<"}};
   if (!rc) rc = cli_check_outputs("predict", outs, 2, inputs, nin);
   cli_out out;
@@ -312,8 +387,9 @@ static int run(int argc, char **argv) {
   if (opened) fprintf(out.f, "run,step,lr,loss,pred\n");
   double final[CLI_MAX_SCHEDULES];
   for (size_t i = 0; !rc && !npos && i < o.ro.nschedule; i++)
-    rc = predict_schedule(law, p, sch[i], names[i], every, out.f, &pl, &final[i]);
-  if (!rc && !npos && o.ro.nschedule > 1) compare_finals(names, final, o.ro.nschedule);
+    rc = predict_schedule(law, p, sch[i], names[i], every, out.f, &pl, &final[i], &cmp, i);
+  if (!rc && !npos && o.ro.nschedule > 1)
+    compare_finals(names, final, o.ro.nschedule, &cmp, o.params, o.compare);
   cJSON *meta = !rc && npos ? cli_params_meta(o.params) : NULL; /* fitted runs as fitted */
   for (size_t i = 0; !rc && i < npos; i++) {
     fslaw_run *r = NULL;
@@ -334,5 +410,6 @@ static int run(int argc, char **argv) {
   fslaw_svg_destroy(svg);
   free(pl.marked);
   fslaw_law_destroy(law);
+  for (size_t j = 0; j < cmp.n; j++) fslaw_law_destroy(cmp.law[j]);
   return rc;
 }

@@ -118,4 +118,41 @@ mkdir -p "$TMP/runs" # a NAME that is a folder is a name (a file would be a forg
   && ok || bad "a NAME that is a folder"
 expect_fail "empty name" "empty NAME" "$FSLAW" predict --params "$TMP/mpl.json" --schedule "=$C"
 
+# --compare: each schedule's final loss under another fitted law is what
+# predict under that law gives; the verdict says whether the laws agree on the
+# lowest (WSD decaying 10 % vs 40 % of the run: mpl and mtl disagree; vs
+# cosine they agree)
+"$FSLAW" fit --law mtl --starts 2 --out "$TMP/mtl.json" "$D/cosine_24000.csv" "$D/constant_24000.csv" \
+  "$D/wsdcon_9.csv" >/dev/null 2>"$TMP/err" && ok || bad "fit mtl: $(tail -1 "$TMP/err")"
+"$FSLAW" predict --params "$TMP/mpl.json" --schedule "short=$W,decay=0.1" --schedule "long=$W,decay=0.4" \
+  --schedule "$C" --compare "$TMP/mtl.json" --out "$TMP/cmp.csv" 2>"$TMP/cmp.err" && ok || bad "compare: $(cat "$TMP/cmp.err")"
+for spec in "$W,decay=0.1" "$W,decay=0.4" "$C"; do
+  "$FSLAW" predict --params "$TMP/mtl.json" --schedule "$spec" --every 100000 2>/dev/null | tail -1 | cut -d, -f5
+done >"$TMP/mtl_final.txt"
+python3 - "$TMP/cmp.err" "$TMP/mtl_final.txt" <<'PY' && ok || bad "compare: column or verdict: $(cat "$TMP/cmp.err")"
+import re, sys
+err = open(sys.argv[1]).read()
+want = dict(zip(["short", "long", "cosine"], map(float, open(sys.argv[2]).read().split())))
+rows = re.findall(r"^  (short|long|cosine)\s+([\d.]+)\s+(?:\S+ \(\S+ %\)\s+)?([\d.]+)$", err, re.M)
+assert len(rows) == 3, rows
+for name, mine, other in rows: assert abs(float(other) - want[name]) < 1e-5 * want[name], (name, other)
+assert "mtl.json" in err.split("--compare law):\n")[1].split("\n")[0]
+first = rows[0][0]
+other_first = min(want, key=want.get)
+assert first != other_first and "the laws disagree: under mtl.json" in err, (first, other_first)
+PY
+"$FSLAW" predict --params "$TMP/mpl.json" --schedule "short=$W,decay=0.1" --schedule "$C" \
+  --compare "$TMP/mtl.json" --out "$TMP/cmp2.csv" 2>&1 >/dev/null | grep -q "every law ranks short lowest (the closest second: cosine" \
+  && ok || bad "compare: agreement"
+expect_fail "compare with runs" "option '--compare' ranks the final losses of schedules" \
+  "$FSLAW" predict --params "$TMP/mpl.json" --compare "$TMP/mtl.json" "$D/wsdcon_3.csv" --out "$TMP/cmp3.csv"
+[ -e "$TMP/cmp3.csv" ] && bad "compare with runs: wrote the CSV" || ok
+expect_fail "compare one schedule" "give two or more --schedule SPECs" \
+  "$FSLAW" predict --params "$TMP/mpl.json" --compare "$TMP/mtl.json" --schedule "$C"
+expect_fail "compare bad params" "option '--compare': " \
+  "$FSLAW" predict --params "$TMP/mpl.json" --compare "$D/wsdcon_3.csv" --schedule "$C" --schedule "$W,decay=0.2"
+expect_fail "compare over itself" "" \
+  "$FSLAW" predict --params "$TMP/mpl.json" --compare "$TMP/mtl.json" --schedule "$C" --schedule "$W,decay=0.2" --out "$TMP/mtl.json"
+python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$TMP/mtl.json" && ok || bad "compare: params overwritten"
+
 finish test_predict_plot
