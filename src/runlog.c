@@ -85,9 +85,9 @@ static const char *const text_default_names[NCOLS] = {
  * mean "train_loss_epoch", never read); one logged per step alone is often
  * "train_loss", which in a Hugging Face log is the run's mean (its closing
  * record): so the loss's names count only in a Lightning log, one whose rate
- * is read from such a name. WandbLogger names the step "trainer/global_step"
- * ("_step" counts W&B's own calls), and the Hugging Face Trainer's W&B
- * callback "train/global_step". */
+ * is read from such a name, or whose step is WandbLogger's
+ * "trainer/global_step" ("_step" counts W&B's own calls). The Hugging Face
+ * Trainer's W&B callback names its step "train/global_step". */
 static const char *const lightning_names[NCOLS] = {"trainer/global_step|train/global_step", "lr-*",
                                                    "train_loss_step|train_loss", NULL};
 static const char *const quantity[NCOLS] = {"step", "lr", "loss", "tokens"};
@@ -256,7 +256,10 @@ static int set_pick(rows *b, int k, int a, const char *name) {
     if (!(b->found[k] = fslaw_strdup(name))) return 0;
     b->colname[k] = b->found[k];
   }
-  if (k == COL_LR) b->lightning = lightning_rate(name);
+  /* a Lightning log: its rate "lr-AdamW", or WandbLogger's step (a run
+   * without LearningRateMonitor has no rate) */
+  if (k == COL_STEP) b->lightning |= !strcmp(name, "trainer/global_step");
+  if (k == COL_LR) b->lightning |= lightning_rate(name);
   return 1;
 }
 

@@ -88,6 +88,12 @@ expect_fail "keys" "keys.wandb: no history record has a key for step, lr, loss (
   "$FSLAW" inspect "$TMP/keys.wandb"
 "$FSLAW" inspect --col step=it --col lr=rate --col loss=nll "$TMP/keys.wandb" 2>/dev/null | grep -q "losses=95 " \
   && ok || bad "keys named with --col"
+# Lightning without LearningRateMonitor: its train_loss read beside WandbLogger's
+# step, the rates from --schedule
+sed 's/"lr-AdamW"/"epoch"/' "$SRC/tests/wandb_log.py" >"$TMP/nolr.py"
+python3 "$TMP/nolr.py" "$TMP/nolr.wandb" "$D/wsdcon_3.csv" lightning && ok || bad "writing nolr"
+"$FSLAW" inspect --schedule 'wsd:peak=3e-4,steps=16000,warmup=2160,decay=0.5' "$TMP/nolr.wandb" 2>&1 \
+  | grep -q "read step from 'trainer/global_step', loss from 'train_loss'" && ok || bad "no LearningRateMonitor"
 # a nested key is named by its parts joined by '.', as W&B shows it
 python3 "$SRC/tests/wandb_log.py" "$TMP/nested.wandb" "$D/wsdcon_3.csv" nested && ok || bad "writing nested"
 "$FSLAW" inspect --col loss=train.loss "$TMP/nested.wandb" 2>/dev/null | grep -q "losses=95 " && ok || bad "nested key"
