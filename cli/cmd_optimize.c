@@ -358,6 +358,21 @@ static void compare_laws(FILE *f, const opts *a, const target *cmp, const fslaw_
   cli_compare_print(f, &c, loss, final_loss);
 }
 
+/* A shape family's optimum above a baseline that keeps to --min-lr: the
+ * family cannot reach what a plain schedule does. */
+static void note_family_short(const fslaw_optimize_options *o, const double loss[NROW],
+                              double *const rates[NROW], double final_loss) {
+  int at = -1;
+  for (int b = 0; b < NBASE; b++)
+    if (!isnan(loss[b]) && rates[b][o->steps - 1] >= o->min_lr && (at < 0 || loss[b] < loss[at]))
+      at = b;
+  if (o->family == FSLAW_FAMILY_FREE || at < 0 || !(final_loss > loss[at])) return;
+  fprintf(stderr, "fslaw optimize: note: the best of the %s family (%.6f) is %.3g above the "
+                  "baseline '%s' (%.6f): no schedule of that shape reaches it; --family free "
+                  "searches every non-increasing one\n", fslaw_family_name(o->family), final_loss,
+          final_loss - loss[at], row_name(at), loss[at]);
+}
+
 /* Read the law or the model; fills o->peak's theory default. */
 static int load_target(const opts *a, fslaw_optimize_options *o, target *t) {
   fslaw_error err;
@@ -440,6 +455,7 @@ static int run(int argc, char **argv) {
         fprintf(stderr, "fslaw optimize: note: --min-lr fitted keeps every rate at or above "
                         "the lowest fitted one\n");
       cli_note_determination(CMD, &range, t.law, t.p, "the optimum", best, o.steps);
+      note_family_short(&o, loss, rates, res.final_loss);
     } else {
       cli_note_unstable(CMD, &t.model, best, o.steps, "the optimum");
     }

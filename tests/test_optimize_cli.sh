@@ -22,6 +22,15 @@ awk '/^  / && $0 !~ /spec/ { v = $(NF); if ($1 == "optimum") { o = $2 } else if 
 xmllint --noout "$TMP/s.svg" && ok || bad "plot XML"
 "$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --peak 1e-3 --family cosine 2>&1 >/dev/null | grep -q "optimum spec: cosine:" \
   && ok || bad "family optimum prints its spec"
+# a shape family that cannot reach a baseline says so, with the numbers of the summary
+"$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --peak 1e-3 --warmup 100 --family linear >/dev/null 2>"$TMP/lin" \
+  && ok || bad "linear family runs"
+o=$(awk '$1 == "optimum" && $2 != "spec:" && $2 != "shape:" { print $2 }' "$TMP/lin")
+b=$(awk '$1 == "8-1-1" { print $2 }' "$TMP/lin")
+grep -qF "note: the best of the linear family ($o) is" "$TMP/lin" && grep -qF "above the baseline '8-1-1' ($b)" "$TMP/lin" \
+  && ok || bad "linear family short of 8-1-1: $(cat "$TMP/lin")"
+"$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --peak 1e-3 --warmup 100 --family wsd 2>&1 >/dev/null \
+  | grep -q "note: the best of" && bad "wsd family noted though below every baseline" || ok
 cat >"$TMP/fsl.json" <<'J'
 {"law": "fsl", "params": {"L0": 2.4, "c1": 0.7, "c2": 300, "c3": 0.4, "c4": 20, "s": 0.5, "gamma": 0.6}}
 J
