@@ -369,7 +369,7 @@ static void note_family_short(const fslaw_optimize_options *o, const double loss
   if (o->family == FSLAW_FAMILY_FREE || at < 0 || !(final_loss > loss[at])) return;
   fprintf(stderr, "fslaw optimize: note: the best of the %s family (%.6f) is %.3g above the "
                   "baseline '%s' (%.6f): no schedule of that shape reaches it; --family free "
-                  "searches every non-increasing one\n", fslaw_family_name(o->family), final_loss,
+                  "searches every non-increasing one\n", fslaw_family_to_string(o->family), final_loss,
           final_loss - loss[at], row_name(at), loss[at]);
 }
 

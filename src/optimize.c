@@ -18,7 +18,7 @@ int fslaw_family_from_name(const char *name) {
   return -1;
 }
 
-const char *fslaw_family_name(fslaw_family f) {
+const char *fslaw_family_to_string(fslaw_family f) {
   return (unsigned)f < 5 ? family_names[f] : "?";
 }
 
@@ -88,7 +88,7 @@ static void family_spec(const family_ctx *c, const double *u, char *spec, size_t
   switch (o->family) {
   case FSLAW_FAMILY_COSINE:
   case FSLAW_FAMILY_LINEAR:
-    snprintf(spec, len, "%s:peak=%s,final=%s,%s", fslaw_family_name(o->family), fslaw_num(P, b1),
+    snprintf(spec, len, "%s:peak=%s,final=%s,%s", fslaw_family_to_string(o->family), fslaw_num(P, b1),
              fslaw_num(m0 + u[0] * span, b2), common);
     break;
   case FSLAW_FAMILY_POWER: { /* p log-uniform in [0.25, 16], peak in [0.02, 1] x max */
@@ -187,7 +187,7 @@ static fslaw_status optimize_family(problem *pb, fslaw_optimize_result *res, fsl
   fslaw_schedule_destroy(s);
   res->final_loss = final_loss(pb, 0);
   snprintf(res->reason, sizeof res->reason, "grid and BOBYQA over the %s family",
-           fslaw_family_name(pb->o->family));
+           fslaw_family_to_string(pb->o->family));
   return FSLAW_OK;
 }
 

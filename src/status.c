@@ -4,7 +4,7 @@
 #include "fslaw/common.h"
 #include "fslaw/version.h"
 
-const char *fslaw_status_string(fslaw_status status) {
+const char *fslaw_status_to_string(fslaw_status status) {
   switch (status) {
   case FSLAW_OK: return "ok";
   case FSLAW_EINVAL: return "invalid argument";

@@ -280,7 +280,7 @@ static void test_registry(void) {
     CHECK(strlen(fslaw_schedule_kind_help(i)) > 20);
   }
   CHECK(fslaw_schedule_kind_name(11) == NULL);
-  CHECK(!strcmp(fslaw_status_string(FSLAW_EINVAL), "invalid argument"));
+  CHECK(!strcmp(fslaw_status_to_string(FSLAW_EINVAL), "invalid argument"));
   int major, minor, patch;
   CHECK(sscanf(fslaw_version(), "%d.%d.%d", &major, &minor, &patch) == 3);
 }

@@ -31,7 +31,7 @@ typedef struct fslaw_error {
 } fslaw_error;
 
 /* Static text for a status ("ok", "invalid argument", ...). */
-const char *fslaw_status_string(fslaw_status status);
+const char *fslaw_status_to_string(fslaw_status status);
 
 /* Version of the library as "MAJOR.MINOR.PATCH"; the headers' is
  * FSLAW_VERSION_STRING (fslaw/version.h). */

@@ -29,7 +29,7 @@ typedef enum fslaw_family {
 
 /* Family by name ("free", "wsd", ...); -1 when unknown. */
 int fslaw_family_from_name(const char *name);
-const char *fslaw_family_name(fslaw_family family);
+const char *fslaw_family_to_string(fslaw_family family);
 
 /* What to optimise. */
 typedef struct fslaw_optimize_options {
