@@ -401,14 +401,31 @@ static inline __attribute__((always_inline)) void sums_pair(const law_sums *s, c
   if (i + 1 < s->nat) memcpy(acc[1], b, nt * sizeof *b);
 }
 
+/* The sums of one step i into acc, for a constant nt. */
+static inline __attribute__((always_inline)) void sums_one(const law_sums *s, const double *p,
+                                                           size_t i, law_terms terms, size_t nt,
+                                                           double *acc) {
+  double t[LAW_MAX_TERMS * LAW_CHUNK], a[LAW_MAX_TERMS] = {0};
+  for (size_t j0 = s->off[i]; j0 < s->off[i + 1]; j0 += LAW_CHUNK) {
+    size_t m = s->off[i + 1] - j0 < LAW_CHUNK ? s->off[i + 1] - j0 : LAW_CHUNK;
+    terms(s, p, j0, m, t);
+    add_terms(t, m, nt, a);
+  }
+  memcpy(acc, a, nt * sizeof *a);
+}
+
 void law_sums_pair(const law_sums *s, const double *p, size_t i, law_terms terms, size_t nt,
                    double acc[2][LAW_MAX_TERMS]) {
   switch (nt) {
   case 3: sums_pair(s, p, i, terms, 3, acc); break;
   case 4: sums_pair(s, p, i, terms, 4, acc); break;
   case 5: sums_pair(s, p, i, terms, 5, acc); break;
-  case 6: sums_pair(s, p, i, terms, 6, acc); break;
-  default: sums_pair(s, p, i, terms, nt, acc); break;
+  case 6: /* one step at a time: two steps' twelve chains ran slower (fslq 10 %, fslkq 5 %) */
+    for (size_t h = 0; h < 2 && i + h < s->nat; h++) sums_one(s, p, i + h, terms, 6, acc[h]);
+    break;
+  default:
+    for (size_t h = 0; h < 2 && i + h < s->nat; h++) sums_one(s, p, i + h, terms, nt, acc[h]);
+    break;
   }
 }
 

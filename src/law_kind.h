@@ -137,7 +137,8 @@ typedef void (*law_terms)(const law_sums *s, const double *p, size_t j0, size_t 
  * k < nt <= LAW_MAX_TERMS; acc[1] untouched when i + 1 is not a predicted
  * step), each added in atom order: the same sums, bit for bit, as a loop
  * over the atoms, whatever the chunking. Two steps at a time, since each
- * sum is a chain of dependent additions: twice as many chains overlap. */
+ * sum is a chain of dependent additions: for laws of up to five terms, the
+ * two steps' chains are interleaved, twice as many overlapping. */
 void law_sums_pair(const law_sums *s, const double *p, size_t i, law_terms terms, size_t nt,
                    double acc[2][LAW_MAX_TERMS]);
 
