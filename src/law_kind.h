@@ -124,7 +124,7 @@ fslaw_status law_sums_prepare(const law_opts *o, const law_input *in, law_weight
 /* Free a law_sums (a law's release). */
 void law_sums_release(void *state);
 
-/* Atoms per pass of law_sums_point (bounded stack, warm cache) and the most
+/* Atoms per pass of law_sums_pair (bounded stack, warm cache) and the most
  * terms a law sums per atom. */
 enum { LAW_CHUNK = 128, LAW_MAX_TERMS = 6 };
 
@@ -133,11 +133,14 @@ enum { LAW_CHUNK = 128, LAW_MAX_TERMS = 6 };
  * them in loops the compiler vectorises (vmath.h). */
 typedef void (*law_terms)(const law_sums *s, const double *p, size_t j0, size_t m, double *t);
 
-/* acc[k] = sum over the atoms of predicted step i of term k (k < nt <=
- * LAW_MAX_TERMS), each added in atom order: the same sums, bit for bit, as
- * a loop over the atoms, whatever the chunking. */
-void law_sums_point(const law_sums *s, const double *p, size_t i, law_terms terms, size_t nt,
-                    double *acc);
+/* acc[h][k] = sum over the atoms of predicted step i + h of term k (h < 2,
+ * k < nt <= LAW_MAX_TERMS; acc[1] untouched when i + 1 is not a predicted
+ * step), each added in atom order: the same sums, bit for bit, as a loop
+ * over the atoms, whatever the chunking. Two steps at a time, since each
+ * sum is a chain of dependent additions: for laws of up to five terms, the
+ * two steps' chains are interleaved, twice as many overlapping. */
+void law_sums_pair(const law_sums *s, const double *p, size_t i, law_terms terms, size_t nt,
+                   double acc[2][LAW_MAX_TERMS]);
 
 /* Weights of the loss drops lr[i-1] - lr[i] for warmup < i (or 0 < i with
  * from_start), 0 elsewhere; caller frees. */

@@ -110,9 +110,10 @@ static void terms_q(const law_sums *s, const double *p, size_t j0, size_t m, dou
 /* Predictions and Jacobian of fslk (has_q = 0) or fslkq (has_q = 1). */
 static void predict_with(const law_sums *s, const double *p, double *pred, double *jac,
                          law_terms tf, int has_q) {
+  double sums[2][LAW_MAX_TERMS];
   for (size_t i = 0; i < s->nat; i++) {
-    double lnTk = log(s->Tk[i]), Ts = exp(-p[S] * lnTk), t[NT_FSLKQ];
-    law_sums_point(s, p, i, tf, has_q ? NT_FSLKQ : NT_FSLK, t);
+    double lnTk = log(s->Tk[i]), Ts = exp(-p[S] * lnTk), *t = sums[i % 2];
+    if (i % 2 == 0) law_sums_pair(s, p, i, tf, has_q ? NT_FSLKQ : NT_FSLK, sums);
     pred[i] = p[L0] + p[C1] * Ts + p[C2] * t[T_SUM];
     if (!jac) continue;
     double *J = jac + i * (has_q ? NP_FSLKQ : NP_FSLK);

@@ -87,9 +87,10 @@ static void terms(const law_sums *s, const double *p, size_t j0, size_t m, doubl
 
 static void predict(const void *state, const double *p, double *pred, double *jac) {
   const law_sums *s = state;
+  double sums[2][LAW_MAX_TERMS];
   for (size_t i = 0; i < s->nat; i++) {
-    double lnT = log(s->Tk[i]), Ta = exp(-p[ALPHA] * lnT), t[NT];
-    law_sums_point(s, p, i, terms, NT, t);
+    double lnT = log(s->Tk[i]), Ta = exp(-p[ALPHA] * lnT), *t = sums[i % 2];
+    if (i % 2 == 0) law_sums_pair(s, p, i, terms, NT, sums);
     pred[i] = p[L0] + p[A] * Ta - p[B] * t[T_G];
     if (!jac) continue;
     double *J = jac + i * NP;
