@@ -86,10 +86,13 @@ static const char *const text_default_names[NCOLS] = {
  * "train_loss", which in a Hugging Face log is the run's mean (its closing
  * record): so the loss's names count only in a Lightning log, one whose rate
  * is read from such a name, or whose step is WandbLogger's
- * "trainer/global_step" ("_step" counts W&B's own calls). The Hugging Face
- * Trainer's W&B callback names its step "train/global_step". */
-static const char *const lightning_names[NCOLS] = {"trainer/global_step|train/global_step", "lr-*",
-                                                   "train_loss_step|train_loss", NULL};
+ * "trainer/global_step" ("_step" counts W&B's own calls). Other writers'
+ * names are tried here too: the Hugging Face Trainer's W&B callback names
+ * its step "train/global_step", nanoGPT's W&B log its step "iter", and many
+ * scripts log the rate as "train/lr" beside "train/loss". */
+static const char *const lightning_names[NCOLS] = {"trainer/global_step|train/global_step|iter",
+                                                   "lr-*|train/lr", "train_loss_step|train_loss",
+                                                   NULL};
 static const char *const quantity[NCOLS] = {"step", "lr", "loss", "tokens"};
 enum { MAX_ALT = 8 }; /* alternatives per column */
 

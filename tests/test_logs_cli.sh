@@ -135,6 +135,14 @@ sed 's/"_step": \([0-9]\)/"_step": \1, "train\/global_step": \1/' "$TMP/history.
 sed 's/"_step": \([0-9]\)/"_step": \1, "model\/global_step": \1/' "$TMP/history.jsonl" >"$TMP/gs_history.jsonl"
 expect_fail "global_step history" "gs_history.jsonl:1:1: missing column 'step' (no numeric key 'step'); 'model/global_step' looks like the step: --col step=model/global_step" \
   "$FSLAW" inspect "$TMP/gs_history.jsonl"
+# nanoGPT's W&B log names its step "iter" (and logs "train/loss" at each
+# evaluation); other scripts log "train/lr" beside "train/loss": both read
+printf '{"iter": 0, "train/loss": 10.9, "val/loss": 10.9, "lr": 0.0, "mfu": -100}\n{"iter": 2000, "train/loss": 3.1, "val/loss": 3.2, "lr": 0.0006, "mfu": 30.1}\n{"iter": 4000, "train/loss": 2.9, "val/loss": 3.0, "lr": 0.0005, "mfu": 30.2}\n' >"$TMP/nano_wandb.jsonl"
+"$FSLAW" inspect "$TMP/nano_wandb.jsonl" 2>"$TMP/err" | grep -qF "nano_wandb.jsonl: steps=4001 losses=3 " \
+  && grep -q "read step from 'iter', loss from 'train/loss'" "$TMP/err" && ok || bad "nanoGPT W&B log: $(cat "$TMP/err")"
+printf 'step,train/lr,train/loss\n10,0.001,3.0\n20,0.0009,2.9\n' >"$TMP/train_lr.csv"
+"$FSLAW" inspect "$TMP/train_lr.csv" 2>"$TMP/err" | grep -qF "train_lr.csv: steps=21 losses=2 " \
+  && grep -q "read lr from 'train/lr', loss from 'train/loss'" "$TMP/err" && ok || bad "train/lr: $(cat "$TMP/err")"
 # the same as a CSV (history().to_csv())
 printf '_step,_runtime,lr,loss\n0,1.5,0.0003,6.25\n1,2.5,0.0003,5.25\n' >"$TMP/history.csv"
 expect_fail "wandb history csv" "history.csv:1: missing column 'step' (the header has: _step, _runtime, lr, loss); W&B's '_step' counts its log calls" \
