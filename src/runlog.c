@@ -2356,7 +2356,8 @@ static void find_rounded_kinks(const double *lr, size_t n, size_t from, double t
   for (size_t k = from + h; k + h <= n; k++) {
     int flagged = 0;
     if (k + h < n) {
-      double d = d2_lag(lr, k, h), sgn = d < 0 ? -1 : 1, side = sgn * d2_lag(lr, k - h, h);
+      double d = d2_lag(lr, k, h), sgn = d < 0 ? -1 : 1, side = 0; /* the sides that exist */
+      if (k >= 2 * h) side = sgn * d2_lag(lr, k - h, h);
       if (k + 2 * h < n) side = fmax(side, sgn * d2_lag(lr, k + h, h));
       flagged = sgn * d - fmax(side, 0) > T;
     }
