@@ -265,35 +265,54 @@ static int predict_schedule(const fslaw_law *law, const double *p, const fslaw_s
   return rc;
 }
 
+/* Two final losses closer than this (relative) are a tie. */
+#define TIE 1e-9
+
 /* Whether the compared laws rank schedule `best` lowest too: the verdict
- * line after the table. */
-static void compare_verdict(char *const *name, const compared *cmp, const char *const *paths,
-                            size_t n, size_t best) {
+ * after the table. label[j] names compared law j. */
+static void compare_verdict(char *const *name, const double *final, const compared *cmp,
+                            char *const *label, size_t n, size_t best, size_t second) {
   for (size_t j = 0; j < cmp->n; j++)
     for (size_t i = 0; i < n; i++)
       if (isnan(cmp->final[j][i])) {
-        fprintf(stderr, "  %s cannot score %s (n/a above)\n", cli_compare_name(paths[j]), name[i]);
+        fprintf(stderr, "  %s cannot score %s (n/a above)\n", label[j], name[i]);
         return;
       }
+  if (final[second] - final[best] <= TIE * fabs(final[best])) {
+    fprintf(stderr, "  %s and %s tie under the fitted law: nothing to rank\n", name[best],
+            name[second]);
+    return;
+  }
+  char buf[1024] = "";
   double margin = HUGE_VAL;
-  size_t at = 0;
-  for (size_t j = 0; j < cmp->n; j++)
-    for (size_t i = 0; i < n; i++) {
-      double d = cmp->final[j][i] - cmp->final[j][best];
-      if (i != best && d < margin) margin = d, at = j * n + i;
-    }
-  size_t j = at / n, i = at % n;
-  if (margin > 0)
+  size_t closest = 0, at = 0;
+  for (size_t j = 0; j < cmp->n; j++) {
+    size_t low = best; /* law j's lowest, ties going to `best` */
+    for (size_t i = 0; i < n; i++)
+      if (cmp->final[j][i] < cmp->final[j][low] - TIE * fabs(cmp->final[j][low])) low = i;
+    for (size_t i = 0; low == best && i < n; i++)
+      if (i != best && cmp->final[j][i] - cmp->final[j][best] < margin)
+        margin = cmp->final[j][i] - cmp->final[j][best], closest = i, at = j;
+    size_t used = strlen(buf);
+    if (low != best)
+      snprintf(buf + used, sizeof buf - used, "%sunder %s, %s (%.6g) is lower than %s (%.6g)",
+               used ? "; " : "", label[j], name[low], cmp->final[j][low], name[best],
+               cmp->final[j][best]);
+  }
+  if (*buf)
+    fprintf(stderr, "  the laws disagree: %s; which is lower rests on the laws' forms, not on "
+                    "your runs\n", buf);
+  else if (margin > TIE * fabs(final[best]))
     fprintf(stderr, "  every law ranks %s lowest (the closest second: %s, %.3g above it under "
-                    "%s)\n", name[best], name[i], margin, cli_compare_name(paths[j]));
+                    "%s)\n", name[best], name[closest], margin, label[at]);
   else
-    fprintf(stderr, "  the laws disagree: under %s, %s (%.6g) is not above %s (%.6g); which is "
-                    "lower rests on the laws' forms, not on your runs\n", cli_compare_name(paths[j]),
-            name[i], cmp->final[j][i], name[best], cmp->final[j][best]);
+    fprintf(stderr, "  every law ranks %s lowest or ties it (%s ties it under %s)\n", name[best],
+            name[closest], label[at]);
 }
 
 /* With several schedules and no RUN: their final losses, lowest first, and
- * under each compared law. */
+ * under each compared law (columns named by their params files, as the
+ * runs of a command are). */
 static void compare_finals(char *const *name, const double *final, size_t n, const compared *cmp,
                            const char *params, const char *const *paths) {
   size_t order[CLI_MAX_SCHEDULES], w = 0;
@@ -303,24 +322,33 @@ static void compare_finals(char *const *name, const double *final, size_t n, con
     order[k] = i;
     if (strlen(name[i]) > w) w = strlen(name[i]);
   }
+  const char *all[CLI_MAX_COMPARE + 1] = {params};
+  char *label[CLI_MAX_COMPARE + 1] = {0};
+  int cw[CLI_MAX_COMPARE + 1];
+  for (size_t j = 0; j < cmp->n; j++) all[j + 1] = paths[j];
+  for (size_t j = 0; j <= cmp->n; j++) {
+    label[j] = cli_run_label(all, cmp->n + 1, j);
+    cw[j] = label[j] && strlen(label[j]) > 10 ? (int)strlen(label[j]) : 10;
+  }
   fprintf(stderr, "fslaw predict: final loss of each schedule, lowest first%s:\n",
           cmp->n ? " (then under each --compare law)" : "");
   if (cmp->n) {
-    fprintf(stderr, "  %-*s  %-10.10s %-22s", (int)w, "", cli_compare_name(params), "");
-    for (size_t j = 0; j < cmp->n; j++) fprintf(stderr, " %10.10s", cli_compare_name(paths[j]));
+    fprintf(stderr, "  %-*s  %-*s %-22s", (int)w, "", cw[0], label[0] ? label[0] : "", "");
+    for (size_t j = 1; j <= cmp->n; j++) fprintf(stderr, " %*s", cw[j], label[j] ? label[j] : "");
     fprintf(stderr, "\n");
   }
   for (size_t k = 0; k < n; k++) {
     size_t i = order[k];
-    fprintf(stderr, "  %-*s  %-*.6g", (int)w, name[i], cmp->n ? 10 : 0, final[i]);
+    fprintf(stderr, "  %-*s  %-*.6g", (int)w, name[i], cmp->n ? cw[0] : 0, final[i]);
     char gap[64] = "";
     if (k) snprintf(gap, sizeof gap, "  %+.3g (%+.2f %%)", final[i] - final[order[0]],
                     100 * (final[i] - final[order[0]]) / final[order[0]]);
     fprintf(stderr, "%-*s", cmp->n ? 22 : 0, gap);
-    for (size_t j = 0; j < cmp->n; j++) fprintf(stderr, " %10.6g", cmp->final[j][i]);
+    for (size_t j = 0; j < cmp->n; j++) fprintf(stderr, " %*.6g", cw[j + 1], cmp->final[j][i]);
     fprintf(stderr, "\n");
   }
-  if (cmp->n) compare_verdict(name, cmp, paths, n, order[0]);
+  if (cmp->n) compare_verdict(name, final, cmp, label + 1, n, order[0], order[1]);
+  for (size_t j = 0; j <= cmp->n; j++) free(label[j]);
 }
 
 /* --compare: read the other fitted laws (only with several schedules). */

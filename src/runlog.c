@@ -150,6 +150,7 @@ typedef struct {
   mlr_run mlr;                      /* MLflow's file store: the run's metric files */
   const size_t *wb_at;              /* a W&B log: byte offset of each history record, by
                                        its line (minus 1) in the JSONL made of them */
+  size_t wb_n;                      /* ... their number */
 } rows;
 
 static void rows_free(rows *b) {
@@ -170,7 +171,8 @@ static const char *where(const rows *b, size_t line, size_t col, char *buf, size
   if (b->db == 2) snprintf(buf, n, "%s:%zu", b->mlr.file[col], line);
   else if (b->db) snprintf(buf, n, "%s#%s: metrics row %zu", b->name, b->run_name, line);
   else if (b->files) snprintf(buf, n, "%s: event at byte %zu", b->files[col].name, line);
-  else if (b->wb_at) snprintf(buf, n, "%s: history record at byte %zu", b->name, b->wb_at[line - 1]);
+  else if (b->wb_at && line >= 1 && line <= b->wb_n)
+    snprintf(buf, n, "%s: history record at byte %zu", b->name, b->wb_at[line - 1]);
   else snprintf(buf, n, "%s:%zu:%zu", b->name, line, col);
   return buf;
 }
@@ -1754,6 +1756,7 @@ static fslaw_status read_wandb(rows *b, const log_file *f, fslaw_error *err) {
   wdb_history h;
   fslaw_status st = wdb_read(f->name, f->data, f->len, &h, err);
   b->wb_at = h.at;
+  b->wb_n = h.n;
   if (!st) st = read_jsonl(b, h.jsonl ? h.jsonl : "", h.len, err);
   if (!st && !b->n) {
     char names[256], keys[512];
@@ -1899,6 +1902,14 @@ static fslaw_status parse_run(const char *name, const log_file *f, size_t nf, in
 fslaw_status fslaw_run_parse(const char *name, const char *data, size_t len,
                              fslaw_run_format format, const fslaw_run_columns *cols,
                              fslaw_run **out, fslaw_error *err) {
+  if (ends_with(name, ".wandb") && !wdb_is_log(data, len)) {
+    *out = NULL;
+    return fslaw_fail(err, FSLAW_EPARSE, !len ? "%s: a W&B log with nothing written yet" :
+                      len < 7 && !memcmp(data, ":W&B\xE1\xBE", len < 6 ? len : 6)
+                          ? "%s: a W&B log cut short in its header"
+                          : "%s: named .wandb but not a W&B log (it does not begin with W&B's "
+                            "header)", name);
+  }
   if (len >= 2 && (unsigned char)data[0] == 0x1f && (unsigned char)data[1] == 0x8b) {
     *out = NULL;
     return fslaw_fail(err, FSLAW_EPARSE, "%s: a gzip-compressed file; decompress it first (gunzip)",
@@ -1946,25 +1957,33 @@ static int has_event_files(const char *dir) {
   return found;
 }
 
-/* The path of the one W&B log (*.wandb) of the folder dir, a W&B run's
- * (wandb/run-DATE-ID, or wandb/latest-run); NULL when it has none or
- * several. */
-static char *wandb_log_in(const char *dir) {
+/* The path of the W&B log (*.wandb) of the folder dir, a W&B run's
+ * (wandb/run-DATE-ID, or wandb/latest-run); NULL when it has none. *count
+ * (may be NULL) receives how many it has, the first's path then being
+ * returned, and names[n] (may be NULL) their names, "a, b, ...". */
+static char *wandb_logs_in(const char *dir, int *count, char *names, size_t n) {
   DIR *d = opendir(dir);
+  if (names) names[0] = '\0';
+  if (count) *count = 0;
   if (!d) return NULL;
   char *found = NULL;
-  int n = 0;
+  int k = 0;
   for (struct dirent *e; (e = readdir(d));) {
     if (!ends_with(e->d_name, ".wandb")) continue;
-    if (n++) continue;
+    if (names) {
+      size_t used = strlen(names);
+      snprintf(names + used, n - used, "%s%s", k ? ", " : "", k < 3 ? e->d_name : "...");
+    }
+    if (k++) continue;
     size_t len = strlen(dir) + strlen(e->d_name) + 2;
     if ((found = malloc(len))) snprintf(found, len, "%s/%s", dir, e->d_name);
   }
   closedir(d);
-  if (n == 1) return found;
-  free(found);
-  return NULL;
+  if (count) *count = k;
+  return found;
 }
+
+static char *wandb_log_in(const char *dir) { return wandb_logs_in(dir, NULL, NULL, 0); }
 
 /* TensorBoard's log folder holds a folder per run, and so does W&B's
  * (wandb/): the names of the first ones into buf ("a, b, ..."), and whether
@@ -1983,8 +2002,9 @@ static int runs_inside(const char *dir, char *buf, size_t n) {
     free(wb);
     if (!wandb_run && !has_event_files(path)) continue;
     size_t used = strlen(buf);
-    if (runs < 3) snprintf(buf + used, n - used, "%s%s", runs ? ", " : "", e->d_name);
-    else if (runs == 3) snprintf(buf + used, n - used, ", ...");
+    /* a name cut short in the message is fine */
+    if (runs < 3 && snprintf(buf + used, n - used, "%s%s", runs ? ", " : "", e->d_name) < 0) break;
+    if (runs == 3) snprintf(buf + used, n - used, ", ...");
     runs++;
   }
   closedir(d);
@@ -2107,9 +2127,15 @@ fslaw_status fslaw_run_read(const char *path, fslaw_run_format format,
     return st;
   }
   struct stat sb;
-  char *wb = NULL;
-  if (!stat(path, &sb) && S_ISDIR(sb.st_mode) && !(wb = wandb_log_in(path)))
+  char *wb = NULL, names[256];
+  int nwb = 0;
+  if (!stat(path, &sb) && S_ISDIR(sb.st_mode) && !(wb = wandb_logs_in(path, &nwb, names, sizeof names)))
     return read_folder(path, format, cols, out, err);
+  if (nwb > 1) {
+    free(wb);
+    return fslaw_fail(err, FSLAW_EPARSE, "%s: a folder of %d W&B logs (%s); give one of them",
+                      path, nwb, names);
+  }
   if (wb) path = wb; /* a W&B run's folder: its log */
   char *data;
   size_t len;

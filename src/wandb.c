@@ -10,6 +10,8 @@
 #include <string.h>
 #include <zlib.h>
 
+#include <cjson/cJSON.h>
+
 #include "internal.h"
 #include "wandb.pb-c.h"
 
@@ -35,6 +37,13 @@ void wdb_history_free(wdb_history *h) {
   free(h->at);
   free(h->name);
   *h = (wdb_history){0};
+}
+
+/* 1 when p[0..n) are all zero bytes. */
+static int zeros(const unsigned char *p, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (p[i]) return 0;
+  return 1;
 }
 
 /* A growing byte buffer. */
@@ -70,16 +79,62 @@ static int put_string(buf *b, const char *s) {
   return ok && put(b, "\"", 1);
 }
 
-/* An item's key: its nested keys joined by '.' (as W&B shows them) when it
- * has them, else its own. */
-static int put_key(buf *b, const FslawWb__HistoryItem *it) {
-  if (!it->n_nested_key) return put_string(b, it->key);
-  buf k = {0};
-  int ok = 1;
+/* An item's key into k: its nested keys joined by '.' (as W&B shows them;
+ * wandb-core writes every key so) when it has them, else its own. */
+static int item_key(buf *k, const FslawWb__HistoryItem *it) {
+  int ok = put(k, "", 0);
+  if (!it->n_nested_key) return ok && put(k, it->key, strlen(it->key));
   for (size_t i = 0; ok && i < it->n_nested_key; i++)
-    ok = (!i || put(&k, ".", 1)) && put(&k, it->nested_key[i], strlen(it->nested_key[i]));
-  ok = ok && put_string(b, k.p ? k.p : "");
-  free(k.p);
+    ok = (!i || put(k, ".", 1)) && put(k, it->nested_key[i], strlen(it->nested_key[i]));
+  return ok;
+}
+
+/* "key":value after a ',' unless first. A line end in value (W&B writes
+ * none; outside a string it is white space, inside one invalid) is written
+ * as a space, so that the record stays one JSONL line. */
+static int put_pair(buf *b, const char *key, const char *value, int *first) {
+  int ok = (*first || put(b, ",", 1)) && put_string(b, key) && put(b, ":", 1);
+  *first = 0;
+  for (const char *v = value; ok && *v;) {
+    size_t run = strcspn(v, "\r\n");
+    ok = put(b, v, run);
+    v += run;
+    if (ok && *v) ok = put(b, " ", 1), v++;
+  }
+  return ok;
+}
+
+/* An object's members as "prefix.name" pairs, objects within flattened the
+ * same way: the older SDK logs wandb.log({"train": {"loss": x}}) as one item
+ * "train" whose value is an object, wandb-core as "train.loss". A W&B media
+ * or table value ({"_type": ...}) is a value of its own. */
+static int put_flat(buf *b, const char *prefix, const cJSON *obj, int *first) {
+  const cJSON *m;
+  int ok = 1;
+  cJSON_ArrayForEach(m, obj) {
+    buf k = {0};
+    ok = put(&k, prefix, strlen(prefix)) && put(&k, ".", 1) && put(&k, m->string, strlen(m->string));
+    if (ok && cJSON_IsObject(m) && !cJSON_GetObjectItemCaseSensitive(m, "_type")) {
+      ok = put_flat(b, k.p, m, first);
+    } else if (ok) {
+      char *v = cJSON_PrintUnformatted(m);
+      ok = v && put_pair(b, k.p, v, first);
+      free(v);
+    }
+    free(k.p);
+    if (!ok) break;
+  }
+  return ok;
+}
+
+/* One item: its value, or an object value's members flattened. A value
+ * cJSON cannot read (Python's NaN inside an object) is kept whole. */
+static int put_item(buf *b, const char *key, const char *value, int *first) {
+  const char *v = value + strspn(value, " \t\r\n");
+  cJSON *obj = *v == '{' ? cJSON_Parse(v) : NULL;
+  int flat = cJSON_IsObject(obj) && !cJSON_GetObjectItemCaseSensitive(obj, "_type");
+  int ok = flat ? put_flat(b, key, obj, first) : put_pair(b, key, value, first);
+  cJSON_Delete(obj);
   return ok;
 }
 
@@ -90,10 +145,11 @@ static int history_line(buf *b, const FslawWb__HistoryRecord *hr) {
   for (size_t i = 0; ok && i < hr->n_item; i++) {
     const FslawWb__HistoryItem *it = hr->item[i];
     if (!it->value_json[0]) continue;
-    has_step |= !strcmp(it->key, "_step");
-    ok = (first || put(b, ",", 1)) && put_key(b, it) && put(b, ":", 1) &&
-         put(b, it->value_json, strlen(it->value_json));
-    first = 0;
+    buf k = {0};
+    ok = item_key(&k, it);
+    has_step |= ok && !strcmp(k.p, "_step");
+    ok = ok && put_item(b, k.p, it->value_json, &first);
+    free(k.p);
   }
   if (ok && !has_step && hr->step) {
     char num[40];
@@ -105,10 +161,11 @@ static int history_line(buf *b, const FslawWb__HistoryRecord *hr) {
 
 /* One record (a whole one, at byte `at`) into h. */
 static fslaw_status take_record(const char *name, const unsigned char *p, size_t n, size_t at,
-                                wdb_history *h, buf *out, size_t *cap, fslaw_error *err) {
+                                wdb_history *h, buf *out, size_t *cap, int *named_seen,
+                                fslaw_error *err) {
   FslawWb__Record *r = fslaw_wb__record__unpack(NULL, n, p);
-  if (!r) return fslaw_fail(err, FSLAW_EPARSE, "%s: record at byte %zu does not decode as a W&B "
-                            "record", name, at);
+  if (!r) return fslaw_fail(err, FSLAW_EPARSE, "%s: byte %zu: the record does not decode as a "
+                            "W&B record (a damaged file)", name, at);
   int ok = 1;
   if (r->record_type_case == FSLAW_WB__RECORD__RECORD_TYPE_HISTORY) {
     if (h->n == *cap) {
@@ -119,10 +176,13 @@ static fslaw_status take_record(const char *name, const unsigned char *p, size_t
     if (ok) h->at[h->n++] = at;
     ok = ok && history_line(out, r->history);
   } else if (r->record_type_case == FSLAW_WB__RECORD__RECORD_TYPE_RUN) {
+    /* a later run record (an update) may carry the id alone */
     const char *nm = r->run->display_name[0] ? r->run->display_name : r->run->run_id;
-    if (nm[0]) {
+    int named = r->run->display_name[0] != 0;
+    if (nm[0] && (named || !*named_seen)) {
       free(h->name);
       ok = (h->name = fslaw_strdup(nm)) != NULL;
+      *named_seen |= named;
     }
   }
   fslaw_wb__record__free_unpacked(r, NULL);
@@ -141,11 +201,19 @@ fslaw_status wdb_read(const char *name, const char *data, size_t len, wdb_histor
                       "(version 0 is W&B's)", name, p[6]);
   buf out = {0}, rec = {0};
   size_t cap = 0, pos = HEADER, start = 0;
-  int open = 0; /* a FIRST chunk is waiting for its LAST */
+  int open = 0;  /* a FIRST chunk is waiting for its LAST */
+  int named = 0; /* a run record gave a display name */
   fslaw_status st = FSLAW_OK;
   while (!st && pos < len) {
     size_t left = BLOCK - pos % BLOCK;
-    if (left < HEADER) { /* the block's zero trailer */
+    if (len - pos < HEADER && zeros(p + pos, len - pos)) { /* a trailer, or zeros to come */
+      pos = len;
+      break;
+    }
+    if (left < HEADER) { /* the block's trailer */
+      if (!zeros(p + pos, left))
+        st = fslaw_fail(err, FSLAW_EPARSE, "%s: byte %zu: the block's last %zu bytes are not "
+                        "zeros (a damaged file)", name, pos, left);
       pos += left;
       continue;
     }
@@ -153,6 +221,9 @@ fslaw_status wdb_read(const char *name, const char *data, size_t len, wdb_histor
     size_t n = le(p + pos + 4, 2);
     int type = p[pos + 6];
     if (!type && !n && !le(p + pos, 4)) { /* zeros: the rest of the block is unused */
+      if (open)
+        st = fslaw_fail(err, FSLAW_EPARSE, "%s: byte %zu: the record begun at byte %zu breaks "
+                        "off in a block of zeros (a damaged file)", name, pos, start);
       pos += left;
       continue;
     }
@@ -173,7 +244,7 @@ fslaw_status wdb_read(const char *name, const char *data, size_t len, wdb_histor
       st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
     open = type == FIRST || type == MIDDLE;
     if (!st && !open)
-      st = take_record(name, (const unsigned char *)rec.p, rec.n, start, h, &out, &cap, err);
+      st = take_record(name, (const unsigned char *)rec.p, rec.n, start, h, &out, &cap, &named, err);
     pos += HEADER + n;
   }
   if (!st && (pos < len || open)) h->cut = (open ? start : pos) + 1;

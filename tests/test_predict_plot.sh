@@ -136,14 +136,22 @@ want = dict(zip(["short", "long", "cosine"], map(float, open(sys.argv[2]).read()
 rows = re.findall(r"^  (short|long|cosine)\s+([\d.]+)\s+(?:\S+ \(\S+ %\)\s+)?([\d.]+)$", err, re.M)
 assert len(rows) == 3, rows
 for name, mine, other in rows: assert abs(float(other) - want[name]) < 1e-5 * want[name], (name, other)
-assert "mtl.json" in err.split("--compare law):\n")[1].split("\n")[0]
+assert err.split("--compare law):\n")[1].split("\n")[0].split() == ["mpl", "mtl"]
 first = rows[0][0]
 other_first = min(want, key=want.get)
-assert first != other_first and "the laws disagree: under mtl.json" in err, (first, other_first)
+assert first != other_first, (first, other_first)
+assert "the laws disagree: under mtl, %s (" % other_first in err and "is lower than %s" % first in err
 PY
 "$FSLAW" predict --params "$TMP/mpl.json" --schedule "short=$W,decay=0.1" --schedule "$C" \
   --compare "$TMP/mtl.json" --out "$TMP/cmp2.csv" 2>&1 >/dev/null | grep -q "every law ranks short lowest (the closest second: cosine" \
   && ok || bad "compare: agreement"
+# a tie under the fitted law ranks nothing; two params files of one name are
+# told apart by their paths
+mkdir -p "$TMP/other" && cp "$TMP/mtl.json" "$TMP/other/mtl.json"
+"$FSLAW" predict --params "$TMP/mpl.json" --schedule "a=$C" --schedule "b=$C" --compare "$TMP/mtl.json" \
+  --compare "$TMP/other/mtl.json" --out "$TMP/tie.csv" 2>"$TMP/tie.err" && ok || bad "tie: $(cat "$TMP/tie.err")"
+grep -q "a and b tie under the fitted law: nothing to rank" "$TMP/tie.err" \
+  && grep -qF "$TMP/other/mtl.json" "$TMP/tie.err" && ok || bad "tie or labels: $(cat "$TMP/tie.err")"
 expect_fail "compare with runs" "option '--compare' ranks the final losses of schedules" \
   "$FSLAW" predict --params "$TMP/mpl.json" --compare "$TMP/mtl.json" "$D/wsdcon_3.csv" --out "$TMP/cmp3.csv"
 [ -e "$TMP/cmp3.csv" ] && bad "compare with runs: wrote the CSV" || ok

@@ -97,6 +97,31 @@ python3 "$TMP/nolr.py" "$TMP/nolr.wandb" "$D/wsdcon_3.csv" lightning && ok || ba
 # a nested key is named by its parts joined by '.', as W&B shows it
 python3 "$SRC/tests/wandb_log.py" "$TMP/nested.wandb" "$D/wsdcon_3.csv" nested && ok || bad "writing nested"
 "$FSLAW" inspect --col loss=train.loss "$TMP/nested.wandb" 2>/dev/null | grep -q "losses=95 " && ok || bad "nested key"
+# wandb-core writes every key, _step too, as a nested key: read, _step once
+python3 "$SRC/tests/wandb_log.py" "$TMP/core.wandb" "$D/wsdcon_3.csv" core && ok || bad "writing core"
+"$FSLAW" inspect "$TMP/core.wandb" 2>/dev/null | grep -q "losses=95 " && ok || bad "core keys"
+sed 's/"trainer\/global_step"/"it"/' "$SRC/tests/wandb_log.py" >"$TMP/coreit.py"
+python3 "$TMP/coreit.py" "$TMP/coreit.wandb" "$D/wsdcon_3.csv" core && ok || bad "writing coreit"
+"$FSLAW" inspect --col step=_step "$TMP/coreit.wandb" 2>/dev/null | grep -q "losses=95 " && ok || bad "core _step"
+# the older SDK's dict value: its members read as train.loss; a media value
+# and a string with a line end in the same record are no trouble
+python3 "$SRC/tests/wandb_log.py" "$TMP/dict.wandb" "$D/wsdcon_3.csv" dict && ok || bad "writing dict"
+"$FSLAW" inspect --col loss=train.loss "$TMP/dict.wandb" 2>/dev/null | grep -q "losses=95 " && ok || bad "dict value"
+# a run folder of two logs, and files named .wandb that are not W&B logs yet
+mkdir -p "$TMP/two" && cp "$TMP/core.wandb" "$TMP/two/run-a.wandb" && cp "$TMP/core.wandb" "$TMP/two/run-b.wandb"
+expect_fail "two logs" "two: a folder of 2 W&B logs (" "$FSLAW" inspect "$TMP/two"
+: >"$TMP/new.wandb"
+expect_fail "empty log" "new.wandb: a W&B log with nothing written yet" "$FSLAW" inspect "$TMP/new.wandb"
+printf ':W&' >"$TMP/head.wandb"
+expect_fail "cut header" "head.wandb: a W&B log cut short in its header" "$FSLAW" inspect "$TMP/head.wandb"
+printf 'step,lr,loss\n1,1e-3,3\n' >"$TMP/csv.wandb"
+expect_fail "not W&B" "csv.wandb: named .wandb but not a W&B log" "$FSLAW" inspect "$TMP/csv.wandb"
+# zeros after the last record (a block's trailer to come) cut nothing short
+cp "$L" "$TMP/zeros.wandb" && printf '\0\0\0' >>"$TMP/zeros.wandb"
+"$FSLAW" inspect "$TMP/zeros.wandb" 2>&1 | grep -q "cut short" && bad "zeros noted as a cut record" || ok
+# the run's display name, not the id of a later run record, names it in plots
+"$FSLAW" inspect --plot "$TMP/name.svg" "$L" >/dev/null 2>&1 && grep -q ">wsdcon_3</text>" "$TMP/name.svg" \
+  && ok || bad "display name in the plot"
 # a NaN loss (json.dumps writes NaN) is named by its record's byte
 printf 'step,lr,loss\n0,0.0,\n1,1e-4,4.0\n2,2e-4,nan\n3,3e-4,3.5\n' >"$TMP/nan.csv"
 python3 "$SRC/tests/wandb_log.py" "$TMP/nan.wandb" "$TMP/nan.csv" lightning && ok || bad "writing nan"

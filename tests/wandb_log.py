@@ -8,9 +8,15 @@ Usage: wandb_log.py OUT.wandb CSV STYLE [NAME]
   STYLE lightning: every step logs trainer/global_step, lr-AdamW and, where
         the CSV has one, train_loss (WandbLogger with LearningRateMonitor);
   STYLE nested: as lightning, the loss under the nested key ("train", "loss");
+  STYLE core: as lightning, every key (and _step) a nested key, as wandb-core
+        writes them;
+  STYLE dict: as lightning, the loss logged in a dict {"train": {"loss": x}}
+        (one item whose value is an object, as the older SDK writes it) beside
+        a media value and a string with a line end;
   STYLE trainer: every step with a loss logs train/global_step,
         train/learning_rate, train/loss, train/epoch (the Trainer's callback).
-  NAME: the run's display name (a run record first).
+  NAME: the run's display name (a run record first, and last a run record
+        with the run's id alone, as an update).
 Between the history records are records fslaw skips (console output, system
 stats, a config), and in a run of over 100 rows one history record holds a
 70 kB string, so that it spans blocks (FIRST, MIDDLE, LAST).
@@ -50,7 +56,11 @@ def item(key, value):
     return field(1, 2, name + field(16, 2, json.dumps(value)))
 
 
-def history(num, items, step):
+def history(num, items, step, core=False):
+    """core: every key as wandb-core writes it, a nested key of its parts."""
+    if core:
+        items = [(k if isinstance(k, tuple) else tuple(k.split(".")), v) for k, v in items]
+        items.append((("_step",), step))
     body = b"".join(item(k, v) for k, v in items)
     body += field(2, 2, field(1, 0, step)) + field(200, 2, field(1, 2, "stream"))
     return field(1, 0, num) + field(2, 2, body) + field(16, 2, field(1, 0, 1)) + field(19, 2, "u%d" % num)
@@ -58,6 +68,11 @@ def history(num, items, step):
 
 def run_record(name):
     return field(1, 0, 1) + field(17, 2, field(1, 2, "abc123") + field(3, 2, "proj") + field(8, 2, name))
+
+
+def run_update():
+    """A later run record with the run's id alone (no display name)."""
+    return field(1, 0, 1) + field(17, 2, field(1, 2, "abc123"))
 
 
 def skipped(num):
@@ -103,17 +118,22 @@ def main():
     rows = list(csv.DictReader(open(src)))
     for i, r in enumerate(rows):
         s = int(r["step"])
-        if style in ("lightning", "nested"):
+        if style in ("lightning", "nested", "core", "dict"):
             items = [("trainer/global_step", s), ("lr-AdamW", float(r["lr"]))]
             if r["loss"]:
-                items.append((("train", "loss") if style == "nested" else "train_loss", float(r["loss"])))
+                loss = float(r["loss"])
+                if style == "dict":  # the older SDK: wandb.log({"train": {"loss": x}}), and media
+                    items += [("train", {"loss": loss, "img": {"_type": "image-file"}}),
+                              ("note", "line one\nline two")]
+                else:
+                    items.append((("train", "loss") if style == "nested" else "train_loss", loss))
         elif r["loss"]:
             items = [("train/loss", float(r["loss"])), ("train/learning_rate", float(r["lr"])),
                      ("train/epoch", s / 1000), ("train/global_step", s)]
         else:
             continue
         items += [("_runtime", 0.5 * s), ("_timestamp", 1.7e9 + s)]
-        log.write(history(num, items, num - 1))
+        log.write(history(num, items, num - 1, core=style == "core"))
         num += 1
         if i == len(rows) // 2 and len(rows) > 100:  # a record that spans blocks
             log.write(history(num, [("notes", "x" * 70000), ("_runtime", 0.5 * s)], num - 1))
@@ -122,6 +142,8 @@ def main():
             for r2 in skipped(num):
                 log.write(r2)
             num += 1
+    if len(sys.argv) > 4:
+        log.write(run_update())
     log.f.close()
 
 
