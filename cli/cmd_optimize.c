@@ -358,15 +358,17 @@ static void compare_laws(FILE *f, const opts *a, const target *cmp, const fslaw_
   cli_compare_print(f, &c, loss, final_loss);
 }
 
-/* A shape family's optimum above a baseline that keeps to --min-lr: the
- * family cannot reach what a plain schedule does. */
+/* A shape family's optimum above a baseline that keeps to --min-lr, by
+ * more than a search's last digits (a baseline of the family's own shape,
+ * WSD for wsd, is reached only that closely): the family cannot reach what a
+ * plain schedule does. */
 static void note_family_short(const fslaw_optimize_options *o, const double loss[NROW],
                               double *const rates[NROW], double final_loss) {
   int at = -1;
   for (int b = 0; b < NBASE; b++)
     if (!isnan(loss[b]) && rates[b][o->steps - 1] >= o->min_lr && (at < 0 || loss[b] < loss[at]))
       at = b;
-  if (o->family == FSLAW_FAMILY_FREE || at < 0 || !(final_loss > loss[at])) return;
+  if (o->family == FSLAW_FAMILY_FREE || at < 0 || !(final_loss > loss[at] * (1 + 1e-6))) return;
   fprintf(stderr, "fslaw optimize: note: the best of the %s family (%.6f) is %.3g above the "
                   "baseline '%s' (%.6f): no schedule of that shape reaches it; --family free "
                   "searches every non-increasing one\n", fslaw_family_to_string(o->family), final_loss,

@@ -6,13 +6,14 @@
  * runs of a known law, the free optimum of another law was truly worse than
  * WSD where that law alone promised a gain of 0.012). */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "compare.h"
+#include "cli.h"
 
-const char *cli_compare_name(const char *path) {
-  const char *slash = strrchr(path, '/');
-  return slash ? slash + 1 : path;
+char *cli_compare_label(const cli_compare *c, size_t j) {
+  return cli_run_label(c->paths, c->n, j);
 }
 
 /* The least loss of the baselines that fit (loss[b] not NaN) under l. */
@@ -54,18 +55,25 @@ const char *cli_compare_verdict(const cli_compare *c, char *buf, size_t len) {
 }
 
 void cli_compare_print(FILE *f, const cli_compare *c, const double *loss, double final_loss) {
+  char *label[CLI_MAX_COMPARE];
+  int w[CLI_MAX_COMPARE];
   fprintf(f, "the same schedules under each law (--compare):\n  %-24s %14s", "", "searched law");
-  for (size_t j = 0; j < c->n; j++) fprintf(f, " %14.14s", cli_compare_name(c->paths[j]));
+  for (size_t j = 0; j < c->n; j++) {
+    label[j] = cli_compare_label(c, j);
+    w[j] = label[j] && strlen(label[j]) > 14 ? (int)strlen(label[j]) : 14;
+    fprintf(f, " %*s", w[j], label[j] ? label[j] : "?");
+  }
   fputc('\n', f);
   for (int b = 0; b <= CLI_NBASE; b++) {
     if (b < CLI_NBASE && isnan(loss[b])) continue;
     fprintf(f, "  %-24s %14.6f", b == CLI_NBASE ? "optimum" : cli_base_name(b),
             b == CLI_NBASE ? final_loss : loss[b]);
-    for (size_t j = 0; j < c->n; j++) fprintf(f, " %14.6f", c->loss[j][b]);
+    for (size_t j = 0; j < c->n; j++) fprintf(f, " %*.6f", w[j], c->loss[j][b]);
     fputc('\n', f);
   }
   fprintf(f, "  %-24s %14.6f", "gain over best baseline", c->gain[0]);
-  for (size_t j = 0; j < c->n; j++) fprintf(f, " %14.6f", c->gain[j + 1]);
+  for (size_t j = 0; j < c->n; j++) fprintf(f, " %*.6f", w[j], c->gain[j + 1]);
+  for (size_t j = 0; j < c->n; j++) free(label[j]);
   char v[200];
   fprintf(f, "\n  %s\n", cli_compare_verdict(c, v, sizeof v));
 }

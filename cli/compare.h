@@ -30,8 +30,10 @@ typedef struct {
 void cli_compare_score(cli_compare *c, const double *loss, const double *const *rates,
                        const double *best, size_t steps, double final_loss);
 
-/* The file name of a params path, as the table's column heads name it. */
-const char *cli_compare_name(const char *path);
+/* The name of compared law j in column heads: its params file's name
+ * without extension, or its path when two share a name (as runs are named,
+ * cli_run_label); NULL when out of memory. Free it. */
+char *cli_compare_label(const cli_compare *c, size_t j);
 
 /* The verdict on the gains (after "  " in fslaw optimize's summary) into
  * buf (200 bytes hold it); returns buf. */

@@ -372,7 +372,9 @@ static void opt_compare_heads(FILE *f, const opt_page *t) {
     fputs("<th title=\"final loss under the law of ", f);
     rep_text(f, t->cmp.paths[j]);
     fputs(" (--compare)\">under <code>", f);
-    rep_text(f, cli_compare_name(t->cmp.paths[j]));
+    char *label = cli_compare_label(&t->cmp, j);
+    rep_text(f, label ? label : "?");
+    free(label);
     fputs("</code></th>", f);
   }
 }

@@ -91,6 +91,11 @@ awk -v w="$want" '$1 == "optimum" && NF == 4 { exit !($3 == w && $2 == $4) } ' "
   && grep -q "^  gain over best baseline " "$TMP/csum" && ok || bad "--compare optimum column (want $want): $(cat "$TMP/csum")"
 awk '/^  gain over best baseline/ { exit !($5 == $7) }' "$TMP/csum" && ok || bad "self-comparison gain: $(cat "$TMP/csum")"
 grep -Eq "^  (the laws disagree|every law predicts)" "$TMP/csum" && ok || bad "--compare verdict: $(cat "$TMP/csum")"
+# two compared params files of one name are told apart by their paths
+mkdir -p "$TMP/c2" && cp "$TMP/mpl2.json" "$TMP/c2/mpl2.json"
+"$FSLAW" optimize --params "$TMP/mpl.json" --steps 500 --peak 1e-3 --family cosine --compare "$TMP/mpl2.json" \
+  --compare "$TMP/c2/mpl2.json" 2>&1 >/dev/null | grep -F "(--compare):" -A1 | tail -1 \
+  | grep -qF "$TMP/mpl2.json $TMP/c2/mpl2.json" && ok || bad "--compare heads of one name"
 expect_fail "bad --compare" "option '--compare': " \
   "$FSLAW" optimize --params "$TMP/mpl.json" --steps 200 --peak 1e-3 --compare "$TMP/log.csv"
 expect_fail "--compare in theory mode" "option '--compare' cannot be combined with '--theory'" \

@@ -416,7 +416,7 @@ printf '{"law": "mpl", "params": {"L0": 2.5, "A": 0.62, "alpha": 0.43, "B": 500,
 "$FSLAW" report --params "$OPTP" --optimize "$TMP/opt6k.csv" --compare "$OPTB" --compare "$P" \
   --out "$TMP/opt6k.html" >/dev/null 2>"$TMP/err" && ok || bad "report --compare: $(cat "$TMP/err")"
 "${CHECK[@]}" compare "$TMP/opt6k.html" "$TMP/opt6k.txt" >/dev/null 2>"$TMP/err" && ok || bad "compare: $(cat "$TMP/err")"
-grep -qF '<th title="final loss under the law of '"$OPTB"' (--compare)">under <code>opt_b.json</code></th>' \
+grep -qF '<th title="final loss under the law of '"$OPTB"' (--compare)">under <code>opt_b</code></th>' \
   "$TMP/opt6k.html" && ok || bad "compare column head"
 expect_fail "compare without optimize" "option '--compare' needs --optimize" \
   "$FSLAW" report --params "$P" --compare "$OPTB" "${TEST[0]}"
