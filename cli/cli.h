@@ -199,6 +199,11 @@ void cli_csv_field(FILE *f, const char *s);
  * when out of memory. */
 char *cli_run_label(const char *const *paths, size_t n, size_t i);
 
+/* The '#' of a run of an MLflow store named STORE#RUN (the first after
+ * which the path is no file, so a RUN's name may hold '#'); NULL when path
+ * is a file, or no prefix ending before a '#' exists. */
+const char *cli_store_hash(const char *path);
+
 /* Why a run has no loss at all. */
 #define CLI_NO_LOSS "no loss is logged (is it in another column? name it with --col loss=COLUMN)"
 

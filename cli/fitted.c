@@ -18,7 +18,7 @@ static int path_ends_with(const char *path, const char *tail) {
  * named as DB#RUN, of DB followed by #RUN; NULL if not found. */
 static char *run_realpath(const char *path) {
   char *r = realpath(path, NULL);
-  const char *hash = strrchr(path, '#');
+  const char *hash = cli_store_hash(path);
   if (r || !hash) return r;
   char *db = malloc((size_t)(hash - path) + 1);
   if (db) memcpy(db, path, (size_t)(hash - path)), db[hash - path] = '\0';

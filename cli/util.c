@@ -456,25 +456,30 @@ void cli_csv_field(FILE *f, const char *s) {
   fputc('"', f);
 }
 
+const char *cli_store_hash(const char *path) {
+  struct stat sb;
+  if (!strchr(path, '#') || !stat(path, &sb)) return NULL;
+  char *store = malloc(strlen(path) + 1);
+  if (store) strcpy(store, path);
+  const char *found = NULL;
+  for (const char *hash = strchr(path, '#'); store && !found && hash && hash[1];
+       hash = strchr(hash + 1, '#')) {
+    store[hash - path] = '\0';
+    if (!stat(store, &sb)) found = hash;
+    store[hash - path] = '#';
+  }
+  free(store);
+  return found;
+}
+
 /* The file name of path without folder and extension: [*b, *b + *len);
  * for a run of an MLflow store named as STORE#RUN, RUN. */
 static void stem_of(const char *path, const char **b, size_t *len) {
-  const char *hash = strrchr(path, '#');
-  struct stat sb;
-  if (hash && hash[1] && stat(path, &sb)) {
-    char *store = malloc((size_t)(hash - path) + 1);
-    int is_store = 0;
-    if (store) {
-      memcpy(store, path, (size_t)(hash - path));
-      store[hash - path] = '\0';
-      is_store = !stat(store, &sb);
-      free(store);
-    }
-    if (is_store) {
-      *b = hash + 1;
-      *len = strlen(*b);
-      return;
-    }
+  const char *hash = cli_store_hash(path);
+  if (hash) {
+    *b = hash + 1;
+    *len = strlen(*b);
+    return;
   }
   const char *base = strrchr(path, '/'), *dot;
   *b = base ? base + 1 : path;

@@ -67,6 +67,18 @@ static fslaw_status query_runs(sqlite3 *h, const char *db, const char *run, char
   return rc == SQLITE_DONE ? FSLAW_OK : db_fail(h, db, "reading its runs", err);
 }
 
+/* 1 when `run` names or is the id of a deleted run. */
+static int is_deleted(sqlite3 *h, const char *run) {
+  sqlite3_stmt *q;
+  if (sqlite3_prepare_v2(h, "SELECT 1 FROM runs WHERE lifecycle_stage = 'deleted' AND "
+                            "(run_uuid = ?1 OR name = ?1)", -1, &q, NULL))
+    return 0;
+  sqlite3_bind_text(q, 1, run, -1, SQLITE_STATIC);
+  int found = sqlite3_step(q) == SQLITE_ROW;
+  sqlite3_finalize(q);
+  return found;
+}
+
 /* The id and name of the run `run` selects into id[64] and *name. */
 static fslaw_status find_run(sqlite3 *h, const char *db, const char *run, char id[64], char **name,
                              fslaw_error *err) {
@@ -75,8 +87,9 @@ static fslaw_status find_run(sqlite3 *h, const char *db, const char *run, char i
   fslaw_status st = query_runs(h, db, run, id, name, list, sizeof list, &k, err);
   if (st || k == 1) return st;
   if (!k && run && !(st = query_runs(h, db, NULL, id, NULL, list, sizeof list, &k, err)))
-    return fslaw_fail(err, FSLAW_EPARSE, "%s: no run named or with id '%s' (%s%s)", db, run,
-                      k ? "its runs: " : "it has no runs", list);
+    return fslaw_fail(err, FSLAW_EPARSE, "%s: no run named or with id '%s'%s (%s%s)", db, run,
+                      is_deleted(h, run) ? " but a deleted one" : "", k ? "its runs: " : "it has no runs",
+                      list);
   if (st) return st;
   if (!k) return fslaw_fail(err, FSLAW_EPARSE, "%s: an MLflow database with no runs", db);
   return run ? fslaw_fail(err, FSLAW_EPARSE, "%s: %zu runs are named '%s': %s; give one by its "

@@ -30,6 +30,8 @@ typedef struct {
 typedef struct {
   cand *v;        /* the runs */
   size_t n, cap;  /* their number, capacity */
+  const char *want; /* the run asked for (NULL: any) */
+  int deleted;    /* a deleted run is the one asked for */
 } cands;
 
 /* dir/entry into path[PATH]; 0 when too long. */
@@ -95,7 +97,13 @@ static fslaw_status add_run(cands *c, const char *dir, const char *id, const cha
   char meta[8192], stage[32], start[32];
   if (!read_small(dir, "meta.yaml", meta, sizeof meta)) meta[0] = '\0';
   yaml_scalar(meta, "lifecycle_stage", stage, sizeof stage);
-  if (listing && !strcmp(stage, "deleted")) return FSLAW_OK;
+  if (listing && !strcmp(stage, "deleted")) {
+    char name[256] = "";
+    if (!read_small(dir, "tags/mlflow.runName", name, sizeof name))
+      yaml_scalar(meta, "run_name", name, sizeof name);
+    c->deleted |= c->want && (!strcmp(c->want, id) || !strcmp(c->want, name));
+    return FSLAW_OK;
+  }
   if (c->n == c->cap) {
     size_t cap = c->cap ? 2 * c->cap : 16;
     cand *v = realloc(c->v, cap * sizeof *v);
@@ -203,8 +211,8 @@ static fslaw_status select_run(const char *dir, const cands *c, const char *run,
   if (!c->n) return fslaw_fail(err, FSLAW_EPARSE, "%s: an MLflow file store with no runs", dir);
   if (!k)
     return list_runs(c, NULL, all, sizeof all, &any),
-           fslaw_fail(err, FSLAW_EPARSE, "%s: no run named or with id '%s' (its runs: %s)", dir,
-                      run, all);
+           fslaw_fail(err, FSLAW_EPARSE, "%s: no run named or with id '%s'%s (its runs: %s)", dir,
+                      run, c->deleted ? " but a deleted one" : "", all);
   return run ? fslaw_fail(err, FSLAW_EPARSE, "%s: %zu runs are named '%s': %s; give one by its "
                           "id, as %s#ID", dir, k, run, list, dir)
              : fslaw_fail(err, FSLAW_EPARSE, "%s: an MLflow file store of %zu runs: %s; give one "
@@ -352,6 +360,7 @@ fslaw_status mlr_scan(const char *dir, const char *run, mlr_run *r, mlr_value_fn
                       fslaw_error *err) {
   *r = (mlr_run){0};
   cands c = {0};
+  c.want = run;
   size_t at = 0;
   fslaw_status st = collect(dir, &c, err);
   if (!st && c.n) qsort(c.v, c.n, sizeof *c.v, by_start);

@@ -2099,18 +2099,21 @@ static int mlflow_path(const char *path, log_file *db, char **copy) {
   struct stat sb;
   if (!stat(path, &sb) && S_ISDIR(sb.st_mode)) /* event files win: TensorBoard's folder */
     return mlr_is_store(path) && !has_event_files(path) ? RUN_MLRUNS : 0;
-  const char *hash = strrchr(path, '#');
-  if (!hash || !hash[1] || !(*copy = fslaw_strdup(path))) return 0;
-  (*copy)[hash - path] = '\0';
-  int format = is_database_file(*copy) ? RUN_MLFLOW
-               : !stat(*copy, &sb) && S_ISDIR(sb.st_mode) && mlr_is_store(*copy) ? RUN_MLRUNS : 0;
-  if (!format) {
-    free(*copy);
-    *copy = NULL;
-    return 0;
+  /* the first '#' after which the path is no file: a run's name may hold '#' */
+  if (!strchr(path, '#') || !(*copy = fslaw_strdup(path))) return 0;
+  for (const char *hash = strchr(path, '#'); hash && hash[1]; hash = strchr(hash + 1, '#')) {
+    (*copy)[hash - path] = '\0';
+    int format = is_database_file(*copy) ? RUN_MLFLOW
+                 : !stat(*copy, &sb) && S_ISDIR(sb.st_mode) && mlr_is_store(*copy) ? RUN_MLRUNS : 0;
+    if (format) {
+      *db = (log_file){*copy, NULL, 0, *copy + (hash - path) + 1};
+      return format;
+    }
+    (*copy)[hash - path] = '#';
   }
-  *db = (log_file){*copy, NULL, 0, *copy + (hash - path) + 1};
-  return format;
+  free(*copy);
+  *copy = NULL;
+  return 0;
 }
 
 fslaw_status fslaw_run_read(const char *path, fslaw_run_format format,

@@ -152,7 +152,21 @@ static void test_several_runs(void) {
   CHECK(r && fslaw_run_loss(r)[0] == 4.0 - 0.1);
   fslaw_run_destroy(r);
   snprintf(path, sizeof path, "%s#gone", db); /* a deleted run is not there */
-  check_bad(path, NULL, (const char *[]){"no run named or with id 'gone'", NULL});
+  check_bad(path, NULL, (const char *[]){"no run named or with id 'gone' but a deleted one", NULL});
+}
+
+/* A run whose name holds '#' is named after the database's '#'. */
+static void test_hashed_name(void) {
+  static char sql[1 << 16];
+  sql[0] = '\0';
+  add_trainer_run(sql, sizeof sql, "abab1212", "lr#2", 1, "active", 1000);
+  add_trainer_run(sql, sizeof sql, "cdcd3434", "other", 1, "active", 2000);
+  const char *db = make_db("hashed.db", sql);
+  char path[8300];
+  snprintf(path, sizeof path, "%s#lr#2", db);
+  fslaw_run *r = read_run(path, NULL);
+  CHECK(r && !strcmp(fslaw_run_name(r), "lr#2") && fslaw_run_nloss(r) == 10);
+  fslaw_run_destroy(r);
 }
 
 static void test_logged_values(void) {
@@ -220,6 +234,7 @@ int main(int argc, char **argv) {
   if (system(cmd)) return 1;
   test_one_run();
   test_several_runs();
+  test_hashed_name();
   test_logged_values();
   test_not_mlflow();
   return check_done("test_mlflow");

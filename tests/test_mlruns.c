@@ -147,13 +147,18 @@ static void test_several_runs(void) {
   fslaw_run_destroy(r);
   check_trainer(at("several#cccc3333"), "wsd");
   check_trainer(at("several/1#cosine"), "cosine");
-  check_bad(at("several#gone"), NULL, (const char *[]){"no run named or with id 'gone'", NULL});
+  check_bad(at("several#gone"), NULL, (const char *[]){"no run named or with id 'gone' but a deleted one", NULL});
+  check_bad(at("several#nobody"), NULL, (const char *[]){"no run named or with id 'nobody' (", NULL});
   check_bad(at("several#trashed"), NULL, (const char *[]){"no run named or with id 'trashed'", NULL});
   check_trainer(at("several/1/dddd4444"), "gone"); /* a deleted run's own folder still reads */
   /* a name quoted in meta.yaml */
   experiment("quoted", "0", "Default");
   trainer_run("quoted", "0", "ffff6666", "'it''s: 2'", 0, "active", 1);
   check_trainer(at("quoted"), "it's: 2");
+  /* a run whose name holds '#' */
+  experiment("hashed", "0", "Default");
+  trainer_run("hashed", "0", "abab7777", "run#3", 1, "active", 1);
+  check_trainer(at("hashed#run#3"), "run#3");
 }
 
 static void test_logged_values(void) {
