@@ -783,6 +783,14 @@ static fslaw_status read_jsonl(rows *b, const char *data, size_t len, fslaw_erro
     if (i == ll) continue;
     size_t end;
     cJSON *obj = json_parse(line, ll, &end);
+    size_t rest = obj ? end : ll;
+    while (rest < ll && isspace((unsigned char)line[rest])) rest++;
+    if (rest < ll) { /* two records on one line, or a record and a note */
+      cJSON_Delete(obj);
+      char at[1024];
+      return fslaw_fail(err, FSLAW_EPARSE, "%s: text after the line's JSON object (one record a "
+                        "line)", where(b, lineno, csv_column(line, 0, rest), at, sizeof at));
+    }
     if (!obj || !cJSON_IsObject(obj)) {
       size_t col = obj ? i + 1 : csv_column(line, 0, end);
       cJSON_Delete(obj);

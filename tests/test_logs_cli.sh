@@ -135,6 +135,10 @@ sed 's/"_step": \([0-9]\)/"_step": \1, "train\/global_step": \1/' "$TMP/history.
 sed 's/"_step": \([0-9]\)/"_step": \1, "model\/global_step": \1/' "$TMP/history.jsonl" >"$TMP/gs_history.jsonl"
 expect_fail "global_step history" "gs_history.jsonl:1:1: missing column 'step' (no numeric key 'step'); 'model/global_step' looks like the step: --col step=model/global_step" \
   "$FSLAW" inspect "$TMP/gs_history.jsonl"
+# text after a JSONL line's object is an error at its column (it was dropped)
+printf '{"step": 1, "lr": 0.001, "loss": 3.0}\n{"step": 2, "lr": 0.001, "loss": 2.9} {"step": 3}\n' >"$TMP/two_on_line.jsonl"
+expect_fail "two records a line" "two_on_line.jsonl:2:39: text after the line's JSON object" \
+  "$FSLAW" inspect "$TMP/two_on_line.jsonl"
 # nanoGPT's W&B log names its step "iter" (and logs "train/loss" at each
 # evaluation); other scripts log "train/lr" beside "train/loss": both read
 printf '{"iter": 0, "train/loss": 10.9, "val/loss": 10.9, "lr": 0.0, "mfu": -100}\n{"iter": 2000, "train/loss": 3.1, "val/loss": 3.2, "lr": 0.0006, "mfu": 30.1}\n{"iter": 4000, "train/loss": 2.9, "val/loss": 3.0, "lr": 0.0005, "mfu": 30.2}\n' >"$TMP/nano_wandb.jsonl"
