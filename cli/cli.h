@@ -193,11 +193,13 @@ const char *cli_run_schedule(const cli_run_opts *ro, const char *path, int *per_
 /* Write s as one CSV field, quoted when it needs to be (RFC 4180). */
 void cli_csv_field(FILE *f, const char *s);
 
-/* A run's label in tables and plots: its file name without folder and
- * extension, or its path when another of the n paths has the same name
- * (every Hugging Face run is trainer_state.json). New string (free()), NULL
- * when out of memory. */
-char *cli_run_label(const char *const *paths, size_t n, size_t i);
+/* A run's label in tables and plots: its name, or its path when another of
+ * the n runs has the same name (every Hugging Face run is trainer_state.json).
+ * The name is names[i] (fslaw_run_name: a W&B or MLflow run's own name, an
+ * event file's folder) when names is given and names[i] is not NULL, else
+ * the path's file name without folder and extension. New string (free()),
+ * NULL when out of memory. */
+char *cli_run_label(const char *const *paths, const char *const *names, size_t n, size_t i);
 
 /* The '#' of a run of an MLflow store named STORE#RUN (the first after
  * which the path is no file, so a RUN's name may hold '#'); NULL when path

@@ -327,7 +327,7 @@ static void compare_finals(char *const *name, const double *final, size_t n, con
   int cw[CLI_MAX_COMPARE + 1];
   for (size_t j = 0; j < cmp->n; j++) all[j + 1] = paths[j];
   for (size_t j = 0; j <= cmp->n; j++) {
-    label[j] = cli_run_label(all, cmp->n + 1, j);
+    label[j] = cli_run_label(all, NULL, cmp->n + 1, j);
     cw[j] = label[j] && strlen(label[j]) > 10 ? (int)strlen(label[j]) : 10;
   }
   fprintf(stderr, "fslaw predict: final loss of each schedule, lowest first%s:\n",
@@ -361,6 +361,35 @@ static int read_compared(const predict_opts *o, size_t npos, compared *cmp) {
     if (fslaw_params_read(o->compare[j], &cmp->law[j], cmp->p[j], &err))
       return cli_error("predict", "option '--compare': %s", err.msg);
   return 0;
+}
+
+/* Every RUN read first, so that each is labelled by its own name (a W&B or
+ * MLflow run's name) unless another run has it too. */
+static int predict_runs(const cli_run_opts *ro, const char *params, const char *const *pos,
+                        size_t npos, const fslaw_law *law, const double *p,
+                        const cli_fit_range *range, size_t every, FILE *f, predict_plot *pl) {
+  fslaw_run **r = calloc(npos, sizeof *r);
+  const char **names = calloc(npos, sizeof *names);
+  int rc = r && names ? 0 : cli_error("predict", "out of memory");
+  cJSON *meta = rc ? NULL : cli_params_meta(params); /* fitted runs as fitted */
+  for (size_t i = 0; !rc && i < npos; i++) {
+    rc = cli_read_given_run("predict", ro, params, meta, pos[i], &r[i]);
+    if (!rc) names[i] = fslaw_run_name(r[i]);
+  }
+  for (size_t i = 0; !rc && i < npos; i++) {
+    char *label = cli_run_label(pos, names, npos, i);
+    rc = label ? predict_one(law, p, r[i], label, every, f, pl, NULL)
+               : cli_error("predict", "out of memory");
+    free(label);
+    size_t n = rc ? 0 : fslaw_run_steps(r[i]);
+    if (!rc) cli_note_extrapolation("predict", range, pos[i], fslaw_run_lr(r[i]), n);
+    if (!rc) cli_note_determination("predict", range, law, p, pos[i], fslaw_run_lr(r[i]), n);
+  }
+  cJSON_Delete(meta);
+  for (size_t i = 0; r && i < npos; i++) fslaw_run_destroy(r[i]);
+  free(r);
+  free(names);
+  return rc;
 }
 
 static int run(int argc, char **argv) {
@@ -418,19 +447,7 @@ static int run(int argc, char **argv) {
     rc = predict_schedule(law, p, sch[i], names[i], every, out.f, &pl, &final[i], &cmp, i);
   if (!rc && !npos && o.ro.nschedule > 1)
     compare_finals(names, final, o.ro.nschedule, &cmp, o.params, o.compare);
-  cJSON *meta = !rc && npos ? cli_params_meta(o.params) : NULL; /* fitted runs as fitted */
-  for (size_t i = 0; !rc && i < npos; i++) {
-    fslaw_run *r = NULL;
-    rc = cli_read_given_run("predict", &o.ro, o.params, meta, pos[i], &r);
-    char *label = rc ? NULL : cli_run_label(pos, npos, i);
-    if (!rc && !label) rc = cli_error("predict", "out of memory");
-    if (!rc) rc = predict_one(law, p, r, label, every, out.f, &pl, NULL);
-    free(label);
-    if (!rc) cli_note_extrapolation("predict", &range, pos[i], fslaw_run_lr(r), fslaw_run_steps(r));
-    if (!rc) cli_note_determination("predict", &range, law, p, pos[i], fslaw_run_lr(r), fslaw_run_steps(r));
-    fslaw_run_destroy(r);
-  }
-  cJSON_Delete(meta);
+  if (!rc && npos) rc = predict_runs(&o.ro, o.params, pos, npos, law, p, &range, every, out.f, &pl);
   if (opened && !rc) rc = cli_out_commit("predict", &out);
   else if (opened) cli_out_abort(&out);
   if (!rc && svg) rc = write_plot(o.plot, svg, inputs, nin);

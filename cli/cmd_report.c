@@ -779,18 +779,20 @@ static rep_run *collect_runs(const report_opts *o, const cJSON *meta, const char
     runs[k].recorded = cli_fitted_schedule(meta, fitted);
     runs[k++].train = train || fitted;
   }
-  const char **paths = runs ? malloc((k + 1) * sizeof *paths) : NULL;
-  for (size_t i = 0; paths && i < k; i++) paths[i] = runs[i].path;
-  int ok = paths != NULL;
-  for (size_t i = 0; ok && i < k; i++) ok = (runs[i].label = cli_run_label(paths, k, i)) != NULL;
-  free(paths);
-  if (runs && !ok) {
-    for (size_t i = 0; i < k; i++) free(runs[i].label);
-    free(runs);
-    runs = NULL;
-  }
   *n = k;
   return runs;
+}
+
+/* Each run labelled by its own name (a W&B or MLflow run's name), or its path
+ * when another run has that name; after the runs are read. */
+static int label_runs(rep_run *runs, size_t n) {
+  const char **paths = malloc((n + 1) * sizeof *paths), **names = malloc((n + 1) * sizeof *names);
+  int ok = paths && names;
+  for (size_t i = 0; ok && i < n; i++) paths[i] = runs[i].path, names[i] = fslaw_run_name(runs[i].run);
+  for (size_t i = 0; ok && i < n; i++) ok = (runs[i].label = cli_run_label(paths, names, n, i)) != NULL;
+  free(paths);
+  free(names);
+  return ok ? 0 : cli_error("report", "out of memory");
 }
 
 /* Tell the --schedule values apart by the runs shown (RUNs and --train). */
@@ -865,6 +867,7 @@ static int run(int argc, char **argv) {
     rc = load_run(&o, &fi, &runs[i], &adv);
     if (adv.noted > before) noted = i;
   }
+  if (!rc) rc = label_runs(runs, n);
   char advice[512];
   if (!rc && cli_bins_advice_text(&adv, o.bins, advice, sizeof advice)) {
     report_note(&runs[noted].notes, advice);

@@ -13,7 +13,7 @@
 #include "cli.h"
 
 char *cli_compare_label(const cli_compare *c, size_t j) {
-  return cli_run_label(c->paths, c->n, j);
+  return cli_run_label(c->paths, NULL, c->n, j);
 }
 
 /* The least loss of the baselines that fit (loss[b] not NaN) under l. */

@@ -487,14 +487,25 @@ static void stem_of(const char *path, const char **b, size_t *len) {
   *len = dot && dot != *b ? (size_t)(dot - *b) : strlen(*b);
 }
 
-char *cli_run_label(const char *const *paths, size_t n, size_t i) {
+/* Run j's name: names[j] when given, else its path's stem. */
+static void name_of(const char *const *paths, const char *const *names, size_t j,
+                    const char **b, size_t *len) {
+  if (names && names[j]) {
+    *b = names[j];
+    *len = strlen(names[j]);
+  } else {
+    stem_of(paths[j], b, len);
+  }
+}
+
+char *cli_run_label(const char *const *paths, const char *const *names, size_t n, size_t i) {
   const char *a, *b;
   size_t la, lb;
-  stem_of(paths[i], &a, &la);
-  int shared = 0;
+  name_of(paths, names, i, &a, &la);
+  int shared = !la;
   for (size_t j = 0; j < n && !shared; j++) {
     if (j == i) continue;
-    stem_of(paths[j], &b, &lb);
+    name_of(paths, names, j, &b, &lb);
     shared = la == lb && !memcmp(a, b, la);
   }
   const char *src = shared ? paths[i] : a;

@@ -40,6 +40,15 @@ got=$("$FSLAW" eval --params "$TMP/wb.json" "$W/latest-run" 2>/dev/null | sed -n
   --train ../wandb/run-20251124_120000-wsdcon_9/run-wsdcon_9.wandb ../wandb/latest-run >/dev/null 2>"$TMP/err") \
   && ok || bad "report: $(cat "$TMP/err")"
 ! grep -q "is taken for the fitted run" "$TMP/err" && [ -s "$TMP/elsewhere/r.html" ] && ok || bad "report: $(cat "$TMP/err")"
+# a run is labelled by its W&B name, not by its folder (latest-run), unless
+# another run has that name: then by the paths as given
+grep -q '<td title="../wandb/latest-run">wsdcon_3</td>' "$TMP/elsewhere/r.html" && ok || bad "report label"
+"$FSLAW" predict --params "$TMP/wb.json" --every 4000 "$W/latest-run" "$D/wsdcon_9.csv" >"$TMP/p.csv" 2>/dev/null \
+  && [ "$(cut -d, -f1 "$TMP/p.csv" | sed 1d | sort -u | tr '\n' ' ')" = "wsdcon_3 wsdcon_9 " ] \
+  && ok || bad "predict labels: $(cut -d, -f1 "$TMP/p.csv" | sort -u | tr '\n' ' ')"
+"$FSLAW" predict --params "$TMP/wb.json" --every 4000 "$W/latest-run" "$D/wsdcon_3.csv" >"$TMP/p.csv" 2>/dev/null \
+  && [ "$(cut -d, -f1 "$TMP/p.csv" | sed 1d | sort -u)" = "$(printf '%s\n' "$D/wsdcon_3.csv" "$W/latest-run" | sort)" ] \
+  && ok || bad "predict labels, shared name: $(cut -d, -f1 "$TMP/p.csv" | sort -u | tr '\n' ' ')"
 
 # W&B's folder of runs: each run's folder is the RUN
 expect_fail "folder of runs" "wandb: a folder of runs (" "$FSLAW" inspect "$W"
