@@ -1806,20 +1806,46 @@ static fslaw_status read_rows(rows *b, fslaw_run_format format, const log_file *
   return st;
 }
 
+/* [*base, end) := the folder name before base (the start of a name in path). */
+static void parent_name(const char *path, const char **base, const char **end) {
+  *end = *base - 1;
+  while (*end > path + 1 && (*end)[-1] == '/') (*end)--;
+  *base = *end;
+  while (*base > path && (*base)[-1] != '/') (*base)--;
+}
+
+/* Whether [b, e) names a folder: not empty ("/"), ".", "..". */
+static int names_folder(const char *b, const char *e) {
+  return e > b && !(e - b <= 2 && b[0] == '.' && (e - b == 1 || b[1] == '.'));
+}
+
+/* Whether [b, e) is a Hugging Face checkpoint's folder: checkpoint-STEP. */
+static int is_checkpoint(const char *b, const char *e) {
+  if (e - b <= 11 || strncmp(b, "checkpoint-", 11)) return 0;
+  for (b += 11; b < e; b++)
+    if (*b < '0' || *b > '9') return 0;
+  return 1;
+}
+
 /* Display name: the file name without folder and extension; for an event
  * file (events.out.tfevents.TIME.HOST...) or a folder of them, the folder's
- * name, which is the run's in TensorBoard. */
+ * name, which is the run's in TensorBoard; for a trainer_state.json, its
+ * output folder's (the one above checkpoint-STEP), which names the run. */
 static char *display_name(const char *path, int folder) {
   size_t n = strlen(path);
   while (n > 1 && path[n - 1] == '/') n--;
   const char *end = path + n, *base = end;
   while (base > path && base[-1] != '/') base--;
-  if (!folder && !strncmp(base, "events.out.tfevents", 19) && base > path) {
-    end = base - 1;
-    while (end > path + 1 && end[-1] == '/') end--;
-    base = end;
-    while (base > path && base[-1] != '/') base--;
-    folder = 1;
+  int state = !folder && !strcmp(base, "trainer_state.json");
+  if (!folder && (state || !strncmp(base, "events.out.tfevents", 19)) && base > path) {
+    const char *b = base, *e = end;
+    parent_name(path, &b, &e);
+    if (state && is_checkpoint(b, e) && b > path) {
+      const char *b2 = b, *e2 = e;
+      parent_name(path, &b2, &e2);
+      if (names_folder(b2, e2)) b = b2, e = e2;
+    }
+    if (names_folder(b, e)) base = b, end = e, folder = 1;
   }
   char *s = malloc((size_t)(end - base) + 1);
   if (!s) return NULL;

@@ -327,7 +327,7 @@ static const char *trainer_state =
     "  \"trial_params\": null\n"
     "}\n";
 
-static void check_trainer_state(const fslaw_run *r) {
+static void check_trainer_state(const fslaw_run *r, const char *name) {
   CHECK(r && fslaw_run_steps(r) == 31 && fslaw_run_nloss(r) == 3);
   if (!r) return;
   /* eval_loss and the summary's train_loss are not losses */
@@ -341,19 +341,36 @@ static void check_trainer_state(const fslaw_run *r) {
     CHECK_REL(lr[5], 5e-5, 1e-15);
     CHECK_REL(lr[25], 1.5e-4, 1e-15);
   }
-  CHECK(!strcmp(fslaw_run_name(r), "trainer_state"));
+  CHECK(!strcmp(fslaw_run_name(r), name));
 }
 
 static void test_document(void) {
   fslaw_run *r = parse("out/checkpoint-30/trainer_state.json", trainer_state, NULL);
-  check_trainer_state(r);
+  check_trainer_state(r, "out"); /* named by the run's output folder */
   fslaw_run_destroy(r);
+  /* a checkpoint with no usable folder above it, a state file in the run's
+   * folder or with no folder, and a renamed one keep their own names */
+  const char *path[][2] = {{"checkpoint-30/trainer_state.json", "checkpoint-30"},
+                           {"./checkpoint-30/trainer_state.json", "checkpoint-30"},
+                           {"runs/llama//trainer_state.json", "llama"},
+                           {"./trainer_state.json", "trainer_state"},
+                           {"/trainer_state.json", "trainer_state"},
+                           {"../trainer_state.json", "trainer_state"},
+                           {"out/checkpoint-x/trainer_state.json", "checkpoint-x"},
+                           {"out/checkpoint-30/state.json", "state"}};
+  for (size_t i = 0; i < sizeof path / sizeof *path; i++) {
+    r = parse(path[i][0], trainer_state, NULL);
+    CHECK(r && !strcmp(fslaw_run_name(r), path[i][1]));
+    if (r && strcmp(fslaw_run_name(r), path[i][1]))
+      fprintf(stderr, "  %s: named '%s'\n", path[i][0], fslaw_run_name(r));
+    fslaw_run_destroy(r);
+  }
   /* --format jsonl too (the first line is not a complete JSON object) */
   fslaw_error err = {""};
   r = NULL;
   CHECK(fslaw_run_parse("trainer_state.json", trainer_state, strlen(trainer_state),
                         FSLAW_RUN_JSONL, NULL, &r, &err) == FSLAW_OK);
-  check_trainer_state(r);
+  check_trainer_state(r, "trainer_state");
   fslaw_run_destroy(r);
   /* a top-level array of records, pretty-printed or on one line; a BOM */
   r = parse("a.json", "\xEF\xBB\xBF[\n {\"step\": 1, \"lr\": 1, \"loss\": 3},\n"

@@ -171,8 +171,10 @@ fslaw_status fslaw_run_center_losses(fslaw_run *run, size_t window, size_t *drop
  * that wants their numbers. */
 int fslaw_run_loss_is_mean(const fslaw_run *run);
 
-/* Display name: the file name without folder and extension; for event
- * files, their folder's name. */
+/* Display name: the run's own name where the log has one (a W&B run's
+ * display name, an MLflow run's name); else the file name without folder
+ * and extension; for event files, their folder's name; for a Hugging Face
+ * trainer_state.json, its output folder's (the one above checkpoint-STEP). */
 const char *fslaw_run_name(const fslaw_run *run);
 /* Number of steps: the last logged step + 1 (or the schedule's length). */
 size_t fslaw_run_steps(const fslaw_run *run);
