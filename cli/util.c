@@ -239,6 +239,9 @@ void cli_note_partial_line(const char *cmd, const char *path, const fslaw_run *r
     fprintf(stderr, "fslaw %s: note: %s: %zu logged value%s replaced by values logged later at "
                     "the same or earlier steps (a run resumed from a checkpoint: the later "
                     "ones are read)\n", cmd, path, replaced, replaced == 1 ? " was" : "s were");
+  if (fslaw_run_deleted(run))
+    fprintf(stderr, "fslaw %s: note: %s: MLflow marks this run deleted; it is read as given\n",
+            cmd, path);
 }
 
 /* The longest run of runs[0..n) that v begins with, followed by '=' (runs

@@ -24,6 +24,7 @@ typedef struct {
   char name[256];         /* its name ("" when it has none) */
   char exp[256];          /* its experiment's name ("?" when not known) */
   long long start;        /* its start time (ms), for the order of listings */
+  int deleted;            /* MLflow marks it deleted (only a run's folder given as such) */
 } cand;
 
 /* A list of runs. */
@@ -120,6 +121,7 @@ static fslaw_status add_run(cands *c, const char *dir, const char *id, const cha
   r->name[strcspn(r->name, "\n")] = '\0';
   yaml_scalar(meta, "start_time", start, sizeof start);
   r->start = strtoll(start, NULL, 10);
+  r->deleted = !strcmp(stage, "deleted");
   return FSLAW_OK;
 }
 
@@ -368,6 +370,7 @@ fslaw_status mlr_scan(const char *dir, const char *run, mlr_run *r, mlr_value_fn
   const cand *w = st ? NULL : &c.v[at];
   if (w && !(r->name = fslaw_strdup(w->name[0] ? w->name : w->id)))
     st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
+  if (w) r->deleted = w->deleted;
   char metrics[PATH];
   if (!st) snprintf(metrics, sizeof metrics, "%s/metrics", w->path);
   if (!st) st = metric_files(metrics, 0, r, err);

@@ -26,6 +26,7 @@ typedef struct {
   char *name;    /* the run's name (its id when it has none) */
   char **file;   /* its metric files' paths, for messages */
   size_t nfile;  /* their number */
+  int deleted;   /* MLflow marks the run deleted: its folder was given itself */
 } mlr_run;
 
 void mlr_run_free(mlr_run *r);
@@ -34,7 +35,8 @@ void mlr_run_free(mlr_run *r);
  * file by file in name order, each file's values in the order they were
  * logged (timestamp, then step, then line), with tag = the metric's key.
  * The run is `run`, its name or its id (its folder's name); NULL: dir's only
- * run, or dir itself when it is a run's folder. Deleted runs do not count.
+ * run, or dir itself when it is a run's folder. Deleted runs do not count,
+ * except a run's folder given itself (r->deleted says so).
  * *r is filled as far as the run is known, also on error.
  * Errors: no such run, a name that several runs share (the message lists
  * them), several runs and no `run` (listed likewise), a malformed line

@@ -52,6 +52,7 @@ struct fslaw_run {
   char *partial_file;    /* ... the file it is in (NULL when none) */
   size_t replaced;       /* values replaced by later events or rows at the same
                             or an earlier step (a resumed run) */
+  int deleted;           /* its store marks it deleted (an MLflow run's folder) */
 };
 
 /* Default names, alternatives separated by '|' (fslaw_run_columns): the
@@ -1917,6 +1918,7 @@ static fslaw_status parse_run(const char *name, const log_file *f, size_t nf, in
   if (!st) {
     run->partial_record = b.cut;
     run->replaced = b.replaced;
+    run->deleted = b.mlr.deleted;
   }
   rows_free(&b);
   if (st) {
@@ -1974,6 +1976,8 @@ size_t fslaw_run_partial_record(const fslaw_run *run, const char **file) {
 }
 
 size_t fslaw_run_replaced(const fslaw_run *run) { return run->replaced; }
+
+int fslaw_run_deleted(const fslaw_run *run) { return run->deleted; }
 
 static int is_event_file_name(const char *name) { return strstr(name, "tfevents") != NULL; }
 

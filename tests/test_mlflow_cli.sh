@@ -110,6 +110,14 @@ done
 expect_fail "file store of runs" "mlruns: an MLflow file store of 4 runs: 'cosine_24000' (id 00000000000000000000000000000001, experiment 'mpl')" \
   "$FSLAW" fit --law mtl --out "$TMP/none.json" "$ML"
 [ ! -e "$TMP/none.json" ] && ok || bad "output written on error"
+# a deleted run: not found by name, read with a note from its own folder
+R4=$ML/3/00000000000000000000000000000004
+sed -i 's/^lifecycle_stage: active/lifecycle_stage: deleted/' "$R4/meta.yaml"
+expect_fail "deleted run by name" "no run named or with id 'wsdcon_3' but a deleted one" "$FSLAW" inspect "$ML#wsdcon_3"
+"$FSLAW" inspect "$R4" >/dev/null 2>"$TMP/err" && grep -qF "$R4: MLflow marks this run deleted; it is read as given" \
+  "$TMP/err" && ok || bad "deleted run's folder: $(cat "$TMP/err")"
+sed -i 's/^lifecycle_stage: deleted/lifecycle_stage: active/' "$R4/meta.yaml"
+"$FSLAW" inspect "$R4" >/dev/null 2>"$TMP/err" && ! grep -q "deleted" "$TMP/err" && ok || bad "live run noted deleted"
 printf '1700 3.2 10\n1701 3.1 x\n' >"$ML/3/00000000000000000000000000000004/metrics/train_loss"
 expect_fail "file store line" "00000000000000000000000000000004/metrics/train_loss:2:10: expected 'TIMESTAMP VALUE STEP'" \
   "$FSLAW" inspect "$ML#wsdcon_3"

@@ -88,7 +88,9 @@ static void check_bad(const char *path, const fslaw_run_columns *cols, const cha
 }
 
 /* The run read from `path` is the Trainer run of trainer_run. */
-static void check_trainer(const char *path, const char *name) {
+/* The run at path holds trainer_run's values, is named name and is marked
+ * deleted or not. */
+static void check_run(const char *path, const char *name, int deleted) {
   fslaw_run *r = read_run(path, NULL);
   CHECK(r != NULL);
   if (!r) return;
@@ -100,8 +102,11 @@ static void check_trainer(const char *path, const char *name) {
   CHECK(fslaw_run_lr(r)[70] == 1e-3 * (1 - 70 / 200.0));
   CHECK(!strcmp(fslaw_run_column(r, "lr"), "learning_rate"));
   CHECK(fslaw_run_loss_is_mean(r)); /* the Trainer's loss, as in an MLflow database */
+  CHECK(fslaw_run_deleted(r) == deleted);
   fslaw_run_destroy(r);
 }
+
+static void check_trainer(const char *path, const char *name) { check_run(path, name, 0); }
 
 static void test_one_run(void) {
   experiment("one", "0", "Default");
@@ -150,7 +155,7 @@ static void test_several_runs(void) {
   check_bad(at("several#gone"), NULL, (const char *[]){"no run named or with id 'gone' but a deleted one", NULL});
   check_bad(at("several#nobody"), NULL, (const char *[]){"no run named or with id 'nobody' (", NULL});
   check_bad(at("several#trashed"), NULL, (const char *[]){"no run named or with id 'trashed'", NULL});
-  check_trainer(at("several/1/dddd4444"), "gone"); /* a deleted run's own folder still reads */
+  check_run(at("several/1/dddd4444"), "gone", 1); /* a deleted run's own folder still reads */
   /* a name quoted in meta.yaml */
   experiment("quoted", "0", "Default");
   trainer_run("quoted", "0", "ffff6666", "'it''s: 2'", 0, "active", 1);

@@ -133,6 +133,10 @@ size_t fslaw_run_partial_record(const fslaw_run *run, const char **file);
  * records dropped); a resumed run logs the steps after its checkpoint
  * again. */
 size_t fslaw_run_replaced(const fslaw_run *run);
+/* 1 when the run's store marks it deleted: an MLflow file store's run
+ * folder given itself (a deleted run asked for by name or id, or as a
+ * store's only run, is not found instead). */
+int fslaw_run_deleted(const fslaw_run *run);
 /* Free a run; NULL is allowed. */
 void fslaw_run_destroy(fslaw_run *run);
 /* The input column read for `what` ("step", "lr", "loss" or "tokens"): the
