@@ -7,7 +7,7 @@
 
 #include "internal.h"
 
-void csv_init(csv_reader *r, const char *name, const char *data, size_t len) {
+void fslaw_csv_init(csv_reader *r, const char *name, const char *data, size_t len) {
   memset(r, 0, sizeof *r);
   r->name = name;
   r->data = data;
@@ -16,14 +16,14 @@ void csv_init(csv_reader *r, const char *name, const char *data, size_t len) {
   if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) r->pos = r->line_start = 3;
 }
 
-void csv_free(csv_reader *r) {
+void fslaw_csv_free(csv_reader *r) {
   free(r->buf);
   free(r->fields);
   r->buf = NULL;
   r->fields = NULL;
 }
 
-size_t csv_column(const char *data, size_t line_start, size_t pos) {
+size_t fslaw_csv_column(const char *data, size_t line_start, size_t pos) {
   size_t col = 1;
   for (size_t i = line_start; i < pos; i++)
     if (((unsigned char)data[i] & 0xC0) != 0x80) col++;
@@ -57,7 +57,7 @@ static int reserve(csv_reader *r, size_t need) {
 
 static int fail_at(csv_reader *r, size_t pos, const char *what, fslaw_error *err) {
   return fslaw_fail(err, FSLAW_EPARSE, "%s:%zu:%zu: %s", r->name, r->line,
-                    csv_column(r->data, r->line_start, pos), what);
+                    fslaw_csv_column(r->data, r->line_start, pos), what);
 }
 
 static void newline(csv_reader *r, size_t next) {
@@ -118,7 +118,7 @@ static int blank_line(const csv_reader *r) {
   return p >= r->len || r->data[p] == '\n';
 }
 
-int csv_next(csv_reader *r, fslaw_error *err) {
+int fslaw_csv_next(csv_reader *r, fslaw_error *err) {
   while (r->pos < r->len && blank_line(r)) { /* skip blank lines */
     while (r->pos < r->len && r->data[r->pos] != '\n') r->pos++;
     if (r->pos < r->len) newline(r, ++r->pos);
@@ -128,7 +128,7 @@ int csv_next(csv_reader *r, fslaw_error *err) {
   if (!reserve(r, r->len - r->pos + 64)) return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   size_t used = 0;
   for (;;) {
-    size_t line = r->line, col = csv_column(r->data, r->line_start, r->pos);
+    size_t line = r->line, col = fslaw_csv_column(r->data, r->line_start, r->pos);
     size_t start = used;
     if (!reserve(r, used + (r->len - r->pos) + 2) || !push_field(r, start, line, col))
       return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");

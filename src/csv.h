@@ -18,7 +18,7 @@ typedef struct {
   size_t col;       /* 1-based column (UTF-8 characters) where the field starts */
 } csv_field;
 
-/* Reader state; zero-initialise, then csv_init. */
+/* Reader state; zero-initialise, then fslaw_csv_init. */
 typedef struct {
   const char *name;    /* file name for messages */
   const char *data;    /* input bytes */
@@ -34,16 +34,16 @@ typedef struct {
 } csv_reader;
 
 /* Start reading data (a UTF-8 byte-order mark is skipped). */
-void csv_init(csv_reader *r, const char *name, const char *data, size_t len);
+void fslaw_csv_init(csv_reader *r, const char *name, const char *data, size_t len);
 /* Read the next record into r->fields: 1 = a record, 0 = end of input,
  * negative status on malformed input (err names file:line:column).
  * Blank lines are skipped. */
-int csv_next(csv_reader *r, fslaw_error *err);
+int fslaw_csv_next(csv_reader *r, fslaw_error *err);
 /* Free the reader's buffers. */
-void csv_free(csv_reader *r);
+void fslaw_csv_free(csv_reader *r);
 
 /* 1-based column, in UTF-8 characters, of byte offset `pos` on the line
  * starting at byte offset `line_start`. */
-size_t csv_column(const char *data, size_t line_start, size_t pos);
+size_t fslaw_csv_column(const char *data, size_t line_start, size_t pos);
 
 #endif

@@ -72,7 +72,7 @@ void fslaw_fit_destroy(fslaw_fit *f) {
   if (!f) return;
   for (size_t r = 0; r < f->nruns; r++) {
     fslaw_law_eval_destroy(f->runs[r].ev);
-    fit_points_free(&f->runs[r].pts);
+    fslaw_fit_points_free(&f->runs[r].pts);
   }
   free(f->runs);
   for (size_t g = 0; g < f->ngroups; g++) free(f->group[g]);
@@ -216,11 +216,11 @@ fslaw_status fslaw_fit_add_run(fslaw_fit *f, const char *name, const double *lr,
   r->group = f->cur;
   /* the steps are checked against the schedule first (fit_points reads lr there) */
   st = fslaw_check_steps(at, m, nsteps, &f->err);
-  if (!st && fit_points_make(at, logy, m, f->max_points, lr, &r->pts))
+  if (!st && fslaw_fit_points_make(at, logy, m, f->max_points, lr, &r->pts))
     st = fslaw_fail(&f->err, FSLAW_ENOMEM, "out of memory");
   if (!st) {
     st = fslaw_law_eval_create(f->law, lr, nsteps, r->pts.node, r->pts.nnodes, &r->ev, &f->err);
-    if (st) fit_points_free(&r->pts);
+    if (st) fslaw_fit_points_free(&r->pts);
   }
   if (!st) { /* what the logged points cover */
     r->range.max_step = at[m - 1];

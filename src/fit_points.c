@@ -34,7 +34,7 @@
 #define JUMP 0.01
 #define SPAN 1.25
 
-void fit_points_free(fit_points *p) {
+void fslaw_fit_points_free(fit_points *p) {
   free(p->logy);
   free(p->first);
   free(p->node);
@@ -49,7 +49,7 @@ static fslaw_status alloc(fit_points *p, size_t n, size_t nodes) {
   p->node = malloc((nodes + 1) * sizeof *p->node);
   p->w = malloc((nodes + 1) * sizeof *p->w);
   if (p->logy && p->first && p->node && p->w) return FSLAW_OK;
-  fit_points_free(p);
+  fslaw_fit_points_free(p);
   return FSLAW_ENOMEM;
 }
 
@@ -112,7 +112,7 @@ static void add_segment(fit_points *out, const size_t *at, const double *logy, c
   }
 }
 
-fslaw_status fit_points_make(const size_t *at, const double *logy, size_t m, size_t keep,
+fslaw_status fslaw_fit_points_make(const size_t *at, const double *logy, size_t m, size_t keep,
                              const double *lr, fit_points *out) {
   if (!keep || m <= keep) { /* every point */
     if (alloc(out, m, m)) return FSLAW_ENOMEM;

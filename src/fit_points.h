@@ -23,8 +23,8 @@ typedef struct fit_points {
 /* The points of m logged losses at steps at[] (increasing, within lr[]),
  * log losses logy[]: one per loss when keep is 0 or m <= keep, else about
  * keep / 3 bins of 3 nodes each (fit_points.c says how). NULL arrays on ENOMEM. */
-fslaw_status fit_points_make(const size_t *at, const double *logy, size_t m, size_t keep,
+fslaw_status fslaw_fit_points_make(const size_t *at, const double *logy, size_t m, size_t keep,
                              const double *lr, fit_points *out);
-void fit_points_free(fit_points *p);
+void fslaw_fit_points_free(fit_points *p);
 
 #endif

@@ -341,7 +341,7 @@ fslaw_status fslaw_law_predict(const fslaw_law *law, const double *params, const
   if (!st && nat) st = check_params(law, params, err);
   if (st || !nat) return st;
   double *T = malloc((nsteps ? nsteps : 1) * sizeof *T), *own;
-  law_cache *cache = law_cache_create();
+  law_cache *cache = fslaw_law_cache_create();
   lr = in_unit(law, lr, nsteps, &own);
   if (!T || !cache || !lr) st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   if (!st) {
@@ -351,7 +351,7 @@ fslaw_status fslaw_law_predict(const fslaw_law *law, const double *params, const
   }
   free(T);
   free(own);
-  law_cache_destroy(cache);
+  fslaw_law_cache_destroy(cache);
   if (st) return st;
   for (size_t i = 0; i < nat; i++) {
     if (!isfinite(pred[i]))

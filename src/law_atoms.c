@@ -204,9 +204,9 @@ struct law_cache {
   levels_key key;
 };
 
-law_cache *law_cache_create(void) { return calloc(1, sizeof(law_cache)); }
+law_cache *fslaw_law_cache_create(void) { return calloc(1, sizeof(law_cache)); }
 
-void law_cache_destroy(law_cache *c) {
+void fslaw_law_cache_destroy(law_cache *c) {
   if (!c) return;
   levels_destroy(c->ls);
   free(c);
@@ -214,7 +214,7 @@ void law_cache_destroy(law_cache *c) {
 
 /* The weights a law sums, w[in->n]; NULL when out of memory. */
 static double *weights_of(const law_input *in, law_weights weights) {
-  if (weights != LAW_LR2) return law_drop_weights(in, weights == LAW_DROPS_ALL);
+  if (weights != LAW_LR2) return fslaw_law_drop_weights(in, weights == LAW_DROPS_ALL);
   double *w = malloc((in->n ? in->n : 1) * sizeof *w);
   for (size_t k = 0; w && k < in->n; k++) w[k] = in->lr[k] * in->lr[k];
   return w;
@@ -318,14 +318,14 @@ static int atoms_for(atom_buf *b, const levels *ls, const law_input *in, size_t 
   return 1;
 }
 
-double *law_drop_weights(const law_input *in, int from_start) {
+double *fslaw_law_drop_weights(const law_input *in, int from_start) {
   double *w = calloc(in->n ? in->n : 1, sizeof *w);
   if (!w) return NULL;
   for (size_t i = from_start ? 1 : in->warmup + 1; i < in->n; i++) w[i] = in->lr[i - 1] - in->lr[i];
   return w;
 }
 
-fslaw_status law_sums_prepare(const law_opts *o, const law_input *in, law_weights weights,
+fslaw_status fslaw_law_sums_prepare(const law_opts *o, const law_input *in, law_weights weights,
                               const law_derive *derive, void **state, fslaw_error *err) {
   *state = NULL;
   levels_key key = {weights, derive, *o};
@@ -344,7 +344,7 @@ fslaw_status law_sums_prepare(const law_opts *o, const law_input *in, law_weight
   }
   levels_destroy(own);
   if (!ok) {
-    law_sums_release(s);
+    fslaw_law_sums_release(s);
     return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   }
   s->nat = in->nat;
@@ -353,7 +353,7 @@ fslaw_status law_sums_prepare(const law_opts *o, const law_input *in, law_weight
   return FSLAW_OK;
 }
 
-void law_sums_release(void *state) {
+void fslaw_law_sums_release(void *state) {
   law_sums *s = state;
   if (!s) return;
   free(s->Tk);
@@ -374,7 +374,7 @@ static inline __attribute__((always_inline)) void add_terms(const double *t, siz
     for (size_t k = 0; k < nt; k++) acc[k] += t[k * LAW_CHUNK + c];
 }
 
-/* law_sums_pair for a constant nt (each copy inlined): one scalar
+/* fslaw_law_sums_pair for a constant nt (each copy inlined): one scalar
  * accumulator per term and step, no rows of zeros added. */
 static inline __attribute__((always_inline)) void sums_pair(const law_sums *s, const double *p,
                                                             size_t i, law_terms terms,
@@ -414,7 +414,7 @@ static inline __attribute__((always_inline)) void sums_one(const law_sums *s, co
   memcpy(acc, a, nt * sizeof *a);
 }
 
-void law_sums_pair(const law_sums *s, const double *p, size_t i, law_terms terms, size_t nt,
+void fslaw_law_sums_pair(const law_sums *s, const double *p, size_t i, law_terms terms, size_t nt,
                    double acc[2][LAW_MAX_TERMS]) {
   switch (nt) {
   case 3: sums_pair(s, p, i, terms, 3, acc); break;
@@ -429,14 +429,14 @@ void law_sums_pair(const law_sums *s, const double *p, size_t i, law_terms terms
   }
 }
 
-double law_log_time(double rate, double T) {
+double fslaw_law_log_time(double rate, double T) {
   (void)rate;
   return log(T); /* an atom has weight, so a positive rate and T */
 }
 
-void law_time_to(double Tk, const double *E, double *yt, size_t n) {
+void fslaw_law_time_to(double Tk, const double *E, double *yt, size_t n) {
   (void)E;
   for (size_t j = 0; j < n; j++) yt[j] = Tk - yt[j];
 }
 
-const law_derive law_derive_time = {law_log_time, law_time_to, NULL};
+const law_derive fslaw_law_derive_time = {fslaw_law_log_time, fslaw_law_time_to, NULL};

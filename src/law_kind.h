@@ -32,8 +32,8 @@ typedef struct {
  * fslaw_law_predict), each built by the first prepare that needs it;
  * law_atoms.c. */
 typedef struct law_cache law_cache;
-law_cache *law_cache_create(void);
-void law_cache_destroy(law_cache *c);
+law_cache *fslaw_law_cache_create(void);
+void fslaw_law_cache_destroy(law_cache *c);
 
 /* What a law is prepared on: one run and the steps to predict. */
 typedef struct {
@@ -114,17 +114,17 @@ typedef struct {
 } law_derive;
 
 /* The derivation most laws use: x = log T_i, y = T_k - T_i, E = rate. */
-double law_log_time(double rate, double T);
-void law_time_to(double Tk, const double *E, double *yt, size_t n);
-extern const law_derive law_derive_time;
+double fslaw_law_log_time(double rate, double T);
+void fslaw_law_time_to(double Tk, const double *E, double *yt, size_t n);
+extern const law_derive fslaw_law_derive_time;
 
 /* Build the sums (a law's prepare); *state receives a law_sums. */
-fslaw_status law_sums_prepare(const law_opts *o, const law_input *in, law_weights weights,
+fslaw_status fslaw_law_sums_prepare(const law_opts *o, const law_input *in, law_weights weights,
                               const law_derive *derive, void **state, fslaw_error *err);
 /* Free a law_sums (a law's release). */
-void law_sums_release(void *state);
+void fslaw_law_sums_release(void *state);
 
-/* Atoms per pass of law_sums_pair (bounded stack, warm cache) and the most
+/* Atoms per pass of fslaw_law_sums_pair (bounded stack, warm cache) and the most
  * terms a law sums per atom. */
 enum { LAW_CHUNK = 128, LAW_MAX_TERMS = 6 };
 
@@ -139,12 +139,12 @@ typedef void (*law_terms)(const law_sums *s, const double *p, size_t j0, size_t 
  * over the atoms, whatever the chunking. Two steps at a time, since each
  * sum is a chain of dependent additions: for laws of up to five terms, the
  * two steps' chains are interleaved, twice as many overlapping. */
-void law_sums_pair(const law_sums *s, const double *p, size_t i, law_terms terms, size_t nt,
+void fslaw_law_sums_pair(const law_sums *s, const double *p, size_t i, law_terms terms, size_t nt,
                    double acc[2][LAW_MAX_TERMS]);
 
 /* Weights of the loss drops lr[i-1] - lr[i] for warmup < i (or 0 < i with
  * from_start), 0 elsewhere; caller frees. */
-double *law_drop_weights(const law_input *in, int from_start);
+double *fslaw_law_drop_weights(const law_input *in, int from_start);
 
 extern const law_kind fslaw_law_fsl, fslaw_law_fslconv, fslaw_law_fslk, fslaw_law_fslq, fslaw_law_fslkq,
     fslaw_law_mpl,

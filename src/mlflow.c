@@ -14,7 +14,7 @@
 
 enum { LISTED = 8 }; /* runs named in a message */
 
-int mlf_is_database(const char *data, size_t len) {
+int fslaw_mlf_is_database(const char *data, size_t len) {
   return len >= 16 && !memcmp(data, "SQLite format 3", 16);
 }
 
@@ -120,7 +120,7 @@ static fslaw_status scan_metrics(sqlite3 *h, const char *db, const char *id, tfe
   return st;
 }
 
-fslaw_status mlf_scan(const char *db, const char *run, char **name, tfe_scalar_fn fn, void *ctx,
+fslaw_status fslaw_mlf_scan(const char *db, const char *run, char **name, tfe_scalar_fn fn, void *ctx,
                       fslaw_error *err) {
   *name = NULL;
   sqlite3 *h = NULL;

@@ -12,7 +12,7 @@
 
 /* 1 when data (len bytes, at least the first 16 of the file) starts with
  * SQLite's file header. */
-int mlf_is_database(const char *data, size_t len);
+int fslaw_mlf_is_database(const char *data, size_t len);
 
 /* Call fn for every value of every metric of one run of the MLflow
  * database at path `db`, in the order they were logged (timestamp, then
@@ -24,7 +24,7 @@ int mlf_is_database(const char *data, size_t len);
  * Errors: not an MLflow database, no such run, a name that several runs
  * share (the message lists them with their ids), several runs and no
  * `run` (listed likewise). */
-fslaw_status mlf_scan(const char *db, const char *run, char **name, tfe_scalar_fn fn, void *ctx,
+fslaw_status fslaw_mlf_scan(const char *db, const char *run, char **name, tfe_scalar_fn fn, void *ctx,
                       fslaw_error *err);
 
 #endif

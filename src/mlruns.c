@@ -337,14 +337,14 @@ static fslaw_status scan_file(const mlr_run *r, size_t i, size_t prefix, mlr_val
   return st;
 }
 
-void mlr_run_free(mlr_run *r) {
+void fslaw_mlr_run_free(mlr_run *r) {
   free(r->name);
   for (size_t i = 0; i < r->nfile; i++) free(r->file[i]);
   free(r->file);
   *r = (mlr_run){0};
 }
 
-int mlr_is_store(const char *dir) {
+int fslaw_mlr_is_store(const char *dir) {
   if (has(dir, "meta.yaml", 0)) return 1;
   DIR *d = opendir(dir);
   if (!d) return 0;
@@ -358,7 +358,7 @@ int mlr_is_store(const char *dir) {
   return found;
 }
 
-fslaw_status mlr_scan(const char *dir, const char *run, mlr_run *r, mlr_value_fn fn, void *ctx,
+fslaw_status fslaw_mlr_scan(const char *dir, const char *run, mlr_run *r, mlr_value_fn fn, void *ctx,
                       fslaw_error *err) {
   *r = (mlr_run){0};
   cands c = {0};

@@ -15,13 +15,13 @@
 /* 1 when dir is in MLflow's file store: a run's folder (meta.yaml and
  * metrics/), an experiment's (meta.yaml and runs' folders) or the store's
  * own (mlruns/: experiments' folders). */
-int mlr_is_store(const char *dir);
+int fslaw_mlr_is_store(const char *dir);
 
 /* A value of a metric: s->offset is its line in metric file `file`. */
 typedef fslaw_status (*mlr_value_fn)(void *ctx, const tfe_scalar *s, size_t file,
                                      fslaw_error *err);
 
-/* What mlr_scan found of a run; free with mlr_run_free. */
+/* What fslaw_mlr_scan found of a run; free with fslaw_mlr_run_free. */
 typedef struct {
   char *name;    /* the run's name (its id when it has none) */
   char **file;   /* its metric files' paths, for messages */
@@ -29,7 +29,7 @@ typedef struct {
   int deleted;   /* MLflow marks the run deleted: its folder was given itself */
 } mlr_run;
 
-void mlr_run_free(mlr_run *r);
+void fslaw_mlr_run_free(mlr_run *r);
 
 /* Call fn for every value of every metric of one run of the store at dir,
  * file by file in name order, each file's values in the order they were
@@ -41,7 +41,7 @@ void mlr_run_free(mlr_run *r);
  * Errors: no such run, a name that several runs share (the message lists
  * them), several runs and no `run` (listed likewise), a malformed line
  * (file:line:column). */
-fslaw_status mlr_scan(const char *dir, const char *run, mlr_run *r, mlr_value_fn fn, void *ctx,
+fslaw_status fslaw_mlr_scan(const char *dir, const char *run, mlr_run *r, mlr_value_fn fn, void *ctx,
                       fslaw_error *err);
 
 #endif

@@ -156,7 +156,7 @@ typedef struct {
 
 static void rows_free(rows *b) {
   free(b->run_name);
-  mlr_run_free(&b->mlr);
+  fslaw_mlr_run_free(&b->mlr);
   for (int k = 0; k < NCOLS; k++) free(b->altbuf[k]), free(b->found[k]);
   free(b->step);
   free(b->lr);
@@ -481,10 +481,10 @@ static fslaw_status read_header(rows *b, const csv_reader *r, long idx[NCOLS], f
 
 static fslaw_status read_csv(rows *b, const char *data, size_t len, fslaw_error *err) {
   csv_reader r;
-  csv_init(&r, b->name, data, len);
-  int rc = csv_next(&r, err);
+  fslaw_csv_init(&r, b->name, data, len);
+  int rc = fslaw_csv_next(&r, err);
   if (rc <= 0) {
-    csv_free(&r);
+    fslaw_csv_free(&r);
     if (rc < 0) return (fslaw_status)rc;
     char names[256];
     return fslaw_fail(err, FSLAW_EPARSE, "%s: empty file (expected a header line naming the "
@@ -493,7 +493,7 @@ static fslaw_status read_csv(rows *b, const char *data, size_t len, fslaw_error 
   long idx[NCOLS];
   size_t nheader = r.nfields;
   fslaw_status st = read_header(b, &r, idx, err);
-  while (!st && (rc = csv_next(&r, err)) > 0) {
+  while (!st && (rc = fslaw_csv_next(&r, err)) > 0) {
     if (r.nfields != nheader) {
       csv_field *f = &r.fields[r.nfields < nheader ? r.nfields - 1 : nheader];
       st = fslaw_fail(err, FSLAW_EPARSE, "%s:%zu:%zu: expected %zu fields as in the header, found %zu",
@@ -511,7 +511,7 @@ static fslaw_status read_csv(rows *b, const char *data, size_t len, fslaw_error 
     if (!st) st = rows_add(b, c, err);
   }
   if (!st && rc < 0) st = (fslaw_status)rc;
-  csv_free(&r);
+  fslaw_csv_free(&r);
   return st;
 }
 
@@ -662,7 +662,7 @@ static void cur_find(doc_cursor *c, const cJSON *root, const cJSON *arr) {
 }
 
 /* Column of the cursor. */
-static size_t cur_col(const doc_cursor *c) { return csv_column(c->s, c->start, c->pos); }
+static size_t cur_col(const doc_cursor *c) { return fslaw_csv_column(c->s, c->start, c->pos); }
 
 /* Position of obj's member m (its key) for messages; the record's own
  * position (rec, at its '{') when m is NULL. */
@@ -790,10 +790,10 @@ static fslaw_status read_jsonl(rows *b, const char *data, size_t len, fslaw_erro
       cJSON_Delete(obj);
       char at[1024];
       return fslaw_fail(err, FSLAW_EPARSE, "%s: text after the line's JSON object (one record a "
-                        "line)", where(b, lineno, csv_column(line, 0, rest), at, sizeof at));
+                        "line)", where(b, lineno, fslaw_csv_column(line, 0, rest), at, sizeof at));
     }
     if (!obj || !cJSON_IsObject(obj)) {
-      size_t col = obj ? i + 1 : csv_column(line, 0, end);
+      size_t col = obj ? i + 1 : fslaw_csv_column(line, 0, end);
       cJSON_Delete(obj);
       char at[1024];
       return fslaw_fail(err, FSLAW_EPARSE, "%s: %s", where(b, lineno, col, at, sizeof at),
@@ -926,7 +926,7 @@ static int text_named(const rows *b, const text_pair *p) {
 static void text_collect(const rows *b, const char *line, size_t ll, size_t lineno, size_t start,
                          text_rec *r) {
   text_pair pairs[TEXT_PAIRS];
-  size_t n = textlog_pairs(line, ll, pairs, TEXT_PAIRS);
+  size_t n = fslaw_textlog_pairs(line, ll, pairs, TEXT_PAIRS);
   for (size_t i = 0; i < n && i < TEXT_PAIRS && r->n < TEXT_ITEMS; i++) {
     if (!text_named(b, &pairs[i])) continue;
     text_item *t = &r->it[r->n++];
@@ -1005,7 +1005,7 @@ static fslaw_status text_number(const rows *b, int k, const text_pair *p, const 
 static fslaw_status text_cell(rows *b, int k, int a, const text_item *t, const char *data,
                               cell *c, fslaw_error *err) {
   c->line = t->lineno;
-  c->col = csv_column(data, t->start, (size_t)(t->p.key - data));
+  c->col = fslaw_csv_column(data, t->start, (size_t)(t->p.key - data));
   if (b->pick[k] < 0) {
     b->pick[k] = a;
     b->colname[k] = b->alt[k][a];
@@ -1119,7 +1119,7 @@ static fslaw_status text_line(rows *b, const char *data, const char *line, size_
   }
   /* an eval word before the step's name, in the message: a logger's prefix
    * ("I0101 12:00:00.123456 140 test.py:42] ") names no evaluation */
-  const char *key = r.it[at[COL_STEP]].p.key, *msg = line + textlog_prefix(line, ll);
+  const char *key = r.it[at[COL_STEP]].p.key, *msg = line + fslaw_textlog_prefix(line, ll);
   int eval = key > msg && text_eval_before(msg, (size_t)(key - msg));
   if (!others && !text_qualified(&r)) { /* a step alone: its values may follow */
     ts->block.n = 0;
@@ -1164,7 +1164,7 @@ static size_t text_parent(const char *data, size_t pos, size_t indent, size_t *l
 static int text_names(const char *line, size_t ll, char *buf, size_t n, const char **first,
                       size_t *firstlen) {
   text_pair p[8];
-  size_t np = textlog_pairs(line, ll, p, 8);
+  size_t np = fslaw_textlog_pairs(line, ll, p, 8);
   int named = 0;
   buf[0] = '\0';
   for (size_t i = 0; i < np && i < 8; i++) {
@@ -1206,7 +1206,7 @@ static void text_orphan_hint(const text_state *ts, const char *data, char *buf, 
  * 2.3456, 'grad_norm': 1.23, 'learning_rate': 4.9e-05, 'epoch': 0.01}),
  * after any logger's prefix: it names the epoch, never the step. */
 static int text_hf_dict(const char *line, size_t ll) {
-  size_t i = textlog_prefix(line, ll);
+  size_t i = fslaw_textlog_prefix(line, ll);
   while (i < ll && isspace((unsigned char)line[i])) i++;
   static const char epoch[] = "'epoch': ";
   if (ll - i < 2 || line[i] != '{' || line[i + 1] != '\'') return 0;
@@ -1283,7 +1283,7 @@ static fslaw_status doc_error(const rows *b, const char *data, size_t pos, const
       start = i + 1;
     }
   return fslaw_fail(err, FSLAW_EPARSE, "%s:%zu:%zu: %s", b->name, line,
-                    csv_column(data, start, pos), what);
+                    fslaw_csv_column(data, start, pos), what);
 }
 
 /* Document: each column reads the first of its names that any record has
@@ -1468,7 +1468,7 @@ static int csv_header_like(const char *s, size_t n) {
     commas += s[i] == ',';
   }
   text_pair p[2];
-  return commas > 0 && textlog_pairs(s, n, p, 2) == 0;
+  return commas > 0 && fslaw_textlog_pairs(s, n, p, 2) == 0;
 }
 
 /* Line k (from 0) of data[i..len) that is not blank: *line and its length;
@@ -1518,8 +1518,8 @@ static fslaw_run_format detect_text(const char *data, size_t len, size_t i) {
 }
 
 static fslaw_run_format detect(const char *name, const char *data, size_t len) {
-  if (tfe_is_event_file(data, len)) return FSLAW_RUN_TFEVENTS;
-  if (wdb_is_log(data, len)) return FSLAW_RUN_JSONL; /* its history records (read_wandb) */
+  if (fslaw_tfe_is_event_file(data, len)) return FSLAW_RUN_TFEVENTS;
+  if (fslaw_wdb_is_log(data, len)) return FSLAW_RUN_JSONL; /* its history records (read_wandb) */
   if (ends_with(name, ".jsonl") || ends_with(name, ".ndjson")) return FSLAW_RUN_JSONL;
   if (ends_with(name, ".csv")) return FSLAW_RUN_CSV;
   size_t i = bom(data, len);
@@ -1706,7 +1706,7 @@ static fslaw_status read_tfevents(rows *b, const log_file *f, size_t nf, fslaw_e
   for (size_t i = 0; i < nf && !st; i++) {
     size_t cut;
     s.file = (int)i;
-    st = tfe_scan(f[i].name, f[i].data, f[i].len, tf_take, &s, &cut, err);
+    st = fslaw_tfe_scan(f[i].name, f[i].data, f[i].len, tf_take, &s, &cut, err);
     if (cut) {
       b->cut = cut;
       b->cut_file = (int)i;
@@ -1734,11 +1734,11 @@ static fslaw_status read_mlflow(rows *b, const log_file *f, int store, fslaw_err
   s.b = b;
   fslaw_status st;
   if (store) {
-    st = mlr_scan(f->name, f->run, &b->mlr, mlr_take, &s, err);
+    st = fslaw_mlr_scan(f->name, f->run, &b->mlr, mlr_take, &s, err);
     if (b->mlr.name && !(b->run_name = fslaw_strdup(b->mlr.name)))
       st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   } else {
-    st = mlf_scan(f->name, f->run, &b->run_name, tf_take, &s, err);
+    st = fslaw_mlf_scan(f->name, f->run, &b->run_name, tf_take, &s, err);
   }
   if (!st) st = tf_finish(&s, err);
   for (int k = 0; k < NCOLS; k++) free(s.v[k]), free(s.wild[k]);
@@ -1763,7 +1763,7 @@ static const char *first_keys(const char *data, size_t len, char *buf, size_t n)
  * record (one wandb.log call) a JSON line, as in W&B's history export. */
 static fslaw_status read_wandb(rows *b, const log_file *f, fslaw_error *err) {
   wdb_history h;
-  fslaw_status st = wdb_read(f->name, f->data, f->len, &h, err);
+  fslaw_status st = fslaw_wdb_read(f->name, f->data, f->len, &h, err);
   b->wb_at = h.at;
   b->wb_n = h.n;
   if (!st) st = read_jsonl(b, h.jsonl ? h.jsonl : "", h.len, err);
@@ -1780,13 +1780,13 @@ static fslaw_status read_wandb(rows *b, const log_file *f, fslaw_error *err) {
     st = fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   if (!st && h.cut) b->cut = h.cut, b->cut_file = 0;
   b->wb_at = NULL;
-  wdb_history_free(&h);
+  fslaw_wdb_history_free(&h);
   return st;
 }
 
 static fslaw_status read_rows(rows *b, fslaw_run_format format, const log_file *f, size_t nf,
                               fslaw_error *err) {
-  if (f[0].data && wdb_is_log(f[0].data, f[0].len)) return read_wandb(b, f, err);
+  if (f[0].data && fslaw_wdb_is_log(f[0].data, f[0].len)) return read_wandb(b, f, err);
   if ((int)format >= RUN_MLFLOW) return read_mlflow(b, f, (int)format == RUN_MLRUNS, err);
   if (format == FSLAW_RUN_AUTO) format = detect(f[0].name, f[0].data, f[0].len);
   if (format == FSLAW_RUN_TFEVENTS) {
@@ -1938,7 +1938,7 @@ static fslaw_status parse_run(const char *name, const log_file *f, size_t nf, in
 fslaw_status fslaw_run_parse(const char *name, const char *data, size_t len,
                              fslaw_run_format format, const fslaw_run_columns *cols,
                              fslaw_run **out, fslaw_error *err) {
-  if (ends_with(name, ".wandb") && !wdb_is_log(data, len)) {
+  if (ends_with(name, ".wandb") && !fslaw_wdb_is_log(data, len)) {
     *out = NULL;
     return fslaw_fail(err, FSLAW_EPARSE, !len ? "%s: a W&B log with nothing written yet" :
                       len < 7 && !memcmp(data, ":W&B\xE1\xBE", len < 6 ? len : 6)
@@ -1956,7 +1956,7 @@ fslaw_status fslaw_run_parse(const char *name, const char *data, size_t len,
   if (st != FSLAW_EPARSE || !len || data[len - 1] == '\n') return st;
   fslaw_run_format f = format == FSLAW_RUN_AUTO ? detect(name, data, len) : format;
   if (f == FSLAW_RUN_TFEVENTS || (f == FSLAW_RUN_JSONL && is_document(data, len)) ||
-      wdb_is_log(data, len))
+      fslaw_wdb_is_log(data, len))
     return st;
   size_t cut = len, lines = 1;
   while (cut && data[cut - 1] != '\n') cut--;
@@ -2102,7 +2102,7 @@ static fslaw_status read_folder(const char *dir, fslaw_run_format format,
   for (size_t i = 0; i < n && !st; i++) {
     f[i].name = paths[i];
     st = fslaw_read_file(paths[i], (char **)&f[i].data, &f[i].len, err);
-    if (!st && !tfe_is_event_file(f[i].data, f[i].len) && f[i].len)
+    if (!st && !fslaw_tfe_is_event_file(f[i].data, f[i].len) && f[i].len)
       st = fslaw_fail(err, FSLAW_EPARSE, "%s: not a TensorBoard event file", paths[i]);
   }
   if (!st) st = parse_run(dir, f, n, 1, FSLAW_RUN_TFEVENTS, cols, out, err);
@@ -2123,7 +2123,7 @@ static int is_database_file(const char *path) {
   char head[16];
   size_t got = f ? fread(head, 1, sizeof head, f) : 0;
   if (f) fclose(f);
-  return mlf_is_database(head, got);
+  return fslaw_mlf_is_database(head, got);
 }
 
 /* A run of an MLflow store, "DB" or "DB#RUN" (a run's name or id) for a
@@ -2136,13 +2136,13 @@ static int mlflow_path(const char *path, log_file *db, char **copy) {
   if (is_database_file(path)) return RUN_MLFLOW;
   struct stat sb;
   if (!stat(path, &sb) && S_ISDIR(sb.st_mode)) /* event files win: TensorBoard's folder */
-    return mlr_is_store(path) && !has_event_files(path) ? RUN_MLRUNS : 0;
+    return fslaw_mlr_is_store(path) && !has_event_files(path) ? RUN_MLRUNS : 0;
   /* the first '#' after which the path is no file: a run's name may hold '#' */
   if (!strchr(path, '#') || !(*copy = fslaw_strdup(path))) return 0;
   for (const char *hash = strchr(path, '#'); hash && hash[1]; hash = strchr(hash + 1, '#')) {
     (*copy)[hash - path] = '\0';
     int format = is_database_file(*copy) ? RUN_MLFLOW
-                 : !stat(*copy, &sb) && S_ISDIR(sb.st_mode) && mlr_is_store(*copy) ? RUN_MLRUNS : 0;
+                 : !stat(*copy, &sb) && S_ISDIR(sb.st_mode) && fslaw_mlr_is_store(*copy) ? RUN_MLRUNS : 0;
     if (format) {
       *db = (log_file){*copy, NULL, 0, *copy + (hash - path) + 1};
       return format;

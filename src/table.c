@@ -309,19 +309,19 @@ static fslaw_status record(const reader *rd, const csv_reader *r, size_t nheader
 static fslaw_status read_rows(reader *rd, const char *data, size_t len, fslaw_table *t,
                               fslaw_error *err) {
   csv_reader r;
-  csv_init(&r, rd->name, data, len);
-  int rc = csv_next(&r, err);
+  fslaw_csv_init(&r, rd->name, data, len);
+  int rc = fslaw_csv_next(&r, err);
   fslaw_status st = FSLAW_OK;
   if (rc <= 0) {
-    csv_free(&r);
+    fslaw_csv_free(&r);
     return rc < 0 ? (fslaw_status)rc
                   : fslaw_fail(err, FSLAW_EPARSE, "%s: empty file (expected a header line)", rd->name);
   }
   size_t nheader = r.nfields;
   st = header(rd, &r, err);
-  while (!st && (rc = csv_next(&r, err)) > 0) st = record(rd, &r, nheader, t, err);
+  while (!st && (rc = fslaw_csv_next(&r, err)) > 0) st = record(rd, &r, nheader, t, err);
   if (!st && rc < 0) st = (fslaw_status)rc;
-  csv_free(&r);
+  fslaw_csv_free(&r);
   return st;
 }
 

@@ -287,14 +287,14 @@ static double objective(const fslaw_tfit *f, const double *th, const double *w, 
 double fslaw_tfit_objective(const fslaw_tfit *f, const double *params) {
   double th[TLAW_MAXP];
   if (!f->n || fslaw_tlaw_check(f->law, params, NULL)) return NAN;
-  tlaw_to_theta(f->law, params, th);
+  fslaw_tlaw_to_theta(f->law, params, th);
   return objective(f, th, NULL, NULL);
 }
 
 double fslaw_tfit_gradient(const fslaw_tfit *f, const double *params, double *grad) {
   double th[TLAW_MAXP], g[TLAW_MAXP];
   if (!f->n || fslaw_tlaw_check(f->law, params, NULL)) return NAN;
-  tlaw_to_theta(f->law, params, th);
+  fslaw_tlaw_to_theta(f->law, params, th);
   double v = objective(f, th, NULL, g);
   if (!isfinite(v)) return NAN;
   for (size_t i = 0; i < f->np; i++) /* d/dp = d/dth / p for th = log p */
@@ -472,7 +472,7 @@ static fslaw_status tfit_run(fslaw_tfit *f, double *params, fslaw_tfit_result *r
     if (sr[s].obj < sr[best].obj) best = s; /* ties keep the lower index */
   double th[TLAW_MAXP];
   full_theta(&c, sr[best].x, th);
-  tlaw_from_theta(f->law, th, params);
+  fslaw_tlaw_from_theta(f->law, th, params);
   fill_result(f, sr, ns, best, res);
   res->distinct = f->distinct;
   res->objective = objective(f, th, NULL, NULL);
@@ -521,7 +521,7 @@ fslaw_status fslaw_tfit_sensitivity(fslaw_tfit *f, const double *params, double 
   fslaw_status st = fslaw_tlaw_check(f->law, params, &f->err);
   if (st) return st;
   double th[TLAW_MAXP];
-  tlaw_to_theta(f->law, params, th);
+  fslaw_tlaw_to_theta(f->law, params, th);
   local_ctx c = make_ctx(f, NULL);
   size_t n = f->n;
   double *J = elasticities(f, &c, th);
@@ -575,7 +575,7 @@ static void boot_one(const fslaw_tfit *f, const double *best_th, size_t extra, u
   }
   double th[TLAW_MAXP];
   full_theta(&c, top.x, th);
-  tlaw_from_theta(f->law, th, out);
+  fslaw_tlaw_from_theta(f->law, th, out);
   int ok = isfinite(top.obj);
   for (size_t i = 0; i < f->np; i++) ok &= isfinite(out[i]);
   for (size_t i = 0; !ok && i < f->np; i++) out[i] = NAN;
@@ -589,7 +589,7 @@ fslaw_status fslaw_tfit_bootstrap(fslaw_tfit *f, const double *best, size_t resa
   fslaw_status st = fslaw_tlaw_check(f->law, best, &f->err);
   if (st) return st;
   double best_th[TLAW_MAXP];
-  tlaw_to_theta(f->law, best, best_th);
+  fslaw_tlaw_to_theta(f->law, best, best_th);
   int oom = 0;
 #pragma omp parallel
   {

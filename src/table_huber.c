@@ -238,7 +238,7 @@ VECTOR_CLONES static void chin_sums(const tlaw_rows *d, size_t i0, const chin_ch
  * rows and sums in loops the compiler vectorises, the few other rows
  * exactly. The gradient of log L̂ is the softmax weights (e0, e1, e^e) / L̂
  * times (1, 1, 1, -log N, -log D). */
-double tlaw_chin_huber(const double *th, const tlaw_rows *d, const double *w, double *g) {
+double fslaw_tlaw_chin_huber(const double *th, const tlaw_rows *d, const double *w, double *g) {
   if (!chin_covered(th, d)) return NAN;
   const double ee = exp(th[2]);
   huber_sums h = {{1, 0}, 0, 0, 0};

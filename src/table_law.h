@@ -60,10 +60,10 @@ struct fslaw_tlaw {
 };
 
 /* Fit coordinates from natural parameters and back. */
-void tlaw_to_theta(const fslaw_tlaw *law, const double *p, double *th);
-void tlaw_from_theta(const fslaw_tlaw *law, const double *th, double *p);
+void fslaw_tlaw_to_theta(const fslaw_tlaw *law, const double *p, double *th);
+void fslaw_tlaw_from_theta(const fslaw_tlaw *law, const double *th, double *p);
 
 /* The fused objective of chinchilla (table_huber.c). */
-double tlaw_chin_huber(const double *th, const tlaw_rows *rows, const double *w, double *g);
+double fslaw_tlaw_chin_huber(const double *th, const tlaw_rows *rows, const double *w, double *g);
 
 #endif

@@ -94,7 +94,7 @@ static const fslaw_tlaw laws[] = {
      {6, 6, 5, 5, 5},
      {{0, 5, 10, 15, 20, 25}, {0, 5, 10, 15, 20, 25}, {-1, -0.5, 0, 0.5, 1},
       {0, 0.5, 1, 1.5, 2}, {0, 0.5, 1, 1.5, 2}},
-     {0}, chin_logpred, 1, {"a"}, chin_derived, tlaw_chin_huber},
+     {0}, chin_logpred, 1, {"a"}, chin_derived, fslaw_tlaw_chin_huber},
     {"kaplan", "L = ((Nc/N)^(alpha_N/alpha_D) + Dc/D)^alpha_D",
      "kaplan      [(Nc/N)^(alpha_N/alpha_D) + Dc/D]^alpha_D over N,D (81 starts)",
      2, {"N", "D"}, 4, {"Nc", "Dc", "alpha_N", "alpha_D"}, {1, 1, 1, 1},
@@ -141,11 +141,11 @@ long fslaw_tlaw_param_index(const fslaw_tlaw *law, const char *name) {
   return -1;
 }
 
-void tlaw_to_theta(const fslaw_tlaw *law, const double *p, double *th) {
+void fslaw_tlaw_to_theta(const fslaw_tlaw *law, const double *p, double *th) {
   for (size_t i = 0; i < law->np; i++) th[i] = law->positive[i] ? log(p[i]) : p[i];
 }
 
-void tlaw_from_theta(const fslaw_tlaw *law, const double *th, double *p) {
+void fslaw_tlaw_from_theta(const fslaw_tlaw *law, const double *th, double *p) {
   for (size_t i = 0; i < law->np; i++) p[i] = law->positive[i] ? exp(th[i]) : th[i];
 }
 
@@ -164,7 +164,7 @@ fslaw_status fslaw_tlaw_check(const fslaw_tlaw *law, const double *params, fslaw
 void fslaw_tlaw_predict(const fslaw_tlaw *law, const double *params, const double *x, size_t n,
                         double *pred) {
   double th[TLAW_MAXP];
-  tlaw_to_theta(law, params, th);
+  fslaw_tlaw_to_theta(law, params, th);
   for (size_t i = 0; i < n; i++) {
     const double *xi = x + i * law->ninputs;
     double lx[2] = {log(xi[0]), law->ninputs > 1 ? log(xi[1]) : 0};

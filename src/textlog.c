@@ -71,7 +71,7 @@ static size_t escape_at(const char *s, size_t i, size_t len) {
  * one): it is one token, which ends a name as a separator does. And what a
  * logger prints before the message (Python logging, loguru, rich, absl/glog,
  * hydra: timestamps, a level word, the logger's name, a source location)
- * names nothing: a line's pairs start after it (textlog_prefix). */
+ * names nothing: a line's pairs start after it (fslaw_textlog_prefix). */
 
 /* Whether c is one of the characters of set (never the NUL). */
 static int in(const char *set, char c) { return c && strchr(set, c); }
@@ -232,7 +232,7 @@ static size_t past_seps(const char *s, size_t i, size_t len, int open) {
   return i;
 }
 
-size_t textlog_prefix(const char *s, size_t len) {
+size_t fslaw_textlog_prefix(const char *s, size_t len) {
   size_t end = 0;
   for (size_t i = past_seps(s, 0, len, 1), n; i < len; i = past_seps(s, i, len, 1)) {
     if ((n = glog_at(s, i, len)) || (n = stamp_at(s, i, len)) || (n = level_at(s, i, len)) ||
@@ -313,8 +313,8 @@ static void name_of(const char *s, size_t a, size_t b, text_pair *p) {
   p->col = a;
 }
 
-size_t textlog_pairs(const char *line, size_t len, text_pair *out, size_t max) {
-  size_t n = 0, from = textlog_prefix(line, len); /* the current name starts at from */
+size_t fslaw_textlog_pairs(const char *line, size_t len, text_pair *out, size_t max) {
+  size_t n = 0, from = fslaw_textlog_prefix(line, len); /* the current name starts at from */
   for (size_t i = from; i < len;) {
     size_t esc = escape_at(line, i, len); /* its digits are no number */
     if (esc) {

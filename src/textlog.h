@@ -57,14 +57,14 @@ typedef struct {
  * train.py:42] ", loguru's "... | INFO     | __main__:train:42 - ", rich's
  * "[01/01/24 12:00:00] INFO     ". A level word naming a number ("error
  * 0.3") is a name. */
-size_t textlog_pairs(const char *line, size_t len, text_pair *out, size_t max);
+size_t fslaw_textlog_pairs(const char *line, size_t len, text_pair *out, size_t max);
 
 /* Where the message of line[0..len) starts: after its logging prefix (see
- * textlog_pairs), a run of timestamps, level words, source locations, logger
+ * fslaw_textlog_pairs), a run of timestamps, level words, source locations, logger
  * names and separators that ends with one of the first three (and the
  * separators after it); 0 when the line has none. Its words are the
  * logger's, not the message's ("I0101 ... test.py:42] " holds no
  * evaluation). */
-size_t textlog_prefix(const char *line, size_t len);
+size_t fslaw_textlog_prefix(const char *line, size_t len);
 
 #endif

@@ -40,7 +40,7 @@ static uint64_t le(const unsigned char *p, int bytes) {
   return v;
 }
 
-int tfe_is_event_file(const char *data, size_t len) {
+int fslaw_tfe_is_event_file(const char *data, size_t len) {
   if (len < 12) return 0;
   uint32_t t[256];
   crc_table(t);
@@ -142,7 +142,7 @@ static fslaw_status deliver(const FslawTf__Event *ev, size_t offset, tfe_scalar_
   return FSLAW_OK;
 }
 
-fslaw_status tfe_scan(const char *name, const char *data, size_t len, tfe_scalar_fn fn,
+fslaw_status fslaw_tfe_scan(const char *name, const char *data, size_t len, tfe_scalar_fn fn,
                       void *ctx, size_t *cut, fslaw_error *err) {
   uint32_t t[256];
   crc_table(t);

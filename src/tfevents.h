@@ -23,7 +23,7 @@ typedef fslaw_status (*tfe_scalar_fn)(void *ctx, const tfe_scalar *s, fslaw_erro
 
 /* 1 when data starts with a record header whose checksum holds: an event
  * file (a text log does so with probability 2^-32). */
-int tfe_is_event_file(const char *data, size_t len);
+int fslaw_tfe_is_event_file(const char *data, size_t len);
 
 /* Call fn for every numeric scalar (a simple_value, or a tensor of one
  * float, double, int32, int64, half or bfloat16 element) of every event of
@@ -31,7 +31,7 @@ int tfe_is_event_file(const char *data, size_t len);
  * short (a file still being written) ends the scan with *cut = its offset
  * + 1 (else 0). A checksum mismatch or an undecodable record is an error
  * naming its byte offset. */
-fslaw_status tfe_scan(const char *name, const char *data, size_t len, tfe_scalar_fn fn,
+fslaw_status fslaw_tfe_scan(const char *name, const char *data, size_t len, tfe_scalar_fn fn,
                       void *ctx, size_t *cut, fslaw_error *err);
 
 #endif

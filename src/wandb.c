@@ -27,12 +27,12 @@ static uint32_t le(const unsigned char *p, int n) {
   return v;
 }
 
-int wdb_is_log(const char *data, size_t len) {
+int fslaw_wdb_is_log(const char *data, size_t len) {
   const unsigned char *p = (const unsigned char *)data;
   return len >= HEADER && !memcmp(p, ":W&B", 4) && le(p + 4, 2) == 0xBEE1;
 }
 
-void wdb_history_free(wdb_history *h) {
+void fslaw_wdb_history_free(wdb_history *h) {
   free(h->jsonl);
   free(h->at);
   free(h->name);
@@ -191,11 +191,11 @@ static fslaw_status take_record(const char *name, const unsigned char *p, size_t
 
 /* Every chunk after the header, assembled into records (a FULL one, or
  * FIRST, MIDDLE..., LAST) and taken. */
-fslaw_status wdb_read(const char *name, const char *data, size_t len, wdb_history *h,
+fslaw_status fslaw_wdb_read(const char *name, const char *data, size_t len, wdb_history *h,
                       fslaw_error *err) {
   *h = (wdb_history){0};
   const unsigned char *p = (const unsigned char *)data;
-  if (!wdb_is_log(data, len)) return fslaw_fail(err, FSLAW_EPARSE, "%s: not a W&B log", name);
+  if (!fslaw_wdb_is_log(data, len)) return fslaw_fail(err, FSLAW_EPARSE, "%s: not a W&B log", name);
   if (p[6] != 0)
     return fslaw_fail(err, FSLAW_EPARSE, "%s: a W&B log of version %d, which fslaw does not read "
                       "(version 0 is W&B's)", name, p[6]);

@@ -14,7 +14,7 @@
 #include "fslaw/common.h"
 
 /* 1 when data (len bytes) starts with a W&B transaction log's header. */
-int wdb_is_log(const char *data, size_t len);
+int fslaw_wdb_is_log(const char *data, size_t len);
 
 /* The history of a run. */
 typedef struct {
@@ -27,11 +27,11 @@ typedef struct {
 } wdb_history;
 
 /* Read the history of the log `name` (data, len bytes) into *h (free with
- * wdb_history_free, also on error). Errors name the byte offset: a bad
+ * fslaw_wdb_history_free, also on error). Errors name the byte offset: a bad
  * checksum, a chunk out of order, a record that does not decode. */
-fslaw_status wdb_read(const char *name, const char *data, size_t len, wdb_history *h,
+fslaw_status fslaw_wdb_read(const char *name, const char *data, size_t len, wdb_history *h,
                       fslaw_error *err);
 
-void wdb_history_free(wdb_history *h);
+void fslaw_wdb_history_free(wdb_history *h);
 
 #endif

@@ -64,4 +64,31 @@ sed -n '/^## Library/,/^## /p' "$SRC/README.md" | sed -n '/^```sh/,/^```/p' | gr
 (cd "$W" && env -u PKG_CONFIG_PATH -u LD_LIBRARY_PATH HOME="$H" bash -e "$TMP/readme.sh") >"$TMP/readme.out" 2>&1 \
   && ok || bad "README library lines fail: $(tail -3 "$TMP/readme.out")"
 cmp -s "$TMP/readme.out" "$TMP/ex.txt" && ok || bad "README's fit_predict output differs from the install test's"
+# the shared library exports what the public headers declare, nothing else
+# (a program's own csv_init must not replace the library's internals)
+nm -D --defined-only "$TMP/prefix/lib/libfslaw.so" | awk '$2 ~ /^[TDBR]$/ {print $3}' \
+  | grep -v '^\.gomp_critical_user_' | sort >"$TMP/exported"
+cat "$SRC"/include/fslaw/*.h | sed 's,/\*.*\*/,,; /^ *\*/d; /^ *\/\*/d; /#define/d' \
+  | grep -oE '\bfslaw_[a-z0-9_]+ *\(' | sed 's/ *($//' | sort -u >"$TMP/declared"
+[ -s "$TMP/exported" ] && comm -23 "$TMP/exported" "$TMP/declared" >"$TMP/extra" && [ ! -s "$TMP/extra" ] \
+  && ok || bad "exported but not in a public header: $(head -5 "$TMP/extra" | tr '\n' ' ')"
+comm -13 "$TMP/exported" "$TMP/declared" | grep -vx fslaw_status >"$TMP/missing"
+[ ! -s "$TMP/missing" ] && ok || bad "declared but not exported: $(head -5 "$TMP/missing" | tr '\n' ' ')"
+cat >"$TMP/clash.c" <<'C'
+#include <stdio.h>
+#include <stdlib.h>
+#include <fslaw/fslaw.h>
+void csv_init(void);
+void csv_init(void) { exit(3); } /* a name the library uses inside */
+int main(int argc, char **argv) {
+  fslaw_run *r = NULL;
+  int st = argc > 1 ? fslaw_run_read(argv[1], FSLAW_RUN_AUTO, NULL, &r, NULL) : 1;
+  fslaw_run_destroy(r);
+  return st;
+}
+C
+cc "$TMP/clash.c" $(pkg-config --cflags --libs fslaw) -o "$TMP/clash" && LD_LIBRARY_PATH=$TMP/prefix/lib \
+  "$TMP/clash" "$D/cosine_24000.csv" && ok || bad "a program's csv_init and the shared library"
+cc "$TMP/clash.c" $(pkg-config --cflags --static --libs fslaw | sed 's/-lfslaw/-l:libfslaw.a/') -o "$TMP/clash_static" \
+  && "$TMP/clash_static" "$D/cosine_24000.csv" && ok || bad "a program's csv_init and the static library"
 finish test_install

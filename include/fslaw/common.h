@@ -12,6 +12,18 @@
 extern "C" {
 #endif
 
+/* The library is built with hidden visibility: what these headers declare is
+ * its interface, the rest stays inside it (FSLAW_BEGIN_API ... FSLAW_END_API
+ * in every header). */
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define FSLAW_BEGIN_API _Pragma("GCC visibility push(default)")
+#define FSLAW_END_API _Pragma("GCC visibility pop")
+#else
+#define FSLAW_BEGIN_API
+#define FSLAW_END_API
+#endif
+FSLAW_BEGIN_API
+
 typedef enum fslaw_status {
   FSLAW_OK = 0,           /* success */
   FSLAW_EINVAL = -1,      /* invalid argument, option or spec */
@@ -37,6 +49,7 @@ const char *fslaw_status_to_string(fslaw_status status);
  * FSLAW_VERSION_STRING (fslaw/version.h). */
 const char *fslaw_version(void);
 
+FSLAW_END_API
 #ifdef __cplusplus
 }
 #endif

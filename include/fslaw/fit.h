@@ -30,6 +30,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+FSLAW_BEGIN_API
 
 typedef struct fslaw_fit fslaw_fit;
 
@@ -162,6 +163,7 @@ fslaw_status fslaw_fit_curvature(fslaw_fit *fit, size_t g, const double *params,
  * the decay parameters fixed (fslaw_fit_fix), or wait for a decay. */
 fslaw_status fslaw_fit_run(fslaw_fit *fit, double *params, fslaw_fit_result *res);
 
+FSLAW_END_API
 #ifdef __cplusplus
 }
 #endif

@@ -15,6 +15,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+FSLAW_BEGIN_API
 
 /* Which functions e(t) and K(t) the evaluator uses (MATH.md §2). */
 typedef enum fslaw_fsl_form {
@@ -170,6 +171,7 @@ fslaw_status fslaw_fsl_table_compute(double s, double beta, fslaw_fsl_table *tab
 fslaw_status fslaw_fsl_optimal_schedule(double s, double beta, size_t N, double eta_max,
                                         double *lr, fslaw_error *err);
 
+FSLAW_END_API
 #ifdef __cplusplus
 }
 #endif

@@ -26,6 +26,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+FSLAW_BEGIN_API
 
 typedef struct fslaw_law fslaw_law;
 
@@ -97,6 +98,7 @@ fslaw_status fslaw_law_predict(const fslaw_law *law, const double *params, const
                                size_t nsteps, const size_t *at, size_t nat, double *pred,
                                fslaw_error *err);
 
+FSLAW_END_API
 #ifdef __cplusplus
 }
 #endif

@@ -9,6 +9,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+FSLAW_BEGIN_API
 
 /* Metrics of one curve. */
 typedef struct fslaw_metrics {
@@ -33,6 +34,7 @@ size_t fslaw_metrics_bin(double *y, double *p, size_t n, size_t bins);
  * R^2 over the curves that have one (NaN: a curve without variance). */
 void fslaw_metrics_mean(const fslaw_metrics *ms, size_t k, fslaw_metrics *mean);
 
+FSLAW_END_API
 #ifdef __cplusplus
 }
 #endif

@@ -18,6 +18,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+FSLAW_BEGIN_API
 
 typedef enum fslaw_family {
   FSLAW_FAMILY_FREE = 0,   /* free-form non-increasing schedule */
@@ -100,6 +101,7 @@ fslaw_status fslaw_optimize_theory(const fslaw_plk_model *m, const fslaw_fsl_opt
                                    const fslaw_optimize_options *opt, double *lr,
                                    fslaw_optimize_result *res, fslaw_error *err);
 
+FSLAW_END_API
 #ifdef __cplusplus
 }
 #endif

@@ -15,6 +15,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+FSLAW_BEGIN_API
 
 /* Largest number of parameters of any law. */
 #define FSLAW_MAX_PARAMS 16
@@ -85,6 +86,7 @@ fslaw_status fslaw_params_parse_curvature(const char *name, const char *json, co
 fslaw_status fslaw_params_parse(const char *name, const char *json, fslaw_law **law,
                                 double *values, fslaw_error *err);
 
+FSLAW_END_API
 #ifdef __cplusplus
 }
 #endif

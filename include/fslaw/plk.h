@@ -13,6 +13,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+FSLAW_BEGIN_API
 
 /* The model; a plain caller-owned struct, checked by fslaw_plk_model_check. */
 typedef struct fslaw_plk_model {
@@ -43,6 +44,7 @@ double fslaw_plk_tail_signal(const fslaw_plk_model *m);
 /* Hurwitz zeta sum_{k>=0} (q + k)^-a for a > 1, q > 0 (Euler-Maclaurin). */
 double fslaw_hurwitz_zeta(double a, double q);
 
+FSLAW_END_API
 #ifdef __cplusplus
 }
 #endif

@@ -55,6 +55,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+FSLAW_BEGIN_API
 
 typedef struct fslaw_run fslaw_run;
 
@@ -233,6 +234,7 @@ typedef struct fslaw_run_summary {
 fslaw_status fslaw_run_summarize(const fslaw_run *run, fslaw_run_summary *sum,
                                  fslaw_error *err);
 
+FSLAW_END_API
 #ifdef __cplusplus
 }
 #endif

@@ -21,6 +21,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+FSLAW_BEGIN_API
 
 typedef struct fslaw_schedule fslaw_schedule;
 
@@ -73,6 +74,7 @@ size_t fslaw_schedule_kind_count(void);
 const char *fslaw_schedule_kind_name(size_t i);
 const char *fslaw_schedule_kind_help(size_t i);
 
+FSLAW_END_API
 #ifdef __cplusplus
 }
 #endif

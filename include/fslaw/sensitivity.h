@@ -19,6 +19,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+FSLAW_BEGIN_API
 
 /* Amplification of a prediction: the largest ratio, over small moves of the
  * parameters, of the change of its log to the RMS change of the fitted log
@@ -46,6 +47,7 @@ fslaw_status fslaw_law_amplification(const fslaw_law *law, const double *params,
                                      const double *lr, size_t nsteps, size_t at, double *amp,
                                      double *pred, fslaw_error *err);
 
+FSLAW_END_API
 #ifdef __cplusplus
 }
 #endif

@@ -19,6 +19,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+FSLAW_BEGIN_API
 
 /* How the curve is computed. */
 typedef enum fslaw_sim_method {
@@ -86,6 +87,7 @@ fslaw_status fslaw_simulate(const fslaw_plk_model *m, const double *lr, size_t K
                             const fslaw_sim_options *opt, double *excess, double *stderr_out,
                             fslaw_sim_info *info, fslaw_error *err);
 
+FSLAW_END_API
 #ifdef __cplusplus
 }
 #endif

@@ -25,6 +25,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+FSLAW_BEGIN_API
 
 typedef struct fslaw_svg fslaw_svg;
 
@@ -69,6 +70,7 @@ fslaw_status fslaw_svg_marker(fslaw_svg *svg, size_t p, double x, const char *la
 /* Write the figure as a standalone SVG document. */
 fslaw_status fslaw_svg_write(const fslaw_svg *svg, FILE *f, fslaw_error *err);
 
+FSLAW_END_API
 #ifdef __cplusplus
 }
 #endif

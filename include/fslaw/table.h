@@ -23,6 +23,7 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+FSLAW_BEGIN_API
 
 /* ---- Tables ----------------------------------------------------------- */
 
@@ -251,6 +252,7 @@ fslaw_status fslaw_tparams_read_range(const char *path, double *lo, double *hi, 
 /* 1 when `path` is readable params JSON whose "law" is a table law. */
 int fslaw_tparams_probe(const char *path);
 
+FSLAW_END_API
 #ifdef __cplusplus
 }
 #endif

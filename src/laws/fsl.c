@@ -41,7 +41,7 @@ typedef struct {
 } fslq_state;
 
 static fslaw_status prepare(const law_opts *o, const law_input *in, void **out, fslaw_error *err) {
-  return law_sums_prepare(o, in, LAW_DROPS, &law_derive_time, out, err);
+  return fslaw_law_sums_prepare(o, in, LAW_DROPS, &fslaw_law_derive_time, out, err);
 }
 
 static void release_q(void *state) {
@@ -50,7 +50,7 @@ static void release_q(void *state) {
   free(q->l1);
   free(q->fr);
   free(q->d);
-  law_sums_release(&q->s);
+  fslaw_law_sums_release(&q->s);
 }
 
 static fslaw_status prepare_q(const law_opts *o, const law_input *in, void **out,
@@ -60,7 +60,7 @@ static fslaw_status prepare_q(const law_opts *o, const law_input *in, void **out
   if (r) return r;
   fslq_state *q = realloc(st, sizeof *q); /* law_sums is the first member */
   if (!q) {
-    law_sums_release(st);
+    fslaw_law_sums_release(st);
     return fslaw_fail(err, FSLAW_ENOMEM, "out of memory");
   }
   size_t na = q->s.off[q->s.nat];
@@ -202,7 +202,7 @@ static void predict_with(const law_sums *s, const double *p, double *pred, doubl
   double sums[2][LAW_MAX_TERMS];
   for (size_t i = 0; i < s->nat; i++) {
     double lnTk = log(s->Tk[i]), Ts = exp(-p[S] * lnTk), *t = sums[i % 2];
-    if (i % 2 == 0) law_sums_pair(s, p, i, tf, has_q ? NT_FSLQ : NT_FSL, sums);
+    if (i % 2 == 0) fslaw_law_sums_pair(s, p, i, tf, has_q ? NT_FSLQ : NT_FSL, sums);
     pred[i] = p[L0] + p[C1] * Ts - p[C2] * t[T_SUM];
     if (!jac) continue;
     double *J = jac + i * (has_q ? NP_FSLQ : NP_FSL);
@@ -306,7 +306,7 @@ const law_kind fslaw_law_fsl = {
     NULL,
     prepare,
     predict,
-    law_sums_release,
+    fslaw_law_sums_release,
     final_grad,
     0};
 

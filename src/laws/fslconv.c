@@ -12,7 +12,7 @@
 enum { LINF, C1, B1, A1, C2, B2, A2, NP };
 
 static fslaw_status prepare(const law_opts *o, const law_input *in, void **out, fslaw_error *err) {
-  return law_sums_prepare(o, in, LAW_LR2, &law_derive_time, out, err);
+  return fslaw_law_sums_prepare(o, in, LAW_LR2, &fslaw_law_derive_time, out, err);
 }
 
 /* Per-atom terms summed by predict: the sum and its derivatives in B2, a2. */
@@ -63,7 +63,7 @@ static void predict(const void *state, const double *p, double *pred, double *ja
   double sums[2][LAW_MAX_TERMS];
   for (size_t i = 0; i < s->nat; i++) {
     double lb = log(p[B1] + s->Tk[i]), sig = exp(-p[A1] * lb), *t = sums[i % 2];
-    if (i % 2 == 0) law_sums_pair(s, p, i, terms, NT, sums);
+    if (i % 2 == 0) fslaw_law_sums_pair(s, p, i, terms, NT, sums);
     pred[i] = p[LINF] + p[C1] * sig + p[C2] * t[T_SUM];
     if (!jac) continue;
     double *J = jac + i * NP;
@@ -110,6 +110,6 @@ const law_kind fslaw_law_fslconv = {
     NULL,
     prepare,
     predict,
-    law_sums_release,
+    fslaw_law_sums_release,
     final_grad,
     0};

@@ -26,7 +26,7 @@
 enum { L0, C1, S, C2, C3, C4, GAMMA, Q, NP_FSLK = Q, NP_FSLKQ };
 
 static fslaw_status prepare(const law_opts *o, const law_input *in, void **out, fslaw_error *err) {
-  return law_sums_prepare(o, in, LAW_LR2, &law_derive_time, out, err);
+  return fslaw_law_sums_prepare(o, in, LAW_LR2, &fslaw_law_derive_time, out, err);
 }
 
 static double log_rate_ref(const law_opts *o, double rate) { return log(rate / o->ref); }
@@ -34,8 +34,8 @@ static double log_rate_ref(const law_opts *o, double rate) { return log(rate / o
 /* fslkq: the same sums, with the atom rates E replaced by log(E / ref). */
 static fslaw_status prepare_q(const law_opts *o, const law_input *in, void **out,
                               fslaw_error *err) {
-  static const law_derive derive = {law_log_time, law_time_to, log_rate_ref};
-  return law_sums_prepare(o, in, LAW_LR2, &derive, out, err);
+  static const law_derive derive = {fslaw_law_log_time, fslaw_law_time_to, log_rate_ref};
+  return fslaw_law_sums_prepare(o, in, LAW_LR2, &derive, out, err);
 }
 
 /* Per-atom terms summed by predict: the sum and its derivatives in c3, s,
@@ -113,7 +113,7 @@ static void predict_with(const law_sums *s, const double *p, double *pred, doubl
   double sums[2][LAW_MAX_TERMS];
   for (size_t i = 0; i < s->nat; i++) {
     double lnTk = log(s->Tk[i]), Ts = exp(-p[S] * lnTk), *t = sums[i % 2];
-    if (i % 2 == 0) law_sums_pair(s, p, i, tf, has_q ? NT_FSLKQ : NT_FSLK, sums);
+    if (i % 2 == 0) fslaw_law_sums_pair(s, p, i, tf, has_q ? NT_FSLKQ : NT_FSLK, sums);
     pred[i] = p[L0] + p[C1] * Ts + p[C2] * t[T_SUM];
     if (!jac) continue;
     double *J = jac + i * (has_q ? NP_FSLKQ : NP_FSLK);
@@ -244,7 +244,7 @@ const law_kind fslaw_law_fslk = {
     NULL,
     prepare,
     predict,
-    law_sums_release,
+    fslaw_law_sums_release,
     final_grad,
     0};
 
@@ -259,6 +259,6 @@ const law_kind fslaw_law_fslkq = {
     "ref",
     prepare_q,
     predict_q,
-    law_sums_release,
+    fslaw_law_sums_release,
     final_grad_q,
     0};

@@ -27,7 +27,7 @@ static void sum_to(double Tk, const double *E, double *yt, size_t n) {
 static const law_derive derive = {log_rate, sum_to, NULL};
 
 static fslaw_status prepare(const law_opts *o, const law_input *in, void **out, fslaw_error *err) {
-  return law_sums_prepare(o, in, o->code_convention ? LAW_DROPS_ALL : LAW_DROPS, &derive, out, err);
+  return fslaw_law_sums_prepare(o, in, o->code_convention ? LAW_DROPS_ALL : LAW_DROPS, &derive, out, err);
 }
 
 /* Per-atom terms summed by predict: the sum of D_i G and its derivatives in
@@ -90,7 +90,7 @@ static void predict(const void *state, const double *p, double *pred, double *ja
   double sums[2][LAW_MAX_TERMS];
   for (size_t i = 0; i < s->nat; i++) {
     double lnT = log(s->Tk[i]), Ta = exp(-p[ALPHA] * lnT), *t = sums[i % 2];
-    if (i % 2 == 0) law_sums_pair(s, p, i, terms, NT, sums);
+    if (i % 2 == 0) fslaw_law_sums_pair(s, p, i, terms, NT, sums);
     pred[i] = p[L0] + p[A] * Ta - p[B] * t[T_G];
     if (!jac) continue;
     double *J = jac + i * NP;
@@ -192,6 +192,6 @@ const law_kind fslaw_law_mpl = {
     "convention",
     prepare,
     predict,
-    law_sums_release,
+    fslaw_law_sums_release,
     final_grad,
     0};
