@@ -193,7 +193,7 @@ static int write_curve(const char *path, const curve *c, size_t every, const cha
   if (cli_out_open(CMD, &o, path, inputs, 3)) return 1;
   fprintf(o.f, "step,t,fsl,approx,signal,noise%s\n", c->fitted ? ",fitted" : "");
   for (size_t r = 0; r < c->rows; r++) {
-    size_t k = fslaw_fsl_row_step(c->K, c->every, r);
+    size_t k = fslaw_fsl_row_step(r, c->K, c->every);
     if (k % every && k != c->K) continue;
     fprintf(o.f, "%zu,%.17g,%.17g,%.17g,%.17g,%.17g", k, c->t[r], c->fsl[r], c->approx[r],
             c->signal[r], c->noise[r]);

@@ -114,7 +114,7 @@ static int load_curve(const th_opts *o, th_page *p) {
   if (!rc) rc = cli_fsl_curve_eval(CMD, &p->m, &p->fo, p->lr, &p->c);
   if (!rc && !(p->x = malloc(p->c.rows * sizeof *p->x))) rc = cli_error(CMD, "out of memory");
   for (size_t r = 0; !rc && r < p->c.rows; r++)
-    p->x[r] = (double)fslaw_fsl_row_step(p->c.K, 1, r);
+    p->x[r] = (double)fslaw_fsl_row_step(r, p->c.K, 1);
   return rc;
 }
 

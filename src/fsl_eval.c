@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fslaw/fsl.h"
+#include "fslaw/simulate.h"
 #include "internal.h"
 
 /* Modes kept exact at the top (and bottom) of the spectrum, MATH.md §1.1b. */
@@ -347,15 +348,11 @@ size_t fslaw_fsl_power_exps(double alpha, double u_max, double *r, double *w, si
 
 /* ---- the evaluator ---------------------------------------------------------- */
 
-size_t fslaw_fsl_rows(size_t K, size_t every) {
-  if (!every) every = 1;
-  return K / every + 1 + (K % every != 0);
-}
+/* The simulator's grid of rows, so that the two outputs line up row by row. */
+size_t fslaw_fsl_rows(size_t K, size_t every) { return fslaw_sim_rows(K, every); }
 
-size_t fslaw_fsl_row_step(size_t K, size_t every, size_t r) {
-  if (!every) every = 1;
-  size_t k = r * every;
-  return k > K ? K : k;
+size_t fslaw_fsl_row_step(size_t row, size_t K, size_t every) {
+  return fslaw_sim_row_step(row, K, every);
 }
 
 /* Output arrays of the evaluator (any may be NULL). */

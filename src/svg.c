@@ -142,7 +142,7 @@ fslaw_status fslaw_svg_panel(fslaw_svg *svg, size_t p, const char *title,
 
 fslaw_status fslaw_svg_series(fslaw_svg *svg, size_t p, const char *label,
                               const double *x, const double *y, size_t n,
-                              fslaw_svg_style style, fslaw_error *err) {
+                              int flags, fslaw_error *err) {
   if (!svg) return fslaw_fail(err, FSLAW_EINVAL, "fslaw_svg_series: svg is NULL");
   if (p >= svg->npanels)
     return fslaw_fail(err, FSLAW_EINVAL,
@@ -152,8 +152,8 @@ fslaw_status fslaw_svg_series(fslaw_svg *svg, size_t p, const char *label,
     return fslaw_fail(err, FSLAW_EINVAL, "fslaw_svg_series: x is NULL with n = %zu", n);
   if (n > 0 && !y)
     return fslaw_fail(err, FSLAW_EINVAL, "fslaw_svg_series: y is NULL with n = %zu", n);
-  int same = (style & FSLAW_SVG_SAME_COLOR) != 0;
-  style = (fslaw_svg_style)(style & ~FSLAW_SVG_SAME_COLOR);
+  int same = (flags & FSLAW_SVG_SAME_COLOR) != 0;
+  fslaw_svg_style style = (fslaw_svg_style)(flags & ~FSLAW_SVG_SAME_COLOR);
   if (style != FSLAW_SVG_LINE && style != FSLAW_SVG_DASHED && style != FSLAW_SVG_MARKERS)
     return fslaw_fail(err, FSLAW_EINVAL, "fslaw_svg_series: unknown style %d", (int)style);
   if (n > SIZE_MAX / sizeof(double))

@@ -156,10 +156,11 @@ static void test_eval_modes(void) {
   /* every = 7: rows 0, 7, ..., 56 and the last row 60 */
   size_t rows = fslaw_fsl_rows(K, 7);
   CHECK(rows == 10);
-  CHECK(fslaw_fsl_row_step(K, 7, 9) == K);
+  CHECK(fslaw_fsl_row_step(9, K, 7) == K && fslaw_fsl_row_step(3, K, 7) == 21);
+  CHECK(fslaw_fsl_rows(K, 0) == 0); /* as the simulator's rows */
   double n7[10];
   CHECK(fslaw_fsl_eval(&m, NULL, lr, K, 7, NULL, NULL, NULL, n7, NULL, &err) == FSLAW_OK);
-  for (size_t r = 0; r < rows; r++) CHECK(n7[r] == nz[fslaw_fsl_row_step(K, 7, r)]);
+  for (size_t r = 0; r < rows; r++) CHECK(n7[r] == nz[fslaw_fsl_row_step(r, K, 7)]);
 }
 
 /* Compressed vs exact evaluator on a run long enough to reach the bins. */

@@ -91,4 +91,21 @@ cc "$TMP/clash.c" $(pkg-config --cflags --libs fslaw) -o "$TMP/clash" && LD_LIBR
   "$TMP/clash" "$D/cosine_24000.csv" && ok || bad "a program's csv_init and the shared library"
 cc "$TMP/clash.c" $(pkg-config --cflags --static --libs fslaw | sed 's/-lfslaw/-l:libfslaw.a/') -o "$TMP/clash_static" \
   && "$TMP/clash_static" "$D/cosine_24000.csv" && ok || bad "a program's csv_init and the static library"
+# the headers from C++: extern "C", and a style with its flag is an int there
+if command -v c++ >/dev/null; then
+  cat >"$TMP/app.cc" <<'CC'
+#include <fslaw/fslaw.h>
+int main() {
+  fslaw_svg *svg = fslaw_svg_create(1, 400, 300);
+  const double x[2] = {1, 2}, y[2] = {3, 4};
+  int st = svg ? fslaw_svg_series(svg, 0, "a", x, y, 2, FSLAW_SVG_LINE | FSLAW_SVG_SAME_COLOR, nullptr) : 1;
+  fslaw_svg_destroy(svg);
+  return st;
+}
+CC
+  c++ -std=c++11 -Wall -Wextra -Werror "$TMP/app.cc" $(pkg-config --cflags --libs fslaw) -o "$TMP/app_cc" \
+    && LD_LIBRARY_PATH=$TMP/prefix/lib "$TMP/app_cc" && ok || bad "a C++ program"
+else
+  echo "test_install: no C++ compiler here; the C++ check is skipped"
+fi
 finish test_install

@@ -86,10 +86,11 @@ size_t fslaw_fsl_power_exps(double alpha, double u_max, double *r, double *w, si
 /* ---- The discrete FSL evaluator (MATH.md §2) ---------------------------- */
 
 /* Number of output rows for K steps printed every `every` steps: rows
- * 0, every, 2 every, ... and always the last row K. */
+ * 0, every, 2 every, ... and always the last row K; 0 when every is 0.
+ * The simulator's rows (fslaw_sim_rows), argument for argument. */
 size_t fslaw_fsl_rows(size_t K, size_t every);
-/* Step number of output row r. */
-size_t fslaw_fsl_row_step(size_t K, size_t every, size_t r);
+/* Step number of output row `row` (as fslaw_sim_row_step). */
+size_t fslaw_fsl_row_step(size_t row, size_t K, size_t every);
 
 /* Evaluate the FSL terms for rates lr[0..K-1] at the output rows
  * (fslaw_fsl_rows(K, every) entries each; any output may be NULL):

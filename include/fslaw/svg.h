@@ -52,11 +52,13 @@ fslaw_status fslaw_svg_panel(fslaw_svg *svg, size_t p, const char *title,
 
 /* Add a series of n points to panel p, labelled `label` in the legend (NULL =
  * not in the legend). Non-finite points are skipped (they break the line).
- * Colours cycle through a fixed palette per panel; a style with the flag
- * FSLAW_SVG_SAME_COLOR keeps the previous series' colour (a fit and its data). */
+ * `style` is a fslaw_svg_style, optionally with the flag FSLAW_SVG_SAME_COLOR
+ * (`FSLAW_SVG_LINE | FSLAW_SVG_SAME_COLOR`: an int, hence the parameter's
+ * type, which C++ needs): colours cycle through a fixed palette per panel,
+ * and the flag keeps the previous series' colour (a fit and its data). */
 fslaw_status fslaw_svg_series(fslaw_svg *svg, size_t p, const char *label,
                               const double *x, const double *y, size_t n,
-                              fslaw_svg_style style, fslaw_error *err);
+                              int style, fslaw_error *err);
 
 /* Mark x (in data units, like the series' x) in panel p with a vertical
  * dashed grey line across the plot and, unless label is NULL, a short label
