@@ -49,6 +49,7 @@ struct fslaw_fit {
 };
 
 fslaw_fit *fslaw_fit_create(const fslaw_law *law) {
+  if (!law) return NULL; /* e.g. a law whose fslaw_law_create failed */
   size_t np = fslaw_law_nparams(law);
   if (np > MAXP) return NULL;
   fslaw_fit *f = calloc(1, sizeof *f);
@@ -177,6 +178,9 @@ fslaw_status fslaw_fit_set_max_points(fslaw_fit *f, size_t n) {
 
 fslaw_status fslaw_fit_add_run(fslaw_fit *f, const char *name, const double *lr, size_t nsteps,
                                const size_t *steps, const double *loss, size_t n, size_t from) {
+  if (!name || !lr || (n && (!steps || !loss))) /* name: every message about the run shows it */
+    return fslaw_fail(&f->err, FSLAW_EINVAL, "fslaw_fit_add_run: %s is NULL",
+                      !name ? "name" : !lr ? "lr" : !steps ? "steps" : "loss");
   fslaw_law_eval *probe;
   fslaw_status st = fslaw_law_eval_create(f->law, lr, nsteps, NULL, 0, &probe, &f->err);
   if (st) return st;
@@ -672,6 +676,7 @@ fslaw_status fslaw_fit_run(fslaw_fit *f, double *params, fslaw_fit_result *res) 
 
 static fslaw_status run_fit(fslaw_fit *f, double *params, fslaw_fit_result *res) {
   memset(res, 0, sizeof *res);
+  if (!params) return fslaw_fail(&f->err, FSLAW_EINVAL, "fslaw_fit_run: params is NULL");
   if (!f->nruns) return fslaw_fail(&f->err, FSLAW_EINVAL, "no runs to fit");
   fslaw_status st = check_identifiable(f);
   if (st) return st;

@@ -200,6 +200,7 @@ int fslaw_law_param_logscale(const fslaw_law *law, size_t i) {
   return param(law, i) ? param(law, i)->logscale : 0;
 }
 long fslaw_law_param_index(const fslaw_law *law, const char *name) {
+  if (!name) return -1;
   for (size_t i = 0; i < law->kind->np; i++)
     if (!strcmp(law->kind->params[i].name, name)) return (long)i;
   return -1;

@@ -492,6 +492,7 @@ fslaw_status fslaw_optimize_custom(fslaw_final_loss_fn fn, void *ctx,
   fslaw_optimize_result unused;
   if (!res) res = &unused;
   memset(res, 0, sizeof *res);
+  if (!o) return fslaw_fail(err, FSLAW_EINVAL, "options are NULL");
   if (!(o->peak > 0) || !isfinite(o->peak))
     return fslaw_fail(err, FSLAW_EINVAL, "peak must be positive and finite, got %g", o->peak);
   if (!(o->min_lr >= 0) || !(o->min_lr < o->peak))

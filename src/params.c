@@ -69,6 +69,11 @@ char *fslaw_params_to_json(const fslaw_law *law, const double *values,
 char *fslaw_params_to_json_scheduled(const fslaw_law *law, const double *values,
                                      const fslaw_fit_result *res, const fslaw_fit_info *info,
                                      const char *const *schedules) {
+  if (!law || !values) return NULL;
+  /* JSON has no NaN or infinity (cJSON would write null, which no reader
+   * takes back): refuse rather than write a file that does not read. */
+  for (size_t i = 0; i < fslaw_law_nparams(law); i++)
+    if (!isfinite(values[i])) return NULL;
   cJSON *o = cJSON_CreateObject(), *p = cJSON_CreateObject();
   if (!o || !p) {
     cJSON_Delete(o);

@@ -1938,6 +1938,10 @@ static fslaw_status parse_run(const char *name, const log_file *f, size_t nf, in
 fslaw_status fslaw_run_parse(const char *name, const char *data, size_t len,
                              fslaw_run_format format, const fslaw_run_columns *cols,
                              fslaw_run **out, fslaw_error *err) {
+  if (!out) return fslaw_fail(err, FSLAW_EINVAL, "fslaw_run_parse: out is NULL");
+  *out = NULL;
+  if (!name || (!data && len))
+    return fslaw_fail(err, FSLAW_EINVAL, "fslaw_run_parse: %s is NULL", !name ? "name" : "data");
   if (ends_with(name, ".wandb") && !fslaw_wdb_is_log(data, len)) {
     *out = NULL;
     return fslaw_fail(err, FSLAW_EPARSE, !len ? "%s: a W&B log with nothing written yet" :
@@ -2156,7 +2160,9 @@ static int mlflow_path(const char *path, log_file *db, char **copy) {
 
 fslaw_status fslaw_run_read(const char *path, fslaw_run_format format,
                             const fslaw_run_columns *cols, fslaw_run **out, fslaw_error *err) {
+  if (!out) return fslaw_fail(err, FSLAW_EINVAL, "fslaw_run_read: out is NULL");
   *out = NULL;
+  if (!path) return fslaw_fail(err, FSLAW_EINVAL, "fslaw_run_read: path is NULL");
   log_file db;
   char *copy;
   int store = mlflow_path(path, &db, &copy);
@@ -2303,7 +2309,7 @@ const double *fslaw_run_lr(const fslaw_run *run) { return run->lr; }
 size_t fslaw_run_lr_filled(const fslaw_run *run) { return run->lr_filled; }
 size_t fslaw_run_lr_jumps(const fslaw_run *run) { return run->lr_jumps; }
 size_t fslaw_run_lr_logged(const fslaw_run *run, const size_t **steps) {
-  *steps = run->lr_logged;
+  if (steps) *steps = run->lr_logged;
   return run->nlr_logged;
 }
 size_t fslaw_run_lr_first(const fslaw_run *run, int *ramp) {

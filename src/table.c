@@ -38,7 +38,7 @@ size_t fslaw_table_rows(const fslaw_table *t) { return t->n; }
 size_t fslaw_table_ninputs(const fslaw_table *t) { return t->ninputs; }
 const double *fslaw_table_x(const fslaw_table *t) { return t->x; }
 const double *fslaw_table_loss(const fslaw_table *t) { return t->loss; }
-size_t fslaw_table_line(const fslaw_table *t, size_t i) { return t->line[i]; }
+size_t fslaw_table_line(const fslaw_table *t, size_t i) { return i < t->n ? t->line[i] : 0; }
 
 /* ---- repeated inputs ---- */
 
@@ -329,6 +329,7 @@ fslaw_status fslaw_table_parse(const char *name, const char *data, size_t len,
                                const fslaw_table_spec *spec, fslaw_table **out,
                                fslaw_error *err) {
   *out = NULL;
+  if (!spec) return fslaw_fail(err, FSLAW_EINVAL, "%s: table spec is NULL", name ? name : "table");
   if (spec->ninputs < 1 || spec->ninputs > 2)
     return fslaw_fail(err, FSLAW_EINVAL, "a table has 1 or 2 inputs, not %zu", spec->ninputs);
   static const char *const def2[2] = {"N", "D"};
@@ -357,6 +358,7 @@ fslaw_status fslaw_table_parse(const char *name, const char *data, size_t len,
 fslaw_status fslaw_table_read(const char *path, const fslaw_table_spec *spec,
                               fslaw_table **out, fslaw_error *err) {
   *out = NULL;
+  if (!spec) return fslaw_fail(err, FSLAW_EINVAL, "%s: table spec is NULL", path ? path : "table");
   char *data;
   size_t len;
   fslaw_status st = fslaw_read_file(path, &data, &len, err);

@@ -42,6 +42,7 @@ struct fslaw_tfit {
 };
 
 fslaw_tfit *fslaw_tfit_create(const fslaw_tlaw *law) {
+  if (!law) return NULL; /* e.g. fslaw_tlaw_find of a misspelt name */
   fslaw_tfit *f = calloc(1, sizeof *f);
   if (!f) return NULL;
   f->law = law;

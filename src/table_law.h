@@ -8,9 +8,12 @@
 
 #include <stddef.h>
 
+#include "fslaw/params.h"
 #include "fslaw/table.h"
 
 #define TLAW_MAXP 8 /* most parameters of a table law */
+/* fslaw_tparams_read's callers size their values by FSLAW_MAX_PARAMS. */
+_Static_assert(TLAW_MAXP <= FSLAW_MAX_PARAMS, "a table law's parameters must fit FSLAW_MAX_PARAMS");
 #define TLAW_MAXG 8 /* most grid values per parameter */
 
 /* The rows of a fit as a law's fused objective reads them (rows sorted by

@@ -115,6 +115,7 @@ size_t fslaw_tlaw_count(void) { return NLAWS; }
 const fslaw_tlaw *fslaw_tlaw_get(size_t i) { return i < NLAWS ? &laws[i] : NULL; }
 
 const fslaw_tlaw *fslaw_tlaw_find(const char *name) {
+  if (!name) return NULL;
   for (size_t i = 0; i < NLAWS; i++)
     if (!strcmp(laws[i].name, name)) return &laws[i];
   return NULL;
@@ -136,6 +137,7 @@ void fslaw_tlaw_derived(const fslaw_tlaw *law, const double *params, double *out
 }
 
 long fslaw_tlaw_param_index(const fslaw_tlaw *law, const char *name) {
+  if (!name) return -1;
   for (size_t i = 0; i < law->np; i++)
     if (!strcmp(law->pname[i], name)) return (long)i;
   return -1;

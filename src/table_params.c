@@ -94,6 +94,10 @@ static void add_boot(cJSON *o, const fslaw_tlaw *law, const fslaw_tboot *b) {
 char *fslaw_tparams_to_json(const fslaw_tlaw *law, const double *values,
                             const fslaw_tfit_result *res, const fslaw_tfit_info *info,
                             const fslaw_tboot *boot) {
+  if (!law || !values) return NULL;
+  /* as fslaw_params_to_json: JSON cannot hold a non-finite parameter */
+  for (size_t i = 0; i < law->np; i++)
+    if (!isfinite(values[i])) return NULL;
   cJSON *o = cJSON_CreateObject(), *p = o ? cJSON_AddObjectToObject(o, "params") : NULL;
   if (!p) {
     cJSON_Delete(o);

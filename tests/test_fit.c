@@ -262,7 +262,18 @@ static void test_errors(void) {
   fit = fslaw_fit_create(law);
   CHECK(fslaw_fit_run(fit, p, &res) == FSLAW_EINVAL);
   CHECK_HAS(fslaw_fit_errmsg(fit), "no runs to fit");
+  /* NULL arguments are errors naming the argument, not crashes */
+  CHECK(fslaw_fit_add_run(fit, NULL, lr[0], N, steps, loss, NPTS, 0) == FSLAW_EINVAL);
+  CHECK_HAS(fslaw_fit_errmsg(fit), "fslaw_fit_add_run: name is NULL");
+  CHECK(fslaw_fit_add_run(fit, "r", NULL, N, steps, loss, NPTS, 0) == FSLAW_EINVAL);
+  CHECK_HAS(fslaw_fit_errmsg(fit), "fslaw_fit_add_run: lr is NULL");
+  CHECK(fslaw_fit_add_run(fit, "r", lr[0], N, steps, NULL, NPTS, 0) == FSLAW_EINVAL);
+  CHECK_HAS(fslaw_fit_errmsg(fit), "fslaw_fit_add_run: loss is NULL");
+  CHECK(fslaw_fit_add_run(fit, "r", lr[0], N, steps, loss, NPTS, 0) == FSLAW_OK);
+  CHECK(fslaw_fit_run(fit, NULL, NULL) == FSLAW_EINVAL);
+  CHECK_HAS(fslaw_fit_errmsg(fit), "fslaw_fit_run: params is NULL");
   fslaw_fit_destroy(fit);
+  CHECK(fslaw_fit_create(NULL) == NULL); /* a law whose creation failed */
   fslaw_fit_destroy(NULL);
   fslaw_law_destroy(law);
 }

@@ -146,6 +146,8 @@ static void test_free(const char *scratch) {
   o.warmup = n - 1;
   CHECK(fslaw_optimize(law, params[0], &o, lr, &res, &err) == FSLAW_EINVAL);
   CHECK_HAS(err.msg, "need at least 2 steps after warmup");
+  CHECK(fslaw_optimize(law, params[0], NULL, lr, &res, &err) == FSLAW_EINVAL);
+  CHECK_HAS(err.msg, "options are NULL");
   CHECK(fslaw_family_from_name("wsd") == FSLAW_FAMILY_WSD && fslaw_family_from_name("x") == -1);
   for (int fam = FSLAW_FAMILY_FREE; fam <= FSLAW_FAMILY_POWER; fam++) /* names round-trip */
     CHECK(fslaw_family_from_name(fslaw_family_to_string((fslaw_family)fam)) == fam);

@@ -80,6 +80,9 @@ static void test_csv_good(void) {
   CHECK(r && fslaw_run_lr(r)[0] == 3e-4 && fslaw_run_lr(r)[499] == 3e-4 &&
         fslaw_run_lr(r)[500] == 3e-4 && fslaw_run_lr_filled(r) == 999);
   CHECK_REL(r ? fslaw_run_lr(r)[750] : 0, 2.95e-4, 1e-12);
+  const size_t *logged = NULL;
+  CHECK(r && fslaw_run_lr_logged(r, &logged) == 2 && logged && logged[1] == 1000);
+  CHECK(r && fslaw_run_lr_logged(r, NULL) == 2); /* the count alone, as lr_first's ramp */
   fslaw_run_destroy(r);
   r = parse("one.csv", "step,lr,loss\n40,0.5,4\n80,,3\n", NULL);
   CHECK(r && fslaw_run_lr_first(r, &ramp) == 40 && ramp == 0 && fslaw_run_lr(r)[0] == 0.5 &&
@@ -174,6 +177,21 @@ static void test_bad(void) {
   /* a folder is read as TensorBoard event files; one without them says so */
   CHECK(fslaw_run_read("/", FSLAW_RUN_AUTO, NULL, &r, &err) == FSLAW_EPARSE && r == NULL);
   CHECK_HAS(err.msg, "/: a folder with no TensorBoard event files (events.out.tfevents.*)");
+  /* NULL arguments are errors naming the argument, not crashes */
+  r = (fslaw_run *)1;
+  CHECK(fslaw_run_read(NULL, FSLAW_RUN_AUTO, NULL, &r, &err) == FSLAW_EINVAL && r == NULL);
+  CHECK_HAS(err.msg, "fslaw_run_read: path is NULL");
+  CHECK(fslaw_run_read("/nonexistent/x.csv", FSLAW_RUN_AUTO, NULL, NULL, &err) == FSLAW_EINVAL);
+  CHECK_HAS(err.msg, "fslaw_run_read: out is NULL");
+  const char *log = "step,lr,loss\n0,1,3\n";
+  r = (fslaw_run *)1;
+  CHECK(fslaw_run_parse(NULL, log, strlen(log), FSLAW_RUN_AUTO, NULL, &r, &err) == FSLAW_EINVAL &&
+        r == NULL);
+  CHECK_HAS(err.msg, "fslaw_run_parse: name is NULL");
+  CHECK(fslaw_run_parse("x.csv", NULL, 5, FSLAW_RUN_AUTO, NULL, &r, &err) == FSLAW_EINVAL);
+  CHECK_HAS(err.msg, "fslaw_run_parse: data is NULL");
+  CHECK(fslaw_run_parse("x.csv", log, strlen(log), FSLAW_RUN_AUTO, NULL, NULL, &err) == FSLAW_EINVAL);
+  CHECK_HAS(err.msg, "fslaw_run_parse: out is NULL");
 }
 
 /* A log still being written: an unfinished last line that does not parse is

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "check.h"
+#include "fslaw/params.h" /* FSLAW_MAX_PARAMS */
 #include "fslaw/table.h"
 
 /* Deterministic noise in [-1, 1]. */
@@ -41,8 +42,19 @@ static void test_parse(void) {
   if (t) {
     CHECK(fslaw_table_x(t)[2] == 4e8 && fslaw_table_x(t)[3] == 8e9 && fslaw_table_loss(t)[1] == 2.7);
     CHECK(fslaw_table_line(t, 1) == 5);
+    CHECK(fslaw_table_line(t, 2) == 0 && fslaw_table_line(t, (size_t)-1) == 0); /* no such row */
   }
   fslaw_table_destroy(t);
+  /* a NULL spec is an error, not a crash (no default is implied) */
+  t = (fslaw_table *)1;
+  CHECK(fslaw_table_parse("t.csv", csv, strlen(csv), NULL, &t, &err) == FSLAW_EINVAL && t == NULL);
+  CHECK_HAS(err.msg, "t.csv: table spec is NULL");
+  CHECK(fslaw_table_read("t.csv", NULL, &t, &err) == FSLAW_EINVAL && t == NULL);
+  CHECK_HAS(err.msg, "t.csv: table spec is NULL");
+  /* an unknown (or NULL) table law name gives NULL, and a fit of NULL is NULL */
+  CHECK(fslaw_tlaw_find(NULL) == NULL && fslaw_tlaw_find("chinchila") == NULL);
+  CHECK(fslaw_tfit_create(fslaw_tlaw_find("chinchila")) == NULL);
+  CHECK(fslaw_tlaw_param_index(fslaw_tlaw_find("chinchilla"), NULL) == -1);
   const char *w2[] = {"name!=a", "name=c,d"}; /* text comparison, quoted field */
   sp.where = w2;
   sp.nwhere = 2;
@@ -370,7 +382,7 @@ static void test_params_json(const char *scratch) {
   FILE *f = fopen(path, "w");
   if (f) fputs(json, f), fclose(f);
   free(json);
-  double q[5];
+  double q[FSLAW_MAX_PARAMS]; /* the law is known only once the file is read */
   fslaw_error err;
   CHECK(fslaw_tparams_probe(path) == 1);
   CHECK(fslaw_tparams_read(path, &back, q, &rb, &err) == FSLAW_OK && back == law);
@@ -395,6 +407,14 @@ static void test_params_json(const char *scratch) {
   if (f) fputs("{\"law\": \"chinchilla\", \"params\": {\"A\": 1, \"B\": 1, \"E\": 1, \"alpha\": 1}}", f), fclose(f);
   CHECK(fslaw_tparams_read(path, &back, q, NULL, &err) == FSLAW_EPARSE);
   CHECK_HAS(err.msg, "needs parameter 'beta'");
+  /* JSON has no NaN: a non-finite parameter is refused, not written as null */
+  double bad[5];
+  memcpy(bad, p, sizeof bad);
+  bad[2] = NAN;
+  CHECK(fslaw_tparams_to_json(law, bad, NULL, NULL, NULL) == NULL);
+  bad[2] = -INFINITY;
+  CHECK(fslaw_tparams_to_json(law, bad, NULL, NULL, NULL) == NULL);
+  CHECK(fslaw_tparams_to_json(law, NULL, NULL, NULL, NULL) == NULL);
 }
 
 /* Rows from a training log with tokens: every checkpoint counts. */

@@ -70,7 +70,8 @@ typedef struct fslaw_fit_result {
   unsigned long fixed;   /* bit i set: parameter i was held (fslaw_fit_fix) */
 } fslaw_fit_result;
 
-/* New fit of `law` (which must outlive the fit); NULL when out of memory. */
+/* New fit of `law` (which must outlive the fit); NULL when law is NULL or
+ * out of memory. */
 fslaw_fit *fslaw_fit_create(const fslaw_law *law);
 void fslaw_fit_destroy(fslaw_fit *fit);
 /* The message of the last failing call; a later call that succeeds keeps
@@ -125,7 +126,8 @@ const char *fslaw_fit_group_name(const fslaw_fit *fit, size_t g);
 /* Add a run: per-step rates lr[0..nsteps-1] and n logged losses at
  * increasing steps. Points after warmup and at or after step `from` are
  * fitted. Arrays are copied. Fails when the run has no such point or a
- * loss is not positive and finite. */
+ * loss is not positive and finite, or (FSLAW_EINVAL) when name or lr is
+ * NULL (name is shown in messages about the run). */
 fslaw_status fslaw_fit_add_run(fslaw_fit *fit, const char *name, const double *lr,
                                size_t nsteps, const size_t *steps, const double *loss,
                                size_t n, size_t from);
@@ -156,8 +158,8 @@ double fslaw_fit_group_objective(const fslaw_fit *fit, size_t g, const double *p
 fslaw_status fslaw_fit_curvature(fslaw_fit *fit, size_t g, const double *params,
                                  unsigned long skip, double *M, double *scale);
 
-/* Run the fit: params[ngroups x nparams] receives the best parameters and
- * *res (may be NULL) how the fit went. Fails (FSLAW_EINVAL) when no run's
+/* Run the fit: params[ngroups x nparams] (required: NULL is FSLAW_EINVAL)
+ * receives the best parameters and *res (may be NULL) how the fit went. Fails (FSLAW_EINVAL) when no run's
  * rate changes after its warmup and the law needs a decay to determine
  * its parameters (e.g. a run still at its peak rate): fit such runs with
  * the decay parameters fixed (fslaw_fit_fix), or wait for a decay. */

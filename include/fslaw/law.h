@@ -1,13 +1,21 @@
 /* fslaw/law.h: loss-curve laws: the loss at any step of a run as a function
  * of the run's per-step learning rates and a few parameters (MATH.md §5).
  *
- * A law is created from a spec `NAME[:key=value,...]`:
+ * A law is created from a spec `NAME[:key=value,...]`; the registry
+ * (fslaw_law_kind_count, fslaw_law_kind_name, fslaw_law_kind_help) holds:
  *   fsl       FSL practical ansatz (§5.1, 7 parameters)
+ *   fslq      fsl with a power-law rate response f(lr) = ref (lr/ref)^q
+ *             (8 parameters; ref=1e-3 by default; q = 1: fsl)
+ *   fslk      FSL kernel form (MATH.md §2): loss-weighted noise injection,
+ *             power-law forgetting (7 parameters)
+ *   fslkq     fslk with noise floor ~ lr^q (8 parameters; ref=1e-3 by
+ *             default; q = 1: fslk)
  *   fslconv   direct-convolution FSL (§5.2, 7 parameters)
- *   mpl       multi-power law (§5.3); convention=paper (default) sums the
- *             loss drops after warmup only, convention=code also over the
- *             warmup ramp as the reference code does
- *   mtl       momentum law (§5.4); lambda=0.999 by default
+ *   mpl       multi-power law (§5.3, 7 parameters); convention=paper
+ *             (default) sums the loss drops after warmup only,
+ *             convention=code also over the warmup ramp as the reference
+ *             code does
+ *   mtl       momentum law (§5.4, 4 parameters); lambda=0.999 by default
  * Every law accepts eps=E (default 0.1): the relative resolution of the
  * compression of long sums over steps (blocks of steps whose intrinsic-time
  * width is at most E times their distance from the predicted step are
@@ -64,7 +72,7 @@ double fslaw_law_param_start(const fslaw_law *law, size_t i);
 void fslaw_law_param_start_range(const fslaw_law *law, size_t i, double *lo, double *hi);
 /* Whether parameter i is searched on a log scale (positive, wide range). */
 int fslaw_law_param_logscale(const fslaw_law *law, size_t i);
-/* Index of the parameter called `name`, or -1. */
+/* Index of the parameter called `name`, or -1 (also when name is NULL). */
 long fslaw_law_param_index(const fslaw_law *law, const char *name);
 
 /* The registry, for help texts: count, then name and help of entry i. */

@@ -32,7 +32,10 @@ typedef enum fslaw_family {
 int fslaw_family_from_name(const char *name);
 const char *fslaw_family_to_string(fslaw_family family);
 
-/* What to optimise. */
+/* What to optimise. Every field's zero is its default (family free, default
+ * budget, no progress, no min_lr), so start from
+ * `fslaw_optimize_options o = {0};` and set steps, peak and what else you
+ * need. */
 typedef struct fslaw_optimize_options {
   size_t steps;          /* total steps including warmup */
   double peak;           /* largest rate (the rate after warmup) */
@@ -67,7 +70,7 @@ fslaw_status fslaw_law_final_loss(const fslaw_law *law, const double *params, co
                                   size_t n, double *loss, double *grad, fslaw_error *err);
 
 /* Optimise: lr[0..steps-1] receives the schedule, *res (may be NULL) what
- * came out. */
+ * came out. opt is required (NULL is FSLAW_EINVAL). */
 fslaw_status fslaw_optimize(const fslaw_law *law, const double *params,
                             const fslaw_optimize_options *opt, double *lr,
                             fslaw_optimize_result *res, fslaw_error *err);

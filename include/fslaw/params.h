@@ -44,7 +44,9 @@ typedef struct fslaw_fit_info {
 } fslaw_fit_info;
 
 /* The params JSON of a fit as a new NUL-terminated string (free with free()).
- * res and info may be NULL (parameters only). NULL when out of memory. */
+ * res and info may be NULL (parameters only). NULL when out of memory, when
+ * law or values is NULL, or when a parameter is not finite: JSON has no NaN
+ * or infinity, and a file that does not read back exactly is not written. */
 char *fslaw_params_to_json(const fslaw_law *law, const double *values,
                            const fslaw_fit_result *res, const fslaw_fit_info *info);
 /* The same, with the schedule SPEC each of info's runs was read with
@@ -58,8 +60,9 @@ char *fslaw_params_to_json_scheduled(const fslaw_law *law, const double *values,
                                      const char *const *schedules);
 
 /* Read params JSON from `path`: *law is created from its spec (free with
- * fslaw_law_destroy) and values[0..nparams-1] filled. Errors name the file
- * and the missing or extra parameter. */
+ * fslaw_law_destroy) and values[0..nparams-1] filled; the law is known only
+ * once the file is read, so values must hold FSLAW_MAX_PARAMS doubles.
+ * Errors name the file and the missing or extra parameter. */
 fslaw_status fslaw_params_read(const char *path, fslaw_law **law, double *values,
                                fslaw_error *err);
 /* What the fit recorded in `path` about its runs' range ("fitted_range":

@@ -110,14 +110,16 @@ typedef struct fslaw_run_columns {
  * run's folder, or the store's or an experiment's folder ("mlruns",
  * "mlruns#RUN"); its metric keys are the columns, as an event file's tags
  * are, and the run's name is the run's. On success *out
- * owns a new run. */
+ * owns a new run; on failure *out is NULL (a NULL path or out is
+ * FSLAW_EINVAL). */
 fslaw_status fslaw_run_read(const char *path, fslaw_run_format format,
                             const fslaw_run_columns *cols, fslaw_run **out,
                             fslaw_error *err);
 /* Parse a log held in memory (len bytes, need not be NUL-terminated); `name`
  * is used in messages as the file name. A CSV or JSONL log whose last line
  * has no line break and does not parse is read without that line (a log
- * still being written); see fslaw_run_partial_line. */
+ * still being written); see fslaw_run_partial_line. name and out must not
+ * be NULL, nor data when len > 0 (FSLAW_EINVAL). */
 fslaw_status fslaw_run_parse(const char *name, const char *data, size_t len,
                              fslaw_run_format format, const fslaw_run_columns *cols,
                              fslaw_run **out, fslaw_error *err);
@@ -148,7 +150,9 @@ const char *fslaw_run_column(const fslaw_run *run, const char *what);
 /* Replace the run's rates by those of a schedule, which must cover every
  * step of the run, or all but the last (a log numbered by updates done, as
  * the Trainer's 0 .. N for an N-step schedule: the last rate holds); the run
- * is extended to the schedule's length. */
+ * is extended to the schedule's length. This replaces the arrays behind
+ * fslaw_run_lr and fslaw_run_lr_logged: pointers got from them before are
+ * no longer valid. */
 fslaw_status fslaw_run_set_schedule(fslaw_run *run, const fslaw_schedule *s,
                                     fslaw_error *err);
 
@@ -164,7 +168,9 @@ fslaw_status fslaw_run_set_schedule(fslaw_run *run, const fslaw_schedule *s,
  * The first losses whose window holds more than half of the intrinsic time
  * (the steps, without rates) up to its middle are dropped: there the curve
  * bends too much for its mean to stand for its middle (*dropped, NULL
- * allowed, counts them). Set a schedule first: the rates are used. */
+ * allowed, counts them). Set a schedule first: the rates are used. This
+ * changes fslaw_run_nloss and rewrites the arrays of fslaw_run_loss_steps
+ * and fslaw_run_loss in place: values read from them before are stale. */
 fslaw_status fslaw_run_center_losses(fslaw_run *run, size_t window, size_t *dropped,
                                      fslaw_error *err);
 /* 1 when the log itself says its losses are such means: the "loss" of a
@@ -193,7 +199,8 @@ size_t fslaw_run_lr_filled(const fslaw_run *run);
 size_t fslaw_run_lr_jumps(const fslaw_run *run);
 /* When some rates were interpolated: the number of steps whose rate was
  * logged, and those steps (*steps, increasing, owned by the run); else 0
- * and *steps = NULL (every rate logged, or set from a schedule). */
+ * and *steps = NULL (every rate logged, or set from a schedule). steps may
+ * be NULL (the count only). */
 size_t fslaw_run_lr_logged(const fslaw_run *run, const size_t **steps);
 /* The step of the first logged rate. The steps before it ramp up from 0 at
  * step 0 when the logged rates rise after it (*ramp = 1: a warmup under way),

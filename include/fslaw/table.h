@@ -43,7 +43,8 @@ typedef struct fslaw_table_spec {
  * ignored). Filters compare numerically when both sides are numbers, as text
  * otherwise; a row is kept when every filter holds. Inputs must be positive
  * and finite, and so must the loss (unless optional and empty). Errors name
- * file:line:column. On success *out owns a new table. */
+ * file:line:column. On success *out owns a new table. spec is required (a
+ * NULL spec is FSLAW_EINVAL). */
 fslaw_status fslaw_table_read(const char *path, const fslaw_table_spec *spec,
                               fslaw_table **out, fslaw_error *err);
 /* The same over len bytes in memory; `name` is used in messages. */
@@ -72,7 +73,8 @@ size_t fslaw_table_ninputs(const fslaw_table *t);
 /* Inputs x[i * ninputs + k] and losses loss[i]; owned by the table. */
 const double *fslaw_table_x(const fslaw_table *t);
 const double *fslaw_table_loss(const fslaw_table *t);
-/* Line of row i in its source file (0 for rows added by hand). */
+/* Line of row i in its source file (0 for rows added by hand, and for
+ * i >= fslaw_table_rows). */
 size_t fslaw_table_line(const fslaw_table *t, size_t i);
 
 /* A row that repeats the inputs (N and D, or C) of an earlier row. */
@@ -94,7 +96,8 @@ fslaw_status fslaw_table_duplicates(const fslaw_table *t, fslaw_table_dup *dups,
 
 typedef struct fslaw_tlaw fslaw_tlaw;
 
-/* The registry: count, entry i, and look-up by name (NULL when unknown). */
+/* The registry: count, entry i, and look-up by name (NULL when unknown or
+ * name is NULL). */
 size_t fslaw_tlaw_count(void);
 const fslaw_tlaw *fslaw_tlaw_get(size_t i);
 const fslaw_tlaw *fslaw_tlaw_find(const char *name);
@@ -105,14 +108,15 @@ const char *fslaw_tlaw_formula(const fslaw_tlaw *law);
 const char *fslaw_tlaw_help(const fslaw_tlaw *law);
 size_t fslaw_tlaw_ninputs(const fslaw_tlaw *law);
 const char *fslaw_tlaw_input_name(const fslaw_tlaw *law, size_t k);
-/* Parameters: count, name, index by name (-1 when none), and whether the
+/* Parameters: count, name, index by name (-1 when none or name is NULL), and whether the
  * parameter is positive (fitted as its logarithm). */
 size_t fslaw_tlaw_nparams(const fslaw_tlaw *law);
 const char *fslaw_tlaw_param_name(const fslaw_tlaw *law, size_t i);
 long fslaw_tlaw_param_index(const fslaw_tlaw *law, const char *name);
 int fslaw_tlaw_param_positive(const fslaw_tlaw *law, size_t i);
 /* Derived quantities (chinchilla: a = beta/(alpha+beta), the exponent of
- * N_opt in C): count, name, and their values out[nderived] at params. */
+ * N_opt in C): count, name, and their values out[nderived] at params (an
+ * out of FSLAW_MAX_PARAMS doubles, fslaw/params.h, fits every law). */
 size_t fslaw_tlaw_nderived(const fslaw_tlaw *law);
 const char *fslaw_tlaw_derived_name(const fslaw_tlaw *law, size_t j);
 void fslaw_tlaw_derived(const fslaw_tlaw *law, const double *params, double *out);
@@ -145,7 +149,8 @@ typedef struct fslaw_tfit_result {
   size_t distinct;      /* distinct inputs ((N, D) or C) among the fitted rows */
 } fslaw_tfit_result;
 
-/* New fit of `law` (a registry entry); NULL when out of memory. */
+/* New fit of `law` (a registry entry); NULL when law is NULL (say, from
+ * fslaw_tlaw_find of an unknown name) or out of memory. */
 fslaw_tfit *fslaw_tfit_create(const fslaw_tlaw *law);
 void fslaw_tfit_destroy(fslaw_tfit *fit);
 /* The message of the last failing call; a later call that succeeds keeps
@@ -235,12 +240,16 @@ typedef struct fslaw_tfit_info {
 
 /* Params JSON {"law": "chinchilla", "table_law": true, "params": {...},
  * "derived": {"a": ..}, "objective": .., "bootstrap": {...}, ...} as a new
- * string (free with free()); res, info and boot may be NULL. */
+ * string (free with free()); res, info and boot may be NULL. NULL when out
+ * of memory, or when law or values is NULL or a parameter is not finite
+ * (JSON has no NaN or infinity, so the file could not be read back). */
 char *fslaw_tparams_to_json(const fslaw_tlaw *law, const double *values,
                             const fslaw_tfit_result *res, const fslaw_tfit_info *info,
                             const fslaw_tboot *boot);
 /* Read params JSON of a table law: *law, values[nparams] and, when boot is
- * not NULL, the bootstrap (boot->samples owned by the caller: free()). */
+ * not NULL, the bootstrap (boot->samples owned by the caller: free()).
+ * The law is known only once the file is read, so values must hold
+ * FSLAW_MAX_PARAMS doubles (fslaw/params.h). */
 fslaw_status fslaw_tparams_read(const char *path, const fslaw_tlaw **law, double *values,
                                 fslaw_tboot *boot, fslaw_error *err);
 /* The range of each input over the fitted rows, recorded as "fitted_range"
