@@ -278,6 +278,15 @@ static char *group_json(const fit_opts *o, const fit_set *s, const double *p,
   return json;
 }
 
+/* Why law's parameters p gave no JSON: one is not finite (the writer refuses
+ * it), else memory. */
+static int json_failed(const fslaw_law *law, const double *p) {
+  for (size_t i = 0; i < fslaw_law_nparams(law); i++)
+    if (!isfinite(p[i]))
+      return cli_error("fit", "parameter '%s' ended at %g: nothing written", fslaw_law_param_name(law, i), p[i]);
+  return cli_error("fit", "out of memory");
+}
+
 /* Where group g's JSON goes: --out, DIR/NAME.json, or NULL (stdout). */
 static const char *out_path(const fit_opts *o, const cli_run_set *rs, size_t g, char buf[4096]) {
   if (o->out_dir) {
@@ -302,7 +311,7 @@ static int write_outputs(const fit_opts *o, const fit_set *s, const double *p,
   if (array) fputs("[\n", out[0].f);
   for (size_t g = 0; g < ng && !rc; g++) {
     char *json = group_json(o, s, p, rs, g, shared, fs);
-    if (!json) rc = cli_error("fit", "out of memory");
+    if (!json) rc = json_failed(s->law[s->separate ? g : 0], p + g * fslaw_law_nparams(s->law[0]));
     else if (!to_stdout) rc = cli_out_open("fit", &out[opened], out_path(o, rs, g, buf), rs->path, rs->npath);
     if (!rc) fprintf(out[to_stdout ? 0 : opened++].f, "%s%s\n", json, array && g + 1 < ng ? "," : "");
     free(json);

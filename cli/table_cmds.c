@@ -354,6 +354,9 @@ static int write_json(const fit_opts *o, const fslaw_tlaw *law, const double *p,
   char *json = fslaw_tparams_to_json(law, p, res, info, boot);
   cli_out out;
   int rc;
+  for (size_t i = 0; !json && i < fslaw_tlaw_nparams(law); i++)
+    if (!isfinite(p[i]))
+      return cli_error("fit", "parameter '%s' ended at %g: nothing written", fslaw_tlaw_param_name(law, i), p[i]);
   if (!json) return cli_error("fit", "out of memory");
   if (!(rc = cli_out_open("fit", &out, o->out, info->inputs, info->ninputs))) {
     fprintf(out.f, "%s\n", json);
