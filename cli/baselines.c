@@ -44,12 +44,13 @@ int cli_base_rates(int b, const fslaw_optimize_options *o, double *lr) {
   if (fslaw_schedule_create(spec, &s, NULL)) return 1;
   fslaw_status st = fslaw_schedule_eval(s, lr, o->steps, NULL);
   fslaw_schedule_destroy(s);
+  if (o->head && o->warmup) memcpy(lr, o->head, o->warmup * sizeof *lr); /* a run continued */
   return st != FSLAW_OK;
 }
 
 size_t cli_shape_held(const fslaw_optimize_options *o, const double *lr, double *top) {
-  double t = 0;
-  for (size_t k = 0; k < o->steps; k++) t = lr[k] > t ? lr[k] : t;
+  double t = 0; /* a run continued: the shape of what follows its rates */
+  for (size_t k = o->head ? o->warmup : 0; k < o->steps; k++) t = lr[k] > t ? lr[k] : t;
   size_t held = o->warmup;
   for (size_t k = o->warmup; k < o->steps; k++)
     if (lr[k] >= 0.99 * t) held = k;

@@ -16,12 +16,14 @@
 const char *cli_base_name(int b);
 /* The schedule spec of baseline b for the steps, peak and warmup of o. */
 void cli_base_spec(int b, const fslaw_optimize_options *o, char *spec, size_t len);
-/* Rates of baseline b into lr[0..o->steps-1] (zeros when the spec does not
- * fit these steps and warmup); 1 in that case, 0 on success. */
+/* Rates of baseline b into lr[0..o->steps-1], its first o->warmup the
+ * rates o->head when given (zeros when the spec does not fit these steps
+ * and warmup); 1 in that case, 0 on success. */
 int cli_base_rates(int b, const fslaw_optimize_options *o, double *lr);
 
 /* The shape of a schedule lr of o->steps steps in the terms a schedule is
- * chosen by: its largest rate into *top (NULL: not wanted), and the last
+ * chosen by: its largest rate (after o->warmup when o->head continues a run)
+ * into *top (NULL: not wanted), and the last
  * step at or after o->warmup where it is within 1 % of that (o->warmup when
  * none): where its decay starts. */
 size_t cli_shape_held(const fslaw_optimize_options *o, const double *lr, double *top);

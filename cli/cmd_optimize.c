@@ -24,6 +24,8 @@ const cli_command cli_optimize = {
     "                      [--warmup-style standard|inclusive] [--family F]\n"
     "                      [--min-lr RATE|fitted] [--out S.csv] [--plot F.svg]\n"
     "                      [--compare P2.json]...\n"
+    "       fslaw optimize --params P.json --steps N --continue RUN [--continue-at S]\n"
+    "                      [--peak ETA] [--family F] [--min-lr RATE|fitted] ...\n"
     "       fslaw optimize --theory --steps N [MODEL] [--form power|modes] [--peak ETA]\n"
     "                      [--family F] [--min-lr RATE] [--out S.csv] [--plot F.svg]\n\n"
     "Search the schedule of N steps (warmup included, rates at most ETA) whose final\n"
@@ -56,6 +58,15 @@ const cli_command cli_optimize = {
     "                  (repeatable, up to 8), and each law's gain of the optimum over\n"
     "                  the best baseline: a gain that only the searched law predicts\n"
     "                  rests on its form, not on your runs (docs/optimize.md)\n\n"
+    "a run in progress: --continue RUN keeps the rates RUN has trained with, up to its\n"
+    "last logged step, and searches only the steps after them (N counts them all);\n"
+    "the baselines continue the run the same way (their decays must start after it).\n"
+    "  --continue RUN  the run so far (any log fslaw inspect reads); --peak defaults\n"
+    "                  to its rate at its last logged step\n"
+    "  --continue-at S keep RUN's rates of steps 0..S-1 only, and search from step S\n"
+    "                  (a branch earlier in the run; default: its last logged step + 1;\n"
+    "                  with --schedule RUN=SPEC, its last logged loss + 1)\n"
+    CLI_RUN_OPTS_HELP "\n"
     "theory mode (MATH.md §4): --theory minimises the final loss of the discrete FSL\n"
     "of the power-law kernel model (MATH.md §2, the fsl of `fslaw theory` after N\n"
     "steps) instead of a fitted law, through its exact gradient with respect to every\n"
@@ -92,6 +103,8 @@ typedef struct {
   size_t ncompare;                  /* their number */
   const char *beta, *s, *features, *dim, *sigma, *batch, *form;            /* theory mode */
   int theory;                                                               /* --theory */
+  const char *cont, *cont_at; /* law mode: --continue RUN, --continue-at S */
+  cli_run_opts ro;            /* how RUN is read */
 } opts;
 
 /* What a schedule is judged by: a fitted law, or the FSL of a PLK model. */
@@ -131,13 +144,22 @@ static int check_mode(const opts *a) {
   if (a->theory) {
     if (a->params) return cli_error(CMD, "option '--params' cannot be combined with '--theory'");
     if (a->ncompare) return cli_error(CMD, "option '--compare' cannot be combined with '--theory'");
+    if (a->cont) return cli_error(CMD, "option '--continue' needs a fitted law, not --theory");
     if (!a->steps) return cli_error(CMD, "option '--steps' is required");
     return 0;
   }
   for (int i = 0; i < 7; i++)
     if (txt[i]) return cli_error(CMD, "option '--%s' needs --theory", names[i]);
+  if (a->cont && (a->warmup || a->style))
+    return cli_error(CMD, "option '--%s' cannot be combined with '--continue' (the run's own "
+                          "rates come first)", a->warmup ? "warmup" : "warmup-style");
+  const char *ro_given = a->cont_at ? "continue-at" : a->ro.ncol ? "col" : a->ro.nschedule ? "schedule"
+                         : a->ro.format ? "format" : a->ro.loss_window ? "loss-window" : NULL;
+  if (!a->cont && ro_given) return cli_error(CMD, "option '--%s' needs --continue RUN", ro_given);
   if (!a->params) return cli_error(CMD, "option '--params' is required");
-  if (!a->steps || !a->peak) return cli_error(CMD, "options '--steps' and '--peak' are required");
+  if (a->cont && !a->steps) return cli_error(CMD, "option '--steps' is required");
+  if (!a->cont && (!a->steps || !a->peak))
+    return cli_error(CMD, "options '--steps' and '--peak' are required");
   return 0;
 }
 
@@ -161,6 +183,9 @@ static int parse_options(int argc, char **argv, opts *a, fslaw_optimize_options 
                            {"sigma", OPT_STRING, &a->sigma, 0, 0, 0, 0},
                            {"batch", OPT_STRING, &a->batch, 0, 0, 0, 0},
                            {"form", OPT_STRING, &a->form, 0, 0, 0, 0},
+                           {"continue", OPT_STRING, &a->cont, 0, 0, 0, 0},
+                           {"continue-at", OPT_STRING, &a->cont_at, 0, 0, 0, 0},
+                           CLI_RUN_OPT_ENTRIES(a->ro),
                            {0}};
   const char *pos[argc > 0 ? argc : 1];
   size_t npos;
@@ -320,9 +345,12 @@ static void amplification_line(FILE *f, const double amp[NROW + 1]) {
   fputc('\n', f);
 }
 
-static void summary(FILE *f, const target *t, const fslaw_optimize_options *o,
+static void summary(FILE *f, const target *t, const fslaw_optimize_options *o, const char *cont,
                     const double loss[NROW], const fslaw_optimize_result *res, const double *best,
                     const double amp[NROW + 1]) {
+  if (cont)
+    fprintf(f, "continuing %s: its rates of steps 0..%zu kept, steps %zu..%zu searched (rates at "
+               "most %.6g)\n", cont, o->warmup - 1, o->warmup, o->steps - 1, o->peak);
   if (t->law) {
     fprintf(f, "predicted final loss at step %zu (law %s):\n", o->steps - 1, fslaw_law_spec(t->law));
   } else {
@@ -333,11 +361,17 @@ static void summary(FILE *f, const target *t, const fslaw_optimize_options *o,
             t->fo.form == FSLAW_FSL_POWER ? "power" : "modes", o->peak);
   }
   for (int b = 0; b < (t->law ? NBASE : NROW); b++)
-    if (isnan(loss[b])) fprintf(f, "  %-24s n/a (does not fit these steps and warmup)\n", row_name(b));
+    if (isnan(loss[b]))
+      fprintf(f, "  %-24s n/a (%s)\n", row_name(b),
+              cont ? "its decay would start within the run so far" : "does not fit these steps and warmup");
     else fprintf(f, "  %-24s %.6f\n", row_name(b), loss[b]);
   fprintf(f, "  %-24s %.6f   (%s; %zu evaluations)\n", "optimum", res->final_loss, res->reason,
           res->evaluations);
-  if (*res->spec) fprintf(f, "  optimum spec: %s\n", res->spec);
+  if (*res->spec && cont)
+    fprintf(f, "  optimum spec: %s (from step %zu; its warmup stands for the run's steps)\n",
+            res->spec, o->warmup);
+  else if (*res->spec)
+    fprintf(f, "  optimum spec: %s\n", res->spec);
   if (t->law) shape_line(f, o, best);
   amplification_line(f, amp);
   if (!t->law) theory_notes(f, t, o, best);
@@ -394,6 +428,44 @@ static int load_target(const opts *a, fslaw_optimize_options *o, target *t) {
   return 0;
 }
 
+/* --continue: RUN's rates of steps 0..S-1 become the head (*head, the
+ * caller frees it; o->warmup = S), S the step after the last one logged
+ * (its last loss with a given schedule, which may run past the log) or
+ * --continue-at; --peak defaults to the rate of step S-1. */
+static int load_head(opts *a, fslaw_optimize_options *o, double **head) {
+  fslaw_run *run = NULL;
+  const char *runs[1] = {a->cont};
+  if (cli_match_schedules(CMD, &a->ro, runs, 1) || cli_read_run(CMD, a->cont, &a->ro, &run)) return 1;
+  size_t n = fslaw_run_steps(run), nl = fslaw_run_nloss(run), at = n;
+  int rc = 0;
+  if (a->cont_at) {
+    if (cli_parse_count(CMD, "continue-at", a->cont_at, &at)) rc = 1;
+    else if (at > n)
+      rc = cli_error(CMD, "option '--continue-at': %s has rates for steps 0..%zu only, got %s",
+                     a->cont, n - 1, a->cont_at);
+  } else if (cli_run_schedule(&a->ro, a->cont, NULL)) {
+    if (!nl) rc = cli_error(CMD, "%s: no loss is logged, so nothing says how far the run got; "
+                                 "give --continue-at STEP", a->cont);
+    else at = fslaw_run_loss_steps(run)[nl - 1] + 1;
+  }
+  if (!rc && o->steps < at + 2)
+    rc = cli_error(CMD, "option '--steps': %zu steps leave fewer than 2 to search after %s's "
+                        "steps 0..%zu; give more than %zu", o->steps, a->cont, at - 1, at + 1);
+  const double *lr = rc ? NULL : fslaw_run_lr(run);
+  if (!rc && !a->peak && !(lr[at - 1] > 0))
+    rc = cli_error(CMD, "%s: the rate at step %zu is %g, so it gives no peak for the steps after "
+                        "it; give --peak", a->cont, at - 1, lr[at - 1]);
+  if (!rc && !(*head = malloc(at * sizeof **head))) rc = cli_error(CMD, "out of memory");
+  if (!rc) {
+    memcpy(*head, lr, at * sizeof **head);
+    o->head = *head;
+    o->warmup = at;
+    if (!a->peak) o->peak = lr[at - 1];
+  }
+  fslaw_run_destroy(run);
+  return rc;
+}
+
 /* "evaluation N" on a terminal's stderr while the search runs. */
 static void show_progress(void *data, size_t evaluations) {
   int *shown = data;
@@ -422,6 +494,8 @@ static int run(int argc, char **argv) {
   for (int b = 0; b < NROW; b++) got &= (rates[b] = malloc(o.steps * sizeof *rates[b])) != NULL;
   if (!rc && !got) rc = cli_error(CMD, "out of memory");
   cli_fit_range range = {0};
+  double *head = NULL;
+  if (!rc && a.cont) rc = load_head(&a, &o, &head);
   if (!rc && t.law) cli_read_fit_range(a.params, t.law, &range);
   if (!rc) rc = set_min_lr(&a, &range, &o);
   fslaw_optimize_result res;
@@ -446,7 +520,7 @@ static int run(int argc, char **argv) {
   }
   if (!rc) {
     int to_file = a.out && strcmp(a.out, "-"); /* else the CSV takes standard output */
-    summary(to_file ? stdout : stderr, &t, &o, loss, &res, best, amp);
+    summary(to_file ? stdout : stderr, &t, &o, a.cont, loss, &res, best, amp);
     if (res.budget_used)
       fprintf(stderr, "fslaw optimize: note: a final search stage stopped at its budget of %zu "
                       "evaluations before converging; a larger --max-evals may lower the optimum\n",
@@ -468,6 +542,7 @@ static int run(int argc, char **argv) {
     if (!rc && to_file) printf("wrote %s\n", a.out);
   }
   free(best);
+  free(head);
   for (int b = 0; b < NROW; b++) free(rates[b]);
   fslaw_law_destroy(t.law);
   for (size_t j = 0; j < a.ncompare; j++) fslaw_law_destroy(cmp[j].law);

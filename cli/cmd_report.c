@@ -63,7 +63,7 @@ const cli_command cli_report = {
     "options (and --min-tokens) instead of, or beside, --table.\n\n"
     "       fslaw report --params P.json --optimize S.csv [--steps N] [--peak ETA]\n"
     "                    [--warmup W] [--warmup-style standard|inclusive]\n"
-    "                    [--compare P2.json]... [--out F.html]\n"
+    "                    [--continue-at S] [--compare P2.json]... [--out F.html]\n"
     "A schedule file (CSV or JSONL with columns step,lr as fslaw optimize --out and\n"
     "fslaw schedule --out write it, read as --schedule file:path=S.csv reads it)\n"
     "beside the baselines of fslaw optimize (constant, cosine to 0.1 peak, cosine to\n"
@@ -75,7 +75,10 @@ const cli_command cli_report = {
     "optimize does, and zooms on the end from where the optimum leaves its largest\n"
     "rate (at least the last 20 % of the steps). --compare P2.json (repeatable, up to\n"
     "8) adds every schedule's final loss under another fitted law, each law's gain of\n"
-    "the optimum over its best baseline and the verdict, as fslaw optimize --compare.\n\n"
+    "the optimum over its best baseline and the verdict, as fslaw optimize --compare.\n"
+    "--continue-at S: the schedule continues a run (fslaw optimize --continue): its\n"
+    "first S rates are the run's, and the baselines continue them as fslaw optimize\n"
+    "does; the peak then defaults to the largest rate from step S on.\n\n"
     "An existing --out is replaced only when it is an HTML page (begins with\n"
     "<!DOCTYPE or <html); it may not be an input.\n",
     run, report_theory_help};
@@ -730,10 +733,11 @@ static int check_variant(const report_opts *o, size_t npos) {
     return cli_error("report", "option '--where' filters a --table, not --log checkpoints");
   if (o->nwhere && !o->table) return cli_error("report", "option '--where' needs --table");
   if (o->optimize && o->ro.ncol) return cli_error("report", "option '--col' does not apply to --optimize");
-  const char *opt[5] = {o->steps_s, o->peak_s, o->warmup_s, o->style_s,
-                        o->ncompare ? o->compare[0] : NULL};
-  static const char *const names[5] = {"steps", "peak", "warmup", "warmup-style", "compare"};
-  for (int i = 0; i < 5 && !o->optimize; i++)
+  const char *opt[6] = {o->steps_s, o->peak_s, o->warmup_s, o->style_s,
+                        o->ncompare ? o->compare[0] : NULL, o->cont_at_s};
+  static const char *const names[6] = {"steps", "peak", "warmup", "warmup-style", "compare",
+                                       "continue-at"};
+  for (int i = 0; i < 6 && !o->optimize; i++)
     if (opt[i]) return cli_error("report", "option '--%s' needs --optimize", names[i]);
   return 0;
 }
@@ -836,6 +840,7 @@ static int run(int argc, char **argv) {
                           {"peak", OPT_STRING, &o.peak_s, 0, 0, 0, 0},
                           {"warmup", OPT_STRING, &o.warmup_s, 0, 0, 0, 0},
                           {"warmup-style", OPT_STRING, &o.style_s, 0, 0, 0, 0},
+                          {"continue-at", OPT_STRING, &o.cont_at_s, 0, 0, 0, 0},
                           {"compare", OPT_MULTI, 0, 0, o.compare, &o.ncompare, CLI_MAX_COMPARE},
                           {0}};
   const char *pos[argc > 0 ? argc : 1];

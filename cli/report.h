@@ -24,6 +24,7 @@ typedef struct report_opts {
   const char *table;                          /* --table T.csv (table-law page) */
   const char *optimize;                       /* --optimize S.csv (schedule page) */
   const char *steps_s, *peak_s, *warmup_s, *style_s; /* --steps --peak --warmup --warmup-style */
+  const char *cont_at_s;                      /* --continue-at S of --optimize */
   const char *compare[CLI_MAX_COMPARE];       /* --compare P2.json of --optimize */
   size_t ncompare;                            /* how many */
   const char *where[16];                      /* --where filters of --table */

@@ -28,6 +28,7 @@ typedef struct opt_page {
   double p[FSLAW_MAX_PARAMS];    /* its parameters */
   fslaw_optimize_options oo;     /* steps, peak and warmup of every schedule */
   int given[3];                  /* steps, peak, warmup given (1) or inferred (0) */
+  int continued;                 /* --continue-at: the first oo.warmup rates are a run's */
   double *lr[OPT_ROWS];          /* rates: [0] the optimum, [1 + b] baseline b */
   double final[OPT_ROWS];        /* predicted final loss; NaN: does not fit */
   double *x;                     /* steps 0..steps-1 */
@@ -116,8 +117,19 @@ static int opt_shape(const report_opts *o, opt_page *t, size_t n) {
     return 1;
   if (oo->steps != n)
     return cli_error("report", "option '--steps': %s has %zu steps, not %zu", o->optimize, n, oo->steps);
+  size_t at = 0; /* --continue-at: the run's rates come first, the baselines continue them */
+  if ((t->continued = o->cont_at_s != NULL)) {
+    if (o->warmup_s || o->style_s)
+      return cli_error("report", "option '--%s' cannot be combined with '--continue-at'",
+                       o->warmup_s ? "warmup" : "warmup-style");
+    if (cli_parse_count("report", "continue-at", o->cont_at_s, &at)) return 1;
+    if (at + 2 > n)
+      return cli_error("report", "option '--continue-at': %zu leaves fewer than 2 of the %zu steps "
+                                 "of %s", at, n, o->optimize);
+    oo->head = lr; /* the file's own first rates */
+  }
   oo->peak = 0;
-  for (size_t k = 0; k < n; k++) oo->peak = fmax(oo->peak, lr[k]);
+  for (size_t k = at; k < n; k++) oo->peak = fmax(oo->peak, lr[k]);
   if ((t->given[1] = o->peak_s != NULL)) {
     char *end;
     oo->peak = strtod(o->peak_s, &end);
@@ -126,7 +138,7 @@ static int opt_shape(const report_opts *o, opt_page *t, size_t n) {
   }
   if (!(oo->peak > 0)) return cli_error("report", "%s: every rate is 0", o->optimize);
   size_t e = fslaw_warmup_end(lr, n);
-  oo->warmup = e ? e + (size_t)oo->warmup_inclusive : 0;
+  oo->warmup = at ? at : e ? e + (size_t)oo->warmup_inclusive : 0;
   if ((t->given[2] = o->warmup_s != NULL)) {
     oo->warmup = 0;
     if (strcmp(o->warmup_s, "0") && cli_parse_count("report", "warmup", o->warmup_s, &oo->warmup))
@@ -463,11 +475,16 @@ static void opt_intro(FILE *f, const report_opts *o, const opt_page *t) {
   fprintf(f, "</code> of <code>");
   rep_text(f, o->params);
   fprintf(f, "</code>, beside the baselines of <code>fslaw optimize</code>: %zu steps (%s), peak "
-             "%s (%s), warmup %zu %s (%s).</p>\n",
-          t->oo.steps, t->given[0] ? "given" : "the file's steps", cli_num(b, t->oo.peak),
-          t->given[1] ? "given" : "the file's largest rate", t->oo.warmup,
-          t->oo.warmup_inclusive ? "inclusive" : "standard",
-          t->given[2] ? "given" : "the end of the file's initial ramp");
+             "%s (%s), ", t->oo.steps, t->given[0] ? "given" : "the file's steps",
+          cli_num(b, t->oo.peak), t->given[1] ? "given" : t->continued ? "the file's largest rate "
+          "after the run" : "the file's largest rate");
+  if (t->continued)
+    fprintf(f, "continuing a run: the file's rates of steps 0..%zu are the run's, kept in every "
+               "schedule (--continue-at).</p>\n", t->oo.warmup - 1);
+  else
+    fprintf(f, "warmup %zu %s (%s).</p>\n", t->oo.warmup,
+            t->oo.warmup_inclusive ? "inclusive" : "standard",
+            t->given[2] ? "given" : "the end of the file's initial ramp");
   char shape[320];
   fputs("<p>The shape of ", f);
   rep_text(f, t->the);

@@ -36,7 +36,13 @@ typedef struct {
   fslaw_error err;               /* its message */
 } problem;
 
-/* The warmup ramp and a constant peak: the start of every candidate. */
+/* The given head, if any, over the first o->warmup rates of a schedule
+ * built with a warmup ramp there (every candidate is). */
+static void apply_head(const fslaw_optimize_options *o, double *lr) {
+  if (o->head && o->warmup) memcpy(lr, o->head, o->warmup * sizeof *lr);
+}
+
+/* The warmup ramp (or head) and a constant peak: the start of every candidate. */
 static fslaw_status base_schedule(const fslaw_optimize_options *o, double *lr, fslaw_error *err) {
   char spec[160], b[32];
   snprintf(spec, sizeof spec, "constant:peak=%s,warmup=%zu,warmup_style=%s,steps=%zu",
@@ -47,6 +53,7 @@ static fslaw_status base_schedule(const fslaw_optimize_options *o, double *lr, f
   if (st) return st;
   fslaw_schedule_eval(s, lr, o->steps, NULL);
   fslaw_schedule_destroy(s);
+  apply_head(o, lr);
   return FSLAW_OK;
 }
 
@@ -120,6 +127,7 @@ static double family_value(family_ctx *c, const double *u) {
   }
   fslaw_schedule_eval(s, c->pb->lr, c->pb->o->steps, NULL);
   fslaw_schedule_destroy(s);
+  apply_head(c->pb->o, c->pb->lr);
   return final_loss(c->pb, 0);
 }
 
@@ -185,6 +193,7 @@ static fslaw_status optimize_family(problem *pb, fslaw_optimize_result *res, fsl
   if (st) return st;
   fslaw_schedule_eval(s, pb->lr, pb->o->steps, NULL);
   fslaw_schedule_destroy(s);
+  apply_head(pb->o, pb->lr);
   res->final_loss = final_loss(pb, 0);
   snprintf(res->reason, sizeof res->reason, "grid and BOBYQA over the %s family",
            fslaw_family_to_string(pb->o->family));
@@ -503,6 +512,10 @@ fslaw_status fslaw_optimize_custom(fslaw_final_loss_fn fn, void *ctx,
                       o->steps, o->warmup);
   if ((unsigned)o->family > FSLAW_FAMILY_POWER)
     return fslaw_fail(err, FSLAW_EINVAL, "unknown family %d", (int)o->family);
+  for (size_t k = 0; o->head && k < o->warmup; k++)
+    if (!(o->head[k] >= 0) || !isfinite(o->head[k]))
+      return fslaw_fail(err, FSLAW_EINVAL, "head rate %zu must be finite and non-negative, got %g",
+                        k, o->head[k]);
   problem pb = {fn, ctx, o, lr, NULL, 0, 0, {""}};
   fslaw_status st = base_schedule(o, lr, err);
   if (st) return st;

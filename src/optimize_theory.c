@@ -211,11 +211,18 @@ fslaw_status fslaw_optimize_theory(const fslaw_plk_model *m, const fslaw_fsl_opt
                                    const fslaw_optimize_options *opt, double *lr,
                                    fslaw_optimize_result *res, fslaw_error *err) {
   if (res) memset(res, 0, sizeof *res);
+  if (!opt) return fslaw_fail(err, FSLAW_EINVAL, "options are NULL");
   if (!(opt->peak > 0) || !isfinite(opt->peak))
     return fslaw_fail(err, FSLAW_EINVAL, "peak must be positive and finite, got %g", opt->peak);
   if (opt->steps < 1) return fslaw_fail(err, FSLAW_EINVAL, "need at least one step");
-  theory th; /* every candidate has rates <= peak: T <= peak * steps */
-  fslaw_status st = theory_init(&th, m, fo, opt->peak * (double)opt->steps, opt->steps, err);
+  /* every candidate has rates <= peak after a head: T <= its sum + peak * the rest */
+  double t_max = opt->peak * (double)opt->steps;
+  if (opt->head && opt->warmup <= opt->steps) {
+    t_max = opt->peak * (double)(opt->steps - opt->warmup);
+    for (size_t k = 0; k < opt->warmup; k++) t_max += isfinite(opt->head[k]) ? fabs(opt->head[k]) : 0;
+  }
+  theory th;
+  fslaw_status st = theory_init(&th, m, fo, t_max, opt->steps, err);
   if (st) return st;
   st = fslaw_optimize_custom(theory_loss, &th, opt, lr, res, err);
   theory_free(&th);

@@ -75,12 +75,30 @@ static double spec_loss(const fslaw_law *law, const double *p, const char *spec,
   return loss;
 }
 
+/* The lowest final loss of the one-drop staircases after the first w rates
+ * of head (kept): the peak until a step on a grid of `spots` over the
+ * remaining steps (from i0 on), then peak * 10^(-j/10), j = 1..levels. */
+static double best_staircase(const fslaw_law *law, const double *p, const double *head, size_t w,
+                             size_t n, double peak, size_t i0, size_t spots, int levels, double *tmp) {
+  double stair = HUGE_VAL;
+  for (size_t i = i0; i < spots; i++)
+    for (int j = 1; j <= levels; j++) {
+      memcpy(tmp, head, w * sizeof *tmp);
+      size_t at = w + (n - w) * i / spots;
+      for (size_t k = w; k < n; k++) tmp[k] = k < at ? peak : peak * pow(10, -j / 10.0);
+      double v;
+      fslaw_law_final_loss(law, p, tmp, n, &v, NULL, NULL);
+      stair = fmin(stair, v);
+    }
+  return stair;
+}
+
 static void test_free(const char *scratch) {
   const size_t n = 3000, w = 200;
   const double peak = 1e-3;
   fslaw_law *law;
   fslaw_law_create("mpl", &law, NULL);
-  fslaw_optimize_options o = {n, peak, w, 1, FSLAW_FAMILY_FREE, 0, NULL, NULL, 0};
+  fslaw_optimize_options o = {.steps = n, .peak = peak, .warmup = w, .warmup_inclusive = 1};
   double *lr = malloc(n * sizeof *lr), *tmp = malloc(n * sizeof *tmp);
   fslaw_optimize_result res;
   fslaw_error err;
@@ -102,16 +120,7 @@ static void test_free(const char *scratch) {
   /* mpl rewards cliffs: the free optimum is at least as good as the best
    * one-drop staircase on a grid of drop steps and levels (the knot ladder
    * alone kept its drops near the coarse knots and missed this) */
-  double stair = HUGE_VAL;
-  for (size_t i = 1; i < 56; i++)
-    for (int j = 1; j <= 40; j++) {
-      memcpy(tmp, lr, w * sizeof *tmp);
-      size_t at = w + (n - w) * i / 56;
-      for (size_t k = w; k < n; k++) tmp[k] = k < at ? peak : peak * pow(10, -j / 10.0);
-      double v;
-      fslaw_law_final_loss(law, params[0], tmp, n, &v, NULL, NULL);
-      stair = fmin(stair, v);
-    }
+  double stair = best_staircase(law, params[0], lr, w, n, peak, 1, 56, 40, tmp);
   printf("free optimum %.10f, best one-drop staircase on a grid %.10f\n", res.final_loss, stair);
   CHECK(res.final_loss <= stair);
   /* and as good as the independent cross-check `bench/optimize_scipy.py
@@ -173,7 +182,7 @@ static void test_min_lr(void) {
   const double peak = 1e-3, floor_ = 1e-4;
   fslaw_law *law;
   fslaw_law_create("mpl", &law, NULL);
-  fslaw_optimize_options o = {n, peak, w, 1, FSLAW_FAMILY_FREE, 0, NULL, NULL, 0};
+  fslaw_optimize_options o = {.steps = n, .peak = peak, .warmup = w, .warmup_inclusive = 1};
   double *lr = malloc(n * sizeof *lr), *tmp = malloc(n * sizeof *tmp);
   fslaw_optimize_result res, free0;
   fslaw_error err;
@@ -184,16 +193,8 @@ static void test_min_lr(void) {
   CHECK(within(lr, n, w, floor_, peak));
   CHECK(lr[n - 1] < floor_ * (1 + 1e-6)); /* it binds */
   CHECK(res.final_loss >= free0.final_loss);
-  double stair = HUGE_VAL; /* one-drop staircases down to levels >= the floor */
-  for (size_t i = 1; i < 56; i++)
-    for (int j = 1; j <= 10; j++) {
-      memcpy(tmp, lr, w * sizeof *tmp);
-      size_t at = w + (n - w) * i / 56;
-      for (size_t k = w; k < n; k++) tmp[k] = k < at ? peak : peak * pow(10, -j / 10.0);
-      double v;
-      fslaw_law_final_loss(law, params[0], tmp, n, &v, NULL, NULL);
-      stair = fmin(stair, v);
-    }
+  /* one-drop staircases down to levels >= the floor */
+  double stair = best_staircase(law, params[0], lr, w, n, peak, 1, 56, 10, tmp);
   printf("floor 1e-4: free optimum %.10f (without %.10f), best feasible staircase %.10f\n",
          res.final_loss, free0.final_loss, stair);
   CHECK(res.final_loss <= stair);
@@ -218,6 +219,72 @@ static void test_min_lr(void) {
   fslaw_law_destroy(law);
 }
 
+/* A head (a run in progress): its rates are kept bit for bit and only the
+ * steps after it searched. A head equal to the warmup ramp gives the
+ * ramp's optimum exactly; a head that is the optimum's own first steps
+ * leaves the rest to reproduce it (the principle of optimality); any
+ * other head is kept and beaten by the staircases after it; bad rates are
+ * refused. */
+static void test_head(void) {
+  const size_t n = 3000, w = 200, K = 1500;
+  const double peak = 1e-3;
+  fslaw_law *law;
+  fslaw_law_create("mpl", &law, NULL);
+  fslaw_optimize_options o = {.steps = n, .peak = peak, .warmup = w, .warmup_inclusive = 1};
+  double *lr = malloc(n * sizeof *lr), *tmp = malloc(n * sizeof *tmp), *head = malloc(n * sizeof *head);
+  fslaw_optimize_result ref, res;
+  fslaw_error err;
+  for (int f = FSLAW_FAMILY_FREE; f <= FSLAW_FAMILY_WSD; f++) {
+    o.family = (fslaw_family)f;
+    o.head = NULL;
+    o.warmup = w;
+    o.warmup_inclusive = 1;
+    CHECK(fslaw_optimize(law, params[0], &o, lr, &ref, &err) == FSLAW_OK);
+    memcpy(head, lr, w * sizeof *head); /* the inclusive ramp */
+    o.head = head;
+    o.warmup_inclusive = 0; /* unused with a head */
+    CHECK(fslaw_optimize(law, params[0], &o, tmp, &res, &err) == FSLAW_OK);
+    CHECK(!memcmp(tmp, lr, n * sizeof *lr) && res.final_loss == ref.final_loss);
+    /* the optimum's own first 1000 steps (before its decay) as the head:
+     * the rest is reproduced, to the search's tolerance (the free search,
+     * on other knots, stops in a basin of mpl's cliffs 1e-6 above) */
+    memcpy(head, lr, 1000 * sizeof *head);
+    o.warmup = 1000;
+    CHECK(fslaw_optimize(law, params[0], &o, tmp, &res, &err) == FSLAW_OK);
+    printf("%s: optimum %.12f, continued from its step 1000 %.12f\n",
+           fslaw_family_to_string(o.family), ref.final_loss, res.final_loss);
+    CHECK(lr[999] == peak && !memcmp(tmp, head, 1000 * sizeof *head));
+    CHECK(fabs(res.final_loss - ref.final_loss) <= 1e-5 * ref.final_loss);
+  }
+  /* a run at twice the peak so far, then at most the peak */
+  for (size_t k = 0; k < K; k++) head[k] = k < w ? 2 * peak * (double)k / (double)w : 2 * peak;
+  o.warmup = K;
+  o.family = FSLAW_FAMILY_FREE;
+  CHECK(fslaw_optimize(law, params[0], &o, lr, &res, &err) == FSLAW_OK);
+  CHECK(!memcmp(lr, head, K * sizeof *head) && within(lr, n, K, 0, peak));
+  double stair = best_staircase(law, params[0], head, K, n, peak, 0, 30, 40, tmp);
+  printf("continued from 2x the peak: optimum %.10f, best one-drop staircase %.10f\n",
+         res.final_loss, stair);
+  CHECK(res.final_loss <= stair);
+  for (int f = FSLAW_FAMILY_WSD; f <= FSLAW_FAMILY_POWER; f++) {
+    fslaw_optimize_result r;
+    o.family = (fslaw_family)f;
+    CHECK(fslaw_optimize(law, params[0], &o, tmp, &r, &err) == FSLAW_OK);
+    CHECK(!memcmp(tmp, head, K * sizeof *head) && within(tmp, n, K, 0, peak));
+    CHECK(res.final_loss <= r.final_loss + 1e-9);
+  }
+  const double bad[] = {-1e-4, NAN, INFINITY};
+  for (size_t i = 0; i < 3; i++) {
+    head[7] = bad[i];
+    CHECK(fslaw_optimize(law, params[0], &o, lr, &res, &err) == FSLAW_EINVAL);
+    CHECK_HAS(err.msg, "head rate 7 must be finite and non-negative");
+  }
+  free(lr);
+  free(tmp);
+  free(head);
+  fslaw_law_destroy(law);
+}
+
 int main(int argc, char **argv) {
   const char *scratch = argc > 2 ? argv[2] : "/tmp";
   char cmd[1100];
@@ -226,5 +293,6 @@ int main(int argc, char **argv) {
   test_gradients();
   test_free(scratch);
   test_min_lr();
+  test_head();
   return check_done("test_optimize");
 }

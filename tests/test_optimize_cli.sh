@@ -157,4 +157,84 @@ expect_fail "--min-lr fitted without a range" "option '--min-lr': $TMP/mpl.json 
 expect_fail "--min-lr fitted in theory mode" "option '--min-lr': 'fitted' needs a fitted law" \
   "$FSLAW" optimize --theory --steps 500 --min-lr fitted
 
+# --continue: a run in progress (a warmup of 100, then 1e-3, logged to step
+# 999) keeps its rates bit for bit; the steps after it are searched and beat
+# every baseline continued the same way
+awk 'BEGIN { print "step,lr,loss"; for (k = 0; k < 1000; k++) { lr = k < 100 ? 1e-3 * k / 100 : 1e-3;
+  printf "%d,%.17g,%s\n", k, lr, k % 50 == 49 ? 3 + 10 / (k + 10) ^ 0.5 : "" } }' >"$TMP/run.csv"
+"$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --continue "$TMP/run.csv" --out "$TMP/cont.csv" \
+  >"$TMP/csum" 2>"$TMP/err" && ok || bad "--continue runs: $(cat "$TMP/err")"
+grep -qF "continuing $TMP/run.csv: its rates of steps 0..999 kept, steps 1000..1999 searched (rates at most 0.001)" \
+  "$TMP/csum" && ok || bad "--continue summary: $(head -2 "$TMP/csum")"
+# same_rates A B N: the rates of steps 0..N-1 in A and B are the same doubles
+same_rates() { awk -F, -v n="$3" 'FNR > 1 && $1 < n { if (FILENAME == ARGV[1]) a[$1] = $2; else if (a[$1] != $2 + 0 || !($1 in a)) bad = 1; m++ }
+  END { exit bad || m != 2 * n }' "$1" "$2"; }
+[ "$(wc -l <"$TMP/cont.csv")" -eq 2001 ] && same_rates "$TMP/cont.csv" "$TMP/run.csv" 1000 \
+  && ok || bad "--continue: the run's rates are not the schedule's first 1000"
+awk -F, 'NR > 1001 { if ($2 > 1e-3 || (NR > 1002 && $2 > prev)) bad = 1; prev = $2 } END { exit bad }' "$TMP/cont.csv" \
+  && ok || bad "--continue: a rate after the run above the peak or rising"
+awk '/^  / && $0 !~ /spec|shape/ { v = $(NF); if ($1 == "optimum") { o = $2 } else if (v + 0 > 0) { b[NR] = v; n++ } }
+     END { if (n != 5) exit 1; for (i in b) if (o + 0 >= b[i] + 0) exit 1 }' "$TMP/csum" \
+  && ok || bad "--continue: optimum below the 5 continued baselines: $(cat "$TMP/csum")"
+# the baselines continue the run: constant is the run's rate to the end
+want=$("$FSLAW" predict --params "$TMP/mpl.json" --schedule "file:path=$TMP/run.csv" --schedule \
+  'const=constant:peak=1e-3,warmup=100,steps=2000' 2>/dev/null | awk -F, '$1 == "const" { v = $5 } END { printf "%.6f", v }')
+awk -v w="$want" '$1 == "constant" { exit !($2 == w) }' "$TMP/csum" && ok || bad "--continue: constant baseline (want $want): $(cat "$TMP/csum")"
+# a branch earlier in the run; a baseline whose decay would fall in the run is n/a
+"$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --continue "$TMP/run.csv" --continue-at 500 --family wsd \
+  --out "$TMP/c500.csv" >"$TMP/csum" 2>&1 && same_rates "$TMP/c500.csv" "$TMP/run.csv" 500 \
+  && grep -q "steps 500..1999 searched" "$TMP/csum" && grep -q "optimum spec: wsd:.*warmup=500,.* (from step 500; its warmup stands" "$TMP/csum" \
+  && ok || bad "--continue-at 500: $(cat "$TMP/csum")"
+"$FSLAW" optimize --params "$TMP/mpl.json" --steps 1100 --continue "$TMP/run.csv" --family cosine >/dev/null 2>"$TMP/err" \
+  && grep -q "^  wsd, 20% linear tail     n/a (its decay would start within the run so far)" "$TMP/err" \
+  && ok || bad "--continue: baseline inside the run: $(cat "$TMP/err")"
+# a run at a rate of 0 gives no peak; --peak does
+awk 'BEGIN { print "step,lr,loss"; for (k = 0; k < 300; k++) printf "%d,%g,%g\n", k, k < 200 ? 1e-3 : 0, 3 }' >"$TMP/zero.csv"
+expect_fail "--continue at rate 0" "$TMP/zero.csv: the rate at step 299 is 0, so it gives no peak for the steps after it; give --peak" \
+  "$FSLAW" optimize --params "$TMP/mpl.json" --steps 1000 --continue "$TMP/zero.csv" --out "$TMP/never.csv"
+[ -e "$TMP/never.csv" ] && bad "--continue at rate 0: wrote the schedule" || ok
+"$FSLAW" optimize --params "$TMP/mpl.json" --steps 1000 --continue "$TMP/zero.csv" --peak 5e-4 --family cosine >/dev/null 2>&1 \
+  && ok || bad "--continue at rate 0 with --peak"
+expect_fail "--continue, too few steps" "option '--steps': 1001 steps leave fewer than 2 to search after $TMP/run.csv's steps 0..999; give more than 1001" \
+  "$FSLAW" optimize --params "$TMP/mpl.json" --steps 1001 --continue "$TMP/run.csv"
+expect_fail "--continue-at past the run" "option '--continue-at': $TMP/run.csv has rates for steps 0..999 only, got 1200" \
+  "$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --continue "$TMP/run.csv" --continue-at 1200
+expect_fail "--continue-at 0" "option '--continue-at': expected a positive whole number, got '0'" \
+  "$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --continue "$TMP/run.csv" --continue-at 0
+expect_fail "--continue-at alone" "option '--continue-at' needs --continue RUN" \
+  "$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --peak 1e-3 --continue-at 10
+expect_fail "--col alone" "option '--col' needs --continue RUN" \
+  "$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --peak 1e-3 --col loss=x
+expect_fail "--continue --warmup" "option '--warmup' cannot be combined with '--continue'" \
+  "$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --continue "$TMP/run.csv" --warmup 10
+expect_fail "--continue --theory" "option '--continue' needs a fitted law, not --theory" \
+  "$FSLAW" optimize --theory --steps 2000 --continue "$TMP/run.csv"
+expect_fail "--continue missing" "$TMP/nope.csv" \
+  "$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --continue "$TMP/nope.csv" --out "$TMP/never.csv"
+[ -e "$TMP/never.csv" ] && bad "--continue missing: wrote the schedule" || ok
+# with the run's exact rates from a schedule running past its log: it
+# continues from its last logged loss
+"$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --continue "$TMP/run.csv" \
+  --schedule "$TMP/run.csv=constant:peak=1e-3,warmup=100,steps=2000" 2>&1 >/dev/null | grep -q "steps 0..999 kept" \
+  && ok || bad "--continue with --schedule RUN=SPEC"
+
+# report --optimize --continue-at: the page's baselines continue the run as
+# fslaw optimize's did, to the printed digits
+"$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --continue "$TMP/run.csv" --out "$TMP/cont.csv" >"$TMP/csum" 2>&1
+"$FSLAW" report --params "$TMP/mpl.json" --optimize "$TMP/cont.csv" --continue-at 1000 --out "$TMP/cont.html" >/dev/null 2>&1 \
+  && grep -q "continuing a run: the file's rates of steps 0..999 are the run's" "$TMP/cont.html" \
+  && ok || bad "report --continue-at"
+for b in constant "cosine to 0.1 peak" "cosine to 0" "wsd, 20% linear tail" "8-1-1" optimum; do
+  page=$(grep "data-sched=\"$b\"" "$TMP/cont.html" | grep -oE '[0-9]\.[0-9]{8,}' | head -1)
+  printed=$(awk -v b="$b" 'index($0, "  " b " ") == 1 { s = substr($0, length(b) + 3); split(s, f, " "); print f[1]; exit }' "$TMP/csum")
+  [ -n "$page" ] && [ "$(printf %.6f "$page")" = "$printed" ] && ok || bad "report --continue-at, $b: page $page, optimize $printed"
+done
+expect_fail "report --continue-at --warmup" "option '--warmup' cannot be combined with '--continue-at'" \
+  "$FSLAW" report --params "$TMP/mpl.json" --optimize "$TMP/cont.csv" --continue-at 1000 --warmup 10 --out "$TMP/x.html"
+expect_fail "report --continue-at past the end" "option '--continue-at': 1999 leaves fewer than 2 of the 2000 steps" \
+  "$FSLAW" report --params "$TMP/mpl.json" --optimize "$TMP/cont.csv" --continue-at 1999 --out "$TMP/x.html"
+expect_fail "report --continue-at alone" "option '--continue-at' needs --optimize" \
+  "$FSLAW" report --params "$TMP/mpl.json" --continue-at 10 "$TMP/run.csv"
+[ -e "$TMP/x.html" ] && bad "report --continue-at: a page on error" || ok
+
 finish test_optimize_cli

@@ -2,6 +2,9 @@
  * predicted by a fitted law (MATH.md §4, §5), for a fixed number of steps
  * and a largest rate.
  *
+ * The first `warmup` steps are a linear ramp, or any given rates (`head`:
+ * continue a run in progress); only the steps after them are searched.
+ *
  * Families: `free` (any non-increasing schedule after warmup with rates in
  * [min_lr, peak], optimised through the law's gradient with respect to every
  * rate, on a coarse grid of knots first and then finer ones, then its
@@ -51,6 +54,12 @@ typedef struct fslaw_optimize_options {
    * and the shapes' end rates keep to it (last, so that initialisers written
    * before it leave it 0). */
   double min_lr;
+  /* NULL: the first `warmup` rates are the linear ramp. Otherwise they are
+   * head[0..warmup-1] (e.g. the rates a run in progress has trained with,
+   * any non-negative values, above peak too), held fixed while the steps
+   * after them are searched; warmup_inclusive is then unused. Not copied:
+   * it must stay valid during the call. */
+  const double *head;
 } fslaw_optimize_options;
 
 /* What came out. */
