@@ -273,7 +273,8 @@ static void baselines(const target *t, const fslaw_optimize_options *o, double l
 }
 
 static int plot(const char *path, const double *best, double *const rates[NROW], int nrow,
-                size_t n, const char *params) {
+                const fslaw_optimize_options *opt, const char *params) {
+  size_t n = opt->steps;
   double *x = malloc(n * sizeof *x);
   fslaw_svg *svg = fslaw_svg_create(1, 800, 420);
   fslaw_error err;
@@ -284,6 +285,8 @@ static int plot(const char *path, const double *best, double *const rates[NROW],
     if (fslaw_svg_series(svg, 0, row_name(b), x, rates[b], n, FSLAW_SVG_DASHED, &err))
       rc = cli_error(CMD, "%s", err.msg);
   if (!rc && fslaw_svg_series(svg, 0, "optimum", x, best, n, FSLAW_SVG_LINE, &err))
+    rc = cli_error(CMD, "%s", err.msg);
+  if (!rc && opt->head && fslaw_svg_marker(svg, 0, (double)opt->warmup, "run so far | searched", &err))
     rc = cli_error(CMD, "%s", err.msg);
   cli_out o;
   const char *in[1] = {params};
@@ -538,7 +541,7 @@ static int run(int argc, char **argv) {
     if (a.ncompare) compare_laws(to_file ? stdout : stderr, &a, cmp, &o, loss, rates, best, res.final_loss);
     rc = write_schedule(a.out, best, o.steps, a.params);
     int nrow = t.law || isnan(loss[NBASE]) ? NBASE : NROW;
-    if (!rc && a.plot) rc = plot(a.plot, best, rates, nrow, o.steps, a.params);
+    if (!rc && a.plot) rc = plot(a.plot, best, rates, nrow, &o, a.params);
     if (!rc && to_file) printf("wrote %s\n", a.out);
   }
   free(best);

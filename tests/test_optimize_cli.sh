@@ -163,7 +163,8 @@ expect_fail "--min-lr fitted in theory mode" "option '--min-lr': 'fitted' needs 
 awk 'BEGIN { print "step,lr,loss"; for (k = 0; k < 1000; k++) { lr = k < 100 ? 1e-3 * k / 100 : 1e-3;
   printf "%d,%.17g,%s\n", k, lr, k % 50 == 49 ? 3 + 10 / (k + 10) ^ 0.5 : "" } }' >"$TMP/run.csv"
 "$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --continue "$TMP/run.csv" --out "$TMP/cont.csv" \
-  >"$TMP/csum" 2>"$TMP/err" && ok || bad "--continue runs: $(cat "$TMP/err")"
+  --plot "$TMP/cont.svg" >"$TMP/csum" 2>"$TMP/err" && ok || bad "--continue runs: $(cat "$TMP/err")"
+xmllint --noout "$TMP/cont.svg" && grep -q "run so far | searched" "$TMP/cont.svg" && ok || bad "--continue plot marks the step"
 grep -qF "continuing $TMP/run.csv: its rates of steps 0..999 kept, steps 1000..1999 searched (rates at most 0.001)" \
   "$TMP/csum" && ok || bad "--continue summary: $(head -2 "$TMP/csum")"
 # same_rates A B N: the rates of steps 0..N-1 in A and B are the same doubles
