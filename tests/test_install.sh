@@ -108,4 +108,13 @@ CC
 else
   echo "test_install: no C++ compiler here; the C++ check is skipped"
 fi
+# every installed header compiles alone, strict C11 (a program may include
+# just the one it needs: table.h gives FSLAW_MAX_PARAMS for its values arrays)
+for h in "$TMP"/prefix/include/fslaw/*.h; do
+  body='return 0;'
+  [ "${h##*/}" = table.h ] && body='double v[FSLAW_MAX_PARAMS] = {0}; return (int)v[0];'
+  printf '#include <fslaw/%s>\nint main(void) { %s }\n' "${h##*/}" "$body" >"$TMP/one.c"
+  cc -std=c11 -Wall -Wextra -Wpedantic -Werror -fsyntax-only $(pkg-config --cflags fslaw) "$TMP/one.c" 2>"$TMP/err" \
+    && ok || bad "${h##*/} alone: $(head -3 "$TMP/err")"
+done
 finish test_install

@@ -37,6 +37,10 @@ typedef enum fslaw_status {
 /* Longest error message, including the terminating NUL. */
 #define FSLAW_ERRMSG_MAX 1024
 
+/* Largest number of parameters of any law (loss-curve or table law): a
+ * values array of this many doubles fits every one. */
+#define FSLAW_MAX_PARAMS 16
+
 /* An error message filled by a failing call; caller-owned, usually on the stack. */
 typedef struct fslaw_error {
   char msg[FSLAW_ERRMSG_MAX]; /* NUL-terminated human-readable message */

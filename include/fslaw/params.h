@@ -17,9 +17,6 @@ extern "C" {
 #endif
 FSLAW_BEGIN_API
 
-/* Largest number of parameters of any law. */
-#define FSLAW_MAX_PARAMS 16
-
 /* What a fit used, written beside the parameters. */
 typedef struct fslaw_fit_info {
   const char *const *runs; /* run file names */

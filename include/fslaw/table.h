@@ -116,7 +116,7 @@ long fslaw_tlaw_param_index(const fslaw_tlaw *law, const char *name);
 int fslaw_tlaw_param_positive(const fslaw_tlaw *law, size_t i);
 /* Derived quantities (chinchilla: a = beta/(alpha+beta), the exponent of
  * N_opt in C): count, name, and their values out[nderived] at params (an
- * out of FSLAW_MAX_PARAMS doubles, fslaw/params.h, fits every law). */
+ * out of FSLAW_MAX_PARAMS doubles, fslaw/common.h, fits every law). */
 size_t fslaw_tlaw_nderived(const fslaw_tlaw *law);
 const char *fslaw_tlaw_derived_name(const fslaw_tlaw *law, size_t j);
 void fslaw_tlaw_derived(const fslaw_tlaw *law, const double *params, double *out);
@@ -249,7 +249,7 @@ char *fslaw_tparams_to_json(const fslaw_tlaw *law, const double *values,
 /* Read params JSON of a table law: *law, values[nparams] and, when boot is
  * not NULL, the bootstrap (boot->samples owned by the caller: free()).
  * The law is known only once the file is read, so values must hold
- * FSLAW_MAX_PARAMS doubles (fslaw/params.h). */
+ * FSLAW_MAX_PARAMS doubles (fslaw/common.h). */
 fslaw_status fslaw_tparams_read(const char *path, const fslaw_tlaw **law, double *values,
                                 fslaw_tboot *boot, fslaw_error *err);
 /* The range of each input over the fitted rows, recorded as "fitted_range"
