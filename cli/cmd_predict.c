@@ -3,12 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "compare.h"
 #include "extrapolation.h"
 #include "fitted.h"
+#include "schedule_names.h"
 #include "table_cmds.h"
 
 static int run(int argc, char **argv);
@@ -175,54 +175,16 @@ static int write_plot(const char *path, const fslaw_svg *svg, const char *const 
   return cli_out_commit("predict", &o);
 }
 
-/* Without RUNs, --schedule is [NAME=]SPEC: text before '=' without ':' is a
- * NAME, as RUN=SPEC is told from SPEC; a NAME that is a file is refused, as
- * RUN=SPEC with the RUN forgotten. name[i] is NULL where none is given. */
+/* Without RUNs, --schedule is [NAME=]SPEC (schedule_names.h); name[i] is
+ * NULL where none is given. */
 static int split_names(cli_run_opts *ro, char **name) {
   for (size_t i = 0; i < ro->nschedule; i++) name[i] = NULL;
   for (size_t i = 0; i < ro->nschedule; i++) {
-    const char *v = ro->schedule[i], *eq = strchr(v, '=');
-    int named = eq && !memchr(v, ':', (size_t)(eq - v));
     ro->sched_run[i] = NULL;
-    ro->sched_spec[i] = named ? eq + 1 : v;
-    if (named && eq == v) return cli_error("predict", "option '--schedule': '%s' has an empty NAME", v);
-    if (named && !(name[i] = malloc((size_t)(eq - v) + 1))) return cli_error("predict", "out of memory");
-    if (named) memcpy(name[i], v, (size_t)(eq - v)), name[i][eq - v] = '\0';
-    struct stat st; /* a regular file: RUN=SPEC with the RUN forgotten */
-    if (named && !stat(name[i], &st) && S_ISREG(st.st_mode))
-      return cli_error("predict", "option '--schedule': '%s' in '%s' is a file, not a name: give "
-                       "it as a RUN too to predict it with those rates, or name the schedule "
-                       "otherwise", name[i], v);
+    if (cli_schedule_split_name("predict", "schedule", ro->schedule[i], &ro->sched_spec[i], &name[i]))
+      return 1;
   }
   ro->matched = 1;
-  return 0;
-}
-
-static char *dup_text(const char *t) {
-  char *d = malloc(strlen(t) + 1);
-  return d ? strcpy(d, t) : NULL;
-}
-
-/* The schedules not named are called by their file or kind, or by SPEC when
- * that would be another's name too; two schedules may not share a name. */
-static int default_names(const cli_run_opts *ro, fslaw_schedule *const *s, char **name) {
-  size_t n = ro->nschedule;
-  const char *base[CLI_MAX_SCHEDULES];
-  for (size_t i = 0; i < n; i++) {
-    const char *path = fslaw_schedule_path(s[i]);
-    base[i] = name[i] ? name[i] : path ? path : fslaw_schedule_name(s[i]);
-  }
-  for (size_t i = 0; i < n; i++) {
-    int clash = 0;
-    for (size_t j = 0; !name[i] && j < n; j++) clash |= j != i && !strcmp(base[i], base[j]);
-    if (!name[i] && !(name[i] = dup_text(clash ? ro->sched_spec[i] : base[i])))
-      return cli_error("predict", "out of memory");
-  }
-  for (size_t i = 0; i < n; i++)
-    for (size_t j = 0; j < i; j++)
-      if (!strcmp(name[i], name[j]))
-        return cli_error("predict", "option '--schedule': two schedules are called '%s'; "
-                                    "name each with --schedule NAME=SPEC", name[i]);
   return 0;
 }
 
@@ -429,7 +391,8 @@ static int run(int argc, char **argv) {
   if (!rc && !pl.marked) rc = cli_error("predict", "out of memory");
   fslaw_schedule *sch[CLI_MAX_SCHEDULES] = {0};
   if (!rc) rc = make_schedules(&o.ro, names, sch);
-  if (!rc && !npos) rc = default_names(&o.ro, sch, names);
+  if (!rc && !npos)
+    rc = cli_schedule_default_names("predict", "schedule", o.ro.sched_spec, sch, o.ro.nschedule, names);
   size_t nin = npos + 1 + o.ro.nschedule + o.ncompare;
   const char *inputs[nin]; /* never written over: the runs, params, schedule files */
   for (size_t i = 0; i < npos; i++) inputs[i] = pos[i];

@@ -27,6 +27,45 @@ awk -F, 'NR > 1 && $2 != "mean" { n += $3; r2 += $4; pe += $7; k++ }
          $2 == "mean" { exit !(k == 3 && $3 == n && ($4 - r2 / 3)^2 < 1e-24 && ($7 - pe / 3)^2 < 1e-24 && $9 == "3 of 3 folds") }' \
   "$TMP/cv.csv" && ok || bad "mean row: $(tail -1 "$TMP/cv.csv")"
 
+# --predict: each fold's fit predicts the schedule's final loss; the
+# wsdcon_9 fold's is fit on the two others + predict (exact sums there, the
+# compressed ones of predict: equal to 1e-7); the mean row is their mean; on
+# stderr each schedule's range and how many folds rank each lowest
+W='wsd20=wsd:peak=3e-4,final=3e-5,decay=0.2,warmup=2160,steps=30000' K='cosine:peak=3e-4,final=3e-5,warmup=2160,steps=30000'
+"$FSLAW" cv --law mtl --starts 2 --predict "$W" --predict "$K" --out "$TMP/p.csv" "$A" "$B" "$C" 2>"$TMP/perr" \
+  && ok || bad "cv --predict: $(cat "$TMP/perr")"
+[ "$(head -1 "$TMP/p.csv")" = "law,heldout,n,r2,mae,rmse,prede,worste,note,final:wsd20,final:cosine" ] && ok || bad "--predict header: $(head -1 "$TMP/p.csv")"
+# the metrics are those of cv without --predict
+[ "$(cut -d, -f1-9 "$TMP/p.csv" | tail -n +2)" = "$(tail -n +2 "$TMP/cv.csv")" ] && ok || bad "--predict changed the metrics"
+for s in "$W" "$K"; do
+  name=${s%%=*}; case $s in cosine:*) name=cosine ;; esac
+  col=$(awk -F, -v c="final:$name" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i; next } $2 == "'"$C"'" { print $k }' "$TMP/p.csv")
+  want=$("$FSLAW" predict --params "$TMP/two.json" --schedule "${s#wsd20=}" 2>/dev/null | awk -F, 'END { print $5 }')
+  awk -v a="$col" -v b="$want" 'BEGIN { d = a - b; exit !(a > 0 && (d < 0 ? -d : d) < 1e-7 * b) }' \
+    && ok || bad "--predict $name fold != fit + predict: '$col' vs '$want'"
+done
+awk -F, 'NR > 1 && $2 != "mean" { s += $10; k++ } $2 == "mean" { exit !(k == 3 && ($10 - s / 3)^2 < 1e-24) }' "$TMP/p.csv" \
+  && ok || bad "--predict mean: $(cat "$TMP/p.csv")"
+lo=$(awk -F, 'NR > 1 && $2 != "mean" { if (m == "" || $10 < m) m = $10 } END { printf "%.6g", m }' "$TMP/p.csv")
+hi=$(awk -F, 'NR > 1 && $2 != "mean" { if (m == "" || $10 > m) m = $10 } END { printf "%.6g", m }' "$TMP/p.csv")
+grep -qF "fslaw cv: mtl: final loss of each --predict schedule by the fits without each run: wsd20 $lo to $hi (spread" "$TMP/perr" \
+  && ok || bad "--predict range ($lo, $hi): $(cat "$TMP/perr")"
+nw=$(awk -F, 'NR > 1 && $2 != "mean" && $10 < $11' "$TMP/p.csv" | wc -l)
+grep -Eq "fslaw cv: mtl: lowest: (wsd20 in $nw of 3 folds|cosine in 3 of 3 folds)" "$TMP/perr" \
+  && ok || bad "--predict lowest ($nw): $(cat "$TMP/perr")"
+if [ "$nw" -gt 0 ] && [ "$nw" -lt 3 ]; then grep -q "note: mtl: the folds disagree" "$TMP/perr"; else ! grep -q "disagree" "$TMP/perr"; fi \
+  && ok || bad "--predict disagreement note: $(cat "$TMP/perr")"
+# a failed fold predicts nothing; its cells stay empty
+"$FSLAW" cv --law mpl --starts 2 --predict "$W" "$A" "$B" 2>/dev/null | grep -q "^mpl,$A,,,,,,,\".*\",$" \
+  && ok || bad "--predict on a failed fold"
+expect_fail "--predict with groups" "option '--predict' cannot be combined with '--group'" \
+  "$FSLAW" cv --law mtl --predict "$W" --group "a=$A,$B" --group "b=$C,$D/constant_72000.csv"
+expect_fail "--predict bad spec" "option '--predict': " "$FSLAW" cv --law mtl --predict 'wsd:peak=-1,steps=10' "$A" "$B"
+expect_fail "--predict two names" "option '--predict': two schedules are called 'x'" \
+  "$FSLAW" cv --law mtl --predict "x=$K" --predict "x=$K" "$A" "$B"
+expect_fail "--predict NAME a file" "option '--predict': '$A' in '$A=$K' is a file, not a name" \
+  "$FSLAW" cv --law mtl --predict "$A=$K" "$A" "$B"
+
 # a fold whose other runs cannot fit the law: empty metrics and the reason
 "$FSLAW" cv --law mpl --starts 2 "$A" "$B" >"$TMP/part.csv" 2>"$TMP/err" && ok || bad "partial cv exit: $(cat "$TMP/err")"
 grep -q "^mpl,$A,,,,,,,\"fit failed: law 'mpl': no fitted point depends on B, C, beta, gamma" "$TMP/part.csv" \
