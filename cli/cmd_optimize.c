@@ -43,7 +43,7 @@ const cli_command cli_optimize = {
     "options:\n"
     "  --params F      parameters JSON written by fslaw fit (required without --theory)\n"
     "  --steps N       total steps (required)\n"
-    "  --peak ETA      largest learning rate (required without --theory)\n"
+    "  --peak ETA      largest learning rate (required without --theory or --continue)\n"
     "  --warmup W      linear warmup steps (default 0); --warmup-style as in schedules\n"
     "  --min-lr RATE   no rate after warmup below RATE (default 0); 'fitted': the\n"
     "                  lowest rate the fitted runs reached (the params' fitted_range),\n"
@@ -61,12 +61,14 @@ const cli_command cli_optimize = {
     "a run in progress: --continue RUN keeps the rates RUN has trained with, up to its\n"
     "last logged step, and searches only the steps after them (N counts them all);\n"
     "the baselines continue the run the same way (their decays must start after it).\n"
-    "  --continue RUN  the run so far (any log fslaw inspect reads); --peak defaults\n"
-    "                  to its rate at its last logged step\n"
+    "  --continue RUN  the run so far (any log fslaw inspect reads; its losses only\n"
+    "                  say how far it got); --peak defaults to its rate at its last\n"
+    "                  step, and is required while its rates still rise (in warmup)\n"
     "  --continue-at S keep RUN's rates of steps 0..S-1 only, and search from step S\n"
     "                  (a branch earlier in the run; default: its last logged step + 1;\n"
     "                  with --schedule RUN=SPEC, its last logged loss + 1)\n"
-    CLI_RUN_OPTS_HELP "\n"
+    "  --col NAME=COLUMN, --schedule RUN=SPEC, --format csv|jsonl|tfevents|text\n"
+    "                  as in fslaw inspect\n\n"
     "theory mode (MATH.md §4): --theory minimises the final loss of the discrete FSL\n"
     "of the power-law kernel model (MATH.md §2, the fsl of `fslaw theory` after N\n"
     "steps) instead of a fitted law, through its exact gradient with respect to every\n"
@@ -156,6 +158,9 @@ static int check_mode(const opts *a) {
   const char *ro_given = a->cont_at ? "continue-at" : a->ro.ncol ? "col" : a->ro.nschedule ? "schedule"
                          : a->ro.format ? "format" : a->ro.loss_window ? "loss-window" : NULL;
   if (!a->cont && ro_given) return cli_error(CMD, "option '--%s' needs --continue RUN", ro_given);
+  if (a->ro.loss_window) /* the run's losses only say how far it got, at their logged steps */
+    return cli_error(CMD, "option '--loss-window' does not apply: optimize --continue uses the "
+                          "run's rates, and its losses only to see how far it got");
   if (!a->params) return cli_error(CMD, "option '--params' is required");
   if (a->cont && !a->steps) return cli_error(CMD, "option '--steps' is required");
   if (!a->cont && (!a->steps || !a->peak))
@@ -191,7 +196,9 @@ static int parse_options(int argc, char **argv, opts *a, fslaw_optimize_options 
   size_t npos;
   int rc = cli_parse(&cli_optimize, argc, argv, opts_, pos, &npos);
   if (rc) return rc;
-  if (npos) return cli_error(CMD, "unexpected argument '%s' (see --help)", pos[0]);
+  if (npos)
+    return cli_error(CMD, "unexpected argument '%s' (see --help; to continue that run: "
+                          "--continue %s)", pos[0], pos[0]);
   if (check_mode(a)) return 1;
   if (cli_parse_count(CMD, "steps", a->steps, &o->steps)) return 1;
   if (a->peak) {
@@ -228,6 +235,9 @@ static int parse_options(int argc, char **argv, opts *a, fslaw_optimize_options 
 /* --min-lr fitted: the lowest rate of the fitted runs; then any floor
  * checked against the peak (ETA is known only now in theory mode). */
 static int set_min_lr(const opts *a, const cli_fit_range *range, fslaw_optimize_options *o) {
+  char peak_is[64] = "--peak"; /* where the peak came from, for the messages */
+  if (a->cont && !a->peak)
+    snprintf(peak_is, sizeof peak_is, "the default --peak (the run's rate at step %zu)", o->warmup - 1);
   if (a->min_lr && !strcmp(a->min_lr, "fitted")) {
     if (!range->found)
       return cli_error(CMD, "option '--min-lr': %s records no fitted range (fitted with an older "
@@ -235,7 +245,7 @@ static int set_min_lr(const opts *a, const cli_fit_range *range, fslaw_optimize_
     o->min_lr = range->range.min_rate;
     if (!(o->min_lr < o->peak))
       return cli_error(CMD, "option '--min-lr': fitted: the lowest fitted rate %g (the params' "
-                            "fitted_range.min_rate) is not below --peak %g", o->min_lr, o->peak);
+                            "fitted_range.min_rate) is not below %s %g", o->min_lr, peak_is, o->peak);
   }
   if (o->min_lr < 0 || !(o->min_lr < o->peak))
     return cli_error(CMD, "option '--min-lr': expected a rate in [0, peak %g), got %g", o->peak,
@@ -434,10 +444,12 @@ static int load_target(const opts *a, fslaw_optimize_options *o, target *t) {
 /* --continue: RUN's rates of steps 0..S-1 become the head (*head, the
  * caller frees it; o->warmup = S), S the step after the last one logged
  * (its last loss with a given schedule, which may run past the log) or
- * --continue-at; --peak defaults to the rate of step S-1. */
+ * --continue-at; --peak defaults to the rate of step S-1, but for a run
+ * still warming up, whose rate there is not the one it ramps to. */
 static int load_head(opts *a, fslaw_optimize_options *o, double **head) {
   fslaw_run *run = NULL;
   const char *runs[1] = {a->cont};
+  a->ro.loss_window = "1"; /* losses at their logged steps: where the run got to */
   if (cli_match_schedules(CMD, &a->ro, runs, 1) || cli_read_run(CMD, a->cont, &a->ro, &run)) return 1;
   size_t n = fslaw_run_steps(run), nl = fslaw_run_nloss(run), at = n;
   int rc = 0;
@@ -453,11 +465,20 @@ static int load_head(opts *a, fslaw_optimize_options *o, double **head) {
   }
   if (!rc && o->steps < at + 2)
     rc = cli_error(CMD, "option '--steps': %zu steps leave fewer than 2 to search after %s's "
-                        "steps 0..%zu; give more than %zu", o->steps, a->cont, at - 1, at + 1);
+                        "steps 0..%zu; give more than %zu, or --continue-at an earlier step",
+                   o->steps, a->cont, at - 1, at + 1);
   const double *lr = rc ? NULL : fslaw_run_lr(run);
-  if (!rc && !a->peak && !(lr[at - 1] > 0))
+  int rising = !rc && at >= 2 && lr[at - 1] > lr[at - 2];
+  if (!rc && !a->peak && rising)
+    rc = cli_error(CMD, "%s: its rate still rises at step %zu (%g, in warmup), so it is not the "
+                        "peak the run ramps to; give --peak", a->cont, at - 1, lr[at - 1]);
+  else if (!rc && !a->peak && !(lr[at - 1] > 0))
     rc = cli_error(CMD, "%s: the rate at step %zu is %g, so it gives no peak for the steps after "
                         "it; give --peak", a->cont, at - 1, lr[at - 1]);
+  if (!rc && a->peak && o->peak > lr[at - 1] * (1 + 1e-9))
+    fprintf(stderr, "fslaw optimize: note: the searched steps may start above %s's rate at step "
+                    "%zu (%g), at up to --peak %g: a jump%s, not a ramp\n", a->cont, at - 1,
+            lr[at - 1], o->peak, rising ? " that ends its warmup" : "");
   if (!rc && !(*head = malloc(at * sizeof **head))) rc = cli_error(CMD, "out of memory");
   if (!rc) {
     memcpy(*head, lr, at * sizeof **head);
@@ -543,6 +564,10 @@ static int run(int argc, char **argv) {
     int nrow = t.law || isnan(loss[NBASE]) ? NBASE : NROW;
     if (!rc && a.plot) rc = plot(a.plot, best, rates, nrow, &o, a.params);
     if (!rc && to_file) printf("wrote %s\n", a.out);
+    if (!rc && to_file && a.cont) /* the page's baselines need the step too */
+      fprintf(stderr, "fslaw optimize: note: to draw it beside these baselines: fslaw report "
+                      "--params %s --optimize %s --continue-at %zu%s\n", a.params, a.out, o.warmup,
+              a.peak ? " --peak ..." : "");
   }
   free(best);
   free(head);

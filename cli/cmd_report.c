@@ -78,7 +78,8 @@ const cli_command cli_report = {
     "the optimum over its best baseline and the verdict, as fslaw optimize --compare.\n"
     "--continue-at S: the schedule continues a run (fslaw optimize --continue): its\n"
     "first S rates are the run's, and the baselines continue them as fslaw optimize\n"
-    "does; the peak then defaults to the largest rate from step S on.\n\n"
+    "does; the peak then defaults to the rate at step S-1, as there (give --peak\n"
+    "when fslaw optimize was given one).\n\n"
     "An existing --out is replaced only when it is an HTML page (begins with\n"
     "<!DOCTYPE or <html); it may not be an input.\n",
     run, report_theory_help};

@@ -129,13 +129,18 @@ static int opt_shape(const report_opts *o, opt_page *t, size_t n) {
     oo->head = lr; /* the file's own first rates */
   }
   oo->peak = 0;
-  for (size_t k = at; k < n; k++) oo->peak = fmax(oo->peak, lr[k]);
+  for (size_t k = 0; !at && k < n; k++) oo->peak = fmax(oo->peak, lr[k]);
+  if (at) oo->peak = lr[at - 1]; /* as fslaw optimize --continue: the run's last rate */
   if ((t->given[1] = o->peak_s != NULL)) {
     char *end;
     oo->peak = strtod(o->peak_s, &end);
     if (*end || end == o->peak_s || !(oo->peak > 0) || oo->peak > 1e6)
       return cli_error("report", "option '--peak': expected a positive rate, got '%s'", o->peak_s);
   }
+  if (at && !t->given[1] && (!(oo->peak > 0) || (at >= 2 && lr[at - 1] > lr[at - 2])))
+    return cli_error("report", "option '--continue-at': the rate at step %zu of %s (%g) is %s, so "
+                               "it is not the peak; give the --peak fslaw optimize was given",
+                     at - 1, o->optimize, lr[at - 1], oo->peak > 0 ? "still rising" : "0");
   if (!(oo->peak > 0)) return cli_error("report", "%s: every rate is 0", o->optimize);
   size_t e = fslaw_warmup_end(lr, n);
   oo->warmup = at ? at : e ? e + (size_t)oo->warmup_inclusive : 0;
@@ -476,11 +481,12 @@ static void opt_intro(FILE *f, const report_opts *o, const opt_page *t) {
   rep_text(f, o->params);
   fprintf(f, "</code>, beside the baselines of <code>fslaw optimize</code>: %zu steps (%s), peak "
              "%s (%s), ", t->oo.steps, t->given[0] ? "given" : "the file's steps",
-          cli_num(b, t->oo.peak), t->given[1] ? "given" : t->continued ? "the file's largest rate "
-          "after the run" : "the file's largest rate");
+          cli_num(b, t->oo.peak), t->given[1] ? "given" : t->continued ? "the run's last rate"
+          : "the file's largest rate");
   if (t->continued)
     fprintf(f, "continuing a run: the file's rates of steps 0..%zu are the run's, kept in every "
-               "schedule (--continue-at).</p>\n", t->oo.warmup - 1);
+               "schedule (--continue-at; in the baselines' specs, warmup=%zu stands for them).</p>\n",
+            t->oo.warmup - 1, t->oo.warmup);
   else
     fprintf(f, "warmup %zu %s (%s).</p>\n", t->oo.warmup,
             t->oo.warmup_inclusive ? "inclusive" : "standard",

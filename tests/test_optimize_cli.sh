@@ -222,6 +222,8 @@ expect_fail "--continue missing" "$TMP/nope.csv" \
 # report --optimize --continue-at: the page's baselines continue the run as
 # fslaw optimize's did, to the printed digits
 "$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --continue "$TMP/run.csv" --out "$TMP/cont.csv" >"$TMP/csum" 2>&1
+grep -qF "note: to draw it beside these baselines: fslaw report --params $TMP/mpl.json --optimize $TMP/cont.csv --continue-at 1000" \
+  "$TMP/csum" && ok || bad "--continue: the report line: $(cat "$TMP/csum")"
 "$FSLAW" report --params "$TMP/mpl.json" --optimize "$TMP/cont.csv" --continue-at 1000 --out "$TMP/cont.html" >/dev/null 2>&1 \
   && grep -q "continuing a run: the file's rates of steps 0..999 are the run's" "$TMP/cont.html" \
   && ok || bad "report --continue-at"
@@ -237,5 +239,33 @@ expect_fail "report --continue-at past the end" "option '--continue-at': 1999 le
 expect_fail "report --continue-at alone" "option '--continue-at' needs --optimize" \
   "$FSLAW" report --params "$TMP/mpl.json" --continue-at 10 "$TMP/run.csv"
 [ -e "$TMP/x.html" ] && bad "report --continue-at: a page on error" || ok
+
+# a run still in warmup gives no peak; with --peak, a note on the jump
+expect_fail "--continue in warmup" "$TMP/run.csv: its rate still rises at step 49 (0.00049, in warmup), so it is not the peak the run ramps to; give --peak" \
+  "$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --continue "$TMP/run.csv" --continue-at 50
+"$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --continue "$TMP/run.csv" --continue-at 50 --peak 1e-3 --family cosine \
+  2>&1 >/dev/null | grep -q "note: the searched steps may start above $TMP/run.csv's rate at step 49 (0.00049), at up to --peak 0.001: a jump that ends its warmup, not a ramp" \
+  && ok || bad "--continue in warmup with --peak: the note"
+# losses placed at the middle of their window (the Trainer's means) still
+# say how far the run got: hf_run is logged to step 200
+T=$(dirname "$0")/data/tfevents
+"$FSLAW" optimize --params "$TMP/mpl.json" --steps 3000 --continue "$T/hf_run" --family cosine --out - \
+  --schedule "$T/hf_run=cosine:peak=1e-3,final=1e-4,warmup=50,steps=201" 2>&1 >/dev/null | grep -q "rates of steps 0..200 kept" \
+  && ok || bad "--continue an HF run: to its last logged step"
+expect_fail "--continue --loss-window" "option '--loss-window' does not apply" \
+  "$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --continue "$TMP/run.csv" --loss-window 5
+expect_fail "a run given as an argument" "unexpected argument '$TMP/run.csv' (see --help; to continue that run: --continue $TMP/run.csv)" \
+  "$FSLAW" optimize --params "$TMP/mpl.json" --steps 2000 --peak 1e-3 "$TMP/run.csv"
+# the report's default peak is the run's last rate, as optimize's: a file
+# whose rates after step S stay below it (a falling run, then 2e-4)
+awk 'BEGIN { print "step,lr"; for (k = 0; k < 1300; k++) printf "%d,%.17g\n", k, k < 100 ? 1e-3 * k / 100 : k < 1000 ? 1e-3 * (1 - 0.5 * (k - 100) / 900) : 2e-4 }' >"$TMP/fall.csv"
+awk -F, 'NR == 1 { print "step,lr,loss"; next } $1 < 1000 { print $0 "," 3 }' "$TMP/fall.csv" >"$TMP/fallrun.csv"
+want=$("$FSLAW" optimize --params "$TMP/mpl.json" --steps 1300 --continue "$TMP/fallrun.csv" --family cosine 2>&1 >/dev/null | awk '$1 == "constant" { print $2 }')
+"$FSLAW" report --params "$TMP/mpl.json" --optimize "$TMP/fall.csv" --continue-at 1000 --out "$TMP/fall.html" >/dev/null 2>&1 \
+  && grep -q "peak 0.0005005555555555555 (the run's last rate)" "$TMP/fall.html" \
+  && [ "$(printf %.6f "$(grep 'data-sched="constant"' "$TMP/fall.html" | grep -oE '[0-9]\.[0-9]{8,}' | head -1)")" = "$want" ] \
+  && ok || bad "report --continue-at: peak and constant baseline as optimize's ($want)"
+expect_fail "report --continue-at in warmup" "option '--continue-at': the rate at step 49 of $TMP/fall.csv (0.00049) is still rising" \
+  "$FSLAW" report --params "$TMP/mpl.json" --optimize "$TMP/fall.csv" --continue-at 50 --out "$TMP/x.html"
 
 finish test_optimize_cli

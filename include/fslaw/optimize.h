@@ -66,7 +66,8 @@ typedef struct fslaw_optimize_options {
 typedef struct fslaw_optimize_result {
   double final_loss;     /* predicted loss at the last step */
   size_t evaluations;    /* law evaluations used */
-  char spec[512];        /* schedule spec of the optimum (shape families) */
+  char spec[512];        /* schedule spec of the optimum (shape families; with a
+                            head, its warmup=... stands for the head's rates) */
   char reason[160];      /* how the search stopped */
   int budget_used;       /* 1 when a final free-form search stage (every step,
                             or a kept BOBYQA round) stopped at its
