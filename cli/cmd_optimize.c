@@ -80,7 +80,7 @@ const cli_command cli_optimize = {
     "                  + sum_i K(T - t_{i+1}) [(1+t_i)^-s + sigma^2] eta_i^2 / B with\n"
     "                  K(u) = (1+u)^-(2-1/beta), cost O(N) per evaluation; modes: the\n"
     "                  mode sums e_M, K_M (the finite-M, constant-exact version),\n"
-    "                  cost O(N * nodes), practical up to N ~ 1e4\n"
+    "                  cost O(N * nodes): about a minute at N = 3e4, M = 1000\n"
     "model options (as `fslaw theory`):\n"
     "  --beta B        capacity exponent, lambda_j = j^-B, B > 1 (default 2)\n"
     "  --s S           source exponent, lambda_j theta_j^2 = j^-(S B + 1) (default 0.5)\n"
