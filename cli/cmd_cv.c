@@ -48,11 +48,12 @@ const cli_command cli_cv = {
     "  --out F             write the CSV to F (default: standard output)\n"
     "  --predict [NAME=]SPEC  also predict the final loss of the schedule SPEC with\n"
     "                      each fold's fit (repeatable, up to 8; named as by fslaw\n"
-    "                      predict --schedule): a column final:NAME, the mean in the\n"
-    "                      row 'mean', and on standard error each schedule's range over\n"
-    "                      the folds and how many folds rank each lowest: how much the\n"
-    "                      prediction, and the choice between schedules, depends on\n"
-    "                      which of your runs are fitted (not with --group)\n" CLI_FIT_OPTS_HELP
+    "                      predict --schedule): a column final:NAME, the mean in\n"
+    "                      the row 'mean', and on standard error each schedule's\n"
+    "                      range over the folds and how many folds rank each\n"
+    "                      lowest: how much the prediction, and the choice between\n"
+    "                      schedules, depends on which of your runs are fitted\n"
+    "                      (not with --group)\n" CLI_FIT_OPTS_HELP
     CLI_FIT_GROUP_HELP
     CLI_RUN_OPTS_HELP
     "--fix, --bound and --share apply to every law, which must have the parameter.\n\n"
