@@ -55,10 +55,26 @@ cosine to 0.1 peak and to 0, WSD 20 % linear, 8-1-1), all trained too.
 Positive true gain: the advice helps; the range is that of the same gain
 (over the same baseline) in each replica, pick and baseline on one stream.
 
+--continue: a run in progress. The constant run of 3N steps (the peak after
+the warmup) is logged only up to step K = 1.5 N and 2.25 N (half and three
+quarters of the design horizon); fslkq and mpl are fitted to the training
+runs plus that partial log, as a user would, and `fslaw optimize --continue
+LOG --steps 3N` (free and wsd families, the peak: the run's rate) keeps its
+rates to step K and chooses the rest. The network is trained on the picks
+and on the baselines continued the same way (constant to the end, cosine to
+0.1 peak and to 0 over the steps left, WSD 20 % and 8-1-1, whose decays
+start after K), every replica, as branches of the run: runs whose rates
+agree so far share one network until they part (train(share=True)), so the
+common prefix is trained once. Printed per task: predicted and true final
+losses, the true gain of each pick over the truth's best continued
+baseline, and whether it beats every continued baseline in every replica.
+
 Writes only to a temporary folder; needs numpy and nothing outside this
 repository; the two tasks run in parallel, one per core.
-usage: bench/nnlab.py FSLAW_BINARY [--quick] [--keep DIR] [--wd W]
+usage: bench/nnlab.py FSLAW_BINARY [--quick] [--keep DIR] [--wd W] [--continue]
   --quick   the regression task only, N = 2000, 2 replicas (about 45 s)
+  --continue  also validate optimize --continue on a run in progress (above;
+            about 20 s more with --quick, 1.5 min for the full run)
   --keep D  write the logs (mean curves), fits and schedules to D instead of
             a temporary folder
   --wd W    AdamW's weight decay (default 0.01; at 0.1 its timescale, 3300
@@ -73,10 +89,11 @@ import numpy as np
 
 ARGS = sys.argv[1:]
 if not ARGS or ARGS[0].startswith("-") or ARGS[-1] in ("--keep", "--wd") or any(
-        a.startswith("-") and a not in ("--quick", "--keep", "--wd") for a in ARGS):
+        a.startswith("-") and a not in ("--quick", "--keep", "--wd", "--continue") for a in ARGS):
     sys.exit(__doc__)
 F = ARGS[0]
 QUICK = "--quick" in ARGS
+CONT = "--continue" in ARGS
 W = ARGS[ARGS.index("--keep") + 1] if "--keep" in ARGS else tempfile.mkdtemp()
 WD = float(ARGS[ARGS.index("--wd") + 1]) if "--wd" in ARGS else 0.01
 os.makedirs(W, exist_ok=True)
@@ -84,6 +101,7 @@ LAWS = ["fslkq", "fslq", "fslk", "fsl", "fslconv", "mpl", "mtl"]
 N = 2000 if QUICK else 4000
 REPLICAS = 2 if QUICK else 3  # the truth: the mean curve of this many runs
 WARMUP, EVERY = 200, 20
+CONT_AT = (3 * N // 2, 3 * N * 3 // 4)  # --continue: the run in progress logged to step K
 DIM, HIDDEN, TEACHER, BATCH, EVAL = 64, 128, 128, 64, 1024
 ALPHA, DELTA = 1.5, 0.5
 # task name: (output classes, 1 = regression; peak rate; seed)
@@ -159,15 +177,22 @@ def softmax(z):
     return e / e.sum(-1, keepdims=True)
 
 
-def train(task, lrs, replica):
+def train(task, lrs, replica, share=False):
     """train one network per per-step rate array of lrs, all from the same
     init on the same stream (vectorised over the runs: the first layer of all
     is one matrix; float32 einsum in these layouts is ~4x faster than the
     reference BLAS numpy may be linked to);
     returns, per run, rows (step, lr, held-out loss after the update of
-    every EVERY-th and the last step)"""
+    every EVERY-th and the last step).
+    share: runs whose rates agree so far are one network (a column of the
+    arrays) until their rates part, when its state is copied: a checkpoint
+    branched, and the shared prefix is trained once (--continue: many runs
+    that differ only after step K)"""
     b1, b2, eps, wd = 0.9, 0.95, 1e-8, task.wd
-    C, S, H = task.classes, len(lrs), HIDDEN
+    C, H = task.classes, HIDDEN
+    # the runs each column stands for (one each, or all while they agree)
+    cols = [list(range(len(lrs)))] if share else [[j] for j in range(len(lrs))]
+    S = len(cols)
     r = np.random.default_rng([12345, replica])  # the replica's initialisation
     w1 = (r.standard_normal((DIM, H)) / np.sqrt(DIM)).astype(f32)
     w2 = (r.standard_normal((H, C)) / np.sqrt(H)).astype(f32)
@@ -175,13 +200,35 @@ def train(task, lrs, replica):
          np.repeat(w2.T[None], S, 0), np.zeros((S, C), f32)]  # W1 (D,S,H), c1, W2 (S,C,H), c2
     m = [np.zeros_like(a) for a in p]
     v = [np.zeros_like(a) for a in p]
-    live = list(range(S))  # runs still going; the arrays hold only these
-    out = [[] for _ in range(S)]
+    out = [[] for _ in lrs]
     lr_all = [np.asarray(a, np.float64) for a in lrs]
+
+    def gather(idx):  # keep (and copy) the columns idx, in that order
+        for arrs in (p, m, v):
+            arrs[0] = np.ascontiguousarray(arrs[0][:, idx])
+            for i in (1, 2, 3):
+                arrs[i] = np.ascontiguousarray(arrs[i][idx])
+
+    def pad():  # einsum rounds a lone column otherwise than one of several:
+        nonlocal cols  # a spare copy (no runs) keeps the bits of an unshared run
+        if share and len(cols) == 1:
+            cols = cols + [[]]
+            gather([0, 0])
+
+    pad()
     data = task.stream(replica)
     for k in range(max(len(a) for a in lr_all)):
+        if share and any(len({lr_all[j][k] for j in c}) > 1 for c in cols):
+            idx, parts = [], []
+            for n, c in enumerate(cols):  # split a column by the runs' rates at k
+                for rate in dict.fromkeys(lr_all[j][k] for j in c):
+                    idx.append(n)
+                    parts.append([j for j in c if lr_all[j][k] == rate])
+            cols = parts
+            gather(idx)
+            pad()
         x, y = next(data)
-        s = len(live)
+        s = len(cols)
         h = np.einsum("bd,dn->bn", x, p[0].reshape(DIM, s * H)) + p[1].reshape(-1)
         a = np.maximum(h, 0).reshape(BATCH, s, H)
         f = np.einsum("bsh,sch->bsc", a, p[2]) + p[3]
@@ -191,7 +238,7 @@ def train(task, lrs, replica):
         grads = [np.einsum("bd,bn->dn", x, gh.reshape(BATCH, s * H)).reshape(DIM, s, H),
                  gh.sum(0), np.stack([(a * g[:, :, c, None]).sum(0) for c in range(C)], 1),
                  g.sum(0)]
-        lr = np.array([lr_all[j][k] for j in live], f32)
+        lr = np.array([lr_all[c[0]][k] if c else 0 for c in cols], f32)
         shapes = [(1, s, 1), (s, 1), (s, 1, 1), (s, 1)]
         c1, c2 = 1 - b1 ** (k + 1), 1 - b2 ** (k + 1)
         for i in range(4):
@@ -201,25 +248,26 @@ def train(task, lrs, replica):
             v[i] += f32(1 - b2) * grads[i] * grads[i]
             step = m[i] / f32(c1) / (np.sqrt(v[i] / f32(c2)) + f32(eps)) + f32(wd) * p[i]
             p[i] -= lr.reshape(shapes[i]) * step
-        ends = [j for j in live if k == len(lr_all[j]) - 1]
+        ends = {j for c in cols for j in c if k == len(lr_all[j]) - 1}
         if k % EVERY == 0 or ends:
             he = np.einsum("bd,dn->bn", task.xe, p[0].reshape(DIM, s * H)) + p[1].reshape(-1)
             ae = np.maximum(he, 0).reshape(EVAL, s, H)
             loss = task.eval_loss(np.einsum("bsh,sch->bsc", ae, p[2]) + p[3])
             if not np.isfinite(loss).all():  # a rate too high for the network
                 sys.exit(f"nnlab: training diverged at step {k} (rates {lr.max():.3g})")
-            for n, j in enumerate(live):
-                if k % EVERY == 0 or j in ends:
-                    out[j].append((k, float(lr_all[j][k]), float(loss[n])))
+            for n, c in enumerate(cols):
+                for j in c:
+                    if k % EVERY == 0 or j in ends:
+                        out[j].append((k, float(lr_all[j][k]), float(loss[n])))
         if ends:
-            keep = [n for n, j in enumerate(live) if j not in ends]
-            live = [live[n] for n in keep]
-            if not live:
+            cols = [[j for j in c if j not in ends] for c in cols]
+            keep = [n for n, c in enumerate(cols) if c]
+            cols = [cols[n] for n in keep]
+            if not cols:
                 break
-            for arrs in (p, m, v):
-                arrs[0] = np.ascontiguousarray(arrs[0][:, keep])
-                for i in (1, 2, 3):
-                    arrs[i] = np.ascontiguousarray(arrs[i][keep])
+            if len(keep) < s:
+                gather(keep)
+                pad()
     return out
 
 
@@ -290,17 +338,64 @@ def final_errors(params, tests, spec_of):
     return np.mean(long_), np.mean(short)
 
 
-def optimize(params, peak, family, out):
-    """the law's predicted losses of the baselines and of its optimum"""
-    text = subprocess.run([F, "optimize", "--params", params, "--steps", str(3 * N),
-                           "--peak", str(peak), "--warmup", str(WARMUP), "--family", family,
-                           "--out", out], check=True, capture_output=True, text=True).stdout
+def optimize(params, peak, family, out, *how):
+    """the law's predicted losses of the baselines and of its optimum; how:
+    the run's start (--peak and --warmup by default, or --continue RUN ...)"""
+    how = how or ("--peak", str(peak), "--warmup", str(WARMUP))
+    text = subprocess.run([F, "optimize", "--params", params, "--steps", str(3 * N), *how,
+                           "--family", family, "--out", out],
+                          check=True, capture_output=True, text=True).stdout
     pred = {}
     for line in text.splitlines():  # "  NAME   LOSS ..." rows of the summary
         mt = re.match(r"^  (\S.*?)\s{2,}([0-9.]+)", line)
         if mt:
             pred.setdefault(mt.group(1), float(mt.group(2)))
     return pred
+
+
+def continued(name, task, peak, const_curve, train_logs, spec_of, test_s):
+    """--continue: the constant run of 3N steps is a run in progress, logged
+    up to step K; fslkq and mpl, fitted to the training runs and that log,
+    choose its rest (optimize --continue, free and wsd families), and the
+    network is trained on the picks and on the baselines continued from K+1
+    (the run's own steps kept, as optimize builds them), in every replica"""
+    const = rates(test_s["const3x"])
+    runs, rows = {}, []  # runs: name -> rates; rows: (K, law, family, pred)
+    for K in CONT_AT:
+        part = write_log(f"{name}_const3x_to{K}", [r for r in const_curve if r[0] <= K])
+        spec_of[part] = test_s["const3x"]
+        at = K + 1  # the first step searched: the log's last loss is after step K's update
+        # the baselines as optimize continues them: their warmup stands for the
+        # run's steps, which replace it (cli/baselines.c)
+        c = f"peak={peak},warmup={at},steps={3 * N}"
+        cont = {"constant": f"constant:{c}", "cosine to 0.1 peak": f"cosine:{c},final={peak / 10}",
+                "cosine to 0": f"cosine:{c},final=0",
+                "wsd, 20% linear tail": f"wsd:{c},decay=0.2",
+                "8-1-1": f"multistep:{c},milestones=0.8/0.9,factor=0.31622776601683794"}
+        for b, spec in cont.items():
+            if b.startswith("wsd") or b == "8-1-1":
+                assert 0.8 * 3 * N > at  # its decay starts after the kept steps
+            runs[(K, b)] = const[:at] + rates(spec)[at:]
+        for law in ("fslkq", "mpl"):
+            params = os.path.join(W, f"{name}_{law}_to{K}.json")
+            logs = train_logs + [part]
+            fslaw("fit", "--law", law, "--out", params, *exact(logs, spec_of), *logs)
+            for family in ("free", "wsd"):
+                path = os.path.join(W, f"{name}_cont{K}_{law}_{family}.csv")
+                pred = optimize(params, peak, family, path, "--continue", part,
+                                "--schedule", f"{part}={spec_of[part]}")
+                pick = rates("file:path=" + path)
+                # the run's steps kept bit for bit: the pick is a branch of it
+                assert pick[:at] == const[:at] and len(pick) == 3 * N, (K, law, family)
+                runs[(K, law, family)] = pick
+                rows.append((K, law, family, pred))
+    # one network per distinct schedule (the continued constant, WSD and 8-1-1
+    # are the same at both K); the check: the constant run, trained here as a
+    # branch, repeats the full-length run bit for bit
+    uniq = list(dict.fromkeys(tuple(r) for r in runs.values()))
+    reps = [train(task, [list(u) for u in uniq], r, share=True) for r in range(REPLICAS)]
+    final = {key: [rc[uniq.index(tuple(v))][-1][2] for rc in reps] for key, v in runs.items()}
+    return rows, final, [rc[uniq.index(tuple(const))] for rc in reps]
 
 
 def run_task(item):
@@ -340,7 +435,8 @@ def run_task(item):
     best = min(truth, key=truth.get)  # the best baseline of the mean curves
     v = base_s[best]
     best_rep = [c[names.index(v if v in runs else best)][-1][2] for c in reps]
-    const0 = reps[0][names.index("const3x")]
+    const_reps = [c[names.index("const3x")] for c in reps]
+    const0 = const_reps[0]
     picks, preds = [], []
     for law in dict.fromkeys(["fslkq", "mpl", best_law]):
         for family in ("free", "wsd"):
@@ -362,7 +458,16 @@ def run_task(item):
     t_design = time.time() - t0
     print(f"[{name}] train {t_train:.0f} s, fits {t_fit:.0f} s, design {t_design:.0f} s; "
           f"reproducible branch: {same}", file=sys.stderr, flush=True)
-    return row, designs, truth
+    cont = None
+    if CONT:
+        t0 = time.time()
+        rows, cfinal, branch = continued(name, task, peak, curves[names.index("const3x")],
+                                         train_logs, spec_of, test_s)
+        same = branch == const_reps
+        cont = (rows, cfinal, same)
+        print(f"[{name}] --continue {time.time() - t0:.0f} s; the constant run as a branch "
+              f"repeats it bit for bit: {same}", file=sys.stderr, flush=True)
+    return row, designs, truth, cont
 
 
 def main():
@@ -403,7 +508,42 @@ def main():
     print("\nbaselines (true final loss): " + "; ".join(
         f"{name}: " + ", ".join(f"{b} {v:.5f}" for b, v in t.items())
         for name, t in truths.items()))
+    for name, d in zip(TASKS, done):
+        if d[3]:
+            print_continued(name, *d[3])
     print(f"\ntotal {time.time() - t0:.0f} s", file=sys.stderr)
+
+
+def print_continued(name, rows, final, same):
+    """a table per task: the continued baselines, then the picks"""
+    print(f"\n{name}: the constant run of {3 * N} steps continued after step K "
+          f"(optimize --continue); true final losses under training, {REPLICAS} replicas; "
+          f"the constant run retrained as a branch repeats itself bit for bit: {same}\n")
+    print("| K | schedule | `fslkq` predicts | `mpl` predicts | true final loss | "
+          "true gain over best continued baseline | range over replicas | predicted gain | "
+          "beats every baseline in every replica |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for K in CONT_AT:
+        pred = {(law, fam): p for k, law, fam, p in rows if k == K}
+        base = [b for (k, *b) in final if k == K and len(b) == 1]
+        base = [b[0] for b in base]
+        true = {b: np.mean(final[(K, b)]) for b in base}
+        best = min(true, key=true.get)
+        for b in base:
+            cells = ["%.5f" % pred[(law, "free")][b] for law in ("fslkq", "mpl")]
+            print(f"| {K} | {b}{' (best)' if b == best else ''} | " + " | ".join(cells) +
+                  f" | {true[b]:.5f} | | | | |")
+        for law, fam in pred:
+            p = pred[(law, fam)]
+            f = final[(K, law, fam)]
+            gains = [bb - ff for bb, ff in zip(final[(K, best)], f)]
+            pgain = min(p[b] for b in base if b in p) - p["optimum"]
+            wins = sum(all(ff < final[(K, b)][r] for b in base) for r, ff in enumerate(f))
+            cells = ["%.5f" % p["optimum"] if law == l else "" for l in ("fslkq", "mpl")]
+            print(f"| {K} | `{law}` {fam} pick | " + " | ".join(cells) +
+                  f" | {np.mean(f):.5f} | {np.mean(final[(K, best)]) - np.mean(f):+.5f} | "
+                  f"{min(gains):+.5f} .. {max(gains):+.5f} | {pgain:+.5f} | "
+                  + ("yes" if wins == len(f) else f"no ({wins} of {len(f)})") + " |")
 
 
 main()
