@@ -15,7 +15,11 @@ usage: bench/loss_window.py FSLAW_BINARY [LAW [W...]]   (defaults fslkq 100 500;
        ~1 min per W on 2 cores for fslkq)
 """
 import csv, io, os, subprocess, sys, tempfile
-import numpy as np
+
+try:
+    import numpy as np
+except ImportError:
+    sys.exit("loss_window.py: numpy is missing (Debian: apt-get install python3-numpy); nothing measured")
 
 F = sys.argv[1] if len(sys.argv) > 1 else sys.exit(__doc__)
 LAW = sys.argv[2] if len(sys.argv) > 2 else "fslkq"

@@ -85,7 +85,11 @@ results and conclusions: docs/nnlab.md)
 """
 import csv, io, os, re, subprocess, sys, tempfile, time
 from concurrent.futures import ProcessPoolExecutor
-import numpy as np
+
+try:
+    import numpy as np
+except ImportError:
+    sys.exit("nnlab.py: numpy is missing (Debian: apt-get install python3-numpy); nothing measured")
 
 ARGS = sys.argv[1:]
 if not ARGS or ARGS[0].startswith("-") or ARGS[-1] in ("--keep", "--wd") or any(

@@ -18,7 +18,11 @@ usage: bench/noisy_logs.py FSLAW_BINARY [LAW [SIGMA [SEEDS]]]
        (defaults fslkq 0.02 3; ~2-3 min on 2 cores for fslkq)
 """
 import csv, io, os, subprocess, sys, tempfile, time
-import numpy as np
+
+try:
+    import numpy as np
+except ImportError:
+    sys.exit("noisy_logs.py: numpy is missing (Debian: apt-get install python3-numpy); nothing measured")
 
 F = sys.argv[1] if len(sys.argv) > 1 else sys.exit(__doc__)
 LAW = sys.argv[2] if len(sys.argv) > 2 else "fslkq"
