@@ -485,6 +485,10 @@ static int load_head(opts *a, fslaw_optimize_options *o, double **head) {
     memcpy(*head, lr, at * sizeof **head);
     o->head = *head;
     o->warmup = at;
+    /* the specs' ramp stands for the head: inclusive, its peak "reached" at
+     * S - 1, lets a baseline drop at step S itself (8-1-1 at 80 % = S); the
+     * rates from S on are the same in either style */
+    o->warmup_inclusive = 1;
     if (!a->peak) o->peak = lr[at - 1];
   }
   fslaw_run_destroy(run);

@@ -127,6 +127,7 @@ static int opt_shape(const report_opts *o, opt_page *t, size_t n) {
       return cli_error("report", "option '--continue-at': %zu leaves fewer than 2 of the %zu steps "
                                  "of %s", at, n, o->optimize);
     oo->head = lr; /* the file's own first rates */
+    oo->warmup_inclusive = 1; /* as fslaw optimize --continue: a drop at step S allowed */
   }
   oo->peak = 0;
   for (size_t k = 0; !at && k < n; k++) oo->peak = fmax(oo->peak, lr[k]);

@@ -268,4 +268,14 @@ want=$("$FSLAW" optimize --params "$TMP/mpl.json" --steps 1300 --continue "$TMP/
 expect_fail "report --continue-at in warmup" "option '--continue-at': the rate at step 49 of $TMP/fall.csv (0.00049) is still rising" \
   "$FSLAW" report --params "$TMP/mpl.json" --optimize "$TMP/fall.csv" --continue-at 50 --out "$TMP/x.html"
 
+# a baseline whose drop falls on the first searched step continues the run
+# (8-1-1's first milestone, 80 % of 1000 steps, at --continue-at 800), in
+# optimize and on the page alike
+"$FSLAW" optimize --params "$TMP/mpl.json" --steps 1000 --continue "$TMP/run.csv" --continue-at 800 --family cosine \
+  --out "$TMP/c800.csv" >"$TMP/c800sum" 2>&1
+b=$(awk '$1 == "8-1-1" { print $2 }' "$TMP/c800sum")
+"$FSLAW" report --params "$TMP/mpl.json" --optimize "$TMP/c800.csv" --continue-at 800 --out "$TMP/c800.html" >/dev/null 2>&1
+page=$(grep 'data-sched="8-1-1"' "$TMP/c800.html" | grep -oE '[0-9]\.[0-9]{8,}' | head -1)
+[ -n "$page" ] && [ "$b" = "$(printf %.6f "$page")" ] && ok || bad "8-1-1 dropping at the continued step: '$b', page '$page'"
+
 finish test_optimize_cli
